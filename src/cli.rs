@@ -1,0 +1,62 @@
+//! The command line: `gazette serve`, `gazette migrate`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "Gazette: newsroom and news portal in one binary"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives; every command that touches data takes these.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Directory for the embedded database, the search index and uploads.
+    #[arg(
+        long,
+        env = "GAZETTE_DATA_DIR",
+        default_value = "./gazette-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (and, later, the newsroom) over HTTP.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on.
+    #[arg(long, env = "GAZETTE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load the 滨州网 demo content (idempotent) before serving.
+    #[arg(long, env = "GAZETTE_DEMO")]
+    pub demo: bool,
+    /// Directory whose templates/ and static/ override the built-in theme.
+    #[arg(long, env = "GAZETTE_THEME_DIR")]
+    pub theme_dir: Option<PathBuf>,
+    /// Public base URL of the main site, for canonical links (default: http://ADDR).
+    #[arg(long, env = "GAZETTE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+}

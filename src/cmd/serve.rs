@@ -1,0 +1,66 @@
+//! `gazette serve`: the portal over HTTP.
+
+use anyhow::Context as _;
+
+use crate::cli::ServeArgs;
+use crate::config::{Config, normalize_public_url};
+use crate::state::AppState;
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let public_url = match &args.public_url {
+        Some(u) => normalize_public_url(u).map_err(anyhow::Error::msg)?,
+        None => format!("http://{}", args.addr),
+    };
+    let store = super::open_store(&args.data.data_dir).await?;
+    let config = Config {
+        data_dir: args.data.data_dir.clone(),
+        theme_dir: args.theme_dir.clone(),
+        public_url,
+    };
+    let state = AppState::new(config, store);
+    if args.demo {
+        let created = crate::demo::load(state.store.as_ref(), state.now())
+            .await
+            .context("loading the demo content")?;
+        tracing::info!(created, "demo content loaded");
+    }
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another server using it? choose another with --addr",
+                args.addr
+            )
+        })?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, data_dir = %args.data.data_dir.display(), "serving");
+    println!(
+        "Gazette is serving {} — open http://{addr}/",
+        state.config.public_url
+    );
+    axum::serve(listener, crate::web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,46 @@
+//! One typed configuration for the running app, built from the CLI/env.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// Theme directory overriding built-in templates and assets.
+    pub theme_dir: Option<PathBuf>,
+    /// Absolute base URL of the main site, without a trailing slash
+    /// (`http://127.0.0.1:8080`); canonical links are built from it.
+    pub public_url: String,
+}
+
+impl Config {
+    /// A configuration for tests and tools: data in `data_dir`, built-in theme.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            theme_dir: None,
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+
+    /// Scheme of the public URL (`http` or `https`), for host-mapped sub-sites.
+    pub fn scheme(&self) -> &str {
+        if self.public_url.starts_with("https://") {
+            "https"
+        } else {
+            "http"
+        }
+    }
+}
+
+/// Normalize a user-given public URL: must be http(s), no trailing slash.
+pub fn normalize_public_url(url: &str) -> Result<String, String> {
+    let url = url.trim().trim_end_matches('/');
+    if !(url.starts_with("http://") || url.starts_with("https://"))
+        || url.contains(char::is_whitespace)
+    {
+        return Err(format!(
+            "--public-url must be an http:// or https:// URL, got {url:?}"
+        ));
+    }
+    Ok(url.to_string())
+}

@@ -1,0 +1,543 @@
+//! The embedded SQLite backend (the default): one file under the data directory,
+//! WAL mode, foreign keys on.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Row, SqlitePool};
+
+use super::{Slot, Store, StoreError, StoreResult};
+use crate::domain::channel::ancestry;
+use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Open (creating if missing) `gazette.db` in `data_dir`.
+    pub async fn open(data_dir: &Path) -> StoreResult<Self> {
+        let path = data_dir.join("gazette.db");
+        let opts = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(opts)
+            .await?;
+        Ok(Self { pool, path })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
+     editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
+     created_at, updated_at, version";
+
+const SUMMARY_COLUMNS: &str =
+    "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at";
+
+fn json_err(what: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn site_from_row(row: &SqliteRow) -> StoreResult<Site> {
+    let settings: String = row.try_get("settings")?;
+    Ok(Site {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        prefix: row.try_get("prefix")?,
+        host: row.try_get("host")?,
+        sort: row.try_get("sort")?,
+        settings: serde_json::from_str::<SiteSettings>(&settings)
+            .map_err(|e| json_err("site settings", e))?,
+    })
+}
+
+fn channel_from_row(row: &SqliteRow) -> StoreResult<Channel> {
+    Ok(Channel {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        path: row.try_get("path")?,
+        name: row.try_get("name")?,
+        sort: row.try_get("sort")?,
+        page_size: row.try_get("page_size")?,
+        review_levels: row.try_get("review_levels")?,
+    })
+}
+
+fn article_from_row(row: &SqliteRow, extra_channel_ids: Vec<i64>) -> StoreResult<Article> {
+    let byline: String = row.try_get("byline")?;
+    let tags: String = row.try_get("tags")?;
+    let reprint: Option<String> = row.try_get("reprint")?;
+    let status: String = row.try_get("status")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        channel_id: row.try_get("channel_id")?,
+        extra_channel_ids,
+        title: row.try_get("title")?,
+        short_title: row.try_get("short_title")?,
+        subtitle: row.try_get("subtitle")?,
+        byline: serde_json::from_str(&byline).map_err(|e| json_err("byline", e))?,
+        source: row.try_get("source")?,
+        reprint: reprint
+            .map(|r| serde_json::from_str(&r))
+            .transpose()
+            .map_err(|e| json_err("reprint", e))?,
+        editor: row.try_get("editor")?,
+        body_html: row.try_get("body_html")?,
+        summary: row.try_get("summary")?,
+        tags: serde_json::from_str(&tags).map_err(|e| json_err("tags", e))?,
+        status: Status::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        signed_at: row.try_get("signed_at")?,
+        signed_by: row.try_get("signed_by")?,
+        published_at: row.try_get("published_at")?,
+        url_path: row.try_get("url_path")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        title: row.try_get("title")?,
+        short_title: row.try_get("short_title")?,
+        summary: row.try_get("summary")?,
+        url_path: row
+            .try_get::<Option<String>, _>("url_path")?
+            .unwrap_or_default(),
+        signed_at: row
+            .try_get::<Option<i64>, _>("signed_at")?
+            .unwrap_or_default(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serializes")
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let has_table: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if has_table.is_some() {
+            let applied: Option<i64> =
+                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+                    .fetch_one(&self.pool)
+                    .await?;
+            if let Some(applied) = applied.filter(|v| *v > known) {
+                return Err(StoreError::NewerSchema(
+                    self.path.display().to_string(),
+                    applied,
+                ));
+            }
+        }
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn sites(&self) -> StoreResult<Vec<Site>> {
+        let rows = sqlx::query(
+            "SELECT id, name, prefix, host, sort, settings FROM sites \
+             ORDER BY CASE WHEN prefix = '/' THEN 0 ELSE 1 END, sort, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(site_from_row).collect()
+    }
+
+    async fn put_site(&self, site: &Site, now: i64) -> StoreResult<()> {
+        if !Site::valid_prefix(&site.prefix) {
+            return Err(StoreError::Invalid(format!(
+                "站点路径前缀“{}”无效:须以 / 开头和结尾,只含小写字母、数字和连字符",
+                site.prefix
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO sites (id, name, prefix, host, sort, settings) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, prefix = excluded.prefix, \
+             host = excluded.host, sort = excluded.sort, settings = excluded.settings",
+        )
+        .bind(&site.id)
+        .bind(&site.name)
+        .bind(&site.prefix)
+        .bind(&site.host)
+        .bind(site.sort)
+        .bind(to_json(&site.settings))
+        .execute(&mut *tx)
+        .await?;
+        log_change(
+            &mut tx,
+            now,
+            "site",
+            Some(&site.id),
+            None,
+            &[format!("site:{}", site.id)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn channels(&self, site_id: &str) -> StoreResult<Vec<Channel>> {
+        let rows = sqlx::query(
+            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels WHERE site_id = $1",
+        )
+        .bind(site_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(channel_from_row).collect()
+    }
+
+    async fn ensure_channel(
+        &self,
+        site_id: &str,
+        path: &str,
+        name: &str,
+        sort: i64,
+    ) -> StoreResult<Channel> {
+        if !crate::domain::channel::valid_path(path) {
+            return Err(StoreError::Invalid(format!(
+                "栏目路径“{path}”无效:用小写字母、数字和连字符,层级以 / 分隔"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO channels (site_id, path, name, sort) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (site_id, path) DO NOTHING",
+        )
+        .bind(site_id)
+        .bind(path)
+        .bind(name)
+        .bind(sort)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(
+            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels \
+             WHERE site_id = $1 AND path = $2",
+        )
+        .bind(site_id)
+        .bind(path)
+        .fetch_one(&self.pool)
+        .await?;
+        channel_from_row(&row)
+    }
+
+    async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+        let Some(row) = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let extra: Vec<i64> = sqlx::query_scalar(
+            "SELECT channel_id FROM article_channels WHERE article_id = $1 ORDER BY channel_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        article_from_row(&row, extra).map(Some)
+    }
+
+    async fn save_article(&self, a: &Article, now: i64) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        // The channels must belong to the article's site.
+        let site_channels: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, path FROM channels WHERE site_id = $1")
+                .bind(&a.site_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let path_of = |id: i64| {
+            site_channels
+                .iter()
+                .find(|(cid, _)| *cid == id)
+                .map(|(_, p)| p.as_str())
+        };
+        for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
+            if path_of(*cid).is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "栏目 {cid} 不属于站点 {}",
+                    a.site_id
+                )));
+            }
+        }
+        if a.status == Status::Published && (a.signed_at.is_none() || a.url_path.is_none()) {
+            return Err(StoreError::Invalid(
+                "已发布的稿件必须有签发时间和网址".into(),
+            ));
+        }
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
+                editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
+                created_at, updated_at, version) \
+             VALUES (CASE WHEN $1 = 0 THEN NULL ELSE $1 END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                $14, $15, $16, $17, $18, $19, $20, $21) \
+             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
+                title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
+                byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
+                editor = excluded.editor, body_html = excluded.body_html, summary = excluded.summary, \
+                tags = excluded.tags, status = excluded.status, signed_at = excluded.signed_at, \
+                signed_by = excluded.signed_by, published_at = excluded.published_at, \
+                url_path = COALESCE(articles.url_path, excluded.url_path), \
+                updated_at = excluded.updated_at, version = articles.version + 1 \
+             RETURNING id",
+        )
+        .bind(a.id)
+        .bind(&a.site_id)
+        .bind(a.channel_id)
+        .bind(&a.title)
+        .bind(&a.short_title)
+        .bind(&a.subtitle)
+        .bind(to_json(&a.byline))
+        .bind(&a.source)
+        .bind(a.reprint.as_ref().map(to_json))
+        .bind(&a.editor)
+        .bind(&a.body_html)
+        .bind(&a.summary)
+        .bind(to_json(&a.tags))
+        .bind(a.status.as_str())
+        .bind(a.signed_at)
+        .bind(&a.signed_by)
+        .bind(a.published_at)
+        .bind(&a.url_path)
+        .bind(a.created_at)
+        .bind(now)
+        .bind(a.version.max(1))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(format!("网址 {} 已被其他稿件使用", a.url_path.as_deref().unwrap_or("")))
+            }
+            e => StoreError::Db(e),
+        })?;
+
+        sqlx::query("DELETE FROM article_channels WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for cid in a
+            .extra_channel_ids
+            .iter()
+            .filter(|c| **c != a.channel_id)
+            .collect::<BTreeSet<_>>()
+        {
+            sqlx::query("INSERT INTO article_channels (article_id, channel_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(cid)
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        // Listings: every channel the story is in, and their ancestors.
+        let old: Vec<i64> =
+            sqlx::query_scalar("SELECT channel_id FROM listings WHERE article_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM listings WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let mut listed = BTreeSet::new();
+        if a.status == Status::Published {
+            for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
+                let path = path_of(*cid).unwrap_or_default();
+                for p in ancestry(path) {
+                    if let Some((pid, _)) = site_channels.iter().find(|(_, cp)| cp == p) {
+                        listed.insert(*pid);
+                    }
+                }
+            }
+            for cid in &listed {
+                sqlx::query(
+                    "INSERT INTO listings (channel_id, article_id, sort_at) VALUES ($1, $2, $3)",
+                )
+                .bind(cid)
+                .bind(id)
+                .bind(a.signed_at.unwrap_or(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+
+        let mut keys = vec![format!("story:{id}"), format!("site:{}", a.site_id)];
+        for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
+            if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
+                keys.push(format!("channel:{}/{}", a.site_id, p));
+            }
+        }
+        let kind = match a.status {
+            Status::Published => "publish",
+            Status::Withdrawn => "withdraw",
+            _ => "edit",
+        };
+        log_change(&mut tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn channel_page(
+        &self,
+        channel_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM listings l JOIN articles a ON a.id = l.article_id \
+             WHERE l.channel_id = $1 ORDER BY l.sort_at DESC, l.article_id DESC LIMIT $2 OFFSET $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(channel_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn channel_count(&self, channel_id: i64) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE channel_id = $1")
+                .bind(channel_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>> {
+        let row = sqlx::query_as::<_, (i64, String, String, String)>(
+            "SELECT id, site_id, key, name FROM slots WHERE site_id = $1 AND key = $2",
+        )
+        .bind(site_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, site_id, key, name)| Slot {
+            id,
+            site_id,
+            key,
+            name,
+        }))
+    }
+
+    async fn slot_items(&self, slot_id: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM slot_items s JOIN articles a ON a.id = s.article_id \
+             WHERE s.slot_id = $1 AND a.status = 'published' ORDER BY s.position LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(slot_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn put_slot(
+        &self,
+        site_id: &str,
+        key: &str,
+        name: &str,
+        ids: &[i64],
+        now: i64,
+    ) -> StoreResult<Slot> {
+        let mut tx = self.pool.begin().await?;
+        let slot_id: i64 = sqlx::query_scalar(
+            "INSERT INTO slots (site_id, key, name) VALUES ($1, $2, $3) \
+             ON CONFLICT (site_id, key) DO UPDATE SET name = excluded.name RETURNING id",
+        )
+        .bind(site_id)
+        .bind(key)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM slot_items WHERE slot_id = $1")
+            .bind(slot_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut seen = BTreeSet::new();
+        for (pos, id) in ids.iter().filter(|id| seen.insert(**id)).enumerate() {
+            sqlx::query(
+                "INSERT INTO slot_items (slot_id, position, article_id) VALUES ($1, $2, $3)",
+            )
+            .bind(slot_id)
+            .bind(pos as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::Invalid(format!("推荐位中的稿件 {id} 不存在"))
+                }
+                e => StoreError::Db(e),
+            })?;
+        }
+        log_change(
+            &mut tx,
+            now,
+            "slot",
+            Some(site_id),
+            None,
+            &[format!("slot:{site_id}/{key}")],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Slot {
+            id: slot_id,
+            site_id: site_id.into(),
+            key: key.into(),
+            name: name.into(),
+        })
+    }
+}
+
+async fn log_change(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    now: i64,
+    kind: &str,
+    site_id: Option<&str>,
+    article_id: Option<i64>,
+    keys: &[String],
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO changes (at, kind, site_id, article_id, keys) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(kind)
+    .bind(site_id)
+    .bind(article_id)
+    .bind(to_json(&keys))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

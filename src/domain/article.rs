@@ -1,0 +1,197 @@
+//! Articles (stories): the content model a newsroom files, reviews and publishes.
+
+use serde::{Deserialize, Serialize};
+
+/// One byline entry, in the order printed (`记者 丁春贵`, `通讯员 张月月`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Byline {
+    /// 记者, 通讯员, 实习生, 摄影 ...
+    pub role: String,
+    pub name: String,
+}
+
+/// Origin of a reprinted story (转载).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Reprint {
+    /// Original publication (新华社, 大众日报 ...).
+    pub source: String,
+    pub author: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl Reprint {
+    /// Whether every field a regulator expects of a reprint is filled in.
+    pub fn is_complete(&self) -> bool {
+        [&self.source, &self.author, &self.title, &self.url]
+            .iter()
+            .all(|f| !f.trim().is_empty())
+    }
+}
+
+/// Where a story is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    /// In review at a level (1-based) of its channel's review chain.
+    InReview,
+    /// Signed off, waiting for its scheduled time.
+    Scheduled,
+    Published,
+    /// 撤稿: withdrawn after publication; its URL answers 410.
+    Withdrawn,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in_review",
+            Status::Scheduled => "scheduled",
+            Status::Published => "published",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "draft" => Status::Draft,
+            "in_review" => Status::InReview,
+            "scheduled" => Status::Scheduled,
+            "published" => Status::Published,
+            "withdrawn" => Status::Withdrawn,
+            _ => return None,
+        })
+    }
+
+    /// Chinese label for the newsroom.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::InReview => "审核中",
+            Status::Scheduled => "待发布",
+            Status::Published => "已发布",
+            Status::Withdrawn => "已撤稿",
+        }
+    }
+}
+
+/// A story with every field the pages and the newsroom use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: i64,
+    pub site_id: String,
+    /// Primary channel (its path builds the URL).
+    pub channel_id: i64,
+    /// Other channels the story is also listed in.
+    pub extra_channel_ids: Vec<i64>,
+    pub title: String,
+    /// Title for lists, shown as written when set.
+    pub short_title: Option<String>,
+    pub subtitle: Option<String>,
+    pub byline: Vec<Byline>,
+    /// Dateline source (`滨州日报/滨州网讯`).
+    pub source: String,
+    pub reprint: Option<Reprint>,
+    /// 编辑.
+    pub editor: String,
+    /// Sanitized HTML, stored once on the way in.
+    pub body_html: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub status: Status,
+    /// 签发时间 (epoch seconds).
+    pub signed_at: Option<i64>,
+    /// Who signed it off (a user name, or the legacy system's editor).
+    pub signed_by: Option<String>,
+    pub published_at: Option<i64>,
+    /// The public path inside its site (`zw/yw/2023-06/01/123.html`),
+    /// fixed at first publication and never changed after.
+    pub url_path: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Optimistic-locking version, bumped on every save.
+    pub version: i64,
+}
+
+/// What a list line needs (home blocks, channel pages, "更多..." blocks).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub site_id: String,
+    pub title: String,
+    pub short_title: Option<String>,
+    pub summary: String,
+    pub url_path: String,
+    pub signed_at: i64,
+}
+
+impl ArticleSummary {
+    /// The title for a list line: the editor's short title as written, else the
+    /// title cut to `cells`.
+    pub fn list_title(&self, cells: usize) -> String {
+        match self.short_title.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => s.to_string(),
+            _ => super::text::truncate_title(&self.title, cells),
+        }
+    }
+}
+
+/// The byline line as printed: `记者 丁春贵 通讯员 张月月`.
+pub fn byline_text(byline: &[Byline]) -> String {
+    byline
+        .iter()
+        .map(|b| format!("{} {}", b.role.trim(), b.name.trim()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byline_prints_roles_in_order() {
+        let b = vec![
+            Byline {
+                role: "记者".into(),
+                name: "丁春贵".into(),
+            },
+            Byline {
+                role: "通讯员".into(),
+                name: " 张月月 ".into(),
+            },
+        ];
+        assert_eq!(byline_text(&b), "记者 丁春贵 通讯员 张月月");
+        assert_eq!(byline_text(&[]), "");
+    }
+
+    #[test]
+    fn status_round_trips() {
+        for s in [
+            Status::Draft,
+            Status::InReview,
+            Status::Scheduled,
+            Status::Published,
+            Status::Withdrawn,
+        ] {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("live"), None);
+    }
+
+    #[test]
+    fn reprint_needs_every_field() {
+        let mut r = Reprint {
+            source: "新华社".into(),
+            author: "王明".into(),
+            title: "标题".into(),
+            url: "https://x.cn/1".into(),
+        };
+        assert!(r.is_complete());
+        r.url = "  ".into();
+        assert!(!r.is_complete());
+    }
+}

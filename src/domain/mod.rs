@@ -1,0 +1,11 @@
+//! The content model: sites, channels, articles, URLs and text rules. No I/O here.
+
+pub mod article;
+pub mod channel;
+pub mod site;
+pub mod text;
+pub mod url;
+
+pub use article::{Article, ArticleSummary, Byline, Reprint, Status};
+pub use channel::{Channel, ChannelTree};
+pub use site::{BlockSource, Link, Site, SiteSettings};

@@ -1,0 +1,86 @@
+//! Sites: the main portal and its county sub-sites, each with a path prefix,
+//! an optional host name and the legal facts its footer must show.
+
+use serde::{Deserialize, Serialize};
+
+/// A site of the portal (`main`, `bincheng`, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    /// Stable slug, also the key archives use (`main`, `bincheng`).
+    pub id: String,
+    /// Display name (`滨州网`, `滨城`).
+    pub name: String,
+    /// Path prefix, always starting and ending with `/` (`/`, `/bincheng/`).
+    pub prefix: String,
+    /// Optional host name that maps to this site (`bincheng.example.cn`).
+    pub host: Option<String>,
+    /// Position in the region navigation.
+    pub sort: i64,
+    pub settings: SiteSettings,
+}
+
+/// A link in the footer or the region navigation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// Which list an article page shows in one of its "更多..." blocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+pub enum BlockSource {
+    /// A curated slot of the same site, by slot key (`toutiao`).
+    Slot(String),
+    /// A channel of the same site, by channel path (`zw`).
+    Channel(String),
+}
+
+/// Per-site settings: everything the footer and page chrome show.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteSettings {
+    /// `<meta name="description">` of the home page.
+    pub description: String,
+    /// Links of the first footer line (关于我们, 广告服务 ...).
+    pub footer_links: Vec<Link>,
+    /// 地址.
+    pub address: String,
+    /// 主办单位.
+    pub organizer: String,
+    /// 鲁新网备案号 (provincial news-site filing number).
+    pub news_filing: String,
+    /// ICP 备案号.
+    pub icp: String,
+    /// Links between the ICP number and the 网安备 number (举报中心, 网警 ...).
+    pub filing_links: Vec<Link>,
+    /// 网安备 (public security filing) number.
+    pub police_filing: String,
+    /// 互联网新闻信息服务许可证 number.
+    pub news_license: String,
+    /// 视觉设计 credit.
+    pub design_credit: String,
+    /// 违法和不良信息举报电话.
+    pub report_phone: String,
+    /// 举报邮箱.
+    pub report_email: String,
+    /// The "更多..." blocks under an article, in order.
+    pub article_blocks: Vec<BlockSource>,
+}
+
+impl Site {
+    /// Whether `prefix` is a well-formed site prefix.
+    pub fn valid_prefix(prefix: &str) -> bool {
+        prefix.starts_with('/')
+            && prefix.ends_with('/')
+            && prefix
+                .trim_matches('/')
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/')
+    }
+
+    /// Whether this is the main site (prefix `/`).
+    pub fn is_main(&self) -> bool {
+        self.prefix == "/"
+    }
+}

@@ -1,0 +1,237 @@
+//! URLs are data and never change (DESIGN.md §4).
+//!
+//! Inside a site, public paths are:
+//! - `` (home), `index.html`
+//! - `{channel}/`, `{channel}/index.html`, `{channel}/index_{N}.html` (N >= 2)
+//! - `{channel}/{YYYY-MM}/{DD}/{id}.html` (a story, fixed at first publication)
+
+use super::text::to_cst;
+
+/// What a site-relative path asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// A channel list page (1-based page number).
+    Channel {
+        path: String,
+        page: u32,
+    },
+    /// A channel path without its trailing slash: redirect to the list.
+    ChannelNoSlash {
+        path: String,
+    },
+    Story {
+        id: i64,
+    },
+    NotFound,
+}
+
+/// The path a story gets at first publication: primary channel, sign-off date, id.
+pub fn story_path(channel_path: &str, signed_at: i64, id: i64) -> String {
+    let t = to_cst(signed_at);
+    format!(
+        "{channel_path}/{}/{}/{id}.html",
+        t.format("%Y-%m"),
+        t.format("%d")
+    )
+}
+
+/// Site-relative path of page `page` of a channel list.
+pub fn channel_page_path(channel_path: &str, page: u32) -> String {
+    if page <= 1 {
+        format!("{channel_path}/")
+    } else {
+        format!("{channel_path}/index_{page}.html")
+    }
+}
+
+/// Classify a site-relative path (no leading slash). Pure: it does not check
+/// that the channel or story exists.
+pub fn route(rel: &str) -> Route {
+    if rel.is_empty() || rel == "index.html" {
+        return Route::Home;
+    }
+    if let Some(dir) = rel.strip_suffix('/') {
+        return if super::channel::valid_path(dir) {
+            Route::Channel {
+                path: dir.to_string(),
+                page: 1,
+            }
+        } else {
+            Route::NotFound
+        };
+    }
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some(parts) => parts,
+        None => {
+            return if super::channel::valid_path(rel) {
+                Route::ChannelNoSlash {
+                    path: rel.to_string(),
+                }
+            } else {
+                Route::NotFound
+            };
+        }
+    };
+    if file == "index.html" {
+        return if super::channel::valid_path(dir) {
+            Route::Channel {
+                path: dir.to_string(),
+                page: 1,
+            }
+        } else {
+            Route::NotFound
+        };
+    }
+    if let Some(n) = file
+        .strip_prefix("index_")
+        .and_then(|f| f.strip_suffix(".html"))
+    {
+        return match parse_page_number(n) {
+            Some(page) if page >= 2 && super::channel::valid_path(dir) => Route::Channel {
+                path: dir.to_string(),
+                page,
+            },
+            _ => Route::NotFound,
+        };
+    }
+    if let Some(id) = file.strip_suffix(".html") {
+        if let Some(id) = parse_id(id) {
+            if is_story_dir(dir) {
+                return Route::Story { id };
+            }
+        }
+        return Route::NotFound;
+    }
+    if super::channel::valid_path(rel) {
+        return Route::ChannelNoSlash {
+            path: rel.to_string(),
+        };
+    }
+    Route::NotFound
+}
+
+/// `{channel}/{YYYY-MM}/{DD}`
+fn is_story_dir(dir: &str) -> bool {
+    let mut parts = dir.rsplitn(3, '/');
+    let (Some(day), Some(month), Some(channel)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let month_ok = month.len() == 7
+        && month.as_bytes()[4] == b'-'
+        && month[..4].bytes().all(|b| b.is_ascii_digit())
+        && month[5..].bytes().all(|b| b.is_ascii_digit());
+    let day_ok = day.len() == 2 && day.bytes().all(|b| b.is_ascii_digit());
+    month_ok && day_ok && super::channel::valid_path(channel)
+}
+
+/// Digits only, no sign, no leading zero, fits comfortably.
+fn parse_page_number(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 6 || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn parse_id(s: &str) -> Option<i64> {
+    if s.is_empty() || s.len() > 15 || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::parse_rfc3339;
+
+    #[test]
+    fn story_paths_use_beijing_date() {
+        let ts = parse_rfc3339("2023-05-31T18:00:00Z").unwrap(); // 06-01 02:00 in Beijing
+        assert_eq!(story_path("zw/yw", ts, 123), "zw/yw/2023-06/01/123.html");
+    }
+
+    #[test]
+    fn routes() {
+        assert_eq!(route(""), Route::Home);
+        assert_eq!(route("index.html"), Route::Home);
+        assert_eq!(
+            route("zw/yw/"),
+            Route::Channel {
+                path: "zw/yw".into(),
+                page: 1
+            }
+        );
+        assert_eq!(
+            route("zw/yw/index.html"),
+            Route::Channel {
+                path: "zw/yw".into(),
+                page: 1
+            }
+        );
+        assert_eq!(
+            route("zw/yw/index_2.html"),
+            Route::Channel {
+                path: "zw/yw".into(),
+                page: 2
+            }
+        );
+        assert_eq!(
+            route("zw/yw"),
+            Route::ChannelNoSlash {
+                path: "zw/yw".into()
+            }
+        );
+        assert_eq!(route("zw/yw/2023-06/01/123.html"), Route::Story { id: 123 });
+    }
+
+    #[test]
+    fn bad_page_numbers_are_not_found() {
+        for p in [
+            "zw/index_1.html",
+            "zw/index_0.html",
+            "zw/index_-1.html",
+            "zw/index_01.html",
+            "zw/index_abc.html",
+            "zw/index_.html",
+            "zw/index_99999999999999999999.html",
+            "zw/index_2.htm",
+        ] {
+            assert_eq!(route(p), Route::NotFound, "{p}");
+        }
+    }
+
+    #[test]
+    fn bad_story_paths_are_not_found() {
+        for p in [
+            "zw/yw/2023-06/01/0123.html",
+            "zw/yw/2023-06/01/abc.html",
+            "zw/yw/2023-6/01/1.html",
+            "zw/yw/2023-06/1/1.html",
+            "2023-06/01/1.html",
+            "zw/yw/2023-06/01/99999999999999999999.html",
+            "../../etc/passwd",
+            "zw/%2e%2e/",
+            "ZW/",
+            "zw/yw/x.php",
+        ] {
+            assert_eq!(route(p), Route::NotFound, "{p}");
+        }
+    }
+
+    #[test]
+    fn channel_page_paths() {
+        assert_eq!(channel_page_path("zw/yw", 1), "zw/yw/");
+        assert_eq!(channel_page_path("zw/yw", 3), "zw/yw/index_3.html");
+        for page in 1..5 {
+            assert_eq!(
+                route(&channel_page_path("zw", page)),
+                Route::Channel {
+                    path: "zw".into(),
+                    page
+                }
+            );
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The web layer's error type.
+//!
+//! Policy: user errors answer with their status and a message that says what to
+//! fix (400/404/409/413/422); internal errors answer 500 with a generic page and
+//! are logged once, here, with their cause chain. Nothing panics on user input.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::render::sanitize::escape_text;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<crate::db::StoreError> for AppError {
+    fn from(e: crate::db::StoreError) -> Self {
+        use crate::db::StoreError as E;
+        match e {
+            E::NotFound(m) => AppError::NotFound(m),
+            E::Invalid(m) => AppError::BadRequest(m),
+            E::Conflict(m) => AppError::Conflict(m),
+            e => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                "服务器内部错误,请稍后重试。".to_string()
+            }
+            e => e.to_string(),
+        };
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{code} 错误</title><link rel=\"stylesheet\" href=\"/static/gazette.css\"></head>\
+             <body><main class=\"wrap\"><section class=\"error-page\"><h1>{code}</h1><p>{msg}</p>\
+             <p><a href=\"/\">返回首页</a></p></section></main></body></html>",
+            code = status.as_u16(),
+            msg = escape_text(&message)
+        );
+        (status, Html(body)).into_response()
+    }
+}

@@ -1,0 +1,14 @@
+//! Gazette: the newsroom back office and the public portal of a city media
+//! group, in one binary. See ARCHITECTURE.md for the map.
+
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod render;
+pub mod state;
+pub mod web;

@@ -1,0 +1,85 @@
+//! One render path (DESIGN.md §3): `(host, path) -> Page` for `serve` and, later,
+//! the static export. A page carries its bytes and the dependency keys it read
+//! (`story:<id>`, `channel:<site>/<path>`, `slot:<site>/<key>`, `site:<site>`).
+
+pub mod chrome;
+mod portal;
+pub mod sanitize;
+pub mod theme;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::state::AppState;
+
+/// A rendered response of the public site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    /// Dependency keys this page read; a change to any of them makes it stale.
+    pub deps: BTreeSet<String>,
+    /// For 301 answers: where to go.
+    pub location: Option<String>,
+    /// Last modification time (epoch seconds) where the page knows it.
+    pub last_modified: Option<i64>,
+}
+
+impl Page {
+    pub fn html(status: u16, body: String, deps: BTreeSet<String>) -> Self {
+        Self {
+            status,
+            content_type: "text/html; charset=utf-8",
+            body,
+            deps,
+            location: None,
+            last_modified: None,
+        }
+    }
+
+    pub fn redirect(location: String) -> Self {
+        Self {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: String::new(),
+            deps: BTreeSet::new(),
+            location: Some(location),
+            last_modified: None,
+        }
+    }
+}
+
+/// Templates of the active theme.
+pub struct Renderer {
+    env: Environment<'static>,
+    theme_dir: Option<PathBuf>,
+}
+
+impl Renderer {
+    pub fn new(theme_dir: Option<PathBuf>) -> Self {
+        Self {
+            env: theme::environment(theme_dir.as_deref()),
+            theme_dir,
+        }
+    }
+
+    /// Render a template with a serializable context.
+    pub fn render<C: Serialize>(&self, name: &str, ctx: C) -> anyhow::Result<String> {
+        let tmpl = self.env.get_template(name)?;
+        Ok(tmpl.render(ctx)?)
+    }
+
+    pub fn asset(&self, name: &str) -> Option<theme::Asset> {
+        theme::asset(self.theme_dir.as_deref(), name)
+    }
+}
+
+/// Render the public page at `path` (as requested, with its leading slash)
+/// for a request to `host`.
+pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
+    portal::page(state, host, path).await
+}

@@ -1,0 +1,594 @@
+//! The public pages: home, channel lists, stories, and the 404/410 pages,
+//! each with the site chrome.
+
+use std::collections::BTreeSet;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use super::Page;
+use super::chrome::{self, Chrome, SiteUrls};
+use super::sanitize::body_with_dateline;
+use crate::domain::article::byline_text;
+use crate::domain::text::{LIST_TITLE_CELLS, date_cn, date_iso, date_mmdd, excerpt};
+use crate::domain::url::{Route, channel_page_path, route};
+use crate::domain::{ArticleSummary, BlockSource, Channel, ChannelTree, Reprint, Site, Status};
+use crate::state::AppState;
+
+/// Items in each "更多..." block and home block.
+const BLOCK_ITEMS: i64 = 8;
+
+/// Everything a page needs about its site while rendering.
+struct Ctx<'a> {
+    state: &'a AppState,
+    sites: &'a [Site],
+    site: &'a Site,
+    tree: ChannelTree,
+    urls: SiteUrls,
+    deps: BTreeSet<String>,
+}
+
+impl Ctx<'_> {
+    fn chrome(&self, current_root: Option<&str>) -> Chrome {
+        let cfg = &self.state.config;
+        chrome::chrome(
+            self.sites,
+            self.site,
+            &self.tree,
+            current_root,
+            &cfg.public_url,
+            cfg.scheme(),
+        )
+    }
+
+    /// Link to a story of any site by its summary.
+    fn story_url(&self, s: &ArticleSummary) -> String {
+        let cfg = &self.state.config;
+        match self.sites.iter().find(|x| x.id == s.site_id) {
+            Some(site) if site.id != self.site.id => {
+                SiteUrls::new(site, &cfg.public_url, cfg.scheme()).link(&s.url_path)
+            }
+            _ => self.urls.link(&s.url_path),
+        }
+    }
+
+    fn item(&self, s: &ArticleSummary, date: String) -> ListItem {
+        ListItem {
+            title: s.list_title(LIST_TITLE_CELLS),
+            full_title: s.title.clone(),
+            url: self.story_url(s),
+            date,
+            summary: s.summary.clone(),
+        }
+    }
+
+    fn crumbs(&self, channel_path: &str) -> Vec<Crumb> {
+        self.tree
+            .chain(channel_path)
+            .into_iter()
+            .map(|c| Crumb {
+                name: c.name.clone(),
+                url: self.urls.link(&channel_page_path(&c.path, 1)),
+            })
+            .collect()
+    }
+
+    fn base(
+        &self,
+        page_title: String,
+        description: String,
+        canonical: Option<String>,
+        current_root: Option<&str>,
+    ) -> Base {
+        Base {
+            page_title,
+            description,
+            canonical,
+            asset_base: "/",
+            chrome: self.chrome(current_root),
+        }
+    }
+
+    fn finish<C: Serialize>(self, status: u16, template: &str, ctx: C) -> anyhow::Result<Page> {
+        let body = self
+            .state
+            .render
+            .render(template, ctx)
+            .with_context(|| format!("rendering {template}"))?;
+        Ok(Page::html(status, body, self.deps))
+    }
+
+    async fn channel_block(
+        &mut self,
+        channel: &Channel,
+        title: String,
+        date_fmt: fn(i64) -> String,
+    ) -> anyhow::Result<Block> {
+        self.deps
+            .insert(format!("channel:{}/{}", self.site.id, channel.path));
+        let items = self
+            .state
+            .store
+            .channel_page(channel.id, BLOCK_ITEMS, 0)
+            .await?;
+        Ok(Block {
+            title,
+            url: Some(self.urls.link(&channel_page_path(&channel.path, 1))),
+            items: items
+                .iter()
+                .map(|s| self.item(s, date_fmt(s.signed_at)))
+                .collect(),
+        })
+    }
+
+    async fn slot_block(
+        &mut self,
+        key: &str,
+        title: impl Fn(&str) -> String,
+    ) -> anyhow::Result<Option<Block>> {
+        self.deps.insert(format!("slot:{}/{key}", self.site.id));
+        let Some(slot) = self.state.store.slot(&self.site.id, key).await? else {
+            return Ok(None);
+        };
+        let items = self.state.store.slot_items(slot.id, BLOCK_ITEMS).await?;
+        Ok(Some(Block {
+            title: title(&slot.name),
+            url: None,
+            items: items
+                .iter()
+                .map(|s| self.item(s, date_mmdd(s.signed_at)))
+                .collect(),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct Base {
+    page_title: String,
+    description: String,
+    canonical: Option<String>,
+    asset_base: &'static str,
+    chrome: Chrome,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    title: String,
+    full_title: String,
+    url: String,
+    date: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct Block {
+    title: String,
+    url: Option<String>,
+    items: Vec<ListItem>,
+}
+
+pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
+    let sites = state.store.sites().await?;
+    if let Some(site) = chrome::prefix_without_slash(&sites, path) {
+        return Ok(Page::redirect(site.prefix.clone()));
+    }
+    let Some((site, rel)) = chrome::resolve(&sites, host, path) else {
+        anyhow::bail!("no main site configured: run `gazette serve --demo` or create a site");
+    };
+    let tree = ChannelTree::new(state.store.channels(&site.id).await?);
+    let cfg = &state.config;
+    let mut ctx = Ctx {
+        state,
+        sites: &sites,
+        site,
+        tree,
+        urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
+        deps: BTreeSet::new(),
+    };
+    ctx.deps.insert(format!("site:{}", site.id));
+    match route(&rel) {
+        Route::Home => home(ctx).await,
+        Route::Channel { path, page } => channel(ctx, &path, page).await,
+        Route::ChannelNoSlash { path } if ctx.tree.get(&path).is_some() => {
+            Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
+        }
+        Route::Story { id } => story(ctx, &rel, id).await,
+        Route::ChannelNoSlash { .. } | Route::NotFound => not_found(ctx),
+    }
+}
+
+#[derive(Serialize)]
+struct HomeCtx {
+    #[serde(flatten)]
+    base: Base,
+    lead: Option<ListItem>,
+    headlines: Option<Block>,
+    channel_blocks: Vec<Block>,
+}
+
+async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
+    let lead = ctx
+        .slot_block("jiaodian", |n| n.to_string())
+        .await?
+        .and_then(|b| b.items.into_iter().next());
+    let headlines = ctx.slot_block("toutiao", |n| n.to_string()).await?;
+    let roots: Vec<Channel> = ctx.tree.roots().cloned().collect();
+    let mut channel_blocks = Vec::with_capacity(roots.len());
+    for c in &roots {
+        channel_blocks.push(ctx.channel_block(c, c.name.clone(), date_mmdd).await?);
+    }
+    let site = ctx.site;
+    let title = ctx.chrome(None).site_title;
+    let description = if site.settings.description.is_empty() {
+        title.clone()
+    } else {
+        site.settings.description.clone()
+    };
+    let base = ctx.base(title, description, Some(ctx.urls.canonical("")), None);
+    ctx.finish(
+        200,
+        "portal/home.html",
+        HomeCtx {
+            base,
+            lead,
+            headlines,
+            channel_blocks,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    n: u32,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    page: u32,
+    pages: u32,
+    total: i64,
+    first: String,
+    last: String,
+    prev: Option<String>,
+    next: Option<String>,
+    links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct ChannelCtx {
+    #[serde(flatten)]
+    base: Base,
+    crumbs: Vec<Crumb>,
+    channel: ChannelInfo,
+    children: Vec<Crumb>,
+    items: Vec<ListItem>,
+    pager: Pager,
+}
+
+#[derive(Serialize)]
+struct ChannelInfo {
+    name: String,
+    path: String,
+}
+
+/// Page numbers to link: the first, the last, and two either side of the current.
+fn pager_window(page: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(page) <= 2 {
+            if last_shown != 0 && n > last_shown + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last_shown = n;
+        }
+    }
+    out
+}
+
+async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page> {
+    let Some(channel) = ctx.tree.get(path).cloned() else {
+        return not_found(ctx);
+    };
+    let size = channel.page_size.clamp(1, 200);
+    let total = ctx.state.store.channel_count(channel.id).await?;
+    let pages = u32::try_from(((total + size - 1) / size).max(1)).unwrap_or(u32::MAX);
+    if page > pages {
+        return not_found(ctx);
+    }
+    ctx.deps
+        .insert(format!("channel:{}/{}", ctx.site.id, channel.path));
+    let offset = i64::from(page - 1) * size;
+    let summaries = ctx
+        .state
+        .store
+        .channel_page(channel.id, size, offset)
+        .await?;
+    let items = summaries
+        .iter()
+        .map(|s| ctx.item(s, date_iso(s.signed_at)))
+        .collect();
+    let link = |n: u32| ctx.urls.link(&channel_page_path(&channel.path, n));
+    let pager = Pager {
+        page,
+        pages,
+        total,
+        first: link(1),
+        last: link(pages),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        links: pager_window(page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => PagerLink {
+                    n,
+                    url: link(n),
+                    current: n == page,
+                    gap: false,
+                },
+                None => PagerLink {
+                    n: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                },
+            })
+            .collect(),
+    };
+    let children = ctx
+        .tree
+        .children(&channel.path)
+        .map(|c| Crumb {
+            name: c.name.clone(),
+            url: ctx.urls.link(&channel_page_path(&c.path, 1)),
+        })
+        .collect();
+    let crumbs = ctx.crumbs(&channel.path);
+    let site_title = ctx.chrome(None).site_title;
+    let page_title = if page > 1 {
+        format!("{}(第{page}页) - {site_title}", channel.name)
+    } else {
+        format!("{} - {site_title}", channel.name)
+    };
+    let description = format!("{site_title}{}栏目", channel.name);
+    let root = crate::domain::channel::ancestry(&channel.path)[0].to_string();
+    let base = ctx.base(
+        page_title,
+        description,
+        Some(ctx.urls.canonical(&channel_page_path(&channel.path, page))),
+        Some(&root),
+    );
+    let info = ChannelInfo {
+        name: channel.name.clone(),
+        path: channel.path.clone(),
+    };
+    ctx.finish(
+        200,
+        "portal/channel.html",
+        ChannelCtx {
+            base,
+            crumbs,
+            channel: info,
+            children,
+            items,
+            pager,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct StoryView {
+    title: String,
+    subtitle: Option<String>,
+    byline: String,
+    signed_date: String,
+    reprint: Option<Reprint>,
+    body_html: String,
+    editor: String,
+}
+
+#[derive(Serialize)]
+struct StoryCtx {
+    #[serde(flatten)]
+    base: Base,
+    crumbs: Vec<Crumb>,
+    a: StoryView,
+    blocks: Vec<Block>,
+}
+
+async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
+    ctx.deps.insert(format!("story:{id}"));
+    let article = ctx.state.store.article(id).await?;
+    let Some(a) =
+        article.filter(|a| a.site_id == ctx.site.id && a.url_path.as_deref() == Some(rel))
+    else {
+        return not_found(ctx);
+    };
+    match a.status {
+        Status::Published => {}
+        Status::Withdrawn => return gone(ctx),
+        _ => return not_found(ctx),
+    }
+    let channel_path = ctx
+        .tree
+        .by_id(a.channel_id)
+        .map(|c| c.path.clone())
+        .unwrap_or_default();
+    let crumbs = ctx.crumbs(&channel_path);
+    let mut blocks = Vec::new();
+    for source in ctx.site.settings.article_blocks.clone() {
+        match source {
+            BlockSource::Slot(key) => {
+                if let Some(b) = ctx.slot_block(&key, |n| format!("更多{n}")).await? {
+                    blocks.push(b);
+                }
+            }
+            BlockSource::Channel(path) => {
+                if let Some(c) = ctx.tree.get(&path).cloned() {
+                    blocks.push(
+                        ctx.channel_block(&c, format!("更多{}", c.name), date_mmdd)
+                            .await?,
+                    );
+                }
+            }
+        }
+    }
+    let body_html = body_with_dateline(&a.body_html, &a.source);
+    let description = if a.summary.trim().is_empty() {
+        excerpt(&html_to_text(&body_html), 120)
+    } else {
+        excerpt(&a.summary, 120)
+    };
+    let site_title = ctx.chrome(None).site_title;
+    let root = crate::domain::channel::ancestry(&channel_path)[0].to_string();
+    let mut base = ctx.base(
+        format!("{} - {site_title}", a.title),
+        description,
+        Some(ctx.urls.canonical(rel)),
+        Some(&root),
+    );
+    base.chrome
+        .channels
+        .iter_mut()
+        .for_each(|c| c.current = false);
+    let view = StoryView {
+        title: a.title.clone(),
+        subtitle: a.subtitle.clone().filter(|s| !s.trim().is_empty()),
+        byline: byline_text(&a.byline),
+        signed_date: a.signed_at.map(date_cn).unwrap_or_default(),
+        reprint: a.reprint.clone().filter(|r| !r.source.trim().is_empty()),
+        body_html,
+        editor: a.editor.clone(),
+    };
+    let mut page = ctx.finish(
+        200,
+        "portal/article.html",
+        StoryCtx {
+            base,
+            crumbs,
+            a: view,
+            blocks,
+        },
+    )?;
+    page.last_modified = Some(a.updated_at);
+    Ok(page)
+}
+
+#[derive(Serialize)]
+struct ErrorCtx {
+    #[serde(flatten)]
+    base: Base,
+    heading: &'static str,
+    message: String,
+}
+
+fn not_found(ctx: Ctx<'_>) -> anyhow::Result<Page> {
+    let site_title = ctx.chrome(None).site_title;
+    let base = ctx.base(
+        format!("页面不存在 - {site_title}"),
+        "您访问的页面不存在".into(),
+        None,
+        None,
+    );
+    let message = "您访问的页面不存在或已被删除,请检查网址是否正确。".to_string();
+    ctx.finish(
+        404,
+        "error.html",
+        ErrorCtx {
+            base,
+            heading: "页面不存在",
+            message,
+        },
+    )
+}
+
+fn gone(ctx: Ctx<'_>) -> anyhow::Result<Page> {
+    let site_title = ctx.chrome(None).site_title;
+    let base = ctx.base(
+        format!("稿件已撤回 - {site_title}"),
+        "该稿件已撤回".into(),
+        None,
+        None,
+    );
+    let message = "该稿件已被撤回(撤稿),不再提供浏览。".to_string();
+    ctx.finish(
+        410,
+        "error.html",
+        ErrorCtx {
+            base,
+            heading: "稿件已撤回",
+            message,
+        },
+    )
+}
+
+/// Text of sanitized HTML: tags dropped, the common entities decoded.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_window_shows_edges_and_neighbours() {
+        assert_eq!(pager_window(1, 1), vec![Some(1)]);
+        assert_eq!(pager_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            pager_window(10, 20),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(
+            pager_window(20, 20),
+            vec![Some(1), None, Some(18), Some(19), Some(20)]
+        );
+    }
+
+    #[test]
+    fn html_to_text_drops_tags() {
+        assert_eq!(
+            html_to_text("<p>a &amp; b</p><p>c</p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            vec!["a", "&", "b", "c"]
+        );
+    }
+}

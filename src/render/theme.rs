@@ -1,0 +1,117 @@
+//! Templates and assets: built into the binary, overridable by a theme directory.
+//!
+//! A theme directory holds `templates/NAME` and `static/NAME` files; any file
+//! found there replaces the built-in one of the same name.
+
+use std::path::{Path, PathBuf};
+
+use minijinja::Environment;
+
+/// Built-in templates, embedded at compile time.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    (
+        "portal/article.html",
+        include_str!("../../templates/portal/article.html"),
+    ),
+    (
+        "portal/home.html",
+        include_str!("../../templates/portal/home.html"),
+    ),
+    (
+        "portal/channel.html",
+        include_str!("../../templates/portal/channel.html"),
+    ),
+];
+
+/// Built-in static assets, served under `/static/`.
+const ASSETS: &[(&str, &str, &str)] = &[(
+    "gazette.css",
+    "text/css; charset=utf-8",
+    include_str!("../../static/css/gazette.css"),
+)];
+
+/// Build the template environment for a theme directory (or none).
+pub fn environment(theme_dir: Option<&Path>) -> Environment<'static> {
+    let mut env = Environment::new();
+    let theme_templates: Option<PathBuf> = theme_dir.map(|d| d.join("templates"));
+    env.set_loader(move |name| {
+        if let Some(dir) = &theme_templates {
+            if let Some(text) = read_theme_file(dir, name)? {
+                return Ok(Some(text));
+            }
+        }
+        Ok(TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| (*t).to_string()))
+    });
+    env.set_formatter(html_formatter);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env
+}
+
+/// Escape like `minijinja`'s default, but leave `/` alone: URLs stay readable
+/// and pages smaller, and `/` is harmless in HTML text and quoted attributes.
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
+        if let Some(s) = value.as_str() {
+            return out
+                .write_str(&super::sanitize::escape_text(s))
+                .map_err(minijinja::Error::from);
+        }
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+fn read_theme_file(dir: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
+    if name.split('/').any(|seg| seg.is_empty() || seg == "..") {
+        return Ok(None);
+    }
+    match std::fs::read_to_string(dir.join(name)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("cannot read theme template {name}: {e}"),
+        )),
+    }
+}
+
+/// A static asset: content type and bytes.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// Look up an asset by name, the theme's copy first.
+pub fn asset(theme_dir: Option<&Path>, name: &str) -> Option<Asset> {
+    let builtin = ASSETS.iter().find(|(n, _, _)| *n == name)?;
+    if let Some(dir) = theme_dir {
+        if !name.contains("..") {
+            if let Ok(body) = std::fs::read(dir.join("static").join(name)) {
+                return Some(Asset {
+                    content_type: builtin.1,
+                    body,
+                });
+            }
+        }
+    }
+    Some(Asset {
+        content_type: builtin.1,
+        body: builtin.2.as_bytes().to_vec(),
+    })
+}
+
+/// Names of every built-in asset (for the static export).
+pub fn asset_names() -> impl Iterator<Item = &'static str> {
+    ASSETS.iter().map(|(n, _, _)| *n)
+}

@@ -1,0 +1,6 @@
+//! HTTP: the router and its handlers. Handlers never touch SQL.
+
+pub mod handlers;
+pub mod router;
+
+pub use router::router;

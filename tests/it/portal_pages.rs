@@ -1,0 +1,267 @@
+//! Channel pages, pagination edges, 404/410 and escaping of hostile text.
+
+use gazette::domain::Status;
+
+use crate::util::TestApp;
+
+/// 45 stories in 政务要闻 (page size 20): pages 1..=3.
+async fn app_with_45_stories() -> TestApp {
+    let app = TestApp::new().await;
+    gazette::demo::load(app.state.store.as_ref(), app.state.now())
+        .await
+        .unwrap();
+    // an empty site-wide channel tree is there; add stories to 社会民生 (no demo stories)
+    for i in 0..45 {
+        let day = 1 + i / 2;
+        let hour = 8 + i % 2;
+        app.publish(
+            1000 + i,
+            "main",
+            "sh",
+            &format!("社会民生第{i}条新闻"),
+            &format!("2024-03-{day:02}T{hour:02}:00:00+08:00"),
+        )
+        .await;
+    }
+    app
+}
+
+#[tokio::test]
+async fn channel_pages_are_paginated_newest_first() {
+    let app = app_with_45_stories().await;
+    let p1 = app.get("/sh/").await;
+    assert_eq!(p1.status, 200);
+    let items = p1.select_text(".channel-list li a");
+    assert_eq!(items.len(), 20);
+    assert_eq!(items[0], "社会民生第44条新闻");
+    assert_eq!(p1.select_text(".channel-list li .date")[0], "2024-03-23");
+    assert_eq!(p1.select_text(".pager-info"), vec!["共 45 篇,第 1/3 页"]);
+    assert_eq!(
+        p1.select_attr(".pager a[rel=next]", "href"),
+        vec!["/sh/index_2.html"]
+    );
+    assert!(p1.select_attr(".pager a[rel=prev]", "href").is_empty());
+
+    let p3 = app.get("/sh/index_3.html").await;
+    assert_eq!(p3.status, 200);
+    let items3 = p3.select_text(".channel-list li a");
+    assert_eq!(items3.len(), 5);
+    assert_eq!(items3.last().unwrap(), "社会民生第0条新闻");
+    assert_eq!(
+        p3.select_attr(".pager a[rel=prev]", "href"),
+        vec!["/sh/index_2.html"]
+    );
+    assert!(p3.select_attr(".pager a[rel=next]", "href").is_empty());
+
+    // the three pages together hold each story exactly once
+    let p2 = app
+        .get("/sh/index_2.html")
+        .await
+        .select_text(".channel-list li a");
+    let mut all: Vec<String> = items.into_iter().chain(p2).chain(items3).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 45);
+
+    // index.html is page 1 too (static-file friendly)
+    assert_eq!(
+        app.get("/sh/index.html")
+            .await
+            .select_text(".channel-list li a")
+            .len(),
+        20
+    );
+}
+
+#[tokio::test]
+async fn bad_page_numbers_are_404_never_500() {
+    let app = app_with_45_stories().await;
+    for path in [
+        "/sh/index_4.html",
+        "/sh/index_1.html",
+        "/sh/index_0.html",
+        "/sh/index_-2.html",
+        "/sh/index_02.html",
+        "/sh/index_abc.html",
+        "/sh/index_999999999999999999999.html",
+        "/sh/index_4294967296.html",
+    ] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status, 404, "{path}");
+        assert_eq!(
+            resp.select_text("h1"),
+            vec!["页面不存在"],
+            "{path} shows the styled 404"
+        );
+    }
+}
+
+#[tokio::test]
+async fn parent_channels_list_their_children_stories() {
+    let app = TestApp::with_demo().await;
+    let zw = app.get("/zw/").await;
+    let titles = zw.select_text(".channel-list li a");
+    // 政务要闻 and 部门动态 stories, plus the seed article
+    assert_eq!(titles.len(), 9);
+    assert!(titles.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()));
+    assert_eq!(
+        zw.select_text(".subchannels a"),
+        vec!["政务要闻", "部门动态", "县区动态"]
+    );
+    let yw = app.get("/zw/yw/").await.select_text(".channel-list li a");
+    assert_eq!(yw.len(), 6);
+    // an empty channel answers 200 with a notice, not 404
+    let empty = app.get("/zw/xq/").await;
+    assert_eq!(empty.status, 200);
+    assert_eq!(
+        empty.select_text(".channel-list .empty"),
+        vec!["本栏目暂无稿件"]
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_and_ids_are_styled_404s() {
+    let app = TestApp::with_demo().await;
+    for path in [
+        "/nosuch/",
+        "/zw/yw/2023-06/01/424242.html",
+        "/zw/yw/2023-06/02/900001.html", // right id, wrong date
+        "/zw/bm/2023-06/01/900001.html", // right id, wrong channel
+        "/bincheng/zw/yw/2023-06/01/900001.html", // right path, wrong site
+        "/zw/yw/2023-06/01/0900001.html",
+        "/zw/yw/2023-06/01/99999999999999999999999.html",
+        "/wp-login.php",
+        "/zw/../../etc/passwd",
+        "/%E6%BB%A8%E5%B7%9E/",
+    ] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status, 404, "{path}");
+        assert_eq!(
+            resp.select_text(".error-page h1"),
+            vec!["页面不存在"],
+            "{path}"
+        );
+        // the 404 page keeps the site's navigation and footer
+        assert!(resp.text().contains("鲁ICP备09072207号-3"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn drafts_are_not_public_and_withdrawn_stories_answer_410() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            2001,
+            "main",
+            "sh",
+            "即将撤回的稿件",
+            "2024-04-10T09:00:00+08:00",
+        )
+        .await;
+    let path = TestApp::path_of(&a);
+    assert_eq!(app.get(&path).await.status, 200);
+    a.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    let resp = app.get(&path).await;
+    assert_eq!(resp.status, 410);
+    assert_eq!(resp.select_text(".error-page h1"), vec!["稿件已撤回"]);
+    // and it leaves the channel list
+    assert!(!app.get("/sh/").await.text().contains("即将撤回的稿件"));
+
+    let mut d = app
+        .publish(
+            2002,
+            "main",
+            "sh",
+            "还在审核的稿件",
+            "2024-04-10T10:00:00+08:00",
+        )
+        .await;
+    d.status = Status::InReview;
+    app.state
+        .store
+        .save_article(&d, app.state.now())
+        .await
+        .unwrap();
+    assert_eq!(app.get(&TestApp::path_of(&d)).await.status, 404);
+    assert!(!app.get("/sh/").await.text().contains("还在审核的稿件"));
+}
+
+#[tokio::test]
+async fn hostile_text_is_shown_as_text() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            3001,
+            "main",
+            "sh",
+            "<script>alert('标题')</script>",
+            "2024-04-10T09:00:00+08:00",
+        )
+        .await;
+    a.subtitle = Some("\"><img src=x onerror=alert(1)>".into());
+    a.editor = "<b>编辑</b>".into();
+    a.byline[0].name = "<i>记者</i>".into();
+    a.body_html = gazette::render::sanitize::sanitize_html(
+        "<p>正文<script>alert(2)</script><a href=\"javascript:alert(3)\">链接</a></p>",
+    );
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    let resp = app.get(&TestApp::path_of(&a)).await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(
+        resp.select_text("h1"),
+        vec!["<script>alert('标题')</script>"]
+    );
+    assert_eq!(
+        resp.select_text(".story-subtitle"),
+        vec!["\"><img src=x onerror=alert(1)>"]
+    );
+    assert_eq!(resp.select_text(".editor"), vec!["编辑:<b>编辑</b>"]);
+    let html = resp.html();
+    let scripts = scraper::Selector::parse("script").unwrap();
+    assert_eq!(
+        html.select(&scripts).count(),
+        0,
+        "no script element reaches the page"
+    );
+    let imgs = scraper::Selector::parse("img").unwrap();
+    assert_eq!(html.select(&imgs).count(), 0);
+    assert!(!resp.body.contains("javascript:"));
+    // the list lines escape too
+    let list = app.get("/sh/").await;
+    assert_eq!(
+        list.select_text(".channel-list li a")[0],
+        "<script>alert('标题')</script>"
+    );
+    assert!(!list.body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn non_get_methods_are_refused() {
+    let app = TestApp::with_demo().await;
+    let req = axum::http::Request::post("/")
+        .body(axum::body::Body::from("x"))
+        .unwrap();
+    let resp = app.request(req).await;
+    assert_eq!(resp.status, 405);
+    assert_eq!(resp.header("allow"), Some("GET, HEAD"));
+}
+
+#[tokio::test]
+async fn stylesheet_is_served() {
+    let app = TestApp::with_demo().await;
+    let css = app.get("/static/gazette.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.body.contains("@media"), "responsive rules present");
+    assert_eq!(app.get("/static/nope.css").await.status, 404);
+    assert_eq!(app.get("/static/../Cargo.toml").await.status, 404);
+}

@@ -1,0 +1,143 @@
+//! The reference page: the demo's seed article reads like 滨州网's, line by line.
+
+use crate::util::TestApp;
+use crate::util::html::{assert_lines_in_order, lines};
+
+const SEED: &str = include_str!("../fixtures/seed_article.txt");
+const SEED_PATH: &str = "/zw/yw/2023-06/01/900001.html";
+
+#[tokio::test]
+async fn seed_article_page_shows_every_line_of_the_reference_in_order() {
+    let app = TestApp::with_demo().await;
+    let resp = app.get(SEED_PATH).await;
+    assert_eq!(resp.status, 200);
+    let expected = lines(SEED);
+    assert!(expected.len() > 40, "fixture has the whole page");
+    assert_lines_in_order(&resp.text(), &expected);
+}
+
+#[tokio::test]
+async fn seed_article_structure() {
+    let app = TestApp::with_demo().await;
+    let resp = app.get(SEED_PATH).await;
+    assert_eq!(
+        resp.select_text("h1"),
+        vec!["全省职教社工作研讨班暨规范化建设现场推进会在滨州召开"]
+    );
+    // breadcrumb links lead to the channel pages
+    assert_eq!(
+        resp.select_attr("nav.crumb a", "href"),
+        vec!["/zw/", "/zw/yw/"]
+    );
+    assert_eq!(
+        resp.select_text("nav.crumb"),
+        vec!["您当前的位置 : 滨州政务 >> 政务要闻"]
+    );
+    assert_eq!(
+        resp.select_text(".story-meta .byline"),
+        vec!["作者:记者 丁春贵 通讯员 张月月 报道"]
+    );
+    assert_eq!(
+        resp.select_text(".story-meta .signed"),
+        vec!["签发日期:2023年06月01日"]
+    );
+    assert_eq!(resp.select_text(".editor"), vec!["编辑:闫晓亮"]);
+    let paragraphs = resp.select_text(".story-body p");
+    assert_eq!(paragraphs.len(), 7);
+    assert!(paragraphs[0].starts_with("滨州日报/滨州网讯 5月29日至31日"));
+    // three blocks of eight, each line with an MM-DD date
+    assert_eq!(
+        resp.select_text(".block-title"),
+        vec!["更多滨州头条", "更多滨州发布", "更多滨州政务"]
+    );
+    let items = resp.select_text(".more-blocks li");
+    assert_eq!(items.len(), 24);
+    let dates = resp.select_text(".more-blocks li .date");
+    assert_eq!(dates.len(), 24);
+    assert!(
+        dates
+            .iter()
+            .all(|d| d.len() == 5 && d.as_bytes()[2] == b'-'),
+        "{dates:?}"
+    );
+    // every list link resolves to a live page
+    for href in resp.select_attr(".more-blocks li a", "href") {
+        assert_eq!(app.get(&href).await.status, 200, "{href}");
+    }
+    // region navigation lists the ten county sites
+    let regions = resp.select_text("nav.regions a");
+    assert_eq!(regions.len(), 10);
+    assert_eq!(regions[0], "滨城");
+    assert_eq!(regions[9], "北海经济开发区");
+}
+
+#[tokio::test]
+async fn head_has_title_description_and_canonical() {
+    let app = TestApp::with_demo().await;
+    let resp = app.get(SEED_PATH).await;
+    let html = resp.html();
+    let root = html.root_element();
+    assert_eq!(root.value().attr("lang"), Some("zh-CN"));
+    assert_eq!(
+        resp.select_text("title"),
+        vec!["全省职教社工作研讨班暨规范化建设现场推进会在滨州召开 - 滨州网"]
+    );
+    let desc = resp.select_attr("meta[name=description]", "content");
+    assert!(desc[0].contains("全省职教社工作研讨班"), "{desc:?}");
+    assert_eq!(
+        resp.select_attr("link[rel=canonical]", "href"),
+        vec!["http://127.0.0.1:8080/zw/yw/2023-06/01/900001.html"]
+    );
+    assert!(
+        !resp
+            .select_attr("meta[name=viewport]", "content")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn home_page_leads_to_the_seed_article() {
+    let app = TestApp::with_demo().await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, 200);
+    let lead = home.select_attr(".lead a", "href");
+    assert_eq!(lead, vec![SEED_PATH]);
+    assert_eq!(
+        home.select_text(".lead-title"),
+        vec!["全省职教社工作研讨班暨规范化建设现场推进会在滨州召开"]
+    );
+    // the 头条 block and one block per top-level channel
+    let titles = home.select_text(".block-title");
+    assert_eq!(
+        titles,
+        vec![
+            "滨州头条",
+            "滨州政务",
+            "滨州头条",
+            "滨州发布",
+            "视听滨州",
+            "社会民生"
+        ]
+    );
+    let article = app.get(&lead[0]).await;
+    assert_eq!(article.status, 200);
+}
+
+#[tokio::test]
+async fn demo_is_idempotent() {
+    let app = TestApp::with_demo().await;
+    let before = app
+        .get("/zw/")
+        .await
+        .select_text(".pager-info, .channel-list li");
+    let created = gazette::demo::load(app.state.store.as_ref(), app.state.now())
+        .await
+        .unwrap();
+    assert_eq!(created, 0);
+    let after = app
+        .get("/zw/")
+        .await
+        .select_text(".pager-info, .channel-list li");
+    assert_eq!(before, after);
+    assert_eq!(app.state.store.sites().await.unwrap().len(), 11);
+}

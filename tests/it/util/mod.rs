@@ -1,0 +1,4 @@
+pub mod html;
+pub mod test_app;
+
+pub use test_app::TestApp;

@@ -1,0 +1,193 @@
+//! A fresh app on a fresh temporary database, called in-process with `oneshot`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use gazette::clock::FixedClock;
+use gazette::config::Config;
+use gazette::domain::text::parse_rfc3339;
+use gazette::domain::url::story_path;
+use gazette::domain::{Article, Byline, Status};
+use gazette::render::sanitize::paragraphs_to_html;
+use gazette::state::AppState;
+use http_body_util::BodyExt;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+#[allow(
+    dead_code,
+    reason = "kept alive for the test's duration; the clock for tests that move time"
+)]
+pub struct TestApp {
+    pub dir: TempDir,
+    pub state: AppState,
+    pub clock: FixedClock,
+    router: Router,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    pub fn text(&self) -> String {
+        super::html::to_text(&self.html())
+    }
+
+    /// Texts of every element matching a CSS selector.
+    pub fn select_text(&self, selector: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// Values of an attribute on every element matching a selector.
+    pub fn select_attr(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// An app on an empty, migrated database.
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = gazette::db::open(dir.path()).await.expect("open store");
+        let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
+        let config = Config::for_data_dir(dir.path());
+        let state = AppState::new(config, store).with_clock(Arc::new(clock.clone()));
+        let router = gazette::web::router(state.clone());
+        Self {
+            dir,
+            state,
+            clock,
+            router,
+        }
+    }
+
+    /// An app with the 滨州网 demo content.
+    pub async fn with_demo() -> Self {
+        let app = Self::new().await;
+        gazette::demo::load(app.state.store.as_ref(), app.state.now())
+            .await
+            .expect("demo loads");
+        app
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn get_with_host(&self, host: &str, path: &str) -> TestResponse {
+        self.request(
+            Request::get(path)
+                .header(header::HOST, host)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
+        }
+    }
+
+    pub async fn channel_id(&self, site: &str, path: &str) -> i64 {
+        self.state
+            .store
+            .channels(site)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.path == path)
+            .expect("channel")
+            .id
+    }
+
+    /// Store a published story directly (as an import would) and return it.
+    pub async fn publish(
+        &self,
+        id: i64,
+        site: &str,
+        channel: &str,
+        title: &str,
+        signed_at: &str,
+    ) -> Article {
+        let signed = parse_rfc3339(signed_at).expect("valid time");
+        let article = Article {
+            id,
+            site_id: site.into(),
+            channel_id: self.channel_id(site, channel).await,
+            extra_channel_ids: vec![],
+            title: title.into(),
+            short_title: None,
+            subtitle: None,
+            byline: vec![Byline {
+                role: "记者".into(),
+                name: "测试".into(),
+            }],
+            source: "滨州网讯".into(),
+            reprint: None,
+            editor: "编辑甲".into(),
+            body_html: paragraphs_to_html(&["第一段。", "第二段。"]),
+            summary: String::new(),
+            tags: vec![],
+            status: Status::Published,
+            signed_at: Some(signed),
+            signed_by: Some("签发人".into()),
+            published_at: Some(signed),
+            url_path: Some(story_path(channel, signed, id)),
+            created_at: signed,
+            updated_at: signed,
+            version: 1,
+        };
+        self.state
+            .store
+            .save_article(&article, self.state.now())
+            .await
+            .expect("save story");
+        article
+    }
+
+    /// The public path of a story of the main site.
+    pub fn path_of(article: &Article) -> String {
+        format!("/{}", article.url_path.as_deref().unwrap())
+    }
+}
