@@ -35,6 +35,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate(MigrateArgs),
+    /// Import an archive of stories (JSON Lines; `-` reads standard input).
+    Import(ImportArgs),
+    /// Rebuild the search index from the database.
+    Reindex(ReindexArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -57,6 +61,29 @@ pub struct ServeArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct MigrateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The archive: one JSON story per line (see docs/import-format.md), or `-` for stdin.
+    pub file: PathBuf,
+    /// Create missing sites and channels instead of rejecting their stories.
+    #[arg(long)]
+    pub create_channels: bool,
+    /// Where to write the report (default: DATA_DIR/import-reports/import-TIME.txt).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Stories per transaction.
+    #[arg(long, default_value_t = 1000)]
+    pub batch_size: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReindexArgs {
     #[command(flatten)]
     pub data: DataArgs,
 }

@@ -38,6 +38,20 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the error comes from the data being written (a rule or a
+    /// constraint it breaks) rather than from the database itself.
+    pub fn is_data_error(&self) -> bool {
+        match self {
+            StoreError::NotFound(_) | StoreError::Invalid(_) | StoreError::Conflict(_) => true,
+            StoreError::Db(sqlx::Error::Database(d)) => {
+                d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation()
+            }
+            _ => false,
+        }
+    }
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A curated slot (推荐位) and its name.
@@ -47,6 +61,15 @@ pub struct Slot {
     pub site_id: String,
     pub key: String,
     pub name: String,
+}
+
+/// One row of the change log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub seq: i64,
+    pub kind: String,
+    pub site_id: Option<String>,
+    pub article_id: Option<i64>,
 }
 
 /// The storage interface both backends satisfy.
@@ -75,6 +98,20 @@ pub trait Store: Send + Sync + 'static {
     /// Insert (id 0 = next free id) or replace an article, keep its listings in
     /// step with its status, and log the change; returns the id.
     async fn save_article(&self, article: &Article, now: i64) -> StoreResult<i64>;
+
+    /// Insert or replace many articles in one transaction (an import batch):
+    /// all are written or none. Returns, per article, whether it was created.
+    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>>;
+
+    /// Articles with these ids (missing ids are skipped), any status.
+    async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>>;
+    /// Published articles with id > `after_id`, by id, at most `limit` (keyset scan).
+    async fn published_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Article>>;
+
+    /// Change-log rows with seq > `after`, oldest first, at most `limit`.
+    async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>>;
+    /// The newest change-log sequence number (0 when empty).
+    async fn last_change(&self) -> StoreResult<i64>;
 
     /// Live stories listed in a channel (its descendants included), newest first.
     async fn channel_page(

@@ -49,7 +49,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         let message = match &self {
             AppError::Internal(e) => {
-                tracing::error!(error = ?e, "internal error");
+                tracing::error!(error = %format!("{e:#}"), "internal error");
                 "服务器内部错误,请稍后重试。".to_string()
             }
             e => e.to_string(),

@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod render;
+pub mod search;
 pub mod state;
 pub mod web;

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => gazette::cmd::serve::run(args).await,
             Command::Migrate(args) => gazette::cmd::migrate::run(args).await,
+            Command::Import(args) => gazette::cmd::import::run(args).await,
+            Command::Reindex(args) => gazette::cmd::reindex::run(args).await,
         }
     });
     match result {

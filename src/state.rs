@@ -1,29 +1,44 @@
 //! Shared application state, handed to every handler.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::DynStore;
 use crate::render::Renderer;
+use crate::search::SearchIndex;
 
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: DynStore,
     pub render: Arc<Renderer>,
+    pub search: Arc<SearchIndex>,
+    /// Related-story ids per story, computed from the index (short-lived).
+    pub related: moka::sync::Cache<i64, Arc<Vec<i64>>>,
+    /// Woken after a local content write so followers (the index) catch up now.
+    pub changed: Arc<tokio::sync::Notify>,
     pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
-    pub fn new(config: Config, store: DynStore) -> Self {
+    /// Open the state's parts under the configured data directory.
+    pub fn open(config: Config, store: DynStore) -> anyhow::Result<Self> {
         let render = Arc::new(Renderer::new(config.theme_dir.clone()));
-        Self {
+        let search = SearchIndex::open(&config.data_dir.join("search"))?;
+        Ok(Self {
             config: Arc::new(config),
             store,
             render,
+            search,
+            related: moka::sync::Cache::builder()
+                .max_capacity(50_000)
+                .time_to_live(Duration::from_secs(600))
+                .build(),
+            changed: Arc::new(tokio::sync::Notify::new()),
             clock: Arc::new(SystemClock),
-        }
+        })
     }
 
     /// Replace the clock (tests set 签发 times deterministically).
@@ -34,5 +49,14 @@ impl AppState {
 
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// Start the background followers of the change log (the search index).
+    pub fn spawn_followers(&self) {
+        self.search.clone().spawn_follower(
+            self.store.clone(),
+            self.changed.clone(),
+            Duration::from_secs(1),
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! One file per subcommand, each with a `run()`.
 
+pub mod import;
 pub mod migrate;
+pub mod reindex;
 pub mod serve;
 
 use std::path::Path;

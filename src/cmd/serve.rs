@@ -17,13 +17,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         theme_dir: args.theme_dir.clone(),
         public_url,
     };
-    let state = AppState::new(config, store);
+    let state = AppState::open(config, store)?;
     if args.demo {
         let created = crate::demo::load(state.store.as_ref(), state.now())
             .await
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
+    state.spawn_followers();
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {

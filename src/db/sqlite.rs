@@ -12,7 +12,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
-use super::{Slot, Store, StoreError, StoreResult};
+use super::{Change, Slot, Store, StoreError, StoreResult};
 use crate::domain::channel::ancestry;
 use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status};
 
@@ -270,140 +270,89 @@ impl Store for SqliteStore {
 
     async fn save_article(&self, a: &Article, now: i64) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        // The channels must belong to the article's site.
-        let site_channels: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, path FROM channels WHERE site_id = $1")
-                .bind(&a.site_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let path_of = |id: i64| {
-            site_channels
-                .iter()
-                .find(|(cid, _)| *cid == id)
-                .map(|(_, p)| p.as_str())
-        };
-        for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-            if path_of(*cid).is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "栏目 {cid} 不属于站点 {}",
-                    a.site_id
-                )));
-            }
-        }
-        if a.status == Status::Published && (a.signed_at.is_none() || a.url_path.is_none()) {
-            return Err(StoreError::Invalid(
-                "已发布的稿件必须有签发时间和网址".into(),
-            ));
-        }
-        let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
-                editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version) \
-             VALUES (CASE WHEN $1 = 0 THEN NULL ELSE $1 END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21) \
-             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
-                title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
-                byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
-                editor = excluded.editor, body_html = excluded.body_html, summary = excluded.summary, \
-                tags = excluded.tags, status = excluded.status, signed_at = excluded.signed_at, \
-                signed_by = excluded.signed_by, published_at = excluded.published_at, \
-                url_path = COALESCE(articles.url_path, excluded.url_path), \
-                updated_at = excluded.updated_at, version = articles.version + 1 \
-             RETURNING id",
-        )
-        .bind(a.id)
-        .bind(&a.site_id)
-        .bind(a.channel_id)
-        .bind(&a.title)
-        .bind(&a.short_title)
-        .bind(&a.subtitle)
-        .bind(to_json(&a.byline))
-        .bind(&a.source)
-        .bind(a.reprint.as_ref().map(to_json))
-        .bind(&a.editor)
-        .bind(&a.body_html)
-        .bind(&a.summary)
-        .bind(to_json(&a.tags))
-        .bind(a.status.as_str())
-        .bind(a.signed_at)
-        .bind(&a.signed_by)
-        .bind(a.published_at)
-        .bind(&a.url_path)
-        .bind(a.created_at)
-        .bind(now)
-        .bind(a.version.max(1))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                StoreError::Conflict(format!("网址 {} 已被其他稿件使用", a.url_path.as_deref().unwrap_or("")))
-            }
-            e => StoreError::Db(e),
-        })?;
-
-        sqlx::query("DELETE FROM article_channels WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        for cid in a
-            .extra_channel_ids
-            .iter()
-            .filter(|c| **c != a.channel_id)
-            .collect::<BTreeSet<_>>()
-        {
-            sqlx::query("INSERT INTO article_channels (article_id, channel_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(cid)
-                .execute(&mut *tx)
-                .await?;
-        }
-
-        // Listings: every channel the story is in, and their ancestors.
-        let old: Vec<i64> =
-            sqlx::query_scalar("SELECT channel_id FROM listings WHERE article_id = $1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        sqlx::query("DELETE FROM listings WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let mut listed = BTreeSet::new();
-        if a.status == Status::Published {
-            for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-                let path = path_of(*cid).unwrap_or_default();
-                for p in ancestry(path) {
-                    if let Some((pid, _)) = site_channels.iter().find(|(_, cp)| cp == p) {
-                        listed.insert(*pid);
-                    }
-                }
-            }
-            for cid in &listed {
-                sqlx::query(
-                    "INSERT INTO listings (channel_id, article_id, sort_at) VALUES ($1, $2, $3)",
-                )
-                .bind(cid)
-                .bind(id)
-                .bind(a.signed_at.unwrap_or(now))
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-
-        let mut keys = vec![format!("story:{id}"), format!("site:{}", a.site_id)];
-        for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
-            if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
-                keys.push(format!("channel:{}/{}", a.site_id, p));
-            }
-        }
-        let kind = match a.status {
-            Status::Published => "publish",
-            Status::Withdrawn => "withdraw",
-            _ => "edit",
-        };
-        log_change(&mut tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
+        let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
+        let (id, _) = write_article(&mut tx, a, now, &channels).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>> {
+        let mut tx = self.pool.begin().await?;
+        let channels = site_channels(&mut tx, None).await?;
+        let mut created = Vec::with_capacity(articles.len());
+        for a in articles {
+            created.push(write_article(&mut tx, a, now, &channels).await?.1);
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({list})");
+            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+            let extra: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT article_id, channel_id FROM article_channels WHERE article_id IN ({list}) ORDER BY channel_id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for row in &rows {
+                let id: i64 = row.try_get("id")?;
+                let ex = extra
+                    .iter()
+                    .filter(|(a, _)| *a == id)
+                    .map(|(_, c)| *c)
+                    .collect();
+                out.push(article_from_row(row, ex)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn published_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Article>> {
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > $1 AND status = 'published' ORDER BY id LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| article_from_row(r, vec![])).collect()
+    }
+
+    async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>> {
+        let rows: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT seq, kind, site_id, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, kind, site_id, article_id)| Change {
+                seq,
+                kind,
+                site_id,
+                article_id,
+            })
+            .collect())
+    }
+
+    async fn last_change(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
+                .fetch_one(&self.pool)
+                .await?
+                .unwrap_or(0),
+        )
     }
 
     async fn channel_page(
@@ -521,8 +470,192 @@ impl Store for SqliteStore {
     }
 }
 
+type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
+
+/// Channels as (site, id, path), of one site or of all.
+async fn site_channels(
+    tx: &mut Tx<'_>,
+    site: Option<&str>,
+) -> StoreResult<Vec<(String, i64, String)>> {
+    let rows: Vec<(String, i64, String)> = match site {
+        Some(site) => {
+            sqlx::query_as("SELECT site_id, id, path FROM channels WHERE site_id = $1")
+                .bind(site)
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query_as("SELECT site_id, id, path FROM channels")
+                .fetch_all(&mut **tx)
+                .await?
+        }
+    };
+    Ok(rows)
+}
+
+/// Insert or replace one article inside a transaction: its row, extra channels,
+/// listings and change-log row. Returns (id, whether it was created).
+async fn write_article(
+    tx: &mut Tx<'_>,
+    a: &Article,
+    now: i64,
+    channels: &[(String, i64, String)],
+) -> StoreResult<(i64, bool)> {
+    let site_channels: Vec<(i64, String)> = channels
+        .iter()
+        .filter(|c| c.0 == a.site_id)
+        .map(|c| (c.1, c.2.clone()))
+        .collect();
+    let path_of = |id: i64| {
+        site_channels
+            .iter()
+            .find(|(cid, _)| *cid == id)
+            .map(|(_, p)| p.as_str())
+    };
+    for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
+        if path_of(*cid).is_none() {
+            return Err(StoreError::Invalid(format!(
+                "栏目 {cid} 不属于站点 {}",
+                a.site_id
+            )));
+        }
+    }
+    if a.status == Status::Published && (a.signed_at.is_none() || a.url_path.is_none()) {
+        return Err(StoreError::Invalid(
+            "已发布的稿件必须有签发时间和网址".into(),
+        ));
+    }
+    let existed: Option<i64> = if a.id == 0 {
+        None
+    } else {
+        sqlx::query_scalar("SELECT id FROM articles WHERE id = $1")
+            .bind(a.id)
+            .fetch_optional(&mut **tx)
+            .await?
+    };
+    let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
+                editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
+                created_at, updated_at, version) \
+             VALUES (CASE WHEN $1 = 0 THEN NULL ELSE $1 END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                $14, $15, $16, $17, $18, $19, $20, $21) \
+             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
+                title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
+                byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
+                editor = excluded.editor, body_html = excluded.body_html, summary = excluded.summary, \
+                tags = excluded.tags, status = excluded.status, signed_at = excluded.signed_at, \
+                signed_by = excluded.signed_by, published_at = excluded.published_at, \
+                url_path = COALESCE(articles.url_path, excluded.url_path), \
+                updated_at = excluded.updated_at, version = articles.version + 1 \
+             RETURNING id",
+        )
+        .bind(a.id)
+        .bind(&a.site_id)
+        .bind(a.channel_id)
+        .bind(&a.title)
+        .bind(&a.short_title)
+        .bind(&a.subtitle)
+        .bind(to_json(&a.byline))
+        .bind(&a.source)
+        .bind(a.reprint.as_ref().map(to_json))
+        .bind(&a.editor)
+        .bind(&a.body_html)
+        .bind(&a.summary)
+        .bind(to_json(&a.tags))
+        .bind(a.status.as_str())
+        .bind(a.signed_at)
+        .bind(&a.signed_by)
+        .bind(a.published_at)
+        .bind(&a.url_path)
+        .bind(a.created_at)
+        .bind(now)
+        .bind(a.version.max(1))
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(format!("网址 {} 已被其他稿件使用", a.url_path.as_deref().unwrap_or("")))
+            }
+            e => StoreError::Db(e),
+        })?;
+
+    let created = existed.is_none();
+    if !created {
+        sqlx::query("DELETE FROM article_channels WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for cid in a
+        .extra_channel_ids
+        .iter()
+        .filter(|c| **c != a.channel_id)
+        .collect::<BTreeSet<_>>()
+    {
+        sqlx::query("INSERT INTO article_channels (article_id, channel_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(cid)
+            .execute(&mut **tx)
+            .await?;
+    }
+
+    // Listings: every channel the story is in, and their ancestors.
+    let old: Vec<i64> = if created {
+        Vec::new()
+    } else {
+        let old = sqlx::query_scalar("SELECT channel_id FROM listings WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM listings WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        old
+    };
+    let mut listed = BTreeSet::new();
+    if a.status == Status::Published {
+        for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
+            let path = path_of(*cid).unwrap_or_default();
+            for p in ancestry(path) {
+                if let Some((pid, _)) = site_channels.iter().find(|(_, cp)| cp == p) {
+                    listed.insert(*pid);
+                }
+            }
+        }
+        // One multi-row insert: ids are integers we produced, the time is bound.
+        let values = listed
+            .iter()
+            .map(|cid| format!("({cid}, {id}, $1)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !values.is_empty() {
+            sqlx::query(&format!(
+                "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
+            ))
+            .bind(a.signed_at.unwrap_or(now))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+
+    let mut keys = vec![format!("story:{id}"), format!("site:{}", a.site_id)];
+    for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
+        if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
+            keys.push(format!("channel:{}/{}", a.site_id, p));
+        }
+    }
+    let kind = match a.status {
+        Status::Published => "publish",
+        Status::Withdrawn => "withdraw",
+        _ => "edit",
+    };
+    log_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
+    Ok((id, created))
+}
+
 async fn log_change(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx<'_>,
     now: i64,
     kind: &str,
     site_id: Option<&str>,

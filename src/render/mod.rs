@@ -5,6 +5,7 @@
 pub mod chrome;
 mod portal;
 pub mod sanitize;
+pub mod search;
 pub mod theme;
 
 use std::collections::BTreeSet;
@@ -52,6 +53,8 @@ impl Page {
         }
     }
 }
+
+pub(crate) use portal::html_to_text;
 
 /// Templates of the active theme.
 pub struct Renderer {

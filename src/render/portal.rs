@@ -179,7 +179,16 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
         return Ok(Page::redirect(site.prefix.clone()));
     }
     let Some((site, rel)) = chrome::resolve(&sites, host, path) else {
-        anyhow::bail!("no main site configured: run `gazette serve --demo` or create a site");
+        let mut page = Page::html(
+            503,
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>站点尚未配置</title></head>\
+             <body><h1>站点尚未配置</h1><p>还没有主站(路径前缀为 / 的站点)。运行 <code>gazette serve --demo</code> \
+             载入示例内容,或用 <code>gazette import --create-channels</code> 导入稿件。</p></body></html>"
+                .to_string(),
+            BTreeSet::new(),
+        );
+        page.content_type = "text/html; charset=utf-8";
+        return Ok(page);
     };
     let tree = ChannelTree::new(state.store.channels(&site.id).await?);
     let cfg = &state.config;
@@ -403,7 +412,57 @@ struct StoryCtx {
     base: Base,
     crumbs: Vec<Crumb>,
     a: StoryView,
+    related: Vec<ListItem>,
     blocks: Vec<Block>,
+}
+
+/// Items of the 相关新闻 block.
+const RELATED_ITEMS: usize = 6;
+
+/// Related stories from the search index (cached per story; stories that are
+/// no longer live are dropped at render time).
+async fn related(ctx: &mut Ctx<'_>, a: &crate::domain::Article) -> anyhow::Result<Vec<ListItem>> {
+    let state = ctx.state;
+    let ids = match state.related.get(&a.id) {
+        Some(ids) => ids,
+        None => {
+            let ids = std::sync::Arc::new(state.search.related(
+                a.id,
+                &a.site_id,
+                &a.title,
+                &a.tags,
+                RELATED_ITEMS,
+            ));
+            if !ids.is_empty() {
+                state.related.insert(a.id, ids.clone());
+            }
+            ids
+        }
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let articles = state.store.articles_by_ids(&ids).await?;
+    let mut items = Vec::new();
+    for id in ids.iter() {
+        ctx.deps.insert(format!("story:{id}"));
+        if let Some(r) = articles
+            .iter()
+            .find(|r| r.id == *id && r.status == Status::Published)
+        {
+            let summary = ArticleSummary {
+                id: r.id,
+                site_id: r.site_id.clone(),
+                title: r.title.clone(),
+                short_title: r.short_title.clone(),
+                summary: String::new(),
+                url_path: r.url_path.clone().unwrap_or_default(),
+                signed_at: r.signed_at.unwrap_or_default(),
+            };
+            items.push(ctx.item(&summary, date_iso(summary.signed_at)));
+        }
+    }
+    Ok(items)
 }
 
 async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
@@ -443,6 +502,7 @@ async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
             }
         }
     }
+    let related = related(&mut ctx, &a).await?;
     let body_html = body_with_dateline(&a.body_html, &a.source);
     let description = if a.summary.trim().is_empty() {
         excerpt(&html_to_text(&body_html), 120)
@@ -477,6 +537,7 @@ async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
             base,
             crumbs,
             a: view,
+            related,
             blocks,
         },
     )?;

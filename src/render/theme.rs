@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "portal/channel.html",
         include_str!("../../templates/portal/channel.html"),
     ),
+    (
+        "portal/search.html",
+        include_str!("../../templates/portal/search.html"),
+    ),
 ];
 
 /// Built-in static assets, served under `/static/`.

@@ -3,7 +3,9 @@
 mod util;
 
 mod html_validity;
+mod import;
 mod portal_pages;
 mod portal_routing;
+mod search;
 mod seed_page;
 mod startup;

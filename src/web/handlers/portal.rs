@@ -24,7 +24,16 @@ pub async fn get_page(
             .into_response());
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let page = render::page(&state, host, uri.path()).await?;
+    let path = uri.path();
+    let search = if path.ends_with("/search") || path.ends_with("/search.json") {
+        render::search::page(&state, host, path, uri.query()).await?
+    } else {
+        None
+    };
+    let page = match search {
+        Some(page) => page,
+        None => render::page(&state, host, path).await?,
+    };
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let mut resp = Response::builder()
         .status(status)

@@ -20,9 +20,14 @@ use tower::ServiceExt;
     dead_code,
     reason = "kept alive for the test's duration; the clock for tests that move time"
 )]
+/// 1,000 stories from `shared/bench/gen_corpus.py 1000` (the archive format).
+pub const CORPUS: &str = include_str!("../../fixtures/corpus_1k.jsonl");
+
 pub struct TestApp {
-    pub dir: TempDir,
+    /// Kept alive for the test's duration.
+    _dir: TempDir,
     pub state: AppState,
+    #[allow(dead_code, reason = "for tests that move time (scheduled publication)")]
     pub clock: FixedClock,
     router: Router,
 }
@@ -78,10 +83,12 @@ impl TestApp {
         let store = gazette::db::open(dir.path()).await.expect("open store");
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
         let config = Config::for_data_dir(dir.path());
-        let state = AppState::new(config, store).with_clock(Arc::new(clock.clone()));
+        let state = AppState::open(config, store)
+            .expect("app state")
+            .with_clock(Arc::new(clock.clone()));
         let router = gazette::web::router(state.clone());
         Self {
-            dir,
+            _dir: dir,
             state,
             clock,
             router,
@@ -95,6 +102,42 @@ impl TestApp {
             .await
             .expect("demo loads");
         app
+    }
+
+    /// Import JSON lines (created channels on demand) and return the summary.
+    pub async fn import(&self, text: &str) -> gazette::import::Summary {
+        let opts = gazette::import::Options {
+            create_channels: true,
+            batch_size: 100,
+        };
+        gazette::import::run(
+            self.state.store.as_ref(),
+            std::io::Cursor::new(text.as_bytes().to_vec()),
+            &opts,
+            self.state.now(),
+            &indicatif::ProgressBar::hidden(),
+        )
+        .await
+        .expect("import runs")
+    }
+
+    /// An app with the demo and the first `n` stories of the 1,000-story corpus, indexed.
+    pub async fn with_corpus(n: usize) -> Self {
+        let app = Self::with_demo().await;
+        let text: String = CORPUS.lines().take(n).map(|l| format!("{l}\n")).collect();
+        let summary = app.import(&text).await;
+        assert_eq!(summary.created, n, "{:?}", summary.rejected);
+        app.index().await;
+        app
+    }
+
+    /// Bring the search index up to date with every change so far.
+    pub async fn index(&self) {
+        self.state
+            .search
+            .catch_up(self.state.store.as_ref())
+            .await
+            .expect("index catches up");
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

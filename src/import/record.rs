@@ -1,0 +1,271 @@
+//! One line of the archive format (JSON Lines; see docs/import-format.md),
+//! validated into an `Article`. Pure: no I/O.
+
+use serde::Deserialize;
+
+use crate::domain::text::parse_rfc3339;
+use crate::domain::url::story_path;
+use crate::domain::{Article, Byline, Reprint, Status};
+use crate::render::sanitize::{paragraphs_to_html, sanitize_html};
+
+/// Largest body accepted, in bytes of UTF-8 text.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_TITLE_CHARS: usize = 200;
+const MAX_SHORT_FIELD_CHARS: usize = 100;
+const MAX_TAGS: usize = 30;
+
+#[derive(Debug, Deserialize)]
+pub struct Author {
+    #[serde(default)]
+    pub role: String,
+    pub name: String,
+}
+
+/// Body as paragraphs of plain text, or as HTML (sanitized on the way in).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Body {
+    Paragraphs(Vec<String>),
+    Html(String),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Record {
+    pub id: serde_json::Value,
+    pub site: String,
+    pub channel: String,
+    pub title: String,
+    #[serde(default)]
+    pub short_title: Option<String>,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<Author>,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub editor: String,
+    pub signed_at: String,
+    pub body: Body,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub reprint: Option<Reprint>,
+}
+
+/// A validated record, ready to be written once its channel id is known.
+#[derive(Debug)]
+pub struct Story {
+    pub site: String,
+    pub channel: String,
+    pub article: Article,
+}
+
+fn check_len(field: &str, value: &str, max: usize) -> Result<(), String> {
+    let n = value.chars().count();
+    if n > max {
+        Err(format!("{field} has {n} characters; the limit is {max}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn opt(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Parse and validate one line. The error says what to fix.
+pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
+    let rec: Record = serde_json::from_str(line).map_err(|e| format!("not a valid story: {e}"))?;
+    let id = match &rec.id {
+        serde_json::Value::Number(n) => n.as_i64().filter(|v| *v > 0 && *v < 1_000_000_000_000),
+        _ => None,
+    }
+    .ok_or_else(|| format!("id must be a positive integer, got {}", rec.id))?;
+    let site = rec.site.trim().to_string();
+    if site.is_empty()
+        || !site
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || site.len() > 50
+    {
+        return Err(format!(
+            "site {site:?} is not a site slug (lowercase letters, digits, '-')"
+        ));
+    }
+    let channel = rec.channel.trim().trim_matches('/').to_string();
+    if !crate::domain::channel::valid_path(&channel) {
+        return Err(format!(
+            "channel {channel:?} is not a channel path like \"zw/yw\""
+        ));
+    }
+    let title = rec.title.trim().to_string();
+    if title.is_empty() {
+        return Err("title is empty".into());
+    }
+    check_len("title", &title, MAX_TITLE_CHARS)?;
+    let signed_at = parse_rfc3339(&rec.signed_at).ok_or_else(|| {
+        format!(
+            "signed_at {:?} is not an RFC 3339 time like 2023-06-01T10:30:00+08:00",
+            rec.signed_at
+        )
+    })?;
+    let body_bytes = match &rec.body {
+        Body::Paragraphs(p) => p.iter().map(String::len).sum(),
+        Body::Html(h) => h.len(),
+    };
+    if body_bytes > MAX_BODY_BYTES {
+        return Err(format!(
+            "body is {body_bytes} bytes; the limit is {MAX_BODY_BYTES} bytes (1 MiB)"
+        ));
+    }
+    let body_html = match &rec.body {
+        Body::Paragraphs(p) => paragraphs_to_html(p),
+        Body::Html(h) => sanitize_html(h),
+    };
+    if body_html.trim().is_empty() {
+        return Err("body is empty".into());
+    }
+    let mut byline = Vec::with_capacity(rec.authors.len());
+    for a in rec.authors {
+        let name = a.name.trim().to_string();
+        if name.is_empty() {
+            return Err("an author has an empty name".into());
+        }
+        check_len("author name", &name, MAX_SHORT_FIELD_CHARS)?;
+        check_len("author role", &a.role, MAX_SHORT_FIELD_CHARS)?;
+        byline.push(Byline {
+            role: a.role.trim().to_string(),
+            name,
+        });
+    }
+    check_len("source", &rec.source, MAX_SHORT_FIELD_CHARS)?;
+    check_len("editor", &rec.editor, MAX_SHORT_FIELD_CHARS)?;
+    if rec.tags.len() > MAX_TAGS {
+        return Err(format!("{} tags; the limit is {MAX_TAGS}", rec.tags.len()));
+    }
+    let mut tags = Vec::with_capacity(rec.tags.len());
+    for t in rec.tags {
+        let t = t.trim().to_string();
+        check_len("tag", &t, MAX_SHORT_FIELD_CHARS)?;
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let short_title = opt(rec.short_title);
+    let subtitle = opt(rec.subtitle);
+    for (name, v) in [("short_title", &short_title), ("subtitle", &subtitle)] {
+        if let Some(v) = v {
+            check_len(name, v, MAX_TITLE_CHARS)?;
+        }
+    }
+    check_len("summary", &rec.summary, 2000)?;
+    let editor = rec.editor.trim().to_string();
+    let article = Article {
+        id,
+        site_id: site.clone(),
+        channel_id: 0,
+        extra_channel_ids: vec![],
+        title,
+        short_title,
+        subtitle,
+        byline,
+        source: rec.source.trim().to_string(),
+        reprint: rec.reprint,
+        signed_by: (!editor.is_empty()).then(|| editor.clone()),
+        editor,
+        body_html,
+        summary: rec.summary.trim().to_string(),
+        tags,
+        status: Status::Published,
+        signed_at: Some(signed_at),
+        published_at: Some(signed_at),
+        url_path: Some(story_path(&channel, signed_at, id)),
+        created_at: signed_at.min(now),
+        updated_at: now,
+        version: 1,
+    };
+    Ok(Story {
+        site,
+        channel,
+        article,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"id": 7, "site": "main", "channel": "zw/yw", "title": "滨州召开会议", "authors": [{"role": "记者", "name": "丁春贵"}], "source": "滨州网讯", "editor": "闫晓亮", "signed_at": "2023-06-01T10:30:00+08:00", "body": ["滨州网讯 第一段", "第二段<b>"], "tags": ["职业教育", "职业教育"]}"#;
+
+    #[test]
+    fn a_corpus_line_becomes_a_published_story() {
+        let s = parse_line(GOOD, 1_700_000_000).unwrap();
+        assert_eq!(s.site, "main");
+        assert_eq!(s.channel, "zw/yw");
+        let a = s.article;
+        assert_eq!(a.id, 7);
+        assert_eq!(a.status, Status::Published);
+        assert_eq!(a.url_path.as_deref(), Some("zw/yw/2023-06/01/7.html"));
+        assert_eq!(
+            a.body_html,
+            "<p>滨州网讯 第一段</p>\n<p>第二段&lt;b&gt;</p>\n"
+        );
+        assert_eq!(a.tags, vec!["职业教育"]);
+        assert_eq!(a.byline[0].name, "丁春贵");
+        assert_eq!(a.signed_by.as_deref(), Some("闫晓亮"));
+    }
+
+    #[test]
+    fn html_bodies_are_sanitized() {
+        let line = GOOD.replace(
+            r#"["滨州网讯 第一段", "第二段<b>"]"#,
+            r#""<p onclick=x>正文<script>alert(1)</script></p>""#,
+        );
+        let a = parse_line(&line, 0).unwrap().article;
+        assert_eq!(a.body_html, "<p>正文</p>");
+    }
+
+    #[test]
+    fn broken_lines_say_what_is_wrong() {
+        let cases = [
+            ("{not json", "not a valid story"),
+            (
+                &GOOD.replace("\"title\": \"滨州召开会议\"", "\"title\": \"  \""),
+                "title is empty",
+            ),
+            (&GOOD.replace("\"id\": 7", "\"id\": -3"), "positive integer"),
+            (
+                &GOOD.replace("\"id\": 7", "\"id\": \"7\""),
+                "positive integer",
+            ),
+            (
+                &GOOD.replace("2023-06-01T10:30:00+08:00", "2023-06-31"),
+                "RFC 3339",
+            ),
+            (&GOOD.replace("zw/yw", "政务"), "channel"),
+            (
+                &GOOD.replace("\"site\": \"main\"", "\"site\": \"../x\""),
+                "site",
+            ),
+            (
+                &GOOD.replace(", \"title\": \"滨州召开会议\"", ""),
+                "missing field `title`",
+            ),
+        ];
+        for (line, want) in cases {
+            let err = parse_line(line, 0).unwrap_err();
+            assert!(err.contains(want), "{line}: {err}");
+        }
+    }
+
+    #[test]
+    fn oversize_body_is_refused() {
+        let big = "字".repeat(MAX_BODY_BYTES / 3 + 10);
+        let line = GOOD.replace(r#""第二段<b>""#, &format!("\"{big}\""));
+        let err = parse_line(&line, 0).unwrap_err();
+        assert!(err.contains("limit is 1048576 bytes"), "{err}");
+    }
+}

@@ -1,0 +1,202 @@
+//! Chinese full-text search (tantivy + jieba). The index lives under the data
+//! directory and is derived data: `writer` is its only mutator and follows the
+//! change log from a cursor stored in the index's own commit payload, so after
+//! a crash it opens and catches up by itself. Everything else reads.
+
+mod query;
+mod schema;
+pub mod writer;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument};
+
+pub use query::{Filters, SearchError, Sort};
+pub use schema::Fields;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// One page of hits: story ids in rank order, and the total match count.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    pub total: usize,
+    pub ids: Vec<i64>,
+    /// The parsed query, kept to build highlighted snippets.
+    query: Option<Arc<dyn tantivy::query::Query>>,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: writer::Writer,
+}
+
+impl SearchIndex {
+    /// Open the index in `dir` (created if missing).
+    pub fn open(dir: &Path) -> anyhow::Result<Arc<Self>> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::schema();
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(mmap, schema).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the search index in {}: {e}; run `gazette reindex`",
+                dir.display()
+            )
+        })?;
+        index
+            .tokenizers()
+            .register(schema::ANALYZER, schema::analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Arc::new(Self {
+            writer: writer::Writer::new(),
+            index,
+            reader,
+            fields,
+        }))
+    }
+
+    /// The change-log position the index reflects.
+    pub fn cursor(&self) -> i64 {
+        self.index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Number of stories in the index (as of the last commit).
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Search: `text` is the reader's query; `filters` narrow it; `offset`/`limit` page it.
+    pub fn search(
+        &self,
+        text: &str,
+        filters: &Filters,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Hits, SearchError> {
+        let q = query::build(&self.index, &self.fields, text, filters)?;
+        let searcher = self.reader.searcher();
+        let limit = limit.clamp(1, 100);
+        let offset = offset.min(10_000);
+        let (total, addrs): (usize, Vec<DocAddress>) = match sort {
+            Sort::Relevance => {
+                let (top, total) = searcher
+                    .search(
+                        &q,
+                        &(
+                            TopDocs::with_limit(limit)
+                                .and_offset(offset)
+                                .order_by_score(),
+                            Count,
+                        ),
+                    )
+                    .map_err(SearchError::internal)?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
+            Sort::Newest => {
+                let (top, total) = searcher
+                    .search(
+                        &q,
+                        &(
+                            TopDocs::with_limit(limit)
+                                .and_offset(offset)
+                                .order_by_fast_field::<i64>("signed_at", Order::Desc),
+                            Count,
+                        ),
+                    )
+                    .map_err(SearchError::internal)?;
+                (total, top.into_iter().map(|(_, a)| a).collect())
+            }
+        };
+        let mut ids = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(SearchError::internal)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_i64()) {
+                ids.push(id);
+            }
+        }
+        Ok(Hits {
+            total,
+            ids,
+            query: Some(Arc::from(q)),
+        })
+    }
+
+    /// A highlighted snippet (HTML, escaped, matches in `<b>`) of `text` for the hits' query.
+    pub fn snippet(&self, hits: &Hits, text: &str, max_chars: usize) -> String {
+        let Some(q) = &hits.query else {
+            return String::new();
+        };
+        let searcher = self.reader.searcher();
+        match tantivy::snippet::SnippetGenerator::create(&searcher, q.as_ref(), self.fields.body) {
+            Ok(mut generator) => {
+                generator.set_max_num_chars(max_chars);
+                let snippet = generator.snippet(text);
+                if snippet.is_empty() {
+                    crate::render::sanitize::escape_text(&crate::domain::text::excerpt(
+                        text,
+                        max_chars / 2,
+                    ))
+                } else {
+                    snippet.to_html()
+                }
+            }
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Stories sharing terms and tags with `title`/`tags`: those of the same
+    /// site first, then others.
+    pub fn related(
+        &self,
+        id: i64,
+        site: &str,
+        title: &str,
+        tags: &[String],
+        limit: usize,
+    ) -> Vec<i64> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(limit);
+        for same_site in [true, false] {
+            if out.len() >= limit {
+                break;
+            }
+            let Ok(q) = query::related(&self.index, &self.fields, id, site, same_site, title, tags)
+            else {
+                return out;
+            };
+            let Ok(top) =
+                searcher.search(&q, &TopDocs::with_limit(limit - out.len()).order_by_score())
+            else {
+                return out;
+            };
+            out.extend(
+                top.into_iter()
+                    .filter_map(|(_, addr)| searcher.doc::<TantivyDocument>(addr).ok())
+                    .filter_map(|d| d.get_first(self.fields.id).and_then(|v| v.as_i64())),
+            );
+        }
+        out
+    }
+
+    pub(crate) fn reload(&self) -> tantivy::Result<()> {
+        self.reader.reload()
+    }
+}

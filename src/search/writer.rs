@@ -1,0 +1,223 @@
+//! The single index writer: follows the change log, rebuilds on demand.
+//!
+//! Only this module mutates the index. Calls are serialized; the tantivy
+//! writer is created on first use and kept for the life of the process.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::SearchIndex;
+use crate::db::Store;
+use crate::domain::channel::ancestry;
+use crate::domain::{Article, Status};
+
+/// Memory the tantivy writer may buffer before it flushes a segment.
+const WRITER_BUDGET: usize = 200 * 1024 * 1024;
+/// Change-log rows applied per commit.
+const CHANGES_PER_COMMIT: i64 = 20_000;
+
+pub(super) struct Writer {
+    serial: tokio::sync::Mutex<()>,
+    inner: Arc<Mutex<Option<IndexWriter>>>,
+}
+
+impl Writer {
+    pub(super) fn new() -> Self {
+        Self {
+            serial: tokio::sync::Mutex::new(()),
+            inner: Arc::new(Mutex::new(None)),
+        }
+    }
+}
+
+/// Channel paths per channel id, loaded once per pass.
+#[derive(Default)]
+struct ChannelPaths(HashMap<i64, String>);
+
+impl ChannelPaths {
+    async fn load(store: &dyn Store) -> anyhow::Result<Self> {
+        let mut map = HashMap::new();
+        for site in store.sites().await? {
+            for c in store.channels(&site.id).await? {
+                map.insert(c.id, c.path);
+            }
+        }
+        Ok(Self(map))
+    }
+
+    /// Every channel path the story is listed under, ancestors included.
+    fn listed(&self, a: &Article) -> BTreeSet<String> {
+        std::iter::once(&a.channel_id)
+            .chain(&a.extra_channel_ids)
+            .filter_map(|id| self.0.get(id))
+            .flat_map(|p| ancestry(p).into_iter().map(str::to_string))
+            .collect()
+    }
+}
+
+fn document(index: &SearchIndex, a: &Article, channels: &ChannelPaths) -> TantivyDocument {
+    let f = &index.fields;
+    let mut doc = TantivyDocument::default();
+    doc.add_i64(f.id, a.id);
+    doc.add_text(f.title, &a.title);
+    if let Some(s) = &a.subtitle {
+        doc.add_text(f.subtitle, s);
+    }
+    doc.add_text(f.body, crate::render::html_to_text(&a.body_html));
+    let names: Vec<&str> = a.byline.iter().map(|b| b.name.as_str()).collect();
+    doc.add_text(f.byline, names.join(" "));
+    doc.add_text(f.editor, &a.editor);
+    doc.add_text(f.tags, a.tags.join(" "));
+    doc.add_text(f.site, &a.site_id);
+    for p in channels.listed(a) {
+        doc.add_text(f.channel, &p);
+    }
+    doc.add_i64(f.signed_at, a.signed_at.unwrap_or(a.updated_at));
+    doc
+}
+
+impl SearchIndex {
+    /// Run `f` with the tantivy writer on a blocking thread.
+    async fn with_writer<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> tantivy::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let inner = self.writer.inner.clone();
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
+            let mut guard = inner.lock().map_err(|_| anyhow::anyhow!("search writer poisoned"))?;
+            if guard.is_none() {
+                let w = index.writer(WRITER_BUDGET).map_err(|e| {
+                    anyhow::anyhow!("cannot lock the search index for writing ({e}); is another gazette process using this --data-dir?")
+                })?;
+                *guard = Some(w);
+            }
+            let w = guard.as_mut().expect("writer was just created");
+            Ok(f(w)?)
+        })
+        .await
+        .context("search writer task")?
+    }
+
+    /// Apply every change logged since the index's cursor. Returns the number
+    /// of stories (re)indexed or removed.
+    pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
+        let _serial = self.writer.serial.lock().await;
+        let mut cursor = self.cursor();
+        let mut applied = 0;
+        let mut channels: Option<ChannelPaths> = None;
+        loop {
+            let changes = store.changes_since(cursor, CHANGES_PER_COMMIT).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let ids: Vec<i64> = changes
+                .iter()
+                .filter_map(|c| c.article_id)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let articles = store.articles_by_ids(&ids).await?;
+            if channels.is_none() || changes.iter().any(|c| c.kind == "site") {
+                channels = Some(ChannelPaths::load(store).await?);
+            }
+            let paths = channels.as_ref().expect("loaded above");
+            let docs: Vec<TantivyDocument> = articles
+                .iter()
+                .filter(|a| a.status == Status::Published)
+                .map(|a| document(self, a, paths))
+                .collect();
+            let id_field = self.fields.id;
+            applied += ids.len();
+            self.with_writer(move |w| {
+                for id in &ids {
+                    w.delete_term(Term::from_field_i64(id_field, *id));
+                }
+                for d in docs {
+                    w.add_document(d)?;
+                }
+                let mut commit = w.prepare_commit()?;
+                commit.set_payload(&last.to_string());
+                commit.commit()?;
+                Ok(())
+            })
+            .await?;
+            cursor = last;
+        }
+        if applied > 0 {
+            self.reload()?;
+        }
+        Ok(applied)
+    }
+
+    /// Rebuild the index from the database. `progress` is told each story.
+    pub async fn reindex(
+        &self,
+        store: &dyn Store,
+        progress: impl Fn(u64) + Send,
+    ) -> anyhow::Result<u64> {
+        let count = {
+            let _serial = self.writer.serial.lock().await;
+            let cursor = store.last_change().await?;
+            let channels = ChannelPaths::load(store).await?;
+            self.with_writer(|w| w.delete_all_documents().map(|_| ()))
+                .await?;
+            let mut after = 0;
+            let mut count = 0u64;
+            loop {
+                let batch = store.published_after(after, 2000).await?;
+                let Some(last) = batch.last() else { break };
+                after = last.id;
+                let ids: Vec<i64> = batch.iter().map(|a| a.id).collect();
+                let full = store.articles_by_ids(&ids).await?; // with extra channels
+                let docs: Vec<TantivyDocument> =
+                    full.iter().map(|a| document(self, a, &channels)).collect();
+                count += docs.len() as u64;
+                self.with_writer(move |w| {
+                    for d in docs {
+                        w.add_document(d)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+                progress(count);
+            }
+            self.with_writer(move |w| {
+                let mut commit = w.prepare_commit()?;
+                commit.set_payload(&cursor.to_string());
+                commit.commit()?;
+                Ok(())
+            })
+            .await?;
+            self.reload()?;
+            count
+        };
+        // Changes that landed while rebuilding.
+        self.catch_up(store).await?;
+        Ok(count)
+    }
+
+    /// Keep following the change log until the process ends: wake on
+    /// `notify` (a local write) or every `interval` (writes by other processes).
+    pub fn spawn_follower(
+        self: Arc<Self>,
+        store: crate::db::DynStore,
+        notify: Arc<tokio::sync::Notify>,
+        interval: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = self.catch_up(store.as_ref()).await {
+                    tracing::error!(error = %format!("{e:#}"), "search index catch-up failed; will retry");
+                }
+                tokio::select! {
+                    _ = notify.notified() => {},
+                    _ = tokio::time::sleep(interval) => {},
+                }
+            }
+        })
+    }
+}

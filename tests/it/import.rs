@@ -1,0 +1,269 @@
+//! `gazette import`: round trip, rejection report, idempotent rerun, convergence.
+
+use std::collections::HashMap;
+
+use gazette::domain::Status;
+use gazette::domain::text::parse_rfc3339;
+use serde_json::Value;
+
+use crate::util::TestApp;
+use crate::util::test_app::CORPUS;
+
+fn paragraphs(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let p = scraper::Selector::parse("p").unwrap();
+    doc.select(&p)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_field_survives_the_round_trip() {
+    let app = TestApp::new().await;
+    let summary = app.import(CORPUS).await;
+    assert_eq!(
+        (summary.lines, summary.created, summary.updated),
+        (1000, 1000, 0)
+    );
+    assert!(summary.rejected.is_empty(), "{:?}", summary.rejected);
+    let mut paths: HashMap<(String, i64), String> = HashMap::new();
+    for site in app.state.store.sites().await.unwrap() {
+        for c in app.state.store.channels(&site.id).await.unwrap() {
+            paths.insert((site.id.clone(), c.id), c.path);
+        }
+    }
+    for line in CORPUS.lines() {
+        let want: Value = serde_json::from_str(line).unwrap();
+        let id = want["id"].as_i64().unwrap();
+        let a = app
+            .state
+            .store
+            .article(id)
+            .await
+            .unwrap()
+            .expect("imported");
+        assert_eq!(a.site_id, want["site"].as_str().unwrap());
+        assert_eq!(
+            paths[&(a.site_id.clone(), a.channel_id)],
+            want["channel"].as_str().unwrap()
+        );
+        assert_eq!(a.title, want["title"].as_str().unwrap());
+        assert_eq!(a.source, want["source"].as_str().unwrap());
+        assert_eq!(a.editor, want["editor"].as_str().unwrap());
+        assert_eq!(
+            a.signed_at,
+            parse_rfc3339(want["signed_at"].as_str().unwrap())
+        );
+        assert_eq!(a.status, Status::Published);
+        let roles: Vec<(String, String)> = a
+            .byline
+            .iter()
+            .map(|b| (b.role.clone(), b.name.clone()))
+            .collect();
+        let want_roles: Vec<(String, String)> = want["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["role"].as_str().unwrap().to_string(),
+                    x["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(roles, want_roles);
+        let want_body: Vec<String> = want["body"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(paragraphs(&a.body_html), want_body);
+        let want_tags: Vec<String> = want["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(a.tags, want_tags);
+        // the page is live at its stable URL
+        assert!(
+            a.url_path
+                .as_deref()
+                .unwrap()
+                .ends_with(&format!("/{id}.html"))
+        );
+    }
+    // spot-check a page of an imported story on its county site
+    let first: Value = serde_json::from_str(CORPUS.lines().next().unwrap()).unwrap();
+    let a = app
+        .state
+        .store
+        .article(first["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let site = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == a.site_id)
+        .unwrap();
+    let resp = app
+        .get(&format!("{}{}", site.prefix, a.url_path.unwrap()))
+        .await;
+    assert_eq!(resp.status, 200);
+    assert_eq!(
+        resp.select_text("h1"),
+        vec![first["title"].as_str().unwrap().to_string()]
+    );
+}
+
+#[tokio::test]
+async fn broken_lines_are_reported_and_nothing_half_written() {
+    let app = TestApp::with_demo().await;
+    let good = |id: i64, title: &str| {
+        format!(
+            r#"{{"id": {id}, "site": "main", "channel": "zw/yw", "title": "{title}", "authors": [], "source": "滨州网讯", "editor": "王", "signed_at": "2024-01-02T08:00:00+08:00", "body": ["正文"], "tags": []}}"#
+        )
+    };
+    let huge = "字".repeat(10 * 1024 * 1024 / 3 + 1);
+    let lines = [
+        good(1, "第一条"),                                                            // 1
+        "{\"id\": 2, \"site\": ".to_string(),                                         // 2 bad JSON
+        good(3, "").replace("\"title\": \"\"", "\"title\": \"  \""), // 3 blank title
+        good(4, "x").replace(", \"title\": \"x\"", ""),              // 4 missing title
+        good(5, "未知栏目").replace("zw/yw", "nosuch"),              // 5 unknown channel
+        good(6, "错误日期").replace("2024-01-02T08:00:00+08:00", "2024-02-30 08:00"), // 6 wrong date
+        good(7, "超大正文").replace("\"正文\"", &format!("\"{huge}\"")), // 7 10 MB body
+        String::new(),                                                   // 8 blank line: skipped
+        good(9, "第九条"),                                               // 9
+    ];
+    let text = lines.join("\n");
+    let opts = gazette::import::Options {
+        create_channels: false,
+        batch_size: 100,
+    };
+    let summary = gazette::import::run(
+        app.state.store.as_ref(),
+        std::io::Cursor::new(text.into_bytes()),
+        &opts,
+        app.state.now(),
+        &indicatif::ProgressBar::hidden(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.created, 2);
+    let rejected: Vec<(usize, &str)> = summary
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    let lines_rejected: Vec<usize> = rejected.iter().map(|r| r.0).collect();
+    assert_eq!(lines_rejected, vec![2, 3, 4, 5, 6, 7]);
+    assert!(rejected[0].1.contains("not a valid story"), "{rejected:?}");
+    assert!(rejected[1].1.contains("title is empty"));
+    assert!(rejected[2].1.contains("missing field `title`"));
+    assert!(
+        rejected[3].1.contains("unknown channel \"nosuch\"")
+            && rejected[3].1.contains("--create-channels")
+    );
+    assert!(rejected[4].1.contains("RFC 3339"));
+    assert!(rejected[5].1.contains("limit is 1048576 bytes"));
+    let report = summary.report();
+    assert!(report.contains("created: 2\n"));
+    assert!(report.contains("line 5: id 5: unknown channel"));
+    // rejected stories were not written at all
+    for id in [2, 3, 4, 5, 6, 7] {
+        assert!(
+            app.state.store.article(id).await.unwrap().is_none(),
+            "story {id}"
+        );
+    }
+    assert!(app.state.store.article(9).await.unwrap().is_some());
+    // and the channel did not appear
+    assert!(
+        app.state
+            .store
+            .channels("main")
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.path != "nosuch")
+    );
+}
+
+#[tokio::test]
+async fn rerun_updates_in_place_and_a_partial_run_converges() {
+    let app = TestApp::new().await;
+    // a run killed after its first committed batches ...
+    let first_half: String = CORPUS.lines().take(430).map(|l| format!("{l}\n")).collect();
+    let s1 = app.import(&first_half).await;
+    assert_eq!(s1.created, 430);
+    // ... then rerun whole
+    let s2 = app.import(CORPUS).await;
+    assert_eq!((s2.created, s2.updated), (570, 430));
+    // and once more: nothing new, nothing duplicated
+    let s3 = app.import(CORPUS).await;
+    assert_eq!((s3.created, s3.updated), (0, 1000));
+    // every channel list counts each story once
+    let mut listed = 0;
+    let mut expected: HashMap<(String, String), i64> = HashMap::new();
+    for line in CORPUS.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        *expected
+            .entry((
+                v["site"].as_str().unwrap().into(),
+                v["channel"].as_str().unwrap().into(),
+            ))
+            .or_default() += 1;
+    }
+    for ((site, path), n) in &expected {
+        // leaf channels (not zw, which also lists its children)
+        if path == "zw" {
+            continue;
+        }
+        let cid = app.channel_id(site, path).await;
+        assert_eq!(
+            app.state.store.channel_count(cid).await.unwrap(),
+            *n,
+            "{site}/{path}"
+        );
+        listed += n;
+    }
+    assert!(listed > 800);
+}
+
+#[test]
+fn the_cli_writes_a_report_and_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let mut text: String = CORPUS.lines().take(50).map(|l| format!("{l}\n")).collect();
+    text.push_str("this is not json\n");
+    std::fs::write(&input, text).unwrap();
+    let report = dir.path().join("report.txt");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["import", "--create-channels", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg("--report")
+        .arg(&report)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("imported 50 stories (50 new, 0 updated)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rejected 1 line(s)"), "{stdout}");
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(report.contains("line 51: not a valid story"), "{report}");
+}
