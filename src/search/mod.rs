@@ -25,7 +25,7 @@ pub const MAX_QUERY_CHARS: usize = 100;
 pub struct Hits {
     pub total: usize,
     pub ids: Vec<i64>,
-    /// The parsed query, kept to build highlighted snippets.
+    /// The words to highlight in snippets.
     query: Option<Arc<dyn tantivy::query::Query>>,
 }
 
@@ -42,7 +42,7 @@ impl SearchIndex {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema::schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(mmap, schema).map_err(|e| {
+        let mut index = Index::open_or_create(mmap, schema).map_err(|e| {
             anyhow::anyhow!(
                 "cannot open the search index in {}: {e}; run `gazette reindex`",
                 dir.display()
@@ -51,6 +51,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(schema::ANALYZER, schema::analyzer());
+        index.tokenizers().register(schema::BIGRAMS, schema::bigram_analyzer());
+        // Search the segments of a query in parallel (one thread per core).
+        index.set_default_multithread_executor()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -91,7 +94,8 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<Hits, SearchError> {
-        let q = query::build(&self.index, &self.fields, text, filters)?;
+        let built = query::build(&self.index, &self.fields, text, filters)?;
+        let q = built.query;
         let searcher = self.reader.searcher();
         let limit = limit.clamp(1, 100);
         let offset = offset.min(10_000);
@@ -135,8 +139,27 @@ impl SearchIndex {
         Ok(Hits {
             total,
             ids,
-            query: Some(Arc::from(q)),
+            query: Some(Arc::from(built.highlight)),
         })
+    }
+
+    /// Every story matching a query (for exports and recall measurements).
+    pub fn matching_ids(&self, text: &str, filters: &Filters) -> Result<Vec<i64>, SearchError> {
+        let q = query::build(&self.index, &self.fields, text, filters)?.query;
+        let searcher = self.reader.searcher();
+        let docs = searcher.search(&q, &tantivy::collector::DocSetCollector).map_err(SearchError::internal)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let column = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .i64("id")
+                .map_err(SearchError::internal)?;
+            if let Some(id) = column.first(addr.doc_id) {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// A highlighted snippet (HTML, escaped, matches in `<b>`) of `text` for the hits' query.
@@ -145,7 +168,7 @@ impl SearchIndex {
             return String::new();
         };
         let searcher = self.reader.searcher();
-        match tantivy::snippet::SnippetGenerator::create(&searcher, q.as_ref(), self.fields.body) {
+        match tantivy::snippet::SnippetGenerator::create(&searcher, q.as_ref(), self.fields.text) {
             Ok(mut generator) => {
                 generator.set_max_num_chars(max_chars);
                 let snippet = generator.snippet(text);

@@ -1,11 +1,13 @@
 //! Turning a reader's words into a tantivy query.
 //!
-//! Each whitespace-separated term is cut by the same jieba analyzer as the
-//! index. Search mode emits a word and its parts (职业教育 → 职业, 教育,
-//! 职业教育); a story must contain every smallest part of every term (in any
-//! field), and containing the whole word ranks it higher. This finds a word
-//! however jieba cut the surrounding sentence. Query syntax characters have no
-//! meaning: nothing a reader types can make the query fail.
+//! Matching: a story matches when its texts hold every character bigram of
+//! every whitespace-separated term (乡村振兴 → 乡村, 村振, 振兴), so a word is
+//! found wherever it occurs as written, however jieba cut the surrounding
+//! sentence (a one-character term matches as a jieba word instead).
+//! Ranking: the same terms cut by jieba (search mode emits a word and its
+//! parts: 职业教育 → 职业, 教育, 职业教育) score BM25 over the story's text,
+//! with title words weighing most. Query syntax characters have no meaning:
+//! nothing a reader types can make the query fail.
 
 use std::ops::Bound;
 
@@ -60,7 +62,7 @@ pub struct Filters {
     pub until: Option<i64>,
 }
 
-const MAX_TOKENS: usize = 32;
+const MAX_TOKENS: usize = 48;
 
 fn tokens(index: &Index, text: &str) -> Vec<String> {
     let Some(mut analyzer) = index.tokenizers().get(ANALYZER) else {
@@ -72,6 +74,21 @@ fn tokens(index: &Index, text: &str) -> Vec<String> {
         // only words: punctuation and symbols are not searchable
         if t.text.chars().any(char::is_alphanumeric) && !out.contains(&t.text) {
             out.push(t.text.clone());
+        }
+    }
+    out
+}
+
+/// Character bigrams of a term's letters (lowercased; punctuation splits).
+fn bigrams(term: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for run in term.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = run.chars().flat_map(char::to_lowercase).collect();
+        for pair in chars.windows(2) {
+            let g: String = pair.iter().collect();
+            if !out.contains(&g) {
+                out.push(g);
+            }
         }
     }
     out
@@ -104,23 +121,13 @@ fn any_field(fields: &[(Field, f32)], token: &str) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
-fn text_fields(f: &Fields) -> Vec<(Field, f32)> {
-    vec![
-        (f.title, 3.0),
-        (f.subtitle, 1.5),
-        (f.body, 1.0),
-        (f.byline, 2.0),
-        (f.editor, 1.0),
-        (f.tags, 2.0),
-    ]
+/// A query to run, and the words to highlight in snippets.
+pub(super) struct Built {
+    pub query: Box<dyn Query>,
+    pub highlight: Box<dyn Query>,
 }
 
-pub(super) fn build(
-    index: &Index,
-    f: &Fields,
-    text: &str,
-    filters: &Filters,
-) -> Result<Box<dyn Query>, SearchError> {
+pub(super) fn build(index: &Index, f: &Fields, text: &str, filters: &Filters) -> Result<Built, SearchError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(SearchError::Empty);
@@ -128,33 +135,47 @@ pub(super) fn build(
     if text.chars().count() > MAX_QUERY_CHARS {
         return Err(SearchError::TooLong);
     }
-    let fields = text_fields(f);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlight: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut used = 0;
     for term in text.split_whitespace() {
         let toks = tokens(index, term);
-        let leaf = leaves(&toks);
-        if leaf.is_empty() {
+        let grams = bigrams(term);
+        if (toks.is_empty() && grams.is_empty()) || used >= MAX_TOKENS {
             continue;
         }
-        for t in &leaf {
-            if used < MAX_TOKENS {
-                clauses.push((Occur::Must, any_field(&fields, t)));
-                used += 1;
-            }
+        for t in &toks {
+            let word = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
+            };
+            highlight.push((Occur::Should, word(f.text)));
         }
-        for t in toks.iter().filter(|t| !leaf.contains(t)) {
-            if used < MAX_TOKENS {
-                clauses.push((Occur::Should, any_field(&fields, t)));
+        if grams.is_empty() {
+            // a single character: match it as a jieba word
+            for t in leaves(&toks) {
+                clauses.push((Occur::Must, any_field(&[(f.title, 3.0), (f.text, 1.0)], t)));
                 used += 1;
             }
+            continue;
+        }
+        // match (and rank by BM25 over) the bigrams of the whole text ...
+        for g in grams.iter().take(MAX_TOKENS - used) {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.grams, g), IndexRecordOption::WithFreqs));
+            clauses.push((Occur::Must, q));
+            used += 1;
+        }
+        // ... and rank stories whose title has the words first
+        for t in toks.iter().take(MAX_TOKENS.saturating_sub(used)) {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.title, t), IndexRecordOption::WithFreqs));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 3.0))));
+            used += 1;
         }
     }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         return Err(SearchError::NoTerms);
     }
     add_filters(&mut clauses, f, filters);
-    Ok(Box::new(BooleanQuery::new(clauses)))
+    Ok(Built { query: Box::new(BooleanQuery::new(clauses)), highlight: Box::new(BooleanQuery::new(highlight)) })
 }
 
 fn add_filters(clauses: &mut Vec<(Occur, Box<dyn Query>)>, f: &Fields, filters: &Filters) {
@@ -247,6 +268,14 @@ pub(super) fn related(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bigrams_of_a_term() {
+        assert_eq!(bigrams("非遗传承"), vec!["非遗", "遗传", "传承"]);
+        assert_eq!(bigrams("滨州"), vec!["滨州"]);
+        assert_eq!(bigrams("滨"), Vec::<String>::new());
+        assert_eq!(bigrams("A股,滨州"), vec!["a股", "滨州"]);
+    }
 
     #[test]
     fn leaves_are_the_smallest_parts() {

@@ -7,20 +7,26 @@ use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, StopWordFilter, TextAnaly
 
 /// Name of the jieba analyzer registered on the index.
 pub const ANALYZER: &str = "jieba";
+/// Name of the character-bigram analyzer (exact-substring recall).
+pub const BIGRAMS: &str = "bigram";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
+    /// Title words (jieba), for ranking.
     pub title: Field,
-    pub subtitle: Field,
-    pub body: Field,
-    pub byline: Field,
-    pub editor: Field,
+    /// Tag words (jieba), for ranking and related stories.
     pub tags: Field,
+    /// Every searchable text of the story (title, subtitle, body, byline
+    /// names, editor, tags) as jieba words: ranking and snippets.
+    pub text: Field,
     pub site: Field,
     /// Every channel the story is listed in, ancestors included (`zw`, `zw/yw`).
     pub channel: Field,
     pub signed_at: Field,
+    /// Character bigrams of the same texts: what matching uses, so a story
+    /// containing a word as written is found however jieba cut its sentence.
+    pub grams: Field,
 }
 
 /// Punctuation and spacing jieba emits as tokens; never worth indexing.
@@ -39,10 +45,16 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+pub fn bigram_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy::tokenizer::NgramTokenizer::new(2, 2, false).expect("valid n-gram sizes"))
+        .filter(LowerCaser)
+        .build()
+}
+
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    // Positions are not indexed: jieba's search mode emits overlapping tokens,
-    // and queries require every token instead of phrases (smaller index).
+    // Positions are not indexed: jieba's search mode emits overlapping tokens
+    // and matching uses bigrams, never phrases (a smaller index).
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(ANALYZER)
@@ -51,14 +63,17 @@ pub fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_i64_field("id", INDEXED | FAST | STORED),
         title: b.add_text_field("title", text.clone()),
-        subtitle: b.add_text_field("subtitle", text.clone()),
-        body: b.add_text_field("body", text.clone()),
-        byline: b.add_text_field("byline", text.clone()),
-        editor: b.add_text_field("editor", text.clone()),
-        tags: b.add_text_field("tags", text),
+        tags: b.add_text_field("tags", text.clone()),
+        text: b.add_text_field("text", text),
         site: b.add_text_field("site", STRING | FAST),
         channel: b.add_text_field("channel", STRING),
         signed_at: b.add_i64_field("signed_at", INDEXED | FAST),
+        grams: b.add_text_field(
+            "grams",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default().set_tokenizer(BIGRAMS).set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (b.build(), fields)
 }

@@ -63,14 +63,19 @@ fn document(index: &SearchIndex, a: &Article, channels: &ChannelPaths) -> Tantiv
     let mut doc = TantivyDocument::default();
     doc.add_i64(f.id, a.id);
     doc.add_text(f.title, &a.title);
-    if let Some(s) = &a.subtitle {
-        doc.add_text(f.subtitle, s);
-    }
-    doc.add_text(f.body, crate::render::html_to_text(&a.body_html));
-    let names: Vec<&str> = a.byline.iter().map(|b| b.name.as_str()).collect();
-    doc.add_text(f.byline, names.join(" "));
-    doc.add_text(f.editor, &a.editor);
     doc.add_text(f.tags, a.tags.join(" "));
+    let names: Vec<&str> = a.byline.iter().map(|b| b.name.as_str()).collect();
+    let all = format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        a.title,
+        a.subtitle.as_deref().unwrap_or_default(),
+        crate::render::html_to_text(&a.body_html),
+        names.join(" "),
+        a.editor,
+        a.tags.join(" ")
+    );
+    doc.add_text(f.grams, &all);
+    doc.add_text(f.text, all);
     doc.add_text(f.site, &a.site_id);
     for p in channels.listed(a) {
         doc.add_text(f.channel, &p);
