@@ -19,8 +19,14 @@ use sqlx::{Row, SqlitePool};
 /// 30 realistic reader queries: 1-3 words, some with filters.
 fn queries() -> Vec<(&'static str, Filters)> {
     let none = Filters::default;
-    let site = |s: &str| Filters { site: Some(s.into()), ..Default::default() };
-    let chan = |c: &str| Filters { channel: Some(c.into()), ..Default::default() };
+    let site = |s: &str| Filters {
+        site: Some(s.into()),
+        ..Default::default()
+    };
+    let chan = |c: &str| Filters {
+        channel: Some(c.into()),
+        ..Default::default()
+    };
     let year = |from: &str, to: &str| Filters {
         from: parse_rfc3339(&format!("{from}-01-01T00:00:00+08:00")),
         until: parse_rfc3339(&format!("{to}-01-01T00:00:00+08:00")),
@@ -50,7 +56,14 @@ fn queries() -> Vec<(&'static str, Filters)> {
         ("乡村振兴", site("zouping")),
         ("职业教育", chan("zw")),
         ("营商环境", year("2024", "2025")),
-        ("招商引资", Filters { site: Some("main".into()), channel: Some("zw/yw".into()), ..Default::default() }),
+        (
+            "招商引资",
+            Filters {
+                site: Some("main".into()),
+                channel: Some("zw/yw".into()),
+                ..Default::default()
+            },
+        ),
         ("数字经济", year("2022", "2024")),
         ("滨州", site("boxing")),
         ("生态保护", chan("sh")),
@@ -67,8 +80,13 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Result<SqlitePool> {
     let fresh = !path.exists();
-    let opts = SqliteConnectOptions::from_str("sqlite://")?.filename(path).create_if_missing(true);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    let opts = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
     if fresh {
         let started = Instant::now();
         sqlx::query(
@@ -92,7 +110,10 @@ async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Re
             let mut tx = pool.begin().await?;
             for a in &batch {
                 let p = paths.get(&a.channel_id).cloned().unwrap_or_default();
-                let chans: Vec<String> = gazette::domain::channel::ancestry(&p).iter().map(|s| format!("|{s}|")).collect();
+                let chans: Vec<String> = gazette::domain::channel::ancestry(&p)
+                    .iter()
+                    .map(|s| format!("|{s}|"))
+                    .collect();
                 sqlx::query("INSERT INTO docs (rowid, title, body, site, channels, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(a.id)
                     .bind(&a.title)
@@ -106,7 +127,10 @@ async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Re
             }
             tx.commit().await?;
         }
-        println!("FTS5 trigram baseline built: {n} stories in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "FTS5 trigram baseline built: {n} stories in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(pool)
 }
@@ -125,7 +149,11 @@ fn plain(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// The FTS5 form of a query: every word must occur as a substring of the title
@@ -150,7 +178,10 @@ fn fts_sql(text: &str, f: &Filters, select: &str, tail: &str) -> (String, Vec<St
     let offset = all_binds.len();
     for (i, b) in binds.into_iter().enumerate() {
         all_binds.push(b);
-        conds.push(format!("(title LIKE ${n} OR body LIKE ${n})", n = offset + i + 1));
+        conds.push(format!(
+            "(title LIKE ${n} OR body LIKE ${n})",
+            n = offset + i + 1
+        ));
     }
     if let Some(s) = &f.site {
         all_binds.push(s.clone());
@@ -168,18 +199,33 @@ fn fts_sql(text: &str, f: &Filters, select: &str, tail: &str) -> (String, Vec<St
     if let Some(t) = f.until {
         conds.push(format!("signed_at < {t}"));
     }
-    (format!("SELECT {select} FROM docs WHERE {} {tail}", conds.join(" AND ")), all_binds)
+    (
+        format!(
+            "SELECT {select} FROM docs WHERE {} {tail}",
+            conds.join(" AND ")
+        ),
+        all_binds,
+    )
 }
 
 async fn fts_search(pool: &SqlitePool, text: &str, f: &Filters) -> anyhow::Result<(i64, Vec<i64>)> {
     let ranked = text.split_whitespace().any(|w| w.chars().count() >= 3);
-    let order = if ranked { "ORDER BY rank LIMIT 10" } else { "ORDER BY signed_at DESC LIMIT 10" };
+    let order = if ranked {
+        "ORDER BY rank LIMIT 10"
+    } else {
+        "ORDER BY signed_at DESC LIMIT 10"
+    };
     let (sql, binds) = fts_sql(text, f, "rowid", order);
     let mut q = sqlx::query(&sql);
     for b in &binds {
         q = q.bind(b);
     }
-    let ids: Vec<i64> = q.fetch_all(pool).await?.iter().map(|r| r.get::<i64, _>(0)).collect();
+    let ids: Vec<i64> = q
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.get::<i64, _>(0))
+        .collect();
     let (sql, binds) = fts_sql(text, f, "count(*)", "");
     let mut q = sqlx::query(&sql);
     for b in &binds {
@@ -195,17 +241,26 @@ async fn fts_all(pool: &SqlitePool, text: &str, f: &Filters) -> anyhow::Result<H
     for b in &binds {
         q = q.bind(b);
     }
-    Ok(q.fetch_all(pool).await?.iter().map(|r| r.get::<i64, _>(0)).collect())
+    Ok(q.fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.get::<i64, _>(0))
+        .collect())
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
         eprintln!("usage: cargo bench --bench search -- DATA_DIR [ROUNDS]  (see bench/search.sh)");
         return Ok(());
     };
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(20);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let store = gazette::db::open(&dir).await?;
         let index = SearchIndex::open(&dir.join("search"))?;
@@ -233,10 +288,21 @@ fn main() -> anyhow::Result<()> {
         }
         tantivy.sort();
         sqlite.sort();
-        println!("\nquery latency over {} queries x {rounds} rounds (top 10 + total count):", qs.len());
+        println!(
+            "\nquery latency over {} queries x {rounds} rounds (top 10 + total count):",
+            qs.len()
+        );
         println!("  engine            p50 ms    p99 ms");
-        println!("  tantivy+jieba  {:>8.2}  {:>8.2}", percentile(&tantivy, 0.5), percentile(&tantivy, 0.99));
-        println!("  sqlite fts5    {:>8.2}  {:>8.2}", percentile(&sqlite, 0.5), percentile(&sqlite, 0.99));
+        println!(
+            "  tantivy+jieba  {:>8.2}  {:>8.2}",
+            percentile(&tantivy, 0.5),
+            percentile(&tantivy, 0.99)
+        );
+        println!(
+            "  sqlite fts5    {:>8.2}  {:>8.2}",
+            percentile(&sqlite, 0.5),
+            percentile(&sqlite, 0.99)
+        );
         println!(
             "  ratio (fts5 / tantivy): p50 {:.1}x, p99 {:.1}x",
             percentile(&sqlite, 0.5) / percentile(&tantivy, 0.5),
@@ -245,18 +311,40 @@ fn main() -> anyhow::Result<()> {
 
         // Recall against exact substring matches (the FTS5 trigram answer).
         println!("\nrecall against exact substring matches (FTS5 = 1.000 by construction):");
-        println!("  {:<24} {:>8} {:>8} {:>7}", "query", "exact", "tantivy", "recall");
+        println!(
+            "  {:<24} {:>8} {:>8} {:>7}",
+            "query", "exact", "tantivy", "recall"
+        );
         let mut sum = 0.0;
         for (text, f) in &qs {
             let exact = fts_all(&fts, text, f).await?;
             let found: HashSet<i64> = index.matching_ids(text, f)?.into_iter().collect();
             let total = found.len();
-            let recall =
-                if exact.is_empty() { 1.0 } else { exact.intersection(&found).count() as f64 / exact.len() as f64 };
+            let recall = if exact.is_empty() {
+                1.0
+            } else {
+                exact.intersection(&found).count() as f64 / exact.len() as f64
+            };
             sum += recall;
-            println!("  {:<24} {:>8} {:>8} {:>7.3}", format!("{text}{}", if f.site.is_some() || f.channel.is_some() || f.from.is_some() { " +filter" } else { "" }), exact.len(), total, recall);
+            println!(
+                "  {:<24} {:>8} {:>8} {:>7.3}",
+                format!(
+                    "{text}{}",
+                    if f.site.is_some() || f.channel.is_some() || f.from.is_some() {
+                        " +filter"
+                    } else {
+                        ""
+                    }
+                ),
+                exact.len(),
+                total,
+                recall
+            );
         }
-        println!("  mean recall: tantivy {:.3}, fts5 1.000", sum / qs.len() as f64);
+        println!(
+            "  mean recall: tantivy {:.3}, fts5 1.000",
+            sum / qs.len() as f64
+        );
         Ok::<_, anyhow::Error>(())
     })
 }

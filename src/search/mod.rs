@@ -51,7 +51,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(schema::ANALYZER, schema::analyzer());
-        index.tokenizers().register(schema::BIGRAMS, schema::bigram_analyzer());
+        index
+            .tokenizers()
+            .register(schema::BIGRAMS, schema::bigram_analyzer());
         // Search the segments of a query in parallel (one thread per core).
         index.set_default_multithread_executor()?;
         let reader = index
@@ -147,7 +149,9 @@ impl SearchIndex {
     pub fn matching_ids(&self, text: &str, filters: &Filters) -> Result<Vec<i64>, SearchError> {
         let q = query::build(&self.index, &self.fields, text, filters)?.query;
         let searcher = self.reader.searcher();
-        let docs = searcher.search(&q, &tantivy::collector::DocSetCollector).map_err(SearchError::internal)?;
+        let docs = searcher
+            .search(&q, &tantivy::collector::DocSetCollector)
+            .map_err(SearchError::internal)?;
         let mut out = Vec::with_capacity(docs.len());
         for addr in docs {
             let column = searcher

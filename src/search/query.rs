@@ -127,7 +127,12 @@ pub(super) struct Built {
     pub highlight: Box<dyn Query>,
 }
 
-pub(super) fn build(index: &Index, f: &Fields, text: &str, filters: &Filters) -> Result<Built, SearchError> {
+pub(super) fn build(
+    index: &Index,
+    f: &Fields,
+    text: &str,
+    filters: &Filters,
+) -> Result<Built, SearchError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(SearchError::Empty);
@@ -146,7 +151,10 @@ pub(super) fn build(index: &Index, f: &Fields, text: &str, filters: &Filters) ->
         }
         for t in &toks {
             let word = |field| -> Box<dyn Query> {
-                Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                ))
             };
             highlight.push((Occur::Should, word(f.text)));
         }
@@ -160,13 +168,19 @@ pub(super) fn build(index: &Index, f: &Fields, text: &str, filters: &Filters) ->
         }
         // match (and rank by BM25 over) the bigrams of the whole text ...
         for g in grams.iter().take(MAX_TOKENS - used) {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.grams, g), IndexRecordOption::WithFreqs));
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.grams, g),
+                IndexRecordOption::WithFreqs,
+            ));
             clauses.push((Occur::Must, q));
             used += 1;
         }
         // ... and rank stories whose title has the words first
         for t in toks.iter().take(MAX_TOKENS.saturating_sub(used)) {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(f.title, t), IndexRecordOption::WithFreqs));
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.title, t),
+                IndexRecordOption::WithFreqs,
+            ));
             clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 3.0))));
             used += 1;
         }
@@ -175,7 +189,10 @@ pub(super) fn build(index: &Index, f: &Fields, text: &str, filters: &Filters) ->
         return Err(SearchError::NoTerms);
     }
     add_filters(&mut clauses, f, filters);
-    Ok(Built { query: Box::new(BooleanQuery::new(clauses)), highlight: Box::new(BooleanQuery::new(highlight)) })
+    Ok(Built {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlight: Box::new(BooleanQuery::new(highlight)),
+    })
 }
 
 fn add_filters(clauses: &mut Vec<(Occur, Box<dyn Query>)>, f: &Fields, filters: &Filters) {

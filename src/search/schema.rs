@@ -46,9 +46,11 @@ pub fn analyzer() -> TextAnalyzer {
 }
 
 pub fn bigram_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(tantivy::tokenizer::NgramTokenizer::new(2, 2, false).expect("valid n-gram sizes"))
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::builder(
+        tantivy::tokenizer::NgramTokenizer::new(2, 2, false).expect("valid n-gram sizes"),
+    )
+    .filter(LowerCaser)
+    .build()
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -71,7 +73,9 @@ pub fn schema() -> (Schema, Fields) {
         grams: b.add_text_field(
             "grams",
             TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(BIGRAMS).set_index_option(IndexRecordOption::WithFreqs),
+                TextFieldIndexing::default()
+                    .set_tokenizer(BIGRAMS)
+                    .set_index_option(IndexRecordOption::WithFreqs),
             ),
         ),
     };

@@ -393,3 +393,59 @@ async fn related_stories_share_terms_and_prefer_the_same_site() {
         assert_eq!(app.get(href).await.status, 200);
     }
 }
+
+#[tokio::test]
+async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = gazette::db::open(dir.path()).await.unwrap();
+    let text: String = CORPUS.lines().take(40).map(|l| format!("{l}\n")).collect();
+    let opts = gazette::import::Options {
+        create_channels: true,
+        batch_size: 10,
+    };
+    let hidden = indicatif::ProgressBar::hidden();
+    gazette::import::run(
+        store.as_ref(),
+        std::io::Cursor::new(text.clone()),
+        &opts,
+        0,
+        &hidden,
+    )
+    .await
+    .unwrap();
+    {
+        let index = gazette::search::SearchIndex::open(&dir.path().join("search")).unwrap();
+        assert_eq!(index.catch_up(store.as_ref()).await.unwrap(), 40);
+        assert_eq!(index.cursor(), store.last_change().await.unwrap());
+        assert_eq!(index.len(), 40);
+    } // the process "dies": writer dropped, lock released
+    // more stories arrive while no index is running
+    let more: String = CORPUS
+        .lines()
+        .skip(40)
+        .take(25)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    gazette::import::run(
+        store.as_ref(),
+        std::io::Cursor::new(more),
+        &opts,
+        0,
+        &hidden,
+    )
+    .await
+    .unwrap();
+    let index = gazette::search::SearchIndex::open(&dir.path().join("search")).unwrap();
+    assert_eq!(index.len(), 40, "the index reopens as it was committed");
+    assert_eq!(
+        index.catch_up(store.as_ref()).await.unwrap(),
+        25,
+        "only the new changes are applied"
+    );
+    assert_eq!(index.len(), 65);
+    // a rebuild from the database gives the same index
+    let n = index.reindex(store.as_ref(), |_| {}).await.unwrap();
+    assert_eq!(n, 65);
+    assert_eq!(index.len(), 65);
+    assert_eq!(index.catch_up(store.as_ref()).await.unwrap(), 0);
+}
