@@ -5,6 +5,8 @@ pub mod channel;
 pub mod site;
 pub mod text;
 pub mod url;
+pub mod user;
+pub mod workflow;
 
 pub use article::{Article, ArticleSummary, Byline, Reprint, Status};
 pub use channel::{Channel, ChannelTree};
