@@ -39,6 +39,49 @@ pub enum Command {
     Import(ImportArgs),
     /// Rebuild the search index from the database.
     Reindex(ReindexArgs),
+    /// Newsroom accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is prompted for, or read from stdin.
+    Add(UserAddArgs),
+    /// Set a new password (prompted, or read from stdin).
+    Passwd(UserNameArgs),
+    /// List accounts.
+    List(UserListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Login name (letters, digits, `_`, `-`, `.`).
+    pub username: String,
+    /// Role, repeatable: 管理员 签发人 编辑 记者 审核2 (or admin signer editor reporter reviewer:2).
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+    /// Name shown in the newsroom and the audit record (default: the login name).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Site the person works in (repeatable; default: every site for admins, else main).
+    #[arg(long = "site")]
+    pub sites: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserNameArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    pub username: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -74,7 +74,7 @@ pub struct Change {
 
 /// The storage interface both backends satisfy.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Newsroom + Send + Sync + 'static {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 
@@ -145,4 +145,211 @@ pub async fn open(data_dir: &Path) -> StoreResult<DynStore> {
     let store = sqlite::SqliteStore::open(data_dir).await?;
     store.migrate().await?;
     Ok(Arc::new(store))
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub roles: Vec<crate::domain::user::Role>,
+    pub scopes: Vec<crate::domain::user::Scope>,
+}
+
+/// A story as the newsroom lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub site_id: String,
+    pub channel_id: i64,
+    pub title: String,
+    pub status: crate::domain::Status,
+    pub work: crate::domain::workflow::Work,
+    pub author_id: Option<i64>,
+    pub updated_at: i64,
+    pub signed_at: Option<i64>,
+    pub url_path: Option<String>,
+    pub version: i64,
+}
+
+/// The workflow side of one story.
+#[derive(Debug, Clone)]
+pub struct WorkState {
+    pub article: Article,
+    pub work: crate::domain::workflow::Work,
+    pub author_id: Option<i64>,
+    pub work_revision: Option<i64>,
+    /// Who acted at which level in the current review cycle.
+    pub acts: Vec<(u8, i64)>,
+}
+
+impl WorkState {
+    pub fn flow(&self) -> crate::domain::workflow::Flow {
+        use crate::domain::workflow::{Flow, Public};
+        let public = match self.article.status {
+            crate::domain::Status::Published => Public::Live,
+            crate::domain::Status::Withdrawn => Public::Withdrawn,
+            _ => Public::Never,
+        };
+        Flow {
+            public,
+            work: self.work,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Revision {
+    pub id: i64,
+    pub article_id: i64,
+    pub number: i64,
+    pub draft: crate::domain::draft::Draft,
+    pub author_id: Option<i64>,
+    pub author: String,
+    pub created_at: i64,
+}
+
+/// One row of the publication record.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub article_id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub level: Option<i64>,
+    pub opinion: String,
+    pub revision_id: Option<i64>,
+    pub title: String,
+    pub url: String,
+}
+
+/// Filters of the newsroom's story lists.
+#[derive(Debug, Clone, Default)]
+pub struct StoryFilter {
+    pub author_id: Option<i64>,
+    /// `draft`, `review`, `scheduled`, `live`, `withdrawn`.
+    pub state: Option<String>,
+    pub review_level: Option<u8>,
+    pub site_id: Option<String>,
+    pub channel_id: Option<i64>,
+    pub title_contains: Option<String>,
+    pub limit: i64,
+}
+
+/// A background job (DESIGN.md §6).
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub run_at: i64,
+    pub attempts: i64,
+}
+
+/// A sensitive word of the admin-managed list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SensitiveWord {
+    pub id: i64,
+    pub word: String,
+    pub category: String,
+    /// `block` or `warn`.
+    pub severity: String,
+}
+
+/// What the workflow decided, for storage to apply in one transaction.
+#[derive(Debug, Clone)]
+pub struct Transition<'a> {
+    pub article_id: i64,
+    pub expected_version: i64,
+    pub from: crate::domain::workflow::Flow,
+    pub outcome: &'a crate::domain::workflow::Outcome,
+    pub action: &'a str,
+    /// (id, display name); `None` id for the scheduler.
+    pub actor: (Option<i64>, String),
+    pub now: i64,
+}
+
+/// The newsroom's storage: accounts, sessions, revisions, workflow, audit, jobs.
+#[async_trait]
+pub trait Newsroom: Send + Sync {
+    async fn create_user(&self, user: &NewUser, now: i64) -> StoreResult<i64>;
+    async fn user(&self, id: i64) -> StoreResult<Option<crate::domain::user::User>>;
+    /// The user and their password hash, by user name.
+    async fn user_with_hash(
+        &self,
+        username: &str,
+    ) -> StoreResult<Option<(crate::domain::user::User, String)>>;
+    async fn users(&self) -> StoreResult<Vec<crate::domain::user::User>>;
+    async fn update_user(&self, user: &crate::domain::user::User) -> StoreResult<()>;
+    async fn set_password(&self, user_id: i64, hash: &str, now: i64) -> StoreResult<()>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()>;
+    /// The live session's user and CSRF token.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(crate::domain::user::User, String)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn delete_sessions_of(&self, user_id: i64) -> StoreResult<()>;
+
+    /// A new story in draft with its first revision; returns its id.
+    async fn create_story(
+        &self,
+        site_id: &str,
+        draft: &crate::domain::draft::Draft,
+        author: &crate::domain::user::User,
+        now: i64,
+    ) -> StoreResult<i64>;
+    /// Save a revision if the story is still at `expected_version`, else `Conflict`.
+    /// A never-published story's row follows the draft; a live one stays as it is.
+    async fn save_draft(
+        &self,
+        id: i64,
+        expected_version: i64,
+        draft: &crate::domain::draft::Draft,
+        author: &crate::domain::user::User,
+        now: i64,
+    ) -> StoreResult<i64>;
+    async fn work_state(&self, id: i64) -> StoreResult<Option<WorkState>>;
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>>;
+    async fn revision(&self, article_id: i64, number: i64) -> StoreResult<Option<Revision>>;
+    /// The revision being worked on (or the latest one).
+    async fn working_revision(&self, article_id: i64) -> StoreResult<Option<Revision>>;
+    /// Apply a workflow decision: state, live content, listings, slots,
+    /// corrections, audit record, jobs and change log, in one transaction.
+    async fn apply_transition(&self, t: &Transition<'_>) -> StoreResult<()>;
+    async fn stories(&self, filter: &StoryFilter) -> StoreResult<Vec<StoryRow>>;
+
+    async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The whole record, oldest first, optionally from a time on.
+    async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    async fn enqueue_job(&self, kind: &str, key: &str, run_at: i64) -> StoreResult<i64>;
+    /// Claim up to `limit` due jobs for `lease` seconds.
+    async fn claim_jobs(&self, now: i64, lease: i64, limit: i64) -> StoreResult<Vec<Job>>;
+    async fn finish_job(&self, id: i64, now: i64) -> StoreResult<()>;
+    async fn fail_job(&self, id: i64, error: &str, retry_at: i64) -> StoreResult<()>;
+
+    async fn sensitive_words(&self) -> StoreResult<Vec<SensitiveWord>>;
+    async fn add_sensitive_word(
+        &self,
+        word: &str,
+        category: &str,
+        severity: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn delete_sensitive_word(&self, id: i64) -> StoreResult<()>;
 }

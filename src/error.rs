@@ -17,6 +17,13 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
+    /// Throttled: the message says when to retry; `Retry-After` carries the seconds.
+    #[error("{message}")]
+    TooMany { message: String, retry_after: i64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -27,6 +34,9 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +73,31 @@ impl IntoResponse for AppError {
             code = status.as_u16(),
             msg = escape_text(&message)
         );
-        (status, Html(body)).into_response()
+        let mut resp = (status, Html(body)).into_response();
+        if let AppError::TooMany { retry_after, .. } = &self {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                resp.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}
+
+impl From<crate::newsroom::NewsroomError> for AppError {
+    fn from(e: crate::newsroom::NewsroomError) -> Self {
+        use crate::newsroom::NewsroomError as E;
+        match e {
+            E::Refused(r) => match r {
+                crate::domain::workflow::Refusal::NotPermitted(_) => {
+                    AppError::Forbidden(r.to_string())
+                }
+                r => AppError::BadRequest(r.to_string()),
+            },
+            E::NotFound(m) => AppError::NotFound(m),
+            E::Conflict(m) => AppError::Conflict(m),
+            E::Invalid(m) => AppError::BadRequest(m),
+            E::Internal(e) => AppError::Internal(e),
+        }
     }
 }

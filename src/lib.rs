@@ -1,6 +1,7 @@
 //! Gazette: the newsroom back office and the public portal of a city media
 //! group, in one binary. See ARCHITECTURE.md for the map.
 
+pub mod accounts;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
@@ -10,7 +11,10 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod jobs;
+pub mod newsroom;
 pub mod render;
+pub mod screening;
 pub mod search;
 pub mod state;
 pub mod web;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => gazette::cmd::migrate::run(args).await,
             Command::Import(args) => gazette::cmd::import::run(args).await,
             Command::Reindex(args) => gazette::cmd::reindex::run(args).await,
+            Command::User(cmd) => gazette::cmd::user::run(cmd).await,
         }
     });
     match result {

@@ -20,6 +20,7 @@ pub struct AppState {
     /// Woken after a local content write so followers (the index) catch up now.
     pub changed: Arc<tokio::sync::Notify>,
     pub clock: Arc<dyn Clock>,
+    pub throttle: Arc<crate::accounts::Throttle>,
 }
 
 impl AppState {
@@ -38,6 +39,7 @@ impl AppState {
                 .build(),
             changed: Arc::new(tokio::sync::Notify::new()),
             clock: Arc::new(SystemClock),
+            throttle: Arc::default(),
         })
     }
 

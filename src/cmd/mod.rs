@@ -4,6 +4,7 @@ pub mod import;
 pub mod migrate;
 pub mod reindex;
 pub mod serve;
+pub mod user;
 
 use std::path::Path;
 

@@ -39,7 +39,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url
     );
-    axum::serve(listener, crate::web::router(state))
+    let app =
+        crate::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

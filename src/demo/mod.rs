@@ -332,6 +332,7 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             created_at: seed_signed - 3 * 3600,
             updated_at: seed_signed,
             version: 1,
+            corrections: vec![],
         };
         store
             .save_article(&seed, now)
@@ -376,6 +377,7 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             created_at: signed - 3600,
             updated_at: signed,
             version: 1,
+            corrections: vec![],
         };
         store
             .save_article(&a, now)

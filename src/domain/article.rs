@@ -114,6 +114,15 @@ pub struct Article {
     pub updated_at: i64,
     /// Optimistic-locking version, bumped on every save.
     pub version: i64,
+    /// 更正 notices shown on the page, oldest first.
+    pub corrections: Vec<Correction>,
+}
+
+/// A dated correction notice (更正).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub at: i64,
+    pub text: String,
 }
 
 /// What a list line needs (home blocks, channel pages, "更多..." blocks).

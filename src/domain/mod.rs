@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod channel;
+pub mod draft;
 pub mod site;
 pub mod text;
 pub mod url;

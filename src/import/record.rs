@@ -186,6 +186,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         created_at: signed_at.min(now),
         updated_at: now,
         version: 1,
+        corrections: vec![],
     };
     Ok(Story {
         site,

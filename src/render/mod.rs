@@ -81,6 +81,11 @@ impl Renderer {
     }
 }
 
+/// The public page of a story not (yet) live: the newsroom's preview.
+pub async fn preview(state: &AppState, article: &crate::domain::Article) -> anyhow::Result<Page> {
+    portal::preview(state, article).await
+}
+
 /// Render the public page at `path` (as requested, with its leading slash)
 /// for a request to `host`.
 pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {

@@ -401,6 +401,8 @@ struct StoryView {
     subtitle: Option<String>,
     byline: String,
     signed_date: String,
+    /// 更正 notices: (date, text).
+    corrections: Vec<(String, String)>,
     reprint: Option<Reprint>,
     body_html: String,
     editor: String,
@@ -478,6 +480,36 @@ async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
         Status::Withdrawn => return gone(ctx),
         _ => return not_found(ctx),
     }
+    render_story(ctx, a, rel).await
+}
+
+/// A story of `state`'s site, as its public page shows it (used for the
+/// newsroom's preview too, on content not yet live).
+pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> anyhow::Result<Page> {
+    let sites = state.store.sites().await?;
+    let site = sites
+        .iter()
+        .find(|s| s.id == a.site_id)
+        .ok_or_else(|| anyhow::anyhow!("no site {}", a.site_id))?;
+    let tree = ChannelTree::new(state.store.channels(&site.id).await?);
+    let cfg = &state.config;
+    let ctx = Ctx {
+        state,
+        sites: &sites,
+        site,
+        tree,
+        urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
+        deps: BTreeSet::new(),
+    };
+    let rel = a.url_path.clone().unwrap_or_default();
+    render_story(ctx, a.clone(), &rel).await
+}
+
+async fn render_story(
+    mut ctx: Ctx<'_>,
+    a: crate::domain::Article,
+    rel: &str,
+) -> anyhow::Result<Page> {
     let channel_path = ctx
         .tree
         .by_id(a.channel_id)
@@ -526,6 +558,11 @@ async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
         subtitle: a.subtitle.clone().filter(|s| !s.trim().is_empty()),
         byline: byline_text(&a.byline),
         signed_date: a.signed_at.map(date_cn).unwrap_or_default(),
+        corrections: a
+            .corrections
+            .iter()
+            .map(|c| (date_cn(c.at), c.text.clone()))
+            .collect(),
         reprint: a.reprint.clone().filter(|r| !r.source.trim().is_empty()),
         body_html,
         editor: a.editor.clone(),

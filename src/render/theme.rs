@@ -9,6 +9,50 @@ use minijinja::Environment;
 
 /// Built-in templates, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "admin/base.html",
+        include_str!("../../templates/admin/base.html"),
+    ),
+    (
+        "admin/macros.html",
+        include_str!("../../templates/admin/macros.html"),
+    ),
+    (
+        "admin/login.html",
+        include_str!("../../templates/admin/login.html"),
+    ),
+    (
+        "admin/password.html",
+        include_str!("../../templates/admin/password.html"),
+    ),
+    (
+        "admin/dashboard.html",
+        include_str!("../../templates/admin/dashboard.html"),
+    ),
+    (
+        "admin/stories.html",
+        include_str!("../../templates/admin/stories.html"),
+    ),
+    (
+        "admin/edit.html",
+        include_str!("../../templates/admin/edit.html"),
+    ),
+    (
+        "admin/diff.html",
+        include_str!("../../templates/admin/diff.html"),
+    ),
+    (
+        "admin/audit.html",
+        include_str!("../../templates/admin/audit.html"),
+    ),
+    (
+        "admin/words.html",
+        include_str!("../../templates/admin/words.html"),
+    ),
+    (
+        "admin/users.html",
+        include_str!("../../templates/admin/users.html"),
+    ),
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -31,11 +75,23 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Built-in static assets, served under `/static/`.
-const ASSETS: &[(&str, &str, &str)] = &[(
-    "gazette.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/css/gazette.css"),
-)];
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "admin.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/admin.css"),
+    ),
+    (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/editor.js"),
+    ),
+    (
+        "gazette.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/gazette.css"),
+    ),
+];
 
 /// Build the template environment for a theme directory (or none).
 pub fn environment(theme_dir: Option<&Path>) -> Environment<'static> {

@@ -1,5 +1,6 @@
 //! HTTP: the router and its handlers. Handlers never touch SQL.
 
+pub mod auth;
 pub mod handlers;
 pub mod router;
 

@@ -1,14 +1,58 @@
 //! Every route, in one place.
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
+use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
+use super::handlers::admin::{account, audit, dashboard, people, stories};
 use super::handlers::{assets, portal};
 use crate::state::AppState;
 
+/// Largest form body the newsroom accepts (a story with a 1 MB body, encoded).
+const FORM_LIMIT: usize = 4 * 1024 * 1024;
+
 pub fn router(state: AppState) -> Router {
+    let admin = Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/", get(dashboard::get_dashboard))
+        .route(
+            "/admin/login",
+            get(account::get_login).post(account::post_login),
+        )
+        .route("/admin/logout", post(account::post_logout))
+        .route(
+            "/admin/password",
+            get(account::get_password).post(account::post_password),
+        )
+        .route("/admin/stories", get(stories::get_stories))
+        .route(
+            "/admin/stories/new",
+            get(stories::get_new).post(stories::post_new),
+        )
+        .route(
+            "/admin/stories/{id}",
+            get(stories::get_story).post(stories::post_story),
+        )
+        .route("/admin/stories/{id}/act", post(stories::post_act))
+        .route("/admin/stories/{id}/preview", get(stories::get_preview))
+        .route("/admin/stories/{id}/diff", get(stories::get_diff))
+        .route("/admin/audit", get(audit::get_audit))
+        .route("/admin/audit.csv", get(audit::get_audit_csv))
+        .route("/admin/audit.json", get(audit::get_audit_json))
+        .route(
+            "/admin/users",
+            get(people::get_users).post(people::post_users),
+        )
+        .route(
+            "/admin/words",
+            get(people::get_words).post(people::post_words),
+        )
+        .route("/admin/words/{id}/delete", post(people::post_delete_word))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT));
     Router::new()
+        .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)

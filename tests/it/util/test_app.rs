@@ -220,6 +220,7 @@ impl TestApp {
             created_at: signed,
             updated_at: signed,
             version: 1,
+            corrections: vec![],
         };
         self.state
             .store

@@ -12,6 +12,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
+mod newsroom;
+
 use super::{Change, Slot, Store, StoreError, StoreResult};
 use crate::domain::channel::ancestry;
 use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status};
@@ -19,7 +21,7 @@ use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     path: PathBuf,
 }
 
@@ -47,9 +49,9 @@ impl SqliteStore {
     }
 }
 
-const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
+pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
      editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-     created_at, updated_at, version";
+     created_at, updated_at, version, corrections";
 
 const SUMMARY_COLUMNS: &str =
     "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at";
@@ -83,7 +85,10 @@ fn channel_from_row(row: &SqliteRow) -> StoreResult<Channel> {
     })
 }
 
-fn article_from_row(row: &SqliteRow, extra_channel_ids: Vec<i64>) -> StoreResult<Article> {
+pub(super) fn article_from_row(
+    row: &SqliteRow,
+    extra_channel_ids: Vec<i64>,
+) -> StoreResult<Article> {
     let byline: String = row.try_get("byline")?;
     let tags: String = row.try_get("tags")?;
     let reprint: Option<String> = row.try_get("reprint")?;
@@ -115,6 +120,8 @@ fn article_from_row(row: &SqliteRow, extra_channel_ids: Vec<i64>) -> StoreResult
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
+        corrections: serde_json::from_str(&row.try_get::<String, _>("corrections")?)
+            .map_err(|e| json_err("corrections", e))?,
     })
 }
 
@@ -134,7 +141,7 @@ fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
     })
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
+pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serializes")
 }
 
@@ -470,10 +477,10 @@ impl Store for SqliteStore {
     }
 }
 
-type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
+pub(super) type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
 
 /// Channels as (site, id, path), of one site or of all.
-async fn site_channels(
+pub(super) async fn site_channels(
     tx: &mut Tx<'_>,
     site: Option<&str>,
 ) -> StoreResult<Vec<(String, i64, String)>> {
@@ -495,7 +502,7 @@ async fn site_channels(
 
 /// Insert or replace one article inside a transaction: its row, extra channels,
 /// listings and change-log row. Returns (id, whether it was created).
-async fn write_article(
+pub(super) async fn write_article(
     tx: &mut Tx<'_>,
     a: &Article,
     now: i64,
@@ -536,9 +543,9 @@ async fn write_article(
     let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version) \
+                created_at, updated_at, version, corrections) \
              VALUES (CASE WHEN $1 = 0 THEN NULL ELSE $1 END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21) \
+                $14, $15, $16, $17, $18, $19, $20, $21, $22) \
              ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
                 title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
                 byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
@@ -546,7 +553,8 @@ async fn write_article(
                 tags = excluded.tags, status = excluded.status, signed_at = excluded.signed_at, \
                 signed_by = excluded.signed_by, published_at = excluded.published_at, \
                 url_path = COALESCE(articles.url_path, excluded.url_path), \
-                updated_at = excluded.updated_at, version = articles.version + 1 \
+                updated_at = excluded.updated_at, version = articles.version + 1, \
+                corrections = excluded.corrections \
              RETURNING id",
         )
         .bind(a.id)
@@ -570,6 +578,7 @@ async fn write_article(
         .bind(a.created_at)
         .bind(now)
         .bind(a.version.max(1))
+        .bind(to_json(&a.corrections))
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| match e {
@@ -654,7 +663,7 @@ async fn write_article(
     Ok((id, created))
 }
 
-async fn log_change(
+pub(super) async fn log_change(
     tx: &mut Tx<'_>,
     now: i64,
     kind: &str,

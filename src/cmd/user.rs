@@ -1,0 +1,136 @@
+//! `gazette user add|passwd|list`: accounts from the command line. There is no
+//! default password anywhere: the first admin is created here.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context as _, bail};
+
+use crate::accounts::hash_password;
+use crate::cli::{UserAddArgs, UserCommand, UserListArgs, UserNameArgs};
+use crate::clock::{Clock, SystemClock};
+use crate::db::NewUser;
+use crate::domain::user::{Role, Scope, valid_password, valid_username};
+
+pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add(args) => add(args).await,
+        UserCommand::Passwd(args) => passwd(args).await,
+        UserCommand::List(args) => list(args).await,
+    }
+}
+
+/// Read a new password: prompted twice without echo on a terminal, else one line of stdin.
+fn read_password(username: &str) -> anyhow::Result<String> {
+    let pw = if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password(format!("Password for {username}: "))?;
+        let b = rpassword::prompt_password("Repeat it: ")?;
+        if a != b {
+            bail!("the two passwords differ; nothing was changed");
+        }
+        a
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    valid_password(&pw).map_err(|_| {
+        anyhow::anyhow!("the password needs at least 10 characters (and at most 200)")
+    })?;
+    Ok(pw)
+}
+
+async fn add(args: UserAddArgs) -> anyhow::Result<()> {
+    valid_username(&args.username).map_err(|_| {
+        anyhow::anyhow!(
+            "user name {:?} is invalid: use 2-32 letters, digits, '_', '-' or '.'",
+            args.username
+        )
+    })?;
+    let mut roles = Vec::new();
+    for r in &args.roles {
+        let role = Role::parse(r).with_context(|| {
+            format!("unknown role {r:?}; use 管理员, 签发人, 编辑, 记者 or 审核N (N = level)")
+        })?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    let store = super::open_store(&args.data.data_dir).await?;
+    let known: Vec<String> = store.sites().await?.into_iter().map(|s| s.id).collect();
+    let sites = if args.sites.is_empty() {
+        if roles.contains(&Role::Admin) {
+            known.clone()
+        } else {
+            vec!["main".to_string()]
+        }
+    } else {
+        args.sites.clone()
+    };
+    for s in &sites {
+        if !known.contains(s) && !known.is_empty() {
+            bail!("unknown site {s:?}; sites are: {}", known.join(", "));
+        }
+    }
+    let password = read_password(&args.username)?;
+    let user = NewUser {
+        username: args.username.clone(),
+        display_name: args
+            .display_name
+            .clone()
+            .unwrap_or_else(|| args.username.clone()),
+        password_hash: hash_password(&password)?,
+        roles,
+        scopes: sites
+            .into_iter()
+            .map(|site_id| Scope {
+                site_id,
+                channel_path: None,
+            })
+            .collect(),
+    };
+    let id = store
+        .create_user(&user, SystemClock.now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "created user {} (id {id}); they can sign in at /admin/login",
+        args.username
+    );
+    Ok(())
+}
+
+async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
+    let store = super::open_store(&args.data.data_dir).await?;
+    let (user, _) = store
+        .user_with_hash(&args.username)
+        .await?
+        .with_context(|| format!("no user {:?}", args.username))?;
+    let password = read_password(&args.username)?;
+    store
+        .set_password(user.id, &hash_password(&password)?, SystemClock.now())
+        .await?;
+    store.delete_sessions_of(user.id).await?;
+    println!(
+        "password of {} changed; their sessions were signed out",
+        args.username
+    );
+    Ok(())
+}
+
+async fn list(args: UserListArgs) -> anyhow::Result<()> {
+    let store = super::open_store(&args.data.data_dir).await?;
+    for u in store.users().await? {
+        let roles: Vec<String> = u.roles.iter().map(|r| r.label()).collect();
+        println!(
+            "{}\t{}\t{}\t{}",
+            u.username,
+            u.display_name,
+            roles.join(","),
+            if u.active { "active" } else { "disabled" }
+        );
+    }
+    Ok(())
+}

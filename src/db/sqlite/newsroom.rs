@@ -1,0 +1,787 @@
+//! The newsroom's tables on SQLite: users, sessions, revisions, the workflow's
+//! working side, the append-only audit record, jobs, sensitive words.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{
+    ARTICLE_COLUMNS, SqliteStore, Tx, article_from_row, site_channels, to_json, write_article,
+};
+use crate::db::{
+    AuditEntry, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
+    StoryFilter, StoryRow, Transition, WorkState,
+};
+use crate::domain::article::Correction;
+use crate::domain::draft::Draft;
+use crate::domain::url::story_path;
+use crate::domain::user::User;
+use crate::domain::workflow::{Public, Work};
+use crate::domain::{Article, Status};
+
+const USER_COLUMNS: &str = "id, username, display_name, roles, scopes, active";
+
+fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+    let roles: String = row.try_get("roles")?;
+    let scopes: String = row.try_get("scopes")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        roles: serde_json::from_str(&roles)
+            .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?,
+        scopes: serde_json::from_str(&scopes)
+            .map_err(|e| StoreError::Corrupt(format!("scopes: {e}")))?,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+fn revision_from_row(row: &SqliteRow) -> StoreResult<Revision> {
+    let content: String = row.try_get("content")?;
+    Ok(Revision {
+        id: row.try_get("id")?,
+        article_id: row.try_get("article_id")?,
+        number: row.try_get("number")?,
+        draft: serde_json::from_str(&content)
+            .map_err(|e| StoreError::Corrupt(format!("revision: {e}")))?,
+        author_id: row.try_get("author_id")?,
+        author: row.try_get("author")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn audit_from_row(row: &SqliteRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        article_id: row.try_get("article_id")?,
+        at: row.try_get("at")?,
+        actor_id: row.try_get("actor_id")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        from_state: row.try_get("from_state")?,
+        to_state: row.try_get("to_state")?,
+        level: row.try_get("level")?,
+        opinion: row.try_get("opinion")?,
+        revision_id: row.try_get("revision_id")?,
+        title: row.try_get("title")?,
+        url: row.try_get("url")?,
+    })
+}
+
+fn work_from(s: &str) -> StoreResult<Work> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("work state: {e}")))
+}
+
+const AUDIT_COLUMNS: &str = "id, article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url";
+const REVISION_COLUMNS: &str = "id, article_id, number, content, author_id, author, created_at";
+
+async fn load_article(tx: &mut Tx<'_>, id: i64) -> StoreResult<Article> {
+    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("稿件 {id} 不存在")))?;
+    let extra: Vec<i64> =
+        sqlx::query_scalar("SELECT channel_id FROM article_channels WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    article_from_row(&row, extra)
+}
+
+async fn next_revision(
+    tx: &mut Tx<'_>,
+    id: i64,
+    draft: &Draft,
+    author: &User,
+    now: i64,
+) -> StoreResult<(i64, i64)> {
+    let number: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let rev: i64 = sqlx::query_scalar(
+        "INSERT INTO revisions (article_id, number, content, author_id, author, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(number)
+    .bind(to_json(draft))
+    .bind(author.id)
+    .bind(&author.display_name)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((rev, number))
+}
+
+/// The public status a never-published story shows for its working state.
+fn unpublished_status(work: Work) -> Status {
+    match work {
+        Work::Review { .. } => Status::InReview,
+        Work::Scheduled { .. } => Status::Scheduled,
+        Work::Draft | Work::Idle => Status::Draft,
+    }
+}
+
+#[async_trait]
+impl Newsroom for SqliteStore {
+    async fn create_user(&self, u: &NewUser, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, roles, scopes, active, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(to_json(&u.roles))
+        .bind(to_json(&u.scopes))
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(format!("用户名“{}”已被使用", u.username))
+            }
+            e => StoreError::Db(e),
+        })
+    }
+
+    async fn user(&self, id: i64) -> StoreResult<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn user_with_hash(&self, username: &str) -> StoreResult<Option<(User, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"
+        ))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("password_hash")?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn update_user(&self, u: &User) -> StoreResult<()> {
+        let n = sqlx::query("UPDATE users SET display_name = $1, roles = $2, scopes = $3, active = $4 WHERE id = $5")
+            .bind(&u.display_name)
+            .bind(to_json(&u.roles))
+            .bind(to_json(&u.scopes))
+            .bind(i64::from(u.active))
+            .bind(u.id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("用户 {} 不存在", u.id)));
+        }
+        if !u.active {
+            self.delete_sessions_of(u.id).await?;
+        }
+        Ok(())
+    }
+
+    async fn set_password(&self, user_id: i64, hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        now: i64,
+        expires: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf)
+            .bind(now)
+            .bind(expires)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, String)>> {
+        let cols = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let row = sqlx::query(&format!(
+            "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("csrf")?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, user_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_story(
+        &self,
+        site_id: &str,
+        draft: &Draft,
+        author: &User,
+        now: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let channels = site_channels(&mut tx, Some(site_id)).await?;
+        let mut a = Article {
+            id: 0,
+            site_id: site_id.to_string(),
+            channel_id: 0,
+            extra_channel_ids: vec![],
+            title: String::new(),
+            short_title: None,
+            subtitle: None,
+            byline: vec![],
+            source: String::new(),
+            reprint: None,
+            editor: String::new(),
+            body_html: String::new(),
+            summary: String::new(),
+            tags: vec![],
+            status: Status::Draft,
+            signed_at: None,
+            signed_by: None,
+            published_at: None,
+            url_path: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            corrections: vec![],
+        };
+        draft.apply_to(&mut a);
+        let (id, _) = write_article(&mut tx, &a, now, &channels).await?;
+        let (rev, _) = next_revision(&mut tx, id, draft, author, now).await?;
+        sqlx::query(
+            "UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4",
+        )
+        .bind(author.id)
+        .bind(to_json(&Work::Draft))
+        .bind(rev)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn save_draft(
+        &self,
+        id: i64,
+        expected_version: i64,
+        draft: &Draft,
+        author: &User,
+        now: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let mut a = load_article(&mut tx, id).await?;
+        if a.version != expected_version {
+            return Err(StoreError::Conflict(format!(
+                "稿件已被他人修改(您编辑的是第 {expected_version} 版,现在是第 {} 版)",
+                a.version
+            )));
+        }
+        let (rev, _) = next_revision(&mut tx, id, draft, author, now).await?;
+        if matches!(
+            a.status,
+            Status::Draft | Status::InReview | Status::Scheduled
+        ) {
+            // never published: the row follows the draft
+            let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
+            draft.apply_to(&mut a);
+            write_article(&mut tx, &a, now, &channels).await?;
+        } else {
+            sqlx::query("UPDATE articles SET version = version + 1, updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE articles SET work_revision = $1 WHERE id = $2")
+            .bind(rev)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn work_state(&self, id: i64) -> StoreResult<Option<WorkState>> {
+        let mut tx = self.pool.begin().await?;
+        let article = match load_article(&mut tx, id).await {
+            Ok(a) => a,
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let row = sqlx::query(
+            "SELECT work, author_id, work_revision, cycle_started FROM articles WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let cycle: i64 = row.try_get("cycle_started")?;
+        let acts: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT level, actor_id FROM audit WHERE article_id = $1 AND id > $2 AND level IS NOT NULL \
+             AND action IN ('approve', 'reject')",
+        )
+        .bind(id)
+        .bind(cycle)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(WorkState {
+            article,
+            work: work_from(&row.try_get::<String, _>("work")?)?,
+            author_id: row.try_get("author_id")?,
+            work_revision: row.try_get("work_revision")?,
+            acts: acts
+                .into_iter()
+                .filter_map(|(l, a)| Some((u8::try_from(l).ok()?, a?)))
+                .collect(),
+        }))
+    }
+
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE article_id = $1 ORDER BY number"
+        ))
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(revision_from_row).collect()
+    }
+
+    async fn revision(&self, article_id: i64, number: i64) -> StoreResult<Option<Revision>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE article_id = $1 AND number = $2"
+        ))
+        .bind(article_id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(revision_from_row).transpose()
+    }
+
+    async fn working_revision(&self, article_id: i64) -> StoreResult<Option<Revision>> {
+        let row = sqlx::query(&format!(
+            "SELECT {REVISION_COLUMNS} FROM revisions WHERE article_id = $1 AND id = \
+             COALESCE((SELECT work_revision FROM articles WHERE id = $1), \
+                      (SELECT MAX(id) FROM revisions WHERE article_id = $1))"
+        ))
+        .bind(article_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(revision_from_row).transpose()
+    }
+
+    async fn apply_transition(&self, t: &Transition<'_>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let mut a = load_article(&mut tx, t.article_id).await?;
+        if a.version != t.expected_version {
+            return Err(StoreError::Conflict(
+                "稿件刚被他人处理过,请刷新页面后重试".into(),
+            ));
+        }
+        let row = sqlx::query("SELECT work_revision, cycle_started FROM articles WHERE id = $1")
+            .bind(t.article_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut work_revision: Option<i64> = row.try_get("work_revision")?;
+        let mut cycle: i64 = row.try_get("cycle_started")?;
+        let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
+        let o = t.outcome;
+        let draft: Option<Draft> = match work_revision {
+            Some(rev) => {
+                let content: Option<String> =
+                    sqlx::query_scalar("SELECT content FROM revisions WHERE id = $1")
+                        .bind(rev)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                content
+                    .map(|c| serde_json::from_str(&c))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("revision: {e}")))?
+            }
+            None => None,
+        };
+        if o.signed {
+            a.signed_at = Some(t.now);
+            a.signed_by = Some(t.actor.1.clone());
+        }
+        if o.goes_live {
+            let was_public = t.from.public != Public::Never;
+            if let Some(d) = &draft {
+                d.apply_to(&mut a);
+                if was_public && !d.correction.trim().is_empty() {
+                    a.corrections.push(Correction {
+                        at: t.now,
+                        text: d.correction.trim().to_string(),
+                    });
+                }
+            }
+            a.status = Status::Published;
+            a.published_at.get_or_insert(t.now);
+            if a.signed_at.is_none() {
+                a.signed_at = Some(t.now);
+            }
+            if a.url_path.is_none() {
+                let path = channels
+                    .iter()
+                    .find(|c| c.1 == a.channel_id)
+                    .map(|c| c.2.clone())
+                    .unwrap_or_default();
+                a.url_path = Some(story_path(&path, a.signed_at.unwrap_or(t.now), a.id));
+            }
+            if let Some(d) = &draft {
+                for key in &d.slots {
+                    let slot: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM slots WHERE site_id = $1 AND key = $2")
+                            .bind(&a.site_id)
+                            .bind(key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some(slot) = slot {
+                        // newest first: shift the others down
+                        sqlx::query(
+                            "UPDATE slot_items SET position = position + 1 WHERE slot_id = $1",
+                        )
+                        .bind(slot)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO slot_items (slot_id, position, article_id) VALUES ($1, 0, $2) \
+                             ON CONFLICT (slot_id, article_id) DO UPDATE SET position = 0",
+                        )
+                        .bind(slot)
+                        .bind(a.id)
+                        .execute(&mut *tx)
+                        .await?;
+                        super::log_change(
+                            &mut tx,
+                            t.now,
+                            "slot",
+                            Some(&a.site_id),
+                            None,
+                            &[format!("slot:{}/{key}", a.site_id)],
+                        )
+                        .await?;
+                    }
+                }
+            }
+            work_revision = None;
+        }
+        match o.flow.public {
+            Public::Withdrawn => a.status = Status::Withdrawn,
+            Public::Live => a.status = Status::Published,
+            Public::Never => a.status = unpublished_status(o.flow.work),
+        }
+        write_article(&mut tx, &a, t.now, &channels).await?;
+        let site_prefix: String = sqlx::query_scalar("SELECT prefix FROM sites WHERE id = $1")
+            .bind(&a.site_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let url = a
+            .url_path
+            .as_ref()
+            .map(|p| format!("{site_prefix}{p}"))
+            .unwrap_or_default();
+        let audit_id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit (article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(a.id)
+        .bind(t.now)
+        .bind(t.actor.0)
+        .bind(&t.actor.1)
+        .bind(t.action)
+        .bind(t.from.name())
+        .bind(o.flow.name())
+        .bind(o.level.map(i64::from))
+        .bind(&o.opinion)
+        .bind(row.try_get::<Option<i64>, _>("work_revision")?)
+        .bind(&a.title)
+        .bind(&url)
+        .fetch_one(&mut *tx)
+        .await?;
+        if o.cycle_ends {
+            cycle = audit_id;
+        }
+        if let Work::Scheduled { at } = o.flow.work {
+            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('publish', $1, $2)")
+                .bind(a.id.to_string())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "UPDATE articles SET work = $1, work_revision = $2, cycle_started = $3 WHERE id = $4",
+        )
+        .bind(to_json(&o.flow.work))
+        .bind(work_revision)
+        .bind(cycle)
+        .bind(a.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn stories(&self, f: &StoryFilter) -> StoreResult<Vec<StoryRow>> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut text_binds: Vec<String> = Vec::new();
+        let mut int_binds: Vec<i64> = Vec::new();
+        if let Some(a) = f.author_id {
+            int_binds.push(a);
+            conds.push(format!("author_id = $I{}", int_binds.len()));
+        }
+        if let Some(c) = f.channel_id {
+            int_binds.push(c);
+            conds.push(format!("channel_id = $I{}", int_binds.len()));
+        }
+        if let Some(s) = &f.site_id {
+            text_binds.push(s.clone());
+            conds.push(format!("site_id = $T{}", text_binds.len()));
+        }
+        if let Some(q) = &f.title_contains {
+            text_binds.push(format!("%{}%", q.replace(['%', '_'], "")));
+            conds.push(format!("title LIKE $T{}", text_binds.len()));
+        }
+        match f.state.as_deref() {
+            Some("draft") => conds.push("work = '{\"state\":\"draft\"}'".into()),
+            Some("review") => match f.review_level {
+                Some(l) => conds.push(format!("work = '{{\"state\":\"review\",\"level\":{l}}}'")),
+                None => conds.push("work LIKE '{\"state\":\"review\"%'".into()),
+            },
+            Some("scheduled") => conds.push("work LIKE '{\"state\":\"scheduled\"%'".into()),
+            Some("live") => conds.push("status = 'published'".into()),
+            Some("withdrawn") => conds.push("status = 'withdrawn'".into()),
+            _ => {}
+        }
+        // number the placeholders: texts first, then integers
+        let n_text = text_binds.len();
+        let mut where_sql = conds.join(" AND ");
+        for i in (1..=int_binds.len()).rev() {
+            where_sql = where_sql.replace(&format!("$I{i}"), &format!("${}", n_text + i));
+        }
+        for i in (1..=n_text).rev() {
+            where_sql = where_sql.replace(&format!("$T{i}"), &format!("${i}"));
+        }
+        let sql = format!(
+            "SELECT id, site_id, channel_id, title, status, work, author_id, updated_at, signed_at, url_path, version \
+             FROM articles {} ORDER BY updated_at DESC, id DESC LIMIT {}",
+            if where_sql.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {where_sql}")
+            },
+            f.limit.clamp(1, 500)
+        );
+        let mut q = sqlx::query(&sql);
+        for t in &text_binds {
+            q = q.bind(t);
+        }
+        for i in &int_binds {
+            q = q.bind(i);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok(StoryRow {
+                    id: r.try_get("id")?,
+                    site_id: r.try_get("site_id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    title: r.try_get("title")?,
+                    status: Status::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+                    work: work_from(&r.try_get::<String, _>("work")?)?,
+                    author_id: r.try_get("author_id")?,
+                    updated_at: r.try_get("updated_at")?,
+                    signed_at: r.try_get("signed_at")?,
+                    url_path: r.try_get("url_path")?,
+                    version: r.try_get("version")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE article_id = $1 ORDER BY id"
+        ))
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE at >= $1 ORDER BY id LIMIT $2"
+        ))
+        .bind(since.unwrap_or(i64::MIN))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn enqueue_job(&self, kind: &str, key: &str, run_at: i64) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(kind)
+        .bind(key)
+        .bind(run_at)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn claim_jobs(&self, now: i64, lease: i64, limit: i64) -> StoreResult<Vec<Job>> {
+        // One statement: atomic under SQLite's single writer.
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "UPDATE jobs SET claimed_until = $1, attempts = attempts + 1 WHERE id IN ( \
+                SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 \
+                AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY run_at, id LIMIT $3) \
+             RETURNING id, kind, key, run_at, attempts",
+        )
+        .bind(now + lease)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, key, run_at, attempts)| Job {
+                id,
+                kind,
+                key,
+                run_at,
+                attempts,
+            })
+            .collect())
+    }
+
+    async fn finish_job(&self, id: i64, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE jobs SET done_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn fail_job(&self, id: i64, error: &str, retry_at: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE jobs SET last_error = $1, run_at = $2, claimed_until = NULL WHERE id = $3",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn sensitive_words(&self) -> StoreResult<Vec<SensitiveWord>> {
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, word, category, severity FROM sensitive_words ORDER BY severity, word",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, word, category, severity)| SensitiveWord {
+                id,
+                word,
+                category,
+                severity,
+            })
+            .collect())
+    }
+
+    async fn add_sensitive_word(
+        &self,
+        word: &str,
+        category: &str,
+        severity: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sensitive_words (word, category, severity, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (word) DO UPDATE SET category = excluded.category, severity = excluded.severity",
+        )
+        .bind(word)
+        .bind(category)
+        .bind(severity)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_sensitive_word(&self, id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sensitive_words WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,245 @@
+//! The editable content of a story: what a revision holds and the editor form
+//! fills. Validation gives messages that say what to fix.
+
+use serde::{Deserialize, Serialize};
+
+use super::article::{Article, Byline, Reprint};
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_SHORT: usize = 100;
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_SUMMARY: usize = 2000;
+pub const MAX_TAGS: usize = 30;
+pub const MAX_BYLINE: usize = 20;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    pub channel_id: i64,
+    pub extra_channel_ids: Vec<i64>,
+    pub title: String,
+    pub short_title: String,
+    pub subtitle: String,
+    pub byline: Vec<Byline>,
+    pub source: String,
+    /// Marked as a reprint (转载); the origin fields must then be complete to sign off.
+    pub is_reprint: bool,
+    pub reprint: Reprint,
+    pub editor: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    /// Slot keys (头条 `toutiao`, 焦点 `jiaodian`) the story goes into when it goes live.
+    pub slots: Vec<String>,
+    /// Wanted publication time (the 签发人 confirms it at sign-off).
+    pub publish_at: Option<i64>,
+    /// A 更正 notice to add to the page when this revision goes live.
+    pub correction: String,
+}
+
+fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
+    let n = s.chars().count();
+    if n > max {
+        Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Draft {
+    pub fn from_article(a: &Article) -> Self {
+        Draft {
+            channel_id: a.channel_id,
+            extra_channel_ids: a.extra_channel_ids.clone(),
+            title: a.title.clone(),
+            short_title: a.short_title.clone().unwrap_or_default(),
+            subtitle: a.subtitle.clone().unwrap_or_default(),
+            byline: a.byline.clone(),
+            source: a.source.clone(),
+            is_reprint: a.reprint.is_some(),
+            reprint: a.reprint.clone().unwrap_or_default(),
+            editor: a.editor.clone(),
+            body_html: a.body_html.clone(),
+            summary: a.summary.clone(),
+            tags: a.tags.clone(),
+            slots: vec![],
+            publish_at: None,
+            correction: String::new(),
+        }
+    }
+
+    /// Limits every field; an error names the field and the limit.
+    pub fn validate(&self) -> Result<(), String> {
+        too_long("标题", &self.title, MAX_TITLE)?;
+        too_long("短标题", &self.short_title, MAX_SHORT)?;
+        too_long("副标题", &self.subtitle, MAX_TITLE)?;
+        too_long("稿源", &self.source, MAX_SHORT)?;
+        too_long("编辑", &self.editor, MAX_SHORT)?;
+        too_long("摘要", &self.summary, MAX_SUMMARY)?;
+        too_long("更正说明", &self.correction, MAX_SUMMARY)?;
+        for (what, v) in [
+            ("原出处", &self.reprint.source),
+            ("原作者", &self.reprint.author),
+            ("原标题", &self.reprint.title),
+        ] {
+            too_long(what, v, MAX_TITLE)?;
+        }
+        too_long("原文链接", &self.reprint.url, 1000)?;
+        let url = self.reprint.url.trim();
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err("原文链接须以 http:// 或 https:// 开头".into());
+        }
+        if self.body_html.len() > MAX_BODY_BYTES {
+            return Err(format!(
+                "正文不能超过 1 MB,现在有 {} 字节",
+                self.body_html.len()
+            ));
+        }
+        if self.tags.len() > MAX_TAGS {
+            return Err(format!("标签最多 {MAX_TAGS} 个"));
+        }
+        for t in &self.tags {
+            too_long("标签", t, MAX_SHORT)?;
+        }
+        if self.byline.len() > MAX_BYLINE {
+            return Err(format!("署名最多 {MAX_BYLINE} 行"));
+        }
+        for b in &self.byline {
+            too_long("署名身份", &b.role, 20)?;
+            too_long("署名姓名", &b.name, MAX_SHORT)?;
+        }
+        Ok(())
+    }
+
+    /// What still keeps the draft from review, if anything.
+    pub fn incomplete(&self) -> Option<String> {
+        if self.title.trim().is_empty() {
+            return Some("标题不能为空".into());
+        }
+        if crate::render::html_to_text(&self.body_html)
+            .trim()
+            .is_empty()
+            && !self.body_html.contains("<img")
+        {
+            return Some("正文不能为空".into());
+        }
+        if self.channel_id == 0 {
+            return Some("请选择栏目".into());
+        }
+        None
+    }
+
+    /// A reprint whose origin is not complete.
+    pub fn reprint_incomplete(&self) -> bool {
+        self.is_reprint && !self.reprint.is_complete()
+    }
+
+    /// Every text a sensitive-word scan reads.
+    pub fn scanned_texts(&self) -> [(&'static str, String); 4] {
+        [
+            ("标题", self.title.clone()),
+            ("副标题", self.subtitle.clone()),
+            ("摘要", self.summary.clone()),
+            ("正文", crate::render::html_to_text(&self.body_html)),
+        ]
+    }
+
+    /// Copy the content into the article (its live fields).
+    pub fn apply_to(&self, a: &mut Article) {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        a.channel_id = self.channel_id;
+        a.extra_channel_ids = self.extra_channel_ids.clone();
+        a.title = self.title.trim().to_string();
+        a.short_title = opt(&self.short_title);
+        a.subtitle = opt(&self.subtitle);
+        a.byline = self.byline.clone();
+        a.source = self.source.trim().to_string();
+        a.reprint = self.is_reprint.then(|| self.reprint.clone());
+        a.editor = self.editor.trim().to_string();
+        a.body_html = self.body_html.clone();
+        a.summary = self.summary.trim().to_string();
+        a.tags = self.tags.clone();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            channel_id: 1,
+            title: "标题".into(),
+            body_html: "<p>正文</p>".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn complete_drafts_pass() {
+        assert_eq!(draft().incomplete(), None);
+        assert!(draft().validate().is_ok());
+    }
+
+    #[test]
+    fn empty_fields_say_what_is_missing() {
+        assert_eq!(
+            Draft {
+                title: " ".into(),
+                ..draft()
+            }
+            .incomplete()
+            .as_deref(),
+            Some("标题不能为空")
+        );
+        assert_eq!(
+            Draft {
+                body_html: "<p> </p>".into(),
+                ..draft()
+            }
+            .incomplete()
+            .as_deref(),
+            Some("正文不能为空")
+        );
+        assert_eq!(
+            Draft {
+                channel_id: 0,
+                ..draft()
+            }
+            .incomplete()
+            .as_deref(),
+            Some("请选择栏目")
+        );
+    }
+
+    #[test]
+    fn limits_name_the_field() {
+        let err = Draft {
+            title: "长".repeat(201),
+            ..draft()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(err, "标题最多 200 个字,现在有 201 个字");
+        let mut d = draft();
+        d.reprint.url = "javascript:alert(1)".into();
+        assert!(d.validate().unwrap_err().contains("http://"));
+    }
+
+    #[test]
+    fn reprints_need_every_origin_field() {
+        let mut d = Draft {
+            is_reprint: true,
+            ..draft()
+        };
+        assert!(d.reprint_incomplete());
+        d.reprint = Reprint {
+            source: "新华社".into(),
+            author: "记者甲".into(),
+            title: "原题".into(),
+            url: "https://x.cn/a".into(),
+        };
+        assert!(!d.reprint_incomplete());
+    }
+}

@@ -1,0 +1,29 @@
+//! Publish a signed-off story whose scheduled time has come.
+
+use anyhow::Context as _;
+
+use crate::domain::workflow::{Action, Actor, Refusal, Work};
+use crate::newsroom::{self, NewsroomError};
+use crate::state::AppState;
+
+pub async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
+    let id: i64 = key
+        .parse()
+        .with_context(|| format!("bad story id {key:?}"))?;
+    let Some(story) = newsroom::load_for_system(state, id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    else {
+        return Ok(()); // the story is gone: nothing to do
+    };
+    if !matches!(story.state.work, Work::Scheduled { .. }) {
+        return Ok(()); // unscheduled or already published: idempotent
+    }
+    let version = story.state.article.version;
+    match newsroom::act(state, Actor::System, &story, version, &Action::PublishDue).await {
+        Ok(_) => Ok(()),
+        // not due yet (the schedule moved): the job is done, a new one exists
+        Err(NewsroomError::Refused(Refusal::WrongState(_))) => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}

@@ -1,0 +1,164 @@
+//! The newsroom's use cases: the glue between the pure workflow
+//! (`domain::workflow`), screening, and storage. The web layer and the job
+//! runner call these; they never decide workflow questions themselves.
+
+use crate::db::{StoreError, Transition, WorkState};
+use crate::domain::draft::Draft;
+use crate::domain::user::User;
+use crate::domain::workflow::{Action, Actor, Context, Outcome, Refusal, decide};
+use crate::screening::{Hit, Screener};
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NewsroomError {
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}
+
+impl From<StoreError> for NewsroomError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => NewsroomError::NotFound(m),
+            StoreError::Conflict(m) => NewsroomError::Conflict(m),
+            StoreError::Invalid(m) => NewsroomError::Invalid(m),
+            e => NewsroomError::Internal(e.into()),
+        }
+    }
+}
+
+/// A story with everything the editor page and the workflow need.
+pub struct Story {
+    pub state: WorkState,
+    /// The working draft (or the live content when nothing is pending).
+    pub draft: Draft,
+    pub revision_number: Option<i64>,
+    pub channel_path: String,
+    pub levels: u8,
+    pub hits: Vec<Hit>,
+}
+
+/// Load a story for `user`; `None` if it does not exist or they may not see it.
+pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story>, NewsroomError> {
+    let Some(ws) = state.store.work_state(id).await? else {
+        return Ok(None);
+    };
+    let channels = state.store.channels(&ws.article.site_id).await?;
+    let channel = channels.iter().find(|c| c.id == ws.article.channel_id);
+    let channel_path = channel.map(|c| c.path.clone()).unwrap_or_default();
+    let levels = channel.map_or(3, |c| c.review_levels.clamp(1, 9) as u8);
+    // Reporters see their own stories; others the stories of their channels.
+    let visible = if user.is_editor() {
+        user.may_work_in(&ws.article.site_id, &channel_path)
+    } else {
+        ws.author_id == Some(user.id)
+    };
+    if !visible {
+        return Ok(None);
+    }
+    let rev = state.store.working_revision(id).await?;
+    let (draft, revision_number) = match (&rev, ws.work_revision) {
+        (Some(r), Some(_)) => (r.draft.clone(), Some(r.number)),
+        (Some(r), None) => (Draft::from_article(&ws.article), Some(r.number)),
+        (None, _) => (Draft::from_article(&ws.article), None),
+    };
+    let hits = screen(state, &draft).await?;
+    Ok(Some(Story {
+        state: ws,
+        draft,
+        revision_number,
+        channel_path,
+        levels,
+        hits,
+    }))
+}
+
+/// Scan a draft against the current word list.
+pub async fn screen(state: &AppState, draft: &Draft) -> Result<Vec<Hit>, NewsroomError> {
+    let words = state.store.sensitive_words().await?;
+    Ok(Screener::new(words).scan(&draft.scanned_texts()))
+}
+
+fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
+    let in_scope = match actor {
+        Actor::Person(u) => u.may_work_in(&story.state.article.site_id, &story.channel_path),
+        Actor::System => true,
+    };
+    Context {
+        flow: story.state.flow(),
+        levels: story.levels,
+        author_id: story.state.author_id.unwrap_or(0),
+        acts: &story.state.acts,
+        in_scope,
+        reprint_incomplete: story.draft.reprint_incomplete(),
+        blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
+        incomplete: story.draft.incomplete(),
+        now,
+    }
+}
+
+/// Which of `actions` the person may take now (to show only those buttons).
+pub fn allowed(story: &Story, user: &User, actions: &[Action], now: i64) -> Vec<&'static str> {
+    actions
+        .iter()
+        .filter(|a| {
+            decide(
+                &context(story, Actor::Person(user), now),
+                Actor::Person(user),
+                a,
+            )
+            .is_ok()
+        })
+        .map(Action::name)
+        .collect()
+}
+
+/// Take a workflow action on a story at `expected_version`.
+pub async fn act(
+    state: &AppState,
+    actor: Actor<'_>,
+    story: &Story,
+    expected_version: i64,
+    action: &Action,
+) -> Result<Outcome, NewsroomError> {
+    let now = state.now();
+    let outcome = decide(&context(story, actor, now), actor, action)?;
+    let who = match actor {
+        Actor::Person(u) => (Some(u.id), u.display_name.clone()),
+        Actor::System => (None, "系统(定时发布)".to_string()),
+    };
+    state
+        .store
+        .apply_transition(&Transition {
+            article_id: story.state.article.id,
+            expected_version,
+            from: story.state.flow(),
+            outcome: &outcome,
+            action: action.name(),
+            actor: who,
+            now,
+        })
+        .await?;
+    state.changed.notify_one();
+    Ok(outcome)
+}
+
+/// The scheduler's view of a story (no person, no visibility rules).
+pub async fn load_for_system(state: &AppState, id: i64) -> Result<Option<Story>, NewsroomError> {
+    let system = User {
+        id: 0,
+        username: "system".into(),
+        display_name: "系统".into(),
+        roles: vec![crate::domain::user::Role::Admin],
+        scopes: vec![],
+        active: true,
+    };
+    load(state, &system, id).await
+}

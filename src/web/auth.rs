@@ -1,0 +1,128 @@
+//! Sessions and CSRF for the newsroom (`/admin`).
+//!
+//! The session cookie (`gz_session`) holds a random token; the database keeps
+//! only its SHA-256. Every state-changing form carries the session's CSRF token
+//! in `_csrf`, checked before anything else happens.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::accounts::token_hash;
+use crate::domain::user::User;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const COOKIE: &str = "gz_session";
+/// Sessions last 12 hours.
+pub const SESSION_SECS: i64 = 12 * 3600;
+
+/// A signed-in newsroom user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl Session {
+    /// Refuse a form whose `_csrf` does not match the session's token.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        match submitted {
+            Some(t) if constant_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "表单已过期或来源不明(CSRF 校验失败),请刷新页面后重试".into(),
+            )),
+        }
+    }
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The value of a cookie in the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The `Set-Cookie` value for a new session (or an expired one to sign out).
+pub fn session_cookie(token: &str, secure: bool, max_age: i64) -> String {
+    format!(
+        "{COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Rejection: not signed in. Pages redirect to the login form.
+pub struct SignIn(String);
+
+impl IntoResponse for SignIn {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/admin/login?next={}", urlencode(&self.0))).into_response()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|v| v[1..].to_string())
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/admin/", |p| p.as_str())
+            .to_string();
+        let Some(token) = cookie(&parts.headers, COOKIE) else {
+            return Err(SignIn(next).into_response());
+        };
+        let hash = token_hash(token);
+        match state.store.session(&hash, state.now()).await {
+            Ok(Some((user, csrf))) => Ok(Session {
+                user,
+                csrf,
+                token_hash: hash,
+            }),
+            Ok(None) => Err(SignIn(next).into_response()),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
+}
+
+/// The client's address: the `X-Real-IP` a reverse proxy sets, else the peer.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let forwarded = parts
+            .headers
+            .get("x-real-ip")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(64).collect());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(
+            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

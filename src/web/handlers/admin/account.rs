@@ -1,0 +1,172 @@
+//! Sign in, sign out, change password.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Fields, render};
+use crate::accounts::{hash_password, random_token, token_hash, verify_password};
+use crate::domain::user::valid_password;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::auth::{COOKIE, ClientAddr, SESSION_SECS, Session, cookie, session_cookie};
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site newsroom paths are followed after sign-in.
+fn safe_next(next: &str) -> String {
+    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/admin/".into()
+    }
+}
+
+pub async fn get_login(
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let ctx = minijinja::context! { title => "登录", next => safe_next(&q.next), username => "" };
+    Ok(render(&state, None, "admin/login.html", ctx)?.into_response())
+}
+
+pub async fn post_login(
+    State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = Fields(form);
+    let username = f.get("username").trim().to_string();
+    let password = f.get("password").to_string();
+    let next = safe_next(f.get("next"));
+    let now = state.now();
+    if let Some(wait) = state.throttle.retry_after(&username, &address, now) {
+        let minutes = (wait + 59) / 60;
+        return Err(AppError::TooMany {
+            message: format!("登录失败次数过多,请在 {minutes} 分钟后重试"),
+            retry_after: wait.max(1),
+        });
+    }
+    let found = if username.len() <= 64 {
+        state.store.user_with_hash(&username).await?
+    } else {
+        None
+    };
+    let ok = match &found {
+        Some((user, hash)) => user.active && verify_password(&password, hash),
+        None => {
+            crate::accounts::verify_against_nothing(&password);
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| ok) else {
+        state.throttle.record_failure(&username, &address, now);
+        tracing::info!(username = %username, address = %address, "failed sign-in");
+        let ctx =
+            minijinja::context! { title => "登录", next, username, error => "用户名或密码不正确" };
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            render(&state, None, "admin/login.html", ctx)?,
+        )
+            .into_response());
+    };
+    state.throttle.record_success(&username);
+    let token = random_token();
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &random_token(),
+            now,
+            now + SESSION_SECS,
+        )
+        .await?;
+    tracing::info!(username = %username, "signed in");
+    let secure = state.config.public_url.starts_with("https://");
+    Ok((
+        [(
+            header::SET_COOKIE,
+            session_cookie(&token, secure, SESSION_SECS),
+        )],
+        Redirect::to(&next),
+    )
+        .into_response())
+}
+
+pub async fn post_logout(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    session.check_csrf(Fields(form).csrf())?;
+    if cookie(&headers, COOKIE).is_some() {
+        state.store.delete_session(&session.token_hash).await?;
+    }
+    let secure = state.config.public_url.starts_with("https://");
+    Ok((
+        [(header::SET_COOKIE, session_cookie("", secure, 0))],
+        Redirect::to("/admin/login"),
+    )
+        .into_response())
+}
+
+pub async fn get_password(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    Ok(render(
+        &state,
+        Some(&session),
+        "admin/password.html",
+        minijinja::context! { title => "修改密码" },
+    )?
+    .into_response())
+}
+
+pub async fn post_password(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let fail = |msg: &str| -> Result<Response, AppError> {
+        let ctx = minijinja::context! { title => "修改密码", error => msg };
+        Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, Some(&session), "admin/password.html", ctx)?,
+        )
+            .into_response())
+    };
+    let Some((_, hash)) = state.store.user_with_hash(&session.user.username).await? else {
+        return Err(AppError::NotFound("用户不存在".into()));
+    };
+    if !verify_password(f.get("current"), &hash) {
+        return fail("当前密码不正确");
+    }
+    if let Err(m) = valid_password(f.get("new")) {
+        return fail(&m);
+    }
+    if f.get("new") != f.get("repeat") {
+        return fail("两次输入的新密码不一致");
+    }
+    state
+        .store
+        .set_password(session.user.id, &hash_password(f.get("new"))?, state.now())
+        .await?;
+    state.store.delete_sessions_of(session.user.id).await?;
+    let secure = state.config.public_url.starts_with("https://");
+    Ok((
+        [(header::SET_COOKIE, session_cookie("", secure, 0))],
+        Redirect::to("/admin/login?next=/admin/"),
+    )
+        .into_response())
+}

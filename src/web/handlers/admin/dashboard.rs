@@ -1,0 +1,137 @@
+//! 工作台: my drafts, the queue at my review levels, scheduled, recently published.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::{datetime, render};
+use crate::db::{StoryFilter, StoryRow};
+use crate::domain::Status;
+use crate::domain::workflow::{Flow, Public};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::auth::Session;
+
+#[derive(Serialize)]
+pub struct Line {
+    pub id: i64,
+    pub title: String,
+    pub state: String,
+    pub place: String,
+    pub updated: String,
+}
+
+/// Table lines for story rows the person may see.
+pub async fn lines(
+    state: &AppState,
+    session: &Session,
+    rows: Vec<StoryRow>,
+) -> Result<Vec<Line>, AppError> {
+    let sites = state.store.sites().await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let channels = state.store.channels(&r.site_id).await?;
+        let channel = channels.iter().find(|c| c.id == r.channel_id);
+        let path = channel.map(|c| c.path.as_str()).unwrap_or_default();
+        let visible = if session.user.is_editor() {
+            session.user.may_work_in(&r.site_id, path)
+        } else {
+            r.author_id == Some(session.user.id)
+        };
+        if !visible {
+            continue;
+        }
+        let public = match r.status {
+            Status::Published => Public::Live,
+            Status::Withdrawn => Public::Withdrawn,
+            _ => Public::Never,
+        };
+        let levels = channel.map_or(3, |c| c.review_levels.clamp(1, 9) as u8);
+        out.push(Line {
+            id: r.id,
+            title: r.title,
+            state: Flow {
+                public,
+                work: r.work,
+            }
+            .label(levels),
+            place: format!(
+                "{}/{}",
+                sites
+                    .iter()
+                    .find(|s| s.id == r.site_id)
+                    .map_or(r.site_id.as_str(), |s| s.name.as_str()),
+                channel.map_or("", |c| c.name.as_str())
+            ),
+            updated: datetime(r.updated_at),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn get_dashboard(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    let me = &session.user;
+    let drafts = state
+        .store
+        .stories(&StoryFilter {
+            author_id: Some(me.id),
+            state: Some("draft".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await?;
+    let mut queue = Vec::new();
+    for level in 1..=9u8 {
+        // levels this person reviews in some channel (the sign-off is checked per story)
+        let reviews = me.may_review(level, 9) || me.may_review(level, level);
+        if !reviews {
+            continue;
+        }
+        let rows = state
+            .store
+            .stories(&StoryFilter {
+                state: Some("review".into()),
+                review_level: Some(level),
+                limit: 100,
+                ..Default::default()
+            })
+            .await?;
+        for r in rows {
+            let channels = state.store.channels(&r.site_id).await?;
+            let levels = channels
+                .iter()
+                .find(|c| c.id == r.channel_id)
+                .map_or(3, |c| c.review_levels.clamp(1, 9) as u8);
+            if me.may_review(level, levels) && r.author_id != Some(me.id) {
+                queue.push(r);
+            }
+        }
+    }
+    let scheduled = state
+        .store
+        .stories(&StoryFilter {
+            state: Some("scheduled".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await?;
+    let published = state
+        .store
+        .stories(&StoryFilter {
+            state: Some("live".into()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await?;
+    let ctx = minijinja::context! {
+        title => "工作台",
+        drafts => lines(&state, &session, drafts).await?,
+        queue => lines(&state, &session, queue).await?,
+        scheduled => lines(&state, &session, scheduled).await?,
+        published => lines(&state, &session, published).await?,
+    };
+    Ok(render(&state, Some(&session), "admin/dashboard.html", ctx)?.into_response())
+}

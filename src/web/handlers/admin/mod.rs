@@ -1,0 +1,87 @@
+//! The newsroom back office (`/admin`), server-rendered, in Chinese.
+
+pub mod account;
+pub mod audit;
+pub mod dashboard;
+pub mod people;
+pub mod stories;
+
+use axum::response::Html;
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::domain::text::to_cst;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::auth::Session;
+
+/// A submitted urlencoded form, repeated keys kept in order.
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn csrf(&self) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Serialize)]
+struct Me {
+    display_name: String,
+    role_labels: String,
+    is_admin: bool,
+}
+
+/// Render an admin template with the signed-in user and CSRF token added.
+pub fn render(
+    state: &AppState,
+    session: Option<&Session>,
+    template: &str,
+    ctx: Value,
+) -> Result<Html<String>, AppError> {
+    let me = session.map(|s| Me {
+        display_name: s.user.display_name.clone(),
+        role_labels: s
+            .user
+            .roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、"),
+        is_admin: s.user.is_admin(),
+    });
+    let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();
+    let full = minijinja::context! { me, csrf, ..ctx };
+    Ok(Html(state.render.render(template, full)?))
+}
+
+/// `2024-04-19 10:30` in China Standard Time.
+pub fn datetime(ts: i64) -> String {
+    to_cst(ts).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Only administrators.
+pub fn require_admin(session: &Session) -> Result<(), AppError> {
+    if session.user.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("只有管理员可以管理这项内容".into()))
+    }
+}

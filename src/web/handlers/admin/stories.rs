@@ -1,0 +1,808 @@
+//! Stories in the newsroom: list, write, edit, review, preview, compare.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::dashboard::lines;
+use super::{Fields, datetime, render};
+use crate::db::StoryFilter;
+use crate::domain::article::Byline;
+use crate::domain::draft::Draft;
+use crate::domain::text::{parse_rfc3339, to_cst};
+use crate::domain::user::User;
+use crate::domain::workflow::{Action, Actor, Work, level_name};
+use crate::error::AppError;
+use crate::newsroom::{self, Story};
+use crate::render::sanitize::sanitize_html;
+use crate::state::AppState;
+use crate::web::auth::Session;
+
+/// Slots an editor may put a story in.
+const SLOTS: &[(&str, &str)] = &[("toutiao", "头条"), ("jiaodian", "焦点")];
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    mine: String,
+}
+
+pub async fn get_stories(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let states = [
+        ("", "全部"),
+        ("draft", "草稿"),
+        ("review", "审核中"),
+        ("scheduled", "定时发布"),
+        ("live", "已发布"),
+        ("withdrawn", "已撤稿"),
+    ];
+    let filter = StoryFilter {
+        author_id: (!q.mine.is_empty() || !session.user.is_editor()).then_some(session.user.id),
+        state: states
+            .iter()
+            .any(|(k, _)| *k == q.state && !k.is_empty())
+            .then(|| q.state.clone()),
+        site_id: (!q.site.is_empty()).then(|| q.site.clone()),
+        title_contains: (!q.q.trim().is_empty()).then(|| q.q.trim().chars().take(50).collect()),
+        limit: 200,
+        ..Default::default()
+    };
+    let rows = lines(&state, &session, state.store.stories(&filter).await?).await?;
+    let sites = state.store.sites().await?;
+    let ctx = minijinja::context! {
+        title => "稿件", rows, states => states.to_vec(), state => q.state, site => q.site, q => q.q, mine => !q.mine.is_empty(),
+        sites => sites.iter().map(|s| minijinja::context!{ id => s.id.clone(), name => s.name.clone() }).collect::<Vec<_>>(),
+    };
+    Ok(render(&state, Some(&session), "admin/stories.html", ctx)?.into_response())
+}
+
+#[derive(Serialize)]
+struct ChannelChoice {
+    id: i64,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct ChannelGroup {
+    site: String,
+    channels: Vec<ChannelChoice>,
+}
+
+/// Channels the person may file to, grouped by site.
+async fn channel_groups(state: &AppState, user: &User) -> Result<Vec<ChannelGroup>, AppError> {
+    let mut groups = Vec::new();
+    for site in state.store.sites().await? {
+        let tree = crate::domain::ChannelTree::new(state.store.channels(&site.id).await?);
+        let channels: Vec<ChannelChoice> = tree
+            .iter()
+            .filter(|c| user.may_work_in(&site.id, &c.path))
+            .map(|c| {
+                let chain: Vec<String> =
+                    tree.chain(&c.path).iter().map(|x| x.name.clone()).collect();
+                ChannelChoice {
+                    id: c.id,
+                    label: chain.join(" > "),
+                }
+            })
+            .collect();
+        if !channels.is_empty() {
+            groups.push(ChannelGroup {
+                site: site.name.clone(),
+                channels,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+/// Parse the editor form into a draft; the error says which field to fix.
+fn draft_from(f: &Fields) -> Result<Draft, String> {
+    let roles = f.all("byline_role");
+    let names = f.all("byline_name");
+    let byline = roles
+        .iter()
+        .zip(names.iter())
+        .filter(|(_, n)| !n.trim().is_empty())
+        .map(|(r, n)| Byline {
+            role: r.trim().to_string(),
+            name: n.trim().to_string(),
+        })
+        .collect();
+    let channel_id = f
+        .get("channel_id")
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| "请选择栏目".to_string())?;
+    let mut extra = Vec::new();
+    for e in f.all("extra_channel") {
+        let id = e
+            .parse::<i64>()
+            .map_err(|_| "“同时发布到”的栏目无效".to_string())?;
+        if id != channel_id && !extra.contains(&id) {
+            extra.push(id);
+        }
+    }
+    let slots = f
+        .all("slot")
+        .into_iter()
+        .filter(|s| SLOTS.iter().any(|(k, _)| k == s))
+        .map(str::to_string)
+        .collect();
+    let mut tags: Vec<String> = Vec::new();
+    for t in f
+        .get("tags")
+        .split(|c: char| matches!(c, ',' | '\u{ff0c}' | '\u{3001}') || c.is_whitespace())
+    {
+        let t = t.trim();
+        if !t.is_empty() && !tags.iter().any(|x| x == t) {
+            tags.push(t.to_string());
+        }
+    }
+    let publish_at = match f.get("publish_at").trim() {
+        "" => None,
+        s => Some(
+            parse_local(s)
+                .ok_or_else(|| format!("定时发布时间“{s}”格式不对,应为 2024-04-19T10:30"))?,
+        ),
+    };
+    let body = f.get("body");
+    if body.len() > crate::domain::draft::MAX_BODY_BYTES * 2 {
+        return Err("正文太长(不能超过 1 MB)".into());
+    }
+    let draft = Draft {
+        channel_id,
+        extra_channel_ids: extra,
+        title: f.get("title").trim().to_string(),
+        short_title: f.get("short_title").trim().to_string(),
+        subtitle: f.get("subtitle").trim().to_string(),
+        byline,
+        source: f.get("source").trim().to_string(),
+        is_reprint: !f.get("is_reprint").is_empty(),
+        reprint: crate::domain::Reprint {
+            source: f.get("reprint_source").trim().to_string(),
+            author: f.get("reprint_author").trim().to_string(),
+            title: f.get("reprint_title").trim().to_string(),
+            url: f.get("reprint_url").trim().to_string(),
+        },
+        editor: f.get("editor").trim().to_string(),
+        body_html: sanitize_html(body),
+        summary: f.get("summary").trim().to_string(),
+        tags,
+        slots,
+        publish_at,
+        correction: f.get("correction").trim().to_string(),
+    };
+    draft.validate()?;
+    Ok(draft)
+}
+
+/// `2024-04-19T10:30` (a datetime-local field) in China Standard Time.
+fn parse_local(s: &str) -> Option<i64> {
+    let s = if s.len() == 16 {
+        format!("{s}:00")
+    } else {
+        s.to_string()
+    };
+    parse_rfc3339(&format!("{s}+08:00"))
+}
+
+fn local(ts: Option<i64>) -> String {
+    ts.map(|t| to_cst(t).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Where the person may file a draft's channel.
+async fn check_channel(state: &AppState, user: &User, channel_id: i64) -> Result<String, AppError> {
+    for site in state.store.sites().await? {
+        if let Some(c) = state
+            .store
+            .channels(&site.id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == channel_id)
+        {
+            if !user.may_work_in(&site.id, &c.path) {
+                return Err(AppError::Forbidden("您不能在这个栏目发稿".into()));
+            }
+            return Ok(site.id);
+        }
+    }
+    Err(AppError::BadRequest("所选栏目不存在".into()))
+}
+
+struct EditPage<'a> {
+    story: Option<&'a Story>,
+    draft: &'a Draft,
+    error: Option<String>,
+    conflict: Option<(String, Draft)>,
+    flash: Option<String>,
+}
+
+async fn edit_page(
+    state: &AppState,
+    session: &Session,
+    p: EditPage<'_>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let user = &session.user;
+    let now = state.now();
+    let d = p.draft;
+    let mut byline_rows: Vec<Byline> = d.byline.clone();
+    while byline_rows.len() < d.byline.len() + 2 || byline_rows.len() < 3 {
+        byline_rows.push(Byline {
+            role: if byline_rows.is_empty() {
+                "记者".into()
+            } else {
+                String::new()
+            },
+            name: String::new(),
+        });
+    }
+    let (mut actions, mut buttons, mut audit, mut revisions) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut state_label, mut editable, mut signing, mut public_url) =
+        (String::new(), true, false, None);
+    let mut version = 0;
+    if let Some(story) = p.story {
+        version = story.state.article.version;
+        state_label = story.state.flow().label(story.levels);
+        let probe = [
+            Action::Submit,
+            Action::Approve {
+                opinion: "-".into(),
+                publish_at: None,
+                override_reason: Some("-".into()),
+            },
+            Action::Reject { reason: "-".into() },
+            Action::Withdraw { reason: "-".into() },
+            Action::Unschedule { reason: "-".into() },
+        ];
+        actions = newsroom::allowed(story, user, &probe, now);
+        if let Work::Review { level } = story.state.work {
+            signing = level == story.levels;
+            for a in &actions {
+                match *a {
+                    "approve" => buttons.push((
+                        "approve",
+                        if signing {
+                            "签发".to_string()
+                        } else {
+                            format!("{}通过", level_name(level, story.levels))
+                        },
+                    )),
+                    "reject" => buttons.push(("reject", "退回修改".to_string())),
+                    _ => {}
+                }
+            }
+        }
+        for a in &actions {
+            match *a {
+                "submit" => buttons.insert(0, ("submit", "提交审核".to_string())),
+                "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
+                "unschedule" => buttons.push(("unschedule", "取消定时发布".to_string())),
+                _ => {}
+            }
+        }
+        editable = match story.state.work {
+            Work::Draft => user.is_editor() || story.state.author_id == Some(user.id),
+            Work::Review { .. } => user.is_editor(),
+            Work::Idle => user.is_editor() || story.state.author_id == Some(user.id),
+            Work::Scheduled { .. } => false,
+        };
+        for e in state.store.audit_of(story.state.article.id).await? {
+            let action = match e.action.as_str() {
+                "submit" => "提交审核",
+                "approve" if e.to_state.ends_with("idle") || e.to_state.ends_with("scheduled") => {
+                    "签发"
+                }
+                "approve" => "审核通过",
+                "reject" => "退回",
+                "withdraw" => "撤稿",
+                "publish" => "定时发布",
+                "unschedule" => "取消定时",
+                "revise" => "修改已发布稿件",
+                other => other,
+            };
+            audit.push(minijinja::context! {
+                at => datetime(e.at), actor => e.actor, action, opinion => e.opinion,
+                level => e.level.map(|l| level_name(l as u8, story.levels)).unwrap_or_default(),
+            });
+        }
+        for r in state
+            .store
+            .revisions(story.state.article.id)
+            .await?
+            .into_iter()
+            .rev()
+        {
+            revisions.push(minijinja::context! { number => r.number, author => r.author, at => datetime(r.created_at) });
+        }
+        if story.state.article.status == crate::domain::Status::Published {
+            let sites = state.store.sites().await?;
+            if let (Some(site), Some(path)) = (
+                sites.iter().find(|s| s.id == story.state.article.site_id),
+                &story.state.article.url_path,
+            ) {
+                public_url = Some(format!("{}{path}", site.prefix));
+            }
+        }
+    }
+    let hits = match p.story {
+        Some(s) => s.hits.clone(),
+        None => newsroom::screen(state, d).await?,
+    };
+    let blocking = hits.iter().any(|h| h.blocks());
+    let ctx = minijinja::context! {
+        title => if p.story.is_some() { format!("编辑:{}", d.title) } else { "写稿".to_string() },
+        story_id => p.story.map(|s| s.state.article.id),
+        revision => p.story.and_then(|s| s.revision_number),
+        d, byline_rows, version, state_label, editable, actions, signing, blocking, public_url, hits, audit, revisions,
+        action_buttons => buttons,
+        tags => d.tags.join(","),
+        publish_at => local(d.publish_at),
+        channel_groups => channel_groups(state, user).await?,
+        slot_choices => SLOTS.to_vec(),
+        error => p.error,
+        flash => p.flash,
+        conflict => p.conflict.as_ref().map(|c| c.0.clone()),
+        theirs => p.conflict.as_ref().map(|c| minijinja::context!{ title => c.1.title.clone(), body_html => c.1.body_html.clone() }),
+    };
+    Ok((
+        status,
+        render(state, Some(session), "admin/edit.html", ctx)?,
+    )
+        .into_response())
+}
+
+pub async fn get_new(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    let draft = Draft {
+        editor: session.user.display_name.clone(),
+        ..Default::default()
+    };
+    edit_page(
+        &state,
+        &session,
+        EditPage {
+            story: None,
+            draft: &draft,
+            error: None,
+            conflict: None,
+            flash: None,
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn post_new(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let draft = match draft_from(&f) {
+        Ok(d) => d,
+        Err(msg) => {
+            let partial = Draft {
+                title: f.get("title").to_string(),
+                body_html: sanitize_html(f.get("body")),
+                ..Default::default()
+            };
+            return edit_page(
+                &state,
+                &session,
+                EditPage {
+                    story: None,
+                    draft: &partial,
+                    error: Some(msg),
+                    conflict: None,
+                    flash: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let site = check_channel(&state, &session.user, draft.channel_id).await?;
+    let id = state
+        .store
+        .create_story(&site, &draft, &session.user, state.now())
+        .await?;
+    tracing::info!(story = id, user = %session.user.username, "story created");
+    Ok(Redirect::to(&format!("/admin/stories/{id}?done=saved")).into_response())
+}
+
+async fn load_visible(state: &AppState, session: &Session, id: i64) -> Result<Story, AppError> {
+    newsroom::load(state, &session.user, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("稿件 {id} 不存在,或您无权查看")))
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+fn done_message(done: &str) -> Option<String> {
+    Some(
+        match done {
+            "saved" => "已保存",
+            "submit" => "已提交审核",
+            "approve" => "审核通过",
+            "signed" => "已签发",
+            "reject" => "已退回修改",
+            "withdraw" => "已撤稿",
+            "unschedule" => "已取消定时发布",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+pub async fn get_story(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let story = load_visible(&state, &session, id).await?;
+    let draft = story.draft.clone();
+    edit_page(
+        &state,
+        &session,
+        EditPage {
+            story: Some(&story),
+            draft: &draft,
+            error: None,
+            conflict: None,
+            flash: done_message(&q.done),
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn post_story(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let mut story = load_visible(&state, &session, id).await?;
+    let version: i64 = f
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试".into()))?;
+    let draft = match draft_from(&f) {
+        Ok(d) => d,
+        Err(msg) => {
+            let partial = Draft {
+                title: f.get("title").to_string(),
+                body_html: sanitize_html(f.get("body")),
+                ..story.draft.clone()
+            };
+            return edit_page(
+                &state,
+                &session,
+                EditPage {
+                    story: Some(&story),
+                    draft: &partial,
+                    error: Some(msg),
+                    conflict: None,
+                    flash: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    check_channel(&state, &session.user, draft.channel_id).await?;
+    if version != story.state.article.version {
+        let theirs = story.draft.clone();
+        let msg = format!(
+            "保存冲突:别人在您之后保存了这篇稿件(您编辑的是第 {version} 版,现在是第 {} 版)",
+            story.state.article.version
+        );
+        return edit_page(
+            &state,
+            &session,
+            EditPage {
+                story: Some(&story),
+                draft: &draft,
+                error: None,
+                conflict: Some((msg, theirs)),
+                flash: None,
+            },
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let mut version = version;
+    if story.state.work == Work::Idle {
+        // editing a published (or withdrawn) story opens a revision under review
+        newsroom::act(
+            &state,
+            Actor::Person(&session.user),
+            &story,
+            version,
+            &Action::Revise,
+        )
+        .await?;
+        story = load_visible(&state, &session, id).await?;
+        version = story.state.article.version;
+    }
+    match story.state.work {
+        Work::Scheduled { .. } => {
+            return Err(AppError::Conflict(
+                "稿件已签发待发布,请先取消定时发布再修改".into(),
+            ));
+        }
+        Work::Review { .. } if !session.user.is_editor() => {
+            return Err(AppError::Forbidden("稿件在审核中,记者不能修改".into()));
+        }
+        _ if !session.user.is_editor() && story.state.author_id != Some(session.user.id) => {
+            return Err(AppError::Forbidden("记者只能修改自己的稿件".into()));
+        }
+        _ => {}
+    }
+    match state
+        .store
+        .save_draft(id, version, &draft, &session.user, state.now())
+        .await
+    {
+        Ok(_) => {
+            state.changed.notify_one();
+            Ok(Redirect::to(&format!("/admin/stories/{id}?done=saved")).into_response())
+        }
+        Err(crate::db::StoreError::Conflict(m)) => {
+            let current = load_visible(&state, &session, id).await?;
+            let theirs = current.draft.clone();
+            edit_page(
+                &state,
+                &session,
+                EditPage {
+                    story: Some(&current),
+                    draft: &draft,
+                    error: None,
+                    conflict: Some((m, theirs)),
+                    flash: None,
+                },
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn post_act(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let story = load_visible(&state, &session, id).await?;
+    let version: i64 = f
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试".into()))?;
+    let opinion = f.get("opinion").to_string();
+    let publish_at = match f.get("publish_at").trim() {
+        "" => story.draft.publish_at.filter(|t| *t > state.now()),
+        s => Some(
+            parse_local(s)
+                .ok_or_else(|| AppError::BadRequest(format!("定时发布时间“{s}”格式不对")))?,
+        ),
+    };
+    let action = match f.get("action") {
+        "submit" => Action::Submit,
+        "approve" => Action::Approve {
+            opinion,
+            publish_at,
+            override_reason: Some(f.get("override_reason").to_string())
+                .filter(|s| !s.trim().is_empty()),
+        },
+        "reject" => Action::Reject { reason: opinion },
+        "withdraw" => Action::Withdraw { reason: opinion },
+        "unschedule" => Action::Unschedule { reason: opinion },
+        other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
+    };
+    match newsroom::act(
+        &state,
+        Actor::Person(&session.user),
+        &story,
+        version,
+        &action,
+    )
+    .await
+    {
+        Ok(outcome) => {
+            let done = if outcome.signed {
+                "signed"
+            } else {
+                action.name()
+            };
+            tracing::info!(story = id, user = %session.user.username, action = action.name(), "workflow");
+            Ok(Redirect::to(&format!("/admin/stories/{id}?done={done}")).into_response())
+        }
+        Err(e) => {
+            let e = AppError::from(e);
+            let status = e.status();
+            let draft = story.draft.clone();
+            edit_page(
+                &state,
+                &session,
+                EditPage {
+                    story: Some(&story),
+                    draft: &draft,
+                    error: Some(e.to_string()),
+                    conflict: None,
+                    flash: None,
+                },
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// The story as the public page will show it, from the working draft.
+pub async fn get_preview(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let story = load_visible(&state, &session, id).await?;
+    let mut article = story.state.article.clone();
+    story.draft.apply_to(&mut article);
+    let page = crate::render::preview(&state, &article).await?;
+    Ok((
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, page.content_type)],
+        page.body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    a: Option<i64>,
+    b: Option<i64>,
+}
+
+/// Lines of a draft's fields, for comparison.
+fn field_lines(d: &Draft) -> Vec<(&'static str, Vec<String>)> {
+    let body: Vec<String> =
+        crate::render::html_to_text(&d.body_html.replace("</p>", "</p>\n").replace("<br>", "\n"))
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+    vec![
+        ("标题", vec![d.title.clone()]),
+        ("副标题", vec![d.subtitle.clone()]),
+        ("署名", vec![crate::domain::article::byline_text(&d.byline)]),
+        ("稿源", vec![d.source.clone()]),
+        ("摘要", vec![d.summary.clone()]),
+        ("正文", body),
+        ("标签", vec![d.tags.join(",")]),
+    ]
+}
+
+/// A line diff (longest common subsequence): ("same"|"del"|"ins", line).
+pub fn diff_lines(a: &[String], b: &[String]) -> Vec<(&'static str, String)> {
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n && j < m {
+        if a[i] == b[j] {
+            out.push(("same", a[i].clone()));
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            out.push(("del", a[i].clone()));
+            i += 1;
+        } else {
+            out.push(("ins", b[j].clone()));
+            j += 1;
+        }
+    }
+    out.extend(a[i..].iter().map(|l| ("del", l.clone())));
+    out.extend(b[j..].iter().map(|l| ("ins", l.clone())));
+    out
+}
+
+pub async fn get_diff(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Response, AppError> {
+    load_visible(&state, &session, id).await?;
+    let (Some(a), Some(b)) = (q.a, q.b) else {
+        return Err(AppError::BadRequest("请选择要比较的两稿".into()));
+    };
+    let ra = state
+        .store
+        .revision(id, a)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有第 {a} 稿")))?;
+    let rb = state
+        .store
+        .revision(id, b)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("没有第 {b} 稿")))?;
+    let mut fields = Vec::new();
+    for ((name, la), (_, lb)) in field_lines(&ra.draft)
+        .into_iter()
+        .zip(field_lines(&rb.draft))
+    {
+        if la != lb {
+            let lines: Vec<(&str, String)> = diff_lines(&la, &lb);
+            fields.push(minijinja::context! { name, lines });
+        }
+    }
+    let ctx = minijinja::context! { title => "比较修改", story_id => id, a, b, fields };
+    Ok(render(&state, Some(&session), "admin/diff.html", ctx)?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_changed_paragraphs() {
+        let a: Vec<String> = ["一", "二", "三"].iter().map(|s| s.to_string()).collect();
+        let b: Vec<String> = ["一", "贰", "三", "四"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let d = diff_lines(&a, &b);
+        let kinds: Vec<&str> = d.iter().map(|(k, _)| *k).collect();
+        assert_eq!(kinds, vec!["same", "del", "ins", "same", "ins"]);
+    }
+
+    #[test]
+    fn local_times_are_beijing_time() {
+        assert_eq!(
+            parse_local("2024-04-19T10:30"),
+            parse_rfc3339("2024-04-19T10:30:00+08:00")
+        );
+        assert_eq!(
+            parse_local("2024-04-19 10:30"),
+            parse_local("2024-04-19T10:30")
+        );
+        assert_eq!(parse_local("2024-02-30T10:30"), None);
+        assert_eq!(parse_local("nonsense"), None);
+    }
+}
