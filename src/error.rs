@@ -89,7 +89,8 @@ impl From<crate::newsroom::NewsroomError> for AppError {
         use crate::newsroom::NewsroomError as E;
         match e {
             E::Refused(r) => match r {
-                crate::domain::workflow::Refusal::NotPermitted(_) => {
+                crate::domain::workflow::Refusal::NotPermitted(_)
+                | crate::domain::workflow::Refusal::SeparationOfDuties(_) => {
                     AppError::Forbidden(r.to_string())
                 }
                 r => AppError::BadRequest(r.to_string()),

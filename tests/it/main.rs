@@ -4,6 +4,7 @@ mod util;
 
 mod html_validity;
 mod import;
+mod newsroom;
 mod portal_pages;
 mod portal_routing;
 mod search;

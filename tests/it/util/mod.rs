@@ -1,4 +1,5 @@
+pub mod agent;
 pub mod html;
 pub mod test_app;
 
-pub use test_app::TestApp;
+pub use test_app::{TestApp, TestResponse};
