@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod jobs;
+pub mod media;
 pub mod newsroom;
 pub mod render;
 pub mod screening;

@@ -6,7 +6,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
-use super::handlers::admin::{account, audit, dashboard, people, stories};
+use super::handlers::admin::{account, audit, dashboard, media, people, stories};
 use super::handlers::{assets, portal};
 use crate::state::AppState;
 
@@ -50,10 +50,16 @@ pub fn router(state: AppState) -> Router {
             get(people::get_words).post(people::post_words),
         )
         .route("/admin/words/{id}/delete", post(people::post_delete_word))
-        .layer(DefaultBodyLimit::max(FORM_LIMIT));
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .route(
+            "/admin/media",
+            post(media::post_media)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_BYTES + 64 * 1024)),
+        );
     Router::new()
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
+        .route("/media/{*path}", get(assets::get_media))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)
         .layer(TraceLayer::new_for_http())

@@ -24,3 +24,25 @@ pub async fn get_asset(
     )
         .into_response())
 }
+
+/// Uploaded images under `/media/YYYY/MM/name.ext`.
+pub async fn get_media(
+    State(state): State<AppState>,
+    Path(rel): Path<String>,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::NotFound("图片不存在".into());
+    if !crate::media::safe_path(&rel) {
+        return Err(not_found());
+    }
+    let path = state.config.data_dir.join("media").join(&rel);
+    let body = tokio::fs::read(&path).await.map_err(|_| not_found())?;
+    let ct = crate::media::content_type(&rel).ok_or_else(not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response())
+}

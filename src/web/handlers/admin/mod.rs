@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod dashboard;
+pub mod media;
 pub mod people;
 pub mod stories;
 

@@ -1,0 +1,90 @@
+//! Image upload for the body editor: answers JSON `{url, thumb, width, height}`
+//! or `{error}` with 413/415/400.
+
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::media::{self, MediaError};
+use crate::state::AppState;
+use crate::web::auth::Session;
+
+fn error(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({ "error": msg.into() }))).into_response()
+}
+
+pub async fn post_media(
+    State(state): State<AppState>,
+    session: Session,
+    mut form: Multipart,
+) -> Response {
+    let mut csrf = None;
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(bytes) if name == "_csrf" => {
+                        csrf = Some(String::from_utf8_lossy(&bytes).to_string())
+                    }
+                    Ok(bytes) if name == "file" => file = Some(bytes),
+                    Ok(_) => {}
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return error(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            MediaError::TooLarge.to_string(),
+                        );
+                    }
+                    Err(e) => {
+                        return error(
+                            StatusCode::BAD_REQUEST,
+                            format!("上传数据不完整: {}", e.body_text()),
+                        );
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    MediaError::TooLarge.to_string(),
+                );
+            }
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("上传数据不完整: {}", e.body_text()),
+                );
+            }
+        }
+    }
+    if let Err(e) = session.check_csrf(csrf.as_deref()) {
+        return error(StatusCode::FORBIDDEN, e.to_string());
+    }
+    let Some(bytes) = file else {
+        return error(StatusCode::BAD_REQUEST, "请选择要上传的图片");
+    };
+    let dir = state.config.data_dir.clone();
+    let now = state.now();
+    let result = tokio::task::spawn_blocking(move || media::store(&dir, &bytes, now)).await;
+    match result {
+        Ok(Ok(stored)) => {
+            tracing::info!(user = %session.user.username, url = %stored.url, "image uploaded");
+            Json(stored).into_response()
+        }
+        Ok(Err(e @ MediaError::TooLarge)) => error(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+        Ok(Err(
+            e @ (MediaError::Unsupported | MediaError::Corrupt | MediaError::TooManyPixels),
+        )) => error(StatusCode::UNSUPPORTED_MEDIA_TYPE, e.to_string()),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "storing an upload failed");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "保存图片失败,请稍后重试")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "upload task failed");
+            error(StatusCode::INTERNAL_SERVER_ERROR, "保存图片失败,请稍后重试")
+        }
+    }
+}
