@@ -2,6 +2,7 @@
 
 mod util;
 
+mod browser;
 mod html_validity;
 mod import;
 mod newsroom;

@@ -1,5 +1,6 @@
 pub mod agent;
 pub mod html;
 pub mod test_app;
+pub mod webdriver;
 
 pub use test_app::{TestApp, TestResponse};

@@ -131,6 +131,19 @@ impl TestApp {
         app
     }
 
+    /// Serve the app on a loopback port (for the browser test); returns its address.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let app = self.router.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        addr
+    }
+
     /// Bring the search index up to date with every change so far.
     pub async fn index(&self) {
         self.state

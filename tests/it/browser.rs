@@ -1,0 +1,170 @@
+//! The newsroom in a real browser (Chromium through chromedriver): a reporter
+//! writes a story with an image and a subheading, 初审 and 复审 review it (one
+//! rejection round), the 签发人 signs it off, it is live, then withdrawn.
+//! Screenshots land in `target/browser/`. `.ci/run` installs chromium,
+//! chromium-driver and fonts-noto-cjk; without them this test says NOT RUN
+//! (and fails under CI).
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use gazette::domain::user::Role;
+
+use crate::util::TestApp;
+use crate::util::agent::PASSWORD;
+use crate::util::webdriver::{Driver, wait_ready};
+
+fn available() -> bool {
+    std::path::Path::new("/usr/bin/chromium").exists()
+        && Command::new("chromedriver")
+            .arg("--version")
+            .output()
+            .is_ok()
+}
+
+fn login(d: &Driver, base: &str, user: &str) {
+    d.delete_cookies();
+    d.goto(&format!("{base}/admin/login"));
+    d.type_into("#username", user);
+    d.type_into("#password", PASSWORD);
+    d.click(".login button[type=submit]");
+    d.wait_for(".admin-head");
+}
+
+fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str) {
+    d.goto(&format!("{base}/admin/stories/{id}"));
+    if !opinion.is_empty() {
+        d.type_into("#opinion", opinion);
+    }
+    d.click(&format!("button.act-{button}"));
+    d.wait_for(".flash");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
+    if !available() {
+        let msg = "NOT RUN: the browser test needs /usr/bin/chromium and chromedriver (apt install chromium chromium-driver fonts-noto-cjk)";
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("{msg}");
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    for (name, role) in [
+        ("reporter", Role::Reporter),
+        ("editor", Role::Editor),
+        ("second", Role::Reviewer(2)),
+        ("signer", Role::Signer),
+    ] {
+        app.add_user(name, &[role], &["main"]).await;
+    }
+    let addr = app.serve().await;
+    let base = format!("http://{addr}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut driver_proc = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let image = profile.path().join("photo.png");
+    let img = image::RgbImage::from_fn(640, 360, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    img.save(&image).unwrap();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let profile_dir = profile.path().join("chrome");
+
+    let result = tokio::task::spawn_blocking(move || {
+        assert!(wait_ready(port), "chromedriver did not start");
+        let d = Driver::new(port, &profile_dir);
+
+        // The reporter writes: a paragraph, a subheading, an image.
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/new"));
+        d.type_into("#title", "滨州职业教育活动周启动");
+        d.clear("input[name=editor]");
+        d.type_into("input[name=editor]", "闫晓亮");
+        d.type_into("input[name=byline_name]", "丁春贵");
+        d.type_into("#source", "滨州日报/滨州网讯");
+        d.script("document.querySelector('#channel_id').value = Array.from(document.querySelectorAll('#channel_id option')).find(o => o.textContent.includes('政务要闻')).value;");
+        d.click(".editor");
+        d.type_into(".editor", "5月8日,全市职业教育活动周在邹平启动。\u{e007}活动安排");
+        d.click(".toolbar button[data-cmd=h2]");
+        d.script("const e = document.querySelector('.editor'); const r = document.createRange(); r.selectNodeContents(e); r.collapse(false); const s = getSelection(); s.removeAllRanges(); s.addRange(r);");
+        d.type_into(".editor", "\u{e007}");
+        d.click(".toolbar button[data-cmd=p]");
+        d.type_into(".editor", "活动周期间将举办技能大赛和开放日。");
+        d.type_into(".toolbar input[type=file]", image.to_str().unwrap());
+        d.wait_for(".editor img");
+        d.screenshot(&shots.join("editor.png"));
+        d.click("#story-form button[name=save]");
+        d.wait_for(".flash");
+        let url = d.url();
+        let id: i64 = url.split("/admin/stories/").nth(1).unwrap().split('?').next().unwrap().parse().unwrap();
+        d.click("button.act-submit");
+        d.wait_for(".flash");
+
+        // 初审 passes; 复审 sends it back with a reason.
+        login(&d, &base, "editor");
+        act(&d, &base, id, "approve", "同意,请复审");
+        login(&d, &base, "second");
+        act(&d, &base, id, "reject", "请在导语中写明活动主办单位");
+
+        // The reporter reads the reason, fixes the lead, resubmits.
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        assert!(d.text(".audit").contains("请在导语中写明活动主办单位"));
+        d.script("const p = document.querySelector('.editor p'); p.textContent = '5月8日,由市教育局主办的全市职业教育活动周在邹平启动。';");
+        d.click("#story-form button[name=save]");
+        d.wait_for(".flash");
+        d.click("button.act-submit");
+        d.wait_for(".flash");
+
+        login(&d, &base, "editor");
+        act(&d, &base, id, "approve", "同意");
+        login(&d, &base, "second");
+        act(&d, &base, id, "approve", "同意");
+        login(&d, &base, "signer");
+        act(&d, &base, id, "approve", "同意签发");
+        assert_eq!(d.text("#flow-state"), "已发布");
+
+        // Readers see it on the home page and the channel page, with its 签发日期.
+        d.delete_cookies();
+        d.goto(&format!("{base}/"));
+        d.click("a[href*='/zw/yw/2024-04/20/']");
+        d.wait_for(".story-title");
+        assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动");
+        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
+        assert_eq!(d.text(".story-body h2"), "活动安排");
+        assert!(d.text(".story-body").contains("由市教育局主办"));
+        assert_eq!(d.count(".story-body img"), 1);
+        let natural: i64 = d.script("return document.querySelector('.story-body img').naturalWidth;").as_i64().unwrap_or(0);
+        assert_eq!(natural, 640, "the uploaded image loads");
+        d.screenshot(&shots.join("published.png"));
+        let story_url = d.url();
+        d.goto(&format!("{base}/zw/yw/"));
+        assert!(d.text(".channel-list").contains("滨州职业教育活动周启动"));
+
+        // Withdrawn: the page answers 410 with a notice.
+        login(&d, &base, "signer");
+        act(&d, &base, id, "withdraw", "活动延期");
+        d.delete_cookies();
+        d.goto(&story_url);
+        assert_eq!(d.text(".error-page h1"), "稿件已撤回");
+        let status = d.script(&format!("return fetch('{story_url}').then(r => r.status);"));
+        assert_eq!(status.as_i64(), Some(410));
+    })
+    .await;
+    let _ = driver_proc.kill();
+    let _ = driver_proc.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
