@@ -94,6 +94,9 @@ pub trait Store: Newsroom + Send + Sync + 'static {
         sort: i64,
     ) -> StoreResult<Channel>;
 
+    /// Rename a channel and set its sort order, page size and review levels.
+    async fn update_channel(&self, channel: &Channel, now: i64) -> StoreResult<()>;
+
     async fn article(&self, id: i64) -> StoreResult<Option<Article>>;
     /// Insert (id 0 = next free id) or replace an article, keep its listings in
     /// step with its status, and log the change; returns the id.

@@ -53,6 +53,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/users.html",
         include_str!("../../templates/admin/users.html"),
     ),
+    (
+        "admin/channels.html",
+        include_str!("../../templates/admin/channels.html"),
+    ),
+    (
+        "admin/site.html",
+        include_str!("../../templates/admin/site.html"),
+    ),
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),

@@ -50,6 +50,16 @@ pub fn router(state: AppState) -> Router {
             get(people::get_words).post(people::post_words),
         )
         .route("/admin/words/{id}/delete", post(people::post_delete_word))
+        .route("/admin/users/{id}", post(people::post_user))
+        .route(
+            "/admin/channels",
+            get(people::get_channels).post(people::post_channels),
+        )
+        .route("/admin/channels/{id}", post(people::post_channel))
+        .route(
+            "/admin/sites/{id}",
+            get(people::get_site).post(people::post_site),
+        )
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .route(
             "/admin/media",

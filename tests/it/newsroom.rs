@@ -751,3 +751,155 @@ async fn images_upload_with_sniffed_types_and_limits() {
     );
     assert_eq!(app.get("/media/../gazette.db").await.status, 404);
 }
+
+#[tokio::test]
+async fn admins_set_review_levels_footer_facts_and_accounts() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let admin = app.login("admin").await;
+    assert_eq!(admin.get("/admin/channels").await.status, 200);
+    // 社会民生 gets a single review level: the 签发人 signs off at once
+    let sh = app.channel_id("main", "sh").await;
+    let r = admin
+        .post(
+            &format!("/admin/channels/{sh}"),
+            &[
+                ("name", "社会民生"),
+                ("sort", "7"),
+                ("page_size", "20"),
+                ("review_levels", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let bad = admin
+        .post(
+            &format!("/admin/channels/{sh}"),
+            &[
+                ("name", "社会民生"),
+                ("sort", "7"),
+                ("page_size", "20"),
+                ("review_levels", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let id = d.reporter.write(sh, "一审即签发的稿件", BODY).await;
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    assert_eq!(
+        d.editor.act(id, "approve", "同意").await.status,
+        403,
+        "no 初审 in a one-level channel"
+    );
+    assert_eq!(d.signer.act(id, "approve", "同意").await.status, 303);
+    assert!(app.get("/sh/").await.text().contains("一审即签发的稿件"));
+    // the 头条 slot: a story marked for it leads the 更多滨州头条 block when it goes live
+    let v = d.editor.version(id).await;
+    let resp = d
+        .editor
+        .post(
+            &format!("/admin/stories/{id}"),
+            &[
+                ("version", &v),
+                ("title", "一审即签发的稿件"),
+                ("channel_id", &sh.to_string()),
+                ("body", BODY),
+                ("slot", "toutiao"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, 303);
+    assert_eq!(d.editor.act(id, "submit", "").await.status, 303);
+    assert_eq!(d.signer.act(id, "approve", "同意").await.status, 303);
+    let seed = app.get("/zw/yw/2023-06/01/900001.html").await;
+    assert_eq!(
+        seed.select_text(".more-blocks .block:first-child li a")[0],
+        "一审即签发的稿件"
+    );
+    // footer facts are the site's settings
+    let r = admin
+        .post(
+            "/admin/sites/main",
+            &[
+                ("name", "滨州网"),
+                ("icp", "鲁ICP备00000000号-1"),
+                ("report_phone", "0543-0000000"),
+                ("report_email", "jubao@example.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let home = app.get("/").await;
+    assert!(home.text().contains("鲁ICP备00000000号-1"));
+    assert!(home.text().contains("0543-0000000"));
+    let hostile = admin
+        .post(
+            "/admin/sites/main",
+            &[("name", "滨州网"), ("host", "evil.com/<script>")],
+        )
+        .await;
+    assert_eq!(hostile.status, 400);
+    // a disabled account can no longer sign in, and its sessions end
+    let reporter = app
+        .state
+        .store
+        .user_with_hash("reporter")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let r = admin
+        .post(
+            &format!("/admin/users/{}", reporter.id),
+            &[("role", "reporter"), ("site", "main")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(d.reporter.get("/admin/").await.status, 303);
+    let again = app
+        .post_form(
+            "/admin/login",
+            None,
+            &[
+                ("username", "reporter"),
+                ("password", crate::util::agent::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 401);
+    // reprints cannot be signed off without their origin
+    let id = d.editor.write(d.yw, "转载稿", BODY).await;
+    let v = d.editor.version(id).await;
+    d.editor
+        .post(
+            &format!("/admin/stories/{id}"),
+            &[
+                ("version", &v),
+                ("title", "转载稿"),
+                ("channel_id", &d.yw.to_string()),
+                ("body", BODY),
+                ("is_reprint", "1"),
+                ("reprint_source", "新华社"),
+            ],
+        )
+        .await;
+    app.add_user("second2", &[Role::Reviewer(2)], &["main"])
+        .await;
+    app.add_user("editor3", &[Role::Editor], &["main"]).await;
+    let e3 = app.login("editor3").await;
+    for (who, action) in [
+        (&d.editor, "submit"),
+        (&e3, "approve"),
+        (&d.second, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303, "{action}");
+    }
+    let refused = d.signer.act(id, "approve", "同意").await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused
+            .text()
+            .contains("转载稿须填写原出处、原作者、原标题和原文链接")
+    );
+}

@@ -257,6 +257,45 @@ impl Store for SqliteStore {
         channel_from_row(&row)
     }
 
+    async fn update_channel(&self, c: &Channel, now: i64) -> StoreResult<()> {
+        if !(1..=9).contains(&c.review_levels)
+            || !(1..=200).contains(&c.page_size)
+            || c.name.trim().is_empty()
+        {
+            return Err(StoreError::Invalid(
+                "栏目名称不能为空,审核级数为 1 到 9,每页条数为 1 到 200".into(),
+            ));
+        }
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4 WHERE id = $5")
+            .bind(c.name.trim())
+            .bind(c.sort)
+            .bind(c.page_size)
+            .bind(c.review_levels)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("栏目 {} 不存在", c.id)));
+        }
+        // a channel's name shows in every page of its site (navigation, breadcrumbs)
+        log_change(
+            &mut tx,
+            now,
+            "site",
+            Some(&c.site_id),
+            None,
+            &[
+                format!("site:{}", c.site_id),
+                format!("channel:{}/{}", c.site_id, c.path),
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
         let Some(row) = sqlx::query(&sql)

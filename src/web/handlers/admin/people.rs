@@ -27,6 +27,9 @@ async fn users_page(
         .into_iter()
         .map(|u| {
             minijinja::context! {
+                id => u.id,
+                role_keys => u.roles.iter().map(|r| String::from(*r)).collect::<Vec<_>>(),
+                site_keys => u.scopes.iter().map(|s| s.site_id.clone()).collect::<Vec<_>>(),
                 username => u.username, display_name => u.display_name, active => u.active,
                 roles => u.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
                 sites => u.scopes.iter().map(|s| sites.iter().find(|x| x.id == s.site_id).map_or(s.site_id.clone(), |x| x.name.clone())).collect::<Vec<_>>().join("、"),
@@ -163,4 +166,209 @@ pub async fn post_delete_word(
     session.check_csrf(Fields(form).csrf())?;
     state.store.delete_sensitive_word(id).await?;
     Ok(Redirect::to("/admin/words").into_response())
+}
+
+pub async fn get_channels(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let mut groups = Vec::new();
+    for site in state.store.sites().await? {
+        let tree = crate::domain::ChannelTree::new(state.store.channels(&site.id).await?);
+        let channels: Vec<_> = tree.iter().cloned().collect();
+        groups.push(minijinja::context! { site_id => site.id, site_name => site.name, channels });
+    }
+    Ok(render(
+        &state,
+        Some(&session),
+        "admin/channels.html",
+        minijinja::context! { title => "栏目", groups },
+    )?
+    .into_response())
+}
+
+pub async fn post_channels(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let site = f.get("site");
+    if !state.store.sites().await?.iter().any(|s| s.id == site) {
+        return Err(AppError::BadRequest("站点不存在".into()));
+    }
+    let path = f.get("path").trim().trim_matches('/');
+    let name = f.get("name").trim();
+    if name.is_empty() || name.chars().count() > 50 {
+        return Err(AppError::BadRequest("栏目名称须为 1 到 50 个字".into()));
+    }
+    if let Some(parent) = crate::domain::channel::parent_of(path) {
+        if !state
+            .store
+            .channels(site)
+            .await?
+            .iter()
+            .any(|c| c.path == parent)
+        {
+            return Err(AppError::BadRequest(format!(
+                "上级栏目“{parent}”不存在,请先创建它"
+            )));
+        }
+    }
+    state.store.ensure_channel(site, path, name, 100).await?;
+    Ok(Redirect::to("/admin/channels").into_response())
+}
+
+pub async fn post_channel(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let mut channel = None;
+    for site in state.store.sites().await? {
+        if let Some(c) = state
+            .store
+            .channels(&site.id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+        {
+            channel = Some(c);
+        }
+    }
+    let mut c = channel.ok_or_else(|| AppError::NotFound(format!("栏目 {id} 不存在")))?;
+    let num = |k: &str, what: &str| {
+        f.get(k)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::BadRequest(format!("{what}须为数字")))
+    };
+    c.name = f.get("name").trim().to_string();
+    c.sort = num("sort", "排序")?;
+    c.page_size = num("page_size", "每页条数")?;
+    c.review_levels = num("review_levels", "审核级数")?;
+    state.store.update_channel(&c, state.now()).await?;
+    state.changed.notify_one();
+    Ok(Redirect::to("/admin/channels").into_response())
+}
+
+pub async fn get_site(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let site = state
+        .store
+        .sites()
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("站点 {id} 不存在")))?;
+    let ctx = minijinja::context! { title => "站点设置", s => site.settings.clone(), site };
+    Ok(render(&state, Some(&session), "admin/site.html", ctx)?.into_response())
+}
+
+pub async fn post_site(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let mut site = state
+        .store
+        .sites()
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("站点 {id} 不存在")))?;
+    let field = |k: &str, max: usize| -> Result<String, AppError> {
+        let v = f.get(k).trim();
+        if v.chars().count() > max {
+            return Err(AppError::BadRequest(format!("“{k}”最多 {max} 个字")));
+        }
+        Ok(v.to_string())
+    };
+    site.name = field("name", 50)?;
+    if site.name.is_empty() {
+        return Err(AppError::BadRequest("站点名称不能为空".into()));
+    }
+    let host = field("host", 200)?.to_ascii_lowercase();
+    if !host.is_empty()
+        && !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    {
+        return Err(AppError::BadRequest(
+            "独立域名只能包含字母、数字、点和连字符".into(),
+        ));
+    }
+    site.host = (!host.is_empty()).then_some(host);
+    let s = &mut site.settings;
+    s.description = field("description", 300)?;
+    s.address = field("address", 200)?;
+    s.organizer = field("organizer", 200)?;
+    s.news_filing = field("news_filing", 100)?;
+    s.icp = field("icp", 100)?;
+    s.police_filing = field("police_filing", 100)?;
+    s.news_license = field("news_license", 100)?;
+    s.design_credit = field("design_credit", 100)?;
+    s.report_phone = field("report_phone", 50)?;
+    s.report_email = field("report_email", 100)?;
+    state.store.put_site(&site, state.now()).await?;
+    state.changed.notify_one();
+    Ok(Redirect::to(&format!("/admin/sites/{id}")).into_response())
+}
+
+pub async fn post_user(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    require_admin(&session)?;
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    let mut user = state
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("用户 {id} 不存在")))?;
+    let roles: Vec<Role> = f.all("role").into_iter().filter_map(Role::parse).collect();
+    if roles.is_empty() {
+        return Err(AppError::BadRequest("请至少选择一个角色".into()));
+    }
+    if user.id == session.user.id && !roles.contains(&Role::Admin) {
+        return Err(AppError::BadRequest("不能取消自己的管理员角色".into()));
+    }
+    let known: Vec<String> = state
+        .store
+        .sites()
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    user.roles = roles;
+    user.scopes = f
+        .all("site")
+        .into_iter()
+        .filter(|s| known.iter().any(|k| k == s))
+        .map(|s| Scope {
+            site_id: s.to_string(),
+            channel_path: None,
+        })
+        .collect();
+    user.active = f.get("active") == "1";
+    state.store.update_user(&user).await?;
+    Ok(Redirect::to("/admin/users").into_response())
 }
