@@ -69,6 +69,10 @@ pub struct UserAddArgs {
     /// Site the person works in (repeatable; default: every site for admins, else main).
     #[arg(long = "site")]
     pub sites: Vec<String>,
+    /// Limit the person to a channel subtree instead of whole sites: SITE:PATH, e.g.
+    /// `zouping:zw` (repeatable).
+    #[arg(long = "channel")]
+    pub channels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

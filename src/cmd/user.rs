@@ -74,6 +74,28 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
             bail!("unknown site {s:?}; sites are: {}", known.join(", "));
         }
     }
+    let mut scopes: Vec<Scope> = Vec::new();
+    for c in &args.channels {
+        let (site, path) = c
+            .split_once(':')
+            .with_context(|| format!("--channel {c:?}: use SITE:PATH, e.g. zouping:zw"))?;
+        if !known.iter().any(|k| k == site) {
+            bail!("--channel {c:?}: unknown site {site:?}");
+        }
+        if !crate::domain::channel::valid_path(path) {
+            bail!("--channel {c:?}: {path:?} is not a channel path like zw/yw");
+        }
+        scopes.push(Scope {
+            site_id: site.to_string(),
+            channel_path: Some(path.to_string()),
+        });
+    }
+    if scopes.is_empty() || !args.sites.is_empty() {
+        scopes.extend(sites.into_iter().map(|site_id| Scope {
+            site_id,
+            channel_path: None,
+        }));
+    }
     let password = read_password(&args.username)?;
     let user = NewUser {
         username: args.username.clone(),
@@ -83,13 +105,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| args.username.clone()),
         password_hash: hash_password(&password)?,
         roles,
-        scopes: sites
-            .into_iter()
-            .map(|site_id| Scope {
-                site_id,
-                channel_path: None,
-            })
-            .collect(),
+        scopes,
     };
     let id = store
         .create_user(&user, SystemClock.now())

@@ -903,3 +903,71 @@ async fn admins_set_review_levels_footer_facts_and_accounts() {
             .contains("转载稿须填写原出处、原作者、原标题和原文链接")
     );
 }
+
+#[tokio::test]
+async fn hostile_text_in_every_field_renders_inert() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let x = "\"><script>alert(1)</script><img src=x onerror=alert(2)>";
+    let yw = d.yw.to_string();
+    let resp = d
+        .editor
+        .post(
+            "/admin/stories/new",
+            &[
+                ("title", x),
+                ("short_title", x),
+                ("subtitle", x),
+                ("byline_role", "<i>记者</i>"),
+                ("byline_name", x),
+                ("source", x),
+                ("editor", x),
+                ("is_reprint", "1"),
+                ("reprint_source", x),
+                ("reprint_author", x),
+                ("reprint_title", x),
+                ("reprint_url", "https://x.cn/\"><script>"),
+                ("channel_id", &yw),
+                ("tags", x),
+                ("summary", x),
+                ("body", x),
+                ("correction", x),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, 303, "{}", resp.body);
+    let id: i64 = resp
+        .header("location")
+        .unwrap()
+        .trim_start_matches("/admin/stories/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for path in [
+        format!("/admin/stories/{id}"),
+        format!("/admin/stories/{id}/preview"),
+        "/admin/stories".to_string(),
+        "/admin/".to_string(),
+    ] {
+        let page = d.editor.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let html = page.html();
+        for sel in ["script:not([src])", "img[onerror]", "[onerror]"] {
+            let s = scraper::Selector::parse(sel).unwrap();
+            assert_eq!(html.select(&s).count(), 0, "{sel} on {path}");
+        }
+    }
+    let preview = d.editor.get(&format!("/admin/stories/{id}/preview")).await;
+    assert_eq!(
+        preview.select_text("h1"),
+        vec![x.to_string()],
+        "shown as text"
+    );
+    assert!(
+        preview
+            .text()
+            .contains(&format!("作者:<i>记者</i> {x} 报道"))
+    );
+}
