@@ -123,6 +123,19 @@ pub trait Store: Newsroom + Send + Sync + 'static {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>>;
+    /// Newest live stories of a site, newest first.
+    async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.
+    async fn live_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(ArticleSummary, i64)>>;
+    /// Live stories signed off at or after `since` (the news sitemap), newest first.
+    async fn live_since(&self, since: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// How many live stories there are.
+    async fn live_count(&self) -> StoreResult<i64>;
+
     /// How many live stories a channel lists.
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
 

@@ -23,6 +23,22 @@ pub enum Route {
     Story {
         id: i64,
     },
+    /// RSS 2.0 (`rss.xml`) or Atom (`atom.xml`) of the site or of a channel.
+    Feed {
+        channel: Option<String>,
+        atom: bool,
+    },
+    /// `sitemap.xml`: the index of the sitemaps.
+    SitemapIndex,
+    /// `sitemap-sections.xml`: home and channel pages of every site.
+    SitemapSections,
+    /// `sitemap-{n}.xml`: stories with ids in the n-th block of 50,000.
+    Sitemap {
+        n: u32,
+    },
+    /// `sitemap-news.xml`: the Google News sitemap of the last two days.
+    NewsSitemap,
+    Robots,
     NotFound,
 }
 
@@ -50,6 +66,46 @@ pub fn channel_page_path(channel_path: &str, page: u32) -> String {
 pub fn route(rel: &str) -> Route {
     if rel.is_empty() || rel == "index.html" {
         return Route::Home;
+    }
+    match rel {
+        "rss.xml" => {
+            return Route::Feed {
+                channel: None,
+                atom: false,
+            };
+        }
+        "atom.xml" => {
+            return Route::Feed {
+                channel: None,
+                atom: true,
+            };
+        }
+        "sitemap.xml" => return Route::SitemapIndex,
+        "sitemap-sections.xml" => return Route::SitemapSections,
+        "sitemap-news.xml" => return Route::NewsSitemap,
+        "robots.txt" => return Route::Robots,
+        _ => {}
+    }
+    if let Some(n) = rel
+        .strip_prefix("sitemap-")
+        .and_then(|r| r.strip_suffix(".xml"))
+    {
+        return match parse_page_number(n) {
+            Some(n) => Route::Sitemap { n },
+            None => Route::NotFound,
+        };
+    }
+    for (file, atom) in [("/rss.xml", false), ("/atom.xml", true)] {
+        if let Some(dir) = rel.strip_suffix(file) {
+            return if super::channel::valid_path(dir) {
+                Route::Feed {
+                    channel: Some(dir.to_string()),
+                    atom,
+                }
+            } else {
+                Route::NotFound
+            };
+        }
     }
     if let Some(dir) = rel.strip_suffix('/') {
         return if super::channel::valid_path(dir) {
@@ -218,6 +274,30 @@ mod tests {
         ] {
             assert_eq!(route(p), Route::NotFound, "{p}");
         }
+    }
+
+    #[test]
+    fn feeds_and_sitemaps() {
+        assert_eq!(
+            route("rss.xml"),
+            Route::Feed {
+                channel: None,
+                atom: false
+            }
+        );
+        assert_eq!(
+            route("zw/yw/atom.xml"),
+            Route::Feed {
+                channel: Some("zw/yw".into()),
+                atom: true
+            }
+        );
+        assert_eq!(route("sitemap.xml"), Route::SitemapIndex);
+        assert_eq!(route("sitemap-3.xml"), Route::Sitemap { n: 3 });
+        assert_eq!(route("sitemap-0.xml"), Route::NotFound);
+        assert_eq!(route("sitemap-news.xml"), Route::NewsSitemap);
+        assert_eq!(route("robots.txt"), Route::Robots);
+        assert_eq!(route("ZW/rss.xml"), Route::NotFound);
     }
 
     #[test]

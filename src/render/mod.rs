@@ -3,6 +3,7 @@
 //! (`story:<id>`, `channel:<site>/<path>`, `slot:<site>/<key>`, `site:<site>`).
 
 pub mod chrome;
+pub mod feeds;
 mod portal;
 pub mod sanitize;
 pub mod search;

@@ -208,6 +208,31 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
             Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
         }
         Route::Story { id } => story(ctx, &rel, id).await,
+        Route::Feed { channel, atom } => match channel {
+            None => super::feeds::feed(state, site, &ctx.tree, None, atom).await,
+            Some(path) => match ctx.tree.get(&path).cloned() {
+                Some(c) => super::feeds::feed(state, site, &ctx.tree, Some(&c), atom).await,
+                None => not_found(ctx),
+            },
+        },
+        // sitemaps and robots.txt belong to the main site (the host root)
+        Route::SitemapIndex if site.is_main() => super::feeds::sitemap_index(state, &sites).await,
+        Route::SitemapSections if site.is_main() => {
+            super::feeds::sitemap_sections(state, &sites).await
+        }
+        Route::Sitemap { n } if site.is_main() => {
+            match super::feeds::sitemap_block(state, &sites, n).await? {
+                Some(p) => Ok(p),
+                None => not_found(ctx),
+            }
+        }
+        Route::NewsSitemap if site.is_main() => super::feeds::news_sitemap(state, &sites).await,
+        Route::Robots if site.is_main() => Ok(super::feeds::robots(state)),
+        Route::SitemapIndex
+        | Route::SitemapSections
+        | Route::Sitemap { .. }
+        | Route::NewsSitemap
+        | Route::Robots => not_found(ctx),
         Route::ChannelNoSlash { .. } | Route::NotFound => not_found(ctx),
     }
 }
@@ -414,6 +439,9 @@ struct StoryCtx {
     base: Base,
     crumbs: Vec<Crumb>,
     a: StoryView,
+    /// JSON-LD `NewsArticle`, escaped for a `<script>` element.
+    jsonld: String,
+    og_url: String,
     related: Vec<ListItem>,
     blocks: Vec<Block>,
 }
@@ -553,6 +581,32 @@ async fn render_story(
         .channels
         .iter_mut()
         .for_each(|c| c.current = false);
+    let canonical = ctx.urls.canonical(rel);
+    let publisher = {
+        let main = ctx.sites.iter().find(|s| s.is_main()).unwrap_or(ctx.site);
+        if main.settings.organizer.is_empty() {
+            main.name.clone()
+        } else {
+            main.settings.organizer.clone()
+        }
+    };
+    let ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "datePublished": a.signed_at.map(crate::domain::text::datetime_rfc3339),
+        "dateModified": crate::domain::text::datetime_rfc3339(a.updated_at),
+        "author": a.byline.iter().map(|b| serde_json::json!({"@type": "Person", "name": b.name})).collect::<Vec<_>>(),
+        "publisher": {"@type": "Organization", "name": publisher},
+        "mainEntityOfPage": canonical,
+        "description": base.description,
+    });
+    // `<` never appears raw, so no text can close the script element
+    let jsonld = ld
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
     let view = StoryView {
         title: a.title.clone(),
         subtitle: a.subtitle.clone().filter(|s| !s.trim().is_empty()),
@@ -574,6 +628,8 @@ async fn render_story(
             base,
             crumbs,
             a: view,
+            jsonld,
+            og_url: canonical,
             related,
             blocks,
         },

@@ -3,6 +3,7 @@
 mod util;
 
 mod browser;
+mod feeds;
 mod html_validity;
 mod import;
 mod newsroom;

@@ -420,6 +420,59 @@ impl Store for SqliteStore {
         rows.iter().map(summary_from_row).collect()
     }
 
+    async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.site_id = $1 AND a.status = 'published' \
+             ORDER BY a.signed_at DESC, a.id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(site_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn live_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(ArticleSummary, i64)>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, a.updated_at FROM articles a WHERE a.status = 'published' AND a.id > $1 \
+             ORDER BY a.id LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((summary_from_row(r)?, r.try_get("updated_at")?)))
+            .collect()
+    }
+
+    async fn live_since(&self, since: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.status = 'published' AND a.signed_at >= $1 \
+             ORDER BY a.signed_at DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(since)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn live_count(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE channel_id = $1")

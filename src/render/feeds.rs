@@ -1,0 +1,275 @@
+//! Feeds (RSS 2.0, Atom) per site and per channel; sitemaps (an index, the
+//! section pages, stories in blocks of 50,000 ids, Google News for the last two
+//! days); robots.txt. Withdrawn stories are in none of them: all read live
+//! stories only.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use super::Page;
+use super::chrome::SiteUrls;
+use super::sanitize::escape_text as esc;
+use crate::domain::text::{datetime_rfc3339, to_cst};
+use crate::domain::url::channel_page_path;
+use crate::domain::{ArticleSummary, Channel, ChannelTree, Site};
+use crate::state::AppState;
+
+/// Stories in a feed.
+const FEED_ITEMS: i64 = 30;
+/// URLs per sitemap file (the sitemaps.org limit).
+pub const SITEMAP_BLOCK: i64 = 50_000;
+const NEWS_WINDOW_SECS: i64 = 2 * 86_400;
+
+fn xml(body: String, content_type: &'static str, deps: BTreeSet<String>) -> Page {
+    let mut p = Page::html(200, body, deps);
+    p.content_type = content_type;
+    p
+}
+
+fn urls(state: &AppState, site: &Site) -> SiteUrls {
+    SiteUrls::new(site, &state.config.public_url, state.config.scheme())
+}
+
+/// RSS or Atom of a site (channel `None`) or of a channel.
+pub async fn feed(
+    state: &AppState,
+    site: &Site,
+    tree: &ChannelTree,
+    channel: Option<&Channel>,
+    atom: bool,
+) -> anyhow::Result<Page> {
+    let u = urls(state, site);
+    let mut deps = BTreeSet::from([format!("site:{}", site.id), format!("feed:{}", site.id)]);
+    let (items, title, link, self_rel) = match channel {
+        Some(c) => {
+            deps.insert(format!("channel:{}/{}", site.id, c.path));
+            let items = state.store.channel_page(c.id, FEED_ITEMS, 0).await?;
+            let chain: Vec<String> = tree.chain(&c.path).iter().map(|x| x.name.clone()).collect();
+            (
+                items,
+                format!("{} - {}", chain.join(" - "), site.name),
+                u.canonical(&channel_page_path(&c.path, 1)),
+                format!("{}/{}", c.path, if atom { "atom.xml" } else { "rss.xml" }),
+            )
+        }
+        None => {
+            let items = state.store.site_latest(&site.id, FEED_ITEMS).await?;
+            (
+                items,
+                site.name.clone(),
+                u.canonical(""),
+                (if atom { "atom.xml" } else { "rss.xml" }).to_string(),
+            )
+        }
+    };
+    let updated = items.iter().map(|i| i.signed_at).max().unwrap_or(0);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if atom {
+        let _ = write!(
+            out,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{}</title>\n<id>{}</id>\n\
+             <link rel=\"alternate\" href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n",
+            esc(&title),
+            esc(&u.canonical(&self_rel)),
+            esc(&link),
+            esc(&u.canonical(&self_rel)),
+            datetime_rfc3339(updated)
+        );
+        for i in &items {
+            let url = u.canonical(&i.url_path);
+            let _ = write!(
+                out,
+                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<updated>{}</updated>\n\
+                 <author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+                esc(&i.title),
+                esc(&url),
+                esc(&url),
+                datetime_rfc3339(i.signed_at),
+                esc(&site.name),
+                esc(&i.summary)
+            );
+        }
+        out.push_str("</feed>\n");
+        Ok(xml(out, "application/atom+xml; charset=utf-8", deps))
+    } else {
+        let _ = write!(
+            out,
+            "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
+             <description>{}</description>\n<language>zh-CN</language>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+            esc(&title),
+            esc(&link),
+            esc(&title),
+            esc(&u.canonical(&self_rel))
+        );
+        if updated > 0 {
+            let _ = writeln!(
+                out,
+                "<lastBuildDate>{}</lastBuildDate>",
+                to_cst(updated).to_rfc2822()
+            );
+        }
+        for i in &items {
+            let url = u.canonical(&i.url_path);
+            let _ = write!(
+                out,
+                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n<description>{}</description>\n</item>\n",
+                esc(&i.title),
+                esc(&url),
+                esc(&url),
+                to_cst(i.signed_at).to_rfc2822(),
+                esc(&i.summary)
+            );
+        }
+        out.push_str("</channel>\n</rss>\n");
+        Ok(xml(out, "application/rss+xml; charset=utf-8", deps))
+    }
+}
+
+fn site_of<'a>(sites: &'a [Site], s: &ArticleSummary) -> Option<&'a Site> {
+    sites.iter().find(|x| x.id == s.site_id)
+}
+
+/// `sitemap.xml`: the sections sitemap, one sitemap per block of story ids, the news sitemap.
+pub async fn sitemap_index(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
+    let main = sites.iter().find(|s| s.is_main()).unwrap_or(&sites[0]);
+    let u = urls(state, main);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let _ = writeln!(
+        out,
+        "<sitemap><loc>{}</loc></sitemap>",
+        esc(&u.canonical("sitemap-sections.xml"))
+    );
+    // one file per block of ids that holds any live story (keyset: no deep OFFSET)
+    let mut after = 0;
+    while let Some((first, _)) = state.store.live_after(after, 1).await?.into_iter().next() {
+        let n = (first.id - 1) / SITEMAP_BLOCK + 1;
+        let _ = writeln!(
+            out,
+            "<sitemap><loc>{}</loc></sitemap>",
+            esc(&u.canonical(&format!("sitemap-{n}.xml")))
+        );
+        after = n * SITEMAP_BLOCK;
+    }
+    let _ = writeln!(
+        out,
+        "<sitemap><loc>{}</loc></sitemap>",
+        esc(&u.canonical("sitemap-news.xml"))
+    );
+    out.push_str("</sitemapindex>\n");
+    Ok(xml(
+        out,
+        "application/xml; charset=utf-8",
+        BTreeSet::from(["sitemap".to_string()]),
+    ))
+}
+
+/// Home and channel pages of every site.
+pub async fn sitemap_sections(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for site in sites {
+        let u = urls(state, site);
+        let _ = writeln!(
+            out,
+            "<url><loc>{}</loc><changefreq>hourly</changefreq></url>",
+            esc(&u.canonical(""))
+        );
+        for c in ChannelTree::new(state.store.channels(&site.id).await?).iter() {
+            let _ = writeln!(
+                out,
+                "<url><loc>{}</loc><changefreq>hourly</changefreq></url>",
+                esc(&u.canonical(&channel_page_path(&c.path, 1)))
+            );
+        }
+    }
+    out.push_str("</urlset>\n");
+    Ok(xml(
+        out,
+        "application/xml; charset=utf-8",
+        BTreeSet::from(["sitemap".to_string()]),
+    ))
+}
+
+/// Stories with ids in block `n` (`(n-1)*50000+1 ..= n*50000`); `None` when empty.
+pub async fn sitemap_block(
+    state: &AppState,
+    sites: &[Site],
+    n: u32,
+) -> anyhow::Result<Option<Page>> {
+    let start = (i64::from(n) - 1) * SITEMAP_BLOCK;
+    let rows = state.store.live_after(start, SITEMAP_BLOCK).await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter(|(s, _)| s.id <= start + SITEMAP_BLOCK)
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (s, updated) in &rows {
+        let Some(site) = site_of(sites, s) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>",
+            esc(&urls(state, site).canonical(&s.url_path)),
+            datetime_rfc3339(*updated)
+        );
+    }
+    out.push_str("</urlset>\n");
+    Ok(Some(xml(
+        out,
+        "application/xml; charset=utf-8",
+        BTreeSet::from(["sitemap".to_string()]),
+    )))
+}
+
+/// The Google News sitemap: stories signed off in the last two days.
+pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
+    let since = state.now() - NEWS_WINDOW_SECS;
+    let rows = state.store.live_since(since, 1000).await?;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    let publication = sites
+        .iter()
+        .find(|s| s.is_main())
+        .map_or("", |s| s.name.as_str());
+    for s in &rows {
+        let Some(site) = site_of(sites, s) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>zh</news:language>\
+             </news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
+            esc(&urls(state, site).canonical(&s.url_path)),
+            esc(publication),
+            datetime_rfc3339(s.signed_at),
+            esc(&s.title)
+        );
+    }
+    out.push_str("</urlset>\n");
+    Ok(xml(
+        out,
+        "application/xml; charset=utf-8",
+        BTreeSet::from(["sitemap".to_string()]),
+    ))
+}
+
+pub fn robots(state: &AppState) -> Page {
+    let body = format!(
+        "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        state.config.public_url
+    );
+    let mut p = Page::html(200, body, BTreeSet::from(["sitemap".to_string()]));
+    p.content_type = "text/plain; charset=utf-8";
+    p
+}

@@ -1,0 +1,191 @@
+//! Feeds, sitemaps, robots.txt, JSON-LD and OpenGraph.
+
+use gazette::domain::Status;
+
+use crate::util::TestApp;
+
+fn parse(xml: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("well-formed XML: {e}\n{xml:.400}"))
+}
+
+fn texts(doc: &roxmltree::Document<'_>, tag: &str) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn rss_and_atom_list_the_newest_stories_and_drop_withdrawn_ones() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            7001,
+            "main",
+            "sh",
+            "民生新闻<&>第一条",
+            "2024-04-20T10:00:00+08:00",
+        )
+        .await;
+    let rss = app.get("/rss.xml").await;
+    assert_eq!(rss.status, 200);
+    assert!(
+        rss.header("content-type")
+            .unwrap()
+            .starts_with("application/rss+xml")
+    );
+    let doc = parse(&rss.body);
+    assert_eq!(doc.root_element().attribute("version"), Some("2.0"));
+    let titles = texts(&doc, "title");
+    assert_eq!(titles[0], "滨州网");
+    assert_eq!(
+        titles[1], "民生新闻<&>第一条",
+        "newest first, escaped and read back"
+    );
+    let links = texts(&doc, "link");
+    assert!(links.contains(&"http://127.0.0.1:8080/sh/2024-04/20/7001.html".to_string()));
+    let atom = app.get("/sh/atom.xml").await;
+    let doc = parse(&atom.body);
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        1
+    );
+    // a county's channel feed, and unknown feeds
+    assert_eq!(app.get("/zouping/zw/rss.xml").await.status, 200);
+    assert_eq!(app.get("/nosuch/rss.xml").await.status, 404);
+    // withdrawn: gone from the feeds after one change
+    a.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    assert!(!app.get("/rss.xml").await.body.contains("7001.html"));
+    assert!(!app.get("/sh/atom.xml").await.body.contains("7001.html"));
+}
+
+#[tokio::test]
+async fn sitemaps_cover_every_live_story_in_blocks() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(7002, "main", "sh", "地图测试", "2024-04-20T10:00:00+08:00")
+        .await;
+    app.publish(
+        120_000,
+        "zouping",
+        "zw",
+        "邹平大号稿件",
+        "2024-04-19T10:00:00+08:00",
+    )
+    .await;
+    let index = app.get("/sitemap.xml").await;
+    let doc = parse(&index.body);
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let locs = texts(&doc, "loc");
+    assert_eq!(
+        locs,
+        vec![
+            "http://127.0.0.1:8080/sitemap-sections.xml",
+            "http://127.0.0.1:8080/sitemap-1.xml",
+            "http://127.0.0.1:8080/sitemap-3.xml",
+            "http://127.0.0.1:8080/sitemap-19.xml",
+            "http://127.0.0.1:8080/sitemap-news.xml"
+        ]
+    );
+    let block1 = app.get("/sitemap-1.xml").await;
+    let urls = texts(&parse(&block1.body), "loc");
+    assert!(urls.contains(&"http://127.0.0.1:8080/sh/2024-04/20/7002.html".to_string()));
+    let block3 = texts(&parse(&app.get("/sitemap-3.xml").await.body), "loc");
+    assert_eq!(
+        block3,
+        vec!["http://127.0.0.1:8080/zouping/zw/2024-04/19/120000.html"]
+    );
+    assert_eq!(
+        app.get("/sitemap-2.xml").await.status,
+        404,
+        "an empty block has no file"
+    );
+    let sections = texts(&parse(&app.get("/sitemap-sections.xml").await.body), "loc");
+    assert!(sections.contains(&"http://127.0.0.1:8080/zouping/zw/yw/".to_string()));
+    // the news sitemap holds the last two days only (the clock is 2024-04-20 12:00)
+    let news = app.get("/sitemap-news.xml").await;
+    let doc = parse(&news.body);
+    let titles = texts(&doc, "title");
+    assert!(titles.contains(&"地图测试".to_string()));
+    assert!(!titles.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()));
+    // withdrawn: gone from the sitemaps
+    a.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    assert!(!app.get("/sitemap-1.xml").await.body.contains("7002.html"));
+    assert!(
+        !app.get("/sitemap-news.xml")
+            .await
+            .body
+            .contains("7002.html")
+    );
+    // county prefixes have no sitemaps of their own; robots.txt points at the index
+    assert_eq!(app.get("/zouping/sitemap.xml").await.status, 404);
+    let robots = app.get("/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains("Sitemap: http://127.0.0.1:8080/sitemap.xml")
+    );
+    assert!(robots.body.contains("Disallow: /admin/"));
+}
+
+#[tokio::test]
+async fn story_pages_carry_json_ld_and_open_graph() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            7003,
+            "main",
+            "sh",
+            "标题</script><script>alert(1)</script>",
+            "2024-04-20T10:00:00+08:00",
+        )
+        .await;
+    a.byline[0].name = "丁春贵".into();
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    let page = app.get("/sh/2024-04/20/7003.html").await;
+    let ld = page.html();
+    let sel = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
+    let scripts: Vec<String> = ld.select(&sel).map(|e| e.inner_html()).collect();
+    assert_eq!(scripts.len(), 1);
+    let v: serde_json::Value = serde_json::from_str(&scripts[0]).expect("JSON-LD parses");
+    assert_eq!(v["@type"], "NewsArticle");
+    assert_eq!(v["headline"], "标题</script><script>alert(1)</script>");
+    assert_eq!(v["datePublished"], "2024-04-20T10:00:00+08:00");
+    assert_eq!(v["author"][0]["name"], "丁春贵");
+    assert!(
+        !scripts[0].contains("</script"),
+        "no text can close the element"
+    );
+    assert_eq!(
+        page.select_attr("meta[property='og:type']", "content"),
+        vec!["article"]
+    );
+    assert_eq!(
+        page.select_attr("meta[property='og:url']", "content"),
+        vec!["http://127.0.0.1:8080/sh/2024-04/20/7003.html"]
+    );
+    assert_eq!(
+        page.select_attr("link[rel=alternate]", "href"),
+        vec!["/rss.xml"]
+    );
+}
