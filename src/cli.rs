@@ -104,6 +104,9 @@ pub struct ServeArgs {
     /// Public base URL of the main site, for canonical links (default: http://ADDR).
     #[arg(long, env = "GAZETTE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Memory for rendered pages, in MiB (0 turns the render cache off).
+    #[arg(long, env = "GAZETTE_CACHE_MB", default_value_t = 256)]
+    pub cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,6 +10,8 @@ pub struct Config {
     /// Absolute base URL of the main site, without a trailing slash
     /// (`http://127.0.0.1:8080`); canonical links are built from it.
     pub public_url: String,
+    /// Bytes the render cache may hold (0 turns it off).
+    pub cache_bytes: u64,
 }
 
 impl Config {
@@ -19,6 +21,7 @@ impl Config {
             data_dir: data_dir.into(),
             theme_dir: None,
             public_url: "http://127.0.0.1:8080".into(),
+            cache_bytes: 64 * 1024 * 1024,
         }
     }
 

@@ -70,6 +70,8 @@ pub struct Change {
     pub kind: String,
     pub site_id: Option<String>,
     pub article_id: Option<i64>,
+    /// Page dependency keys the change touches (DESIGN.md §2).
+    pub keys: Vec<String>,
 }
 
 /// The storage interface both backends satisfy.

@@ -146,7 +146,7 @@ pub async fn act(
             now,
         })
         .await?;
-    state.changed.notify_one();
+    state.after_write().await;
     Ok(outcome)
 }
 

@@ -17,8 +17,9 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Related-story ids per story, computed from the index (short-lived).
     pub related: moka::sync::Cache<i64, Arc<Vec<i64>>>,
-    /// Woken after a local content write so followers (the index) catch up now.
-    pub changed: Arc<tokio::sync::Notify>,
+    /// Bumped after a local content write so followers (the index) catch up now.
+    pub changed: Arc<tokio::sync::watch::Sender<u64>>,
+    pub cache: Arc<crate::render::cache::RenderCache>,
     pub clock: Arc<dyn Clock>,
     pub throttle: Arc<crate::accounts::Throttle>,
 }
@@ -27,6 +28,7 @@ impl AppState {
     /// Open the state's parts under the configured data directory.
     pub fn open(config: Config, store: DynStore) -> anyhow::Result<Self> {
         let render = Arc::new(Renderer::new(config.theme_dir.clone()));
+        let cache_bytes = config.cache_bytes;
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
         Ok(Self {
             config: Arc::new(config),
@@ -37,7 +39,8 @@ impl AppState {
                 .max_capacity(50_000)
                 .time_to_live(Duration::from_secs(600))
                 .build(),
-            changed: Arc::new(tokio::sync::Notify::new()),
+            changed: Arc::new(tokio::sync::watch::channel(0).0),
+            cache: Arc::new(crate::render::cache::RenderCache::new(cache_bytes)),
             clock: Arc::new(SystemClock),
             throttle: Arc::default(),
         })
@@ -54,11 +57,34 @@ impl AppState {
     }
 
     /// Start the background followers of the change log (the search index).
+    /// After a local content write: drop the pages it changed before
+    /// answering (read-your-writes), then wake the other followers.
+    pub async fn after_write(&self) {
+        if let Err(e) = self.cache.catch_up(self.store.as_ref()).await {
+            tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed");
+        }
+        self.changed.send_modify(|n| *n += 1);
+    }
+
+    /// Start the background followers of the change log: the render cache
+    /// (writes by other processes), the search index, and the job runner.
     pub fn spawn_followers(&self) {
         self.search.clone().spawn_follower(
             self.store.clone(),
-            self.changed.clone(),
+            self.changed.subscribe(),
             Duration::from_secs(1),
         );
+        let state = self.clone();
+        let mut rx = self.changed.subscribe();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
+                    tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
+                }
+                // a missed wake-up costs at most this long: the change log is durable
+                let _ = tokio::time::timeout(Duration::from_millis(500), rx.changed()).await;
+            }
+        });
+        crate::jobs::spawn(self.clone());
     }
 }

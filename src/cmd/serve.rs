@@ -16,6 +16,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data.data_dir.clone(),
         theme_dir: args.theme_dir.clone(),
         public_url,
+        cache_bytes: args.cache_mb * 1024 * 1024,
     };
     let state = AppState::open(config, store)?;
     if args.demo {

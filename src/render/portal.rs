@@ -201,6 +201,10 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
         deps: BTreeSet::new(),
     };
     ctx.deps.insert(format!("site:{}", site.id));
+    // every site's footer falls back to the main site's facts, and shows the region list
+    for s in ctx.sites.iter().filter(|s| s.is_main()) {
+        ctx.deps.insert(format!("site:{}", s.id));
+    }
     match route(&rel) {
         Route::Home => home(ctx).await,
         Route::Channel { path, page } => channel(ctx, &path, page).await,

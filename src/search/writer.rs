@@ -210,7 +210,7 @@ impl SearchIndex {
     pub fn spawn_follower(
         self: Arc<Self>,
         store: crate::db::DynStore,
-        notify: Arc<tokio::sync::Notify>,
+        mut changed: tokio::sync::watch::Receiver<u64>,
         interval: std::time::Duration,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
@@ -218,10 +218,7 @@ impl SearchIndex {
                 if let Err(e) = self.catch_up(store.as_ref()).await {
                     tracing::error!(error = %format!("{e:#}"), "search index catch-up failed; will retry");
                 }
-                tokio::select! {
-                    _ = notify.notified() => {},
-                    _ = tokio::time::sleep(interval) => {},
-                }
+                let _ = tokio::time::timeout(interval, changed.changed()).await;
             }
         })
     }

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
+        .route("/metrics", get(portal::get_metrics))
         .route("/media/{*path}", get(assets::get_media))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)

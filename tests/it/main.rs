@@ -3,6 +3,7 @@
 mod util;
 
 mod browser;
+mod cache;
 mod feeds;
 mod html_validity;
 mod import;

@@ -374,8 +374,8 @@ impl Store for SqliteStore {
     }
 
     async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>> {
-        let rows: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT seq, kind, site_id, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let rows: Vec<(i64, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
+            "SELECT seq, kind, site_id, article_id, keys FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
         .bind(limit)
@@ -383,11 +383,12 @@ impl Store for SqliteStore {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(seq, kind, site_id, article_id)| Change {
+            .map(|(seq, kind, site_id, article_id, keys)| Change {
                 seq,
                 kind,
                 site_id,
                 article_id,
+                keys: serde_json::from_str(&keys).unwrap_or_default(),
             })
             .collect())
     }
@@ -740,7 +741,13 @@ pub(super) async fn write_article(
         }
     }
 
-    let mut keys = vec![format!("story:{id}"), format!("site:{}", a.site_id)];
+    // the story's page, its channels' lists (ancestors included: home pages read
+    // the top-level ones) and the site's feeds; never the whole site
+    let mut keys = vec![
+        format!("story:{id}"),
+        format!("feed:{}", a.site_id),
+        "sitemap".to_string(),
+    ];
     for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
             keys.push(format!("channel:{}/{}", a.site_id, p));

@@ -1,13 +1,21 @@
-//! The public portal: every GET that is not another route is a page of a site.
+//! The public portal: every GET that is not another route is a page of a site,
+//! answered from the render cache when it can be.
+
+use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::render;
+use crate::render::cache::{Answer, Cached, RenderCache};
+use crate::render::{self, Page, chrome};
 use crate::state::AppState;
+
+/// Browsers revalidate every time (a cheap 304 with the ETag), so a withdrawal
+/// shows at once; a CDN in front may keep a page up to a minute.
+const CACHE_CONTROL: &str = "public, max-age=0, s-maxage=60";
 
 pub async fn get_page(
     State(state): State<AppState>,
@@ -23,17 +31,35 @@ pub async fn get_page(
         )
             .into_response());
     }
+    let head = method == Method::HEAD;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let path = uri.path();
-    let search = if path.ends_with("/search") || path.ends_with("/search.json") {
-        render::search::page(&state, host, path, uri.query()).await?
-    } else {
-        None
-    };
-    let page = match search {
-        Some(page) => page,
-        None => render::page(&state, host, path).await?,
-    };
+    if path.ends_with("/search") || path.ends_with("/search.json") {
+        if let Some(page) = render::search::page(&state, host, path, uri.query()).await? {
+            return respond(page, head);
+        }
+    }
+    if state.cache.enabled {
+        let sites = state.cache.sites(state.store.as_ref()).await?;
+        if chrome::prefix_without_slash(&sites, path).is_none() {
+            if let Some((site, rel)) = chrome::resolve(&sites, host, path) {
+                let key = RenderCache::key(&site.id, &rel);
+                match state
+                    .cache
+                    .get_or_render(&key, || render::page(&state, host, path))
+                    .await?
+                {
+                    Answer::Cached(c) => return Ok(cached_response(&c, &headers, head)),
+                    Answer::Fresh(page) => return respond(page, head),
+                    Answer::Retry => {}
+                }
+            }
+        }
+    }
+    respond(render::page(&state, host, path).await?, head)
+}
+
+fn respond(page: Page, head: bool) -> Result<Response, AppError> {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let mut resp = Response::builder()
         .status(status)
@@ -41,10 +67,127 @@ pub async fn get_page(
     if let Some(loc) = &page.location {
         resp = resp.header(header::LOCATION, loc);
     }
-    let body = if method == Method::HEAD {
+    let body = if head {
         Body::empty()
     } else {
         Body::from(page.body)
     };
     resp.body(body).map_err(|e| AppError::Internal(e.into()))
+}
+
+fn http_date(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+/// Which encoding the client takes: brotli, gzip, or none.
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or_default().trim();
+            let refused = it.any(|p| {
+                p.trim().replace(' ', "").starts_with("q=0")
+                    && !p.trim().replace(' ', "").starts_with("q=0.")
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+}
+
+fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
+    let (body, encoding, suffix) = if accepts(headers, "br") {
+        (c.brotli.clone(), Some("br"), "-br")
+    } else if accepts(headers, "gzip") {
+        (c.gzip.clone(), Some("gzip"), "-gz")
+    } else {
+        (c.identity.clone(), None, "")
+    };
+    let etag = format!("{}{suffix}\"", c.etag.trim_end_matches('"'));
+    let not_modified = match headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(inm) => inm.split(',').any(|t| {
+            let t = t.trim().trim_start_matches("W/");
+            t == etag || t == "*" || t == c.etag
+        }),
+        None => match (
+            headers
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok()),
+            c.last_modified,
+        ) {
+            (Some(ims), Some(lm)) => {
+                chrono::DateTime::parse_from_rfc2822(ims).is_ok_and(|t| lm <= t.timestamp())
+            }
+            _ => false,
+        },
+    };
+    let mut b = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(header::CACHE_CONTROL, CACHE_CONTROL)
+        .header(header::VARY, "Accept-Encoding");
+    if let Some(lm) = c.last_modified {
+        b = b.header(header::LAST_MODIFIED, http_date(lm));
+    }
+    if not_modified && c.status == 200 {
+        return b
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    b = b
+        .status(StatusCode::from_u16(c.status).unwrap_or(StatusCode::OK))
+        .header(header::CONTENT_TYPE, c.content_type);
+    if let Some(enc) = encoding {
+        b = b.header(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+    }
+    b.body(if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    })
+    .unwrap_or_default()
+}
+
+/// Prometheus text format: render-cache counters and sizes.
+pub async fn get_metrics(State(state): State<AppState>) -> Response {
+    let c = &state.cache.counters;
+    let body = format!(
+        "# HELP gazette_cache_hits_total Pages answered from the render cache.\n# TYPE gazette_cache_hits_total counter\n\
+         gazette_cache_hits_total {}\n\
+         # HELP gazette_cache_misses_total Pages not in the render cache when asked for.\n# TYPE gazette_cache_misses_total counter\n\
+         gazette_cache_misses_total {}\n\
+         # HELP gazette_cache_renders_total Pages rendered for the cache (one per miss, whatever the waiters).\n# TYPE gazette_cache_renders_total counter\n\
+         gazette_cache_renders_total {}\n\
+         # HELP gazette_cache_invalidations_total Cached pages dropped because a change touched what they read.\n# TYPE gazette_cache_invalidations_total counter\n\
+         gazette_cache_invalidations_total {}\n\
+         # HELP gazette_cache_entries Pages in the render cache.\n# TYPE gazette_cache_entries gauge\n\
+         gazette_cache_entries {}\n\
+         # HELP gazette_cache_bytes Bytes held by the render cache (all encodings).\n# TYPE gazette_cache_bytes gauge\n\
+         gazette_cache_bytes {}\n\
+         # HELP gazette_change_cursor Last change-log sequence number the cache applied.\n# TYPE gazette_change_cursor gauge\n\
+         gazette_change_cursor {}\n",
+        c.hits.load(Ordering::Relaxed),
+        c.misses.load(Ordering::Relaxed),
+        c.renders.load(Ordering::Relaxed),
+        c.invalidations.load(Ordering::Relaxed),
+        state.cache.entries(),
+        state.cache.bytes(),
+        state.cache.cursor()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }

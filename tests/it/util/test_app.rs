@@ -144,6 +144,36 @@ impl TestApp {
         addr
     }
 
+    /// The router (for concurrent requests).
+    pub fn router_clone(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Headers and raw body bytes (for compressed answers).
+    pub async fn router_response(&self, req: Request<Body>) -> (HeaderMap, Vec<u8>) {
+        self.state
+            .cache
+            .catch_up(self.state.store.as_ref())
+            .await
+            .expect("cache follows");
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let headers = resp.headers().clone();
+        (
+            headers,
+            resp.into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .to_vec(),
+        )
+    }
+
     /// Bring the search index up to date with every change so far.
     pub async fn index(&self) {
         self.state
@@ -169,6 +199,12 @@ impl TestApp {
     }
 
     pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        // what the change-log follower does within milliseconds in `serve`
+        self.state
+            .cache
+            .catch_up(self.state.store.as_ref())
+            .await
+            .expect("cache follows the change log");
         let resp = self
             .router
             .clone()

@@ -255,7 +255,7 @@ pub async fn post_channel(
     c.page_size = num("page_size", "每页条数")?;
     c.review_levels = num("review_levels", "审核级数")?;
     state.store.update_channel(&c, state.now()).await?;
-    state.changed.notify_one();
+    state.after_write().await;
     Ok(Redirect::to("/admin/channels").into_response())
 }
 
@@ -326,7 +326,7 @@ pub async fn post_site(
     s.report_phone = field("report_phone", 50)?;
     s.report_email = field("report_email", 100)?;
     state.store.put_site(&site, state.now()).await?;
-    state.changed.notify_one();
+    state.after_write().await;
     Ok(Redirect::to(&format!("/admin/sites/{id}")).into_response())
 }
 

@@ -570,7 +570,7 @@ pub async fn post_story(
         .await
     {
         Ok(_) => {
-            state.changed.notify_one();
+            state.after_write().await;
             Ok(Redirect::to(&format!("/admin/stories/{id}?done=saved")).into_response())
         }
         Err(crate::db::StoreError::Conflict(m)) => {

@@ -1,0 +1,274 @@
+//! The render cache: rendered pages in memory, bounded by bytes, with gzip and
+//! brotli variants made once, ETags, and exact invalidation (DESIGN.md §2).
+//!
+//! Keys are (site, site-relative path), so a county site answers the same
+//! bytes on its host name and under its prefix. Each page is stored with the
+//! dependency keys it read; the change-log follower maps every committed
+//! change's keys to the pages that read them and drops exactly those. A miss
+//! renders once however many requests wait for it (moka's `try_get_with`).
+//! Only 200 and 410 answers are cached (404s are cheap, and caching them would
+//! let random URLs flush the cache).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use bytes::Bytes;
+
+use super::Page;
+use crate::db::Store;
+use crate::domain::Site;
+
+/// A cached answer with its encodings.
+#[derive(Debug)]
+pub struct Cached {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub identity: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+    pub etag: String,
+    pub last_modified: Option<i64>,
+    pub deps: BTreeSet<String>,
+}
+
+impl Cached {
+    pub fn from_page(page: Page) -> Self {
+        let identity = Bytes::from(page.body.into_bytes());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        let _ = gz.write_all(&identity);
+        let gzip = Bytes::from(gz.finish().unwrap_or_default());
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 4096, 5, 22);
+            let _ = w.write_all(&identity);
+        }
+        let hash = {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(&identity);
+            d.iter()
+                .take(12)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        Cached {
+            status: page.status,
+            content_type: page.content_type,
+            gzip,
+            brotli: Bytes::from(br),
+            identity,
+            etag: format!("\"{hash}\""),
+            last_modified: page.last_modified,
+            deps: page.deps,
+        }
+    }
+
+    fn weight(&self) -> u32 {
+        (self.identity.len() + self.gzip.len() + self.brotli.len() + 256)
+            .try_into()
+            .unwrap_or(u32::MAX)
+    }
+}
+
+#[derive(Default)]
+pub struct Counters {
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub renders: AtomicU64,
+    pub invalidations: AtomicU64,
+}
+
+pub struct RenderCache {
+    pages: moka::future::Cache<String, Arc<Cached>>,
+    /// dependency key -> cache keys of pages that read it
+    index: Mutex<HashMap<String, HashSet<String>>>,
+    /// dependency key -> last change-log seq that touched it
+    touched: Mutex<HashMap<String, i64>>,
+    cursor: AtomicI64,
+    sites: RwLock<Option<Arc<Vec<Site>>>>,
+    pub counters: Counters,
+    pub enabled: bool,
+}
+
+impl RenderCache {
+    pub fn new(max_bytes: u64) -> Self {
+        Self {
+            pages: moka::future::Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|_k: &String, v: &Arc<Cached>| v.weight())
+                .build(),
+            index: Mutex::default(),
+            touched: Mutex::default(),
+            cursor: AtomicI64::new(-1),
+            sites: RwLock::new(None),
+            counters: Counters::default(),
+            enabled: max_bytes > 0,
+        }
+    }
+
+    pub fn key(site_id: &str, rel: &str) -> String {
+        format!("{site_id}\t{rel}")
+    }
+
+    /// The sites, from memory (reloaded after a site change).
+    pub async fn sites(&self, store: &dyn Store) -> anyhow::Result<Arc<Vec<Site>>> {
+        if let Some(s) = self.sites.read().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(s);
+        }
+        let fresh = Arc::new(store.sites().await?);
+        *self.sites.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    pub fn cursor(&self) -> i64 {
+        self.cursor.load(Ordering::SeqCst)
+    }
+
+    /// Whether a page is cached now (tests and metrics).
+    pub fn contains(&self, key: &str) -> bool {
+        self.pages.contains_key(key)
+    }
+
+    pub fn entries(&self) -> u64 {
+        self.pages.entry_count()
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.pages.weighted_size()
+    }
+
+    /// The cached answer for `key`, rendering it once on a miss however many
+    /// requests wait for it.
+    pub async fn get_or_render<F, Fut>(&self, key: &str, render: F) -> anyhow::Result<Answer>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Page>>,
+    {
+        if let Some(hit) = self.pages.get(key).await {
+            self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Answer::Cached(hit));
+        }
+        self.counters.misses.fetch_add(1, Ordering::Relaxed);
+        let seq_before = self.cursor();
+        let uncacheable: Arc<Mutex<Option<Page>>> = Arc::default();
+        let slot = uncacheable.clone();
+        let result = self
+            .pages
+            .try_get_with(key.to_string(), async move {
+                self.counters.renders.fetch_add(1, Ordering::Relaxed);
+                let page = render().await?;
+                if !matches!(page.status, 200 | 410) {
+                    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(page);
+                    return Err(anyhow::Error::new(NotCached));
+                }
+                Ok::<_, anyhow::Error>(Arc::new(Cached::from_page(page)))
+            })
+            .await;
+        match result {
+            Ok(cached) => {
+                self.register(key, &cached, seq_before).await;
+                Ok(Answer::Cached(cached))
+            }
+            Err(e) => {
+                if let Some(page) = uncacheable.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    return Ok(Answer::Fresh(page));
+                }
+                if e.downcast_ref::<NotCached>().is_some() {
+                    // another waiter rendered an answer that is not cached
+                    return Ok(Answer::Retry);
+                }
+                Err(anyhow::anyhow!("{e:#}"))
+            }
+        }
+    }
+
+    /// Index a freshly cached page by its dependencies; if a change touched one
+    /// of them while it was rendering, drop it at once (never keep it stale).
+    async fn register(&self, key: &str, cached: &Cached, seq_before: i64) {
+        {
+            let mut index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+            for d in &cached.deps {
+                index.entry(d.clone()).or_default().insert(key.to_string());
+            }
+        }
+        let stale = {
+            let touched = self.touched.lock().unwrap_or_else(|p| p.into_inner());
+            cached
+                .deps
+                .iter()
+                .any(|d| touched.get(d).is_some_and(|seq| *seq > seq_before))
+        };
+        if stale {
+            self.pages.invalidate(key).await;
+        }
+    }
+
+    /// Drop every page that read one of `keys`.
+    pub async fn invalidate_keys(&self, keys: &[String], seq: i64) {
+        let victims: HashSet<String> = {
+            let mut index = self.index.lock().unwrap_or_else(|p| p.into_inner());
+            let mut touched = self.touched.lock().unwrap_or_else(|p| p.into_inner());
+            let mut out = HashSet::new();
+            for k in keys {
+                touched.insert(k.clone(), seq);
+                if let Some(set) = index.remove(k) {
+                    out.extend(set);
+                }
+            }
+            out
+        };
+        if keys.iter().any(|k| k.starts_with("site:")) {
+            *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        for v in victims {
+            if self.pages.contains_key(&v) {
+                self.counters.invalidations.fetch_add(1, Ordering::Relaxed);
+            }
+            self.pages.invalidate(&v).await;
+        }
+    }
+
+    /// Apply every change logged since the cursor. The first call only moves
+    /// the cursor to the end (an empty cache has nothing to drop).
+    pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
+        if self.cursor() < 0 {
+            self.cursor
+                .store(store.last_change().await?, Ordering::SeqCst);
+            return Ok(0);
+        }
+        let mut applied = 0;
+        loop {
+            let changes = store.changes_since(self.cursor(), 1000).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            for c in &changes {
+                self.invalidate_keys(&c.keys, c.seq).await;
+            }
+            applied += changes.len();
+            self.cursor.store(last, Ordering::SeqCst);
+        }
+        Ok(applied)
+    }
+}
+
+/// What the cache gives a request.
+pub enum Answer {
+    Cached(Arc<Cached>),
+    /// Rendered for this request only (not a cacheable status).
+    Fresh(Page),
+    /// Another request rendered an uncacheable answer: render for this one.
+    Retry,
+}
+
+#[derive(Debug)]
+struct NotCached;
+
+impl std::fmt::Display for NotCached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not cached")
+    }
+}
+
+impl std::error::Error for NotCached {}

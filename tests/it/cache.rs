@@ -1,0 +1,227 @@
+//! The render cache: exact invalidation, 304s, encodings, single flight.
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::Request;
+use gazette::render::cache::RenderCache;
+
+use crate::util::TestApp;
+
+const SEED: &str = "/zw/yw/2023-06/01/900001.html";
+
+async fn prime(app: &TestApp, paths: &[&str]) {
+    for p in paths {
+        assert_eq!(app.get(p).await.status, 200, "{p}");
+    }
+}
+
+fn cached(app: &TestApp, site: &str, rel: &str) -> bool {
+    app.state.cache.contains(&RenderCache::key(site, rel))
+}
+
+#[tokio::test]
+async fn a_sign_off_drops_exactly_the_pages_it_changes() {
+    let app = TestApp::with_demo().await;
+    prime(
+        &app,
+        &[
+            "/",
+            "/zw/",
+            "/zw/yw/",
+            "/st/",
+            "/fb/",
+            SEED,
+            "/zouping/",
+            "/zouping/zw/yw/",
+        ],
+    )
+    .await;
+    for (site, rel) in [
+        ("main", ""),
+        ("main", "zw/yw/"),
+        ("main", "st/"),
+        ("main", SEED.trim_start_matches('/')),
+        ("zouping", ""),
+    ] {
+        assert!(cached(&app, site, rel), "{site} {rel} primed");
+    }
+    // a new story in 政务要闻
+    app.publish(
+        8001,
+        "main",
+        "zw/yw",
+        "新签发的政务要闻",
+        "2024-04-20T11:00:00+08:00",
+    )
+    .await;
+    app.get("/nothing-to-see").await; // any request runs the follower
+    // its channel, the parent channel, the home page, and pages showing 更多滨州政务 are dropped
+    for rel in ["", "zw/", "zw/yw/", SEED.trim_start_matches('/')] {
+        assert!(!cached(&app, "main", rel), "{rel} should be dropped");
+    }
+    // unrelated pages stay: another channel, another site
+    assert!(cached(&app, "main", "st/"), "视听滨州 is unrelated");
+    assert!(cached(&app, "main", "fb/"), "滨州发布 is unrelated");
+    assert!(cached(&app, "zouping", ""), "邹平 is unrelated");
+    assert!(
+        cached(&app, "zouping", "zw/yw/"),
+        "邹平's 政务要闻 is another channel"
+    );
+    // and the dropped pages come back with the story
+    assert!(app.get("/zw/yw/").await.text().contains("新签发的政务要闻"));
+    assert!(app.get(SEED).await.text().contains("新签发的政务要闻"));
+}
+
+#[tokio::test]
+async fn slot_and_settings_changes_drop_their_readers() {
+    let app = TestApp::with_demo().await;
+    prime(&app, &["/", "/st/", SEED, "/zouping/"]).await;
+    // the 头条 slot is read by the home page and story pages, not by channel lists
+    app.state
+        .store
+        .put_slot(
+            "main",
+            "toutiao",
+            "滨州头条",
+            &[900_108, 900_101],
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    app.get("/nothing").await;
+    assert!(!cached(&app, "main", ""));
+    assert!(!cached(&app, "main", SEED.trim_start_matches('/')));
+    assert!(cached(&app, "main", "st/"));
+    assert!(cached(&app, "zouping", ""));
+    let seed = app.get(SEED).await;
+    assert_eq!(
+        seed.select_text(".more-blocks .block:first-child li a")[0],
+        "2024全国主流媒体滨州行活动正式启动"
+    );
+    // the main site's footer facts are read by every page of every site
+    prime(&app, &["/", "/st/", "/zouping/"]).await;
+    let mut main = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.is_main())
+        .unwrap();
+    main.settings.report_phone = "0543-1234567".into();
+    app.state
+        .store
+        .put_site(&main, app.state.now())
+        .await
+        .unwrap();
+    assert!(
+        app.get("/zouping/").await.text().contains("0543-1234567"),
+        "county footers follow the main site"
+    );
+    assert!(app.get("/st/").await.text().contains("0543-1234567"));
+}
+
+#[tokio::test]
+async fn etags_answer_304_and_encodings_match_the_page() {
+    let app = TestApp::with_demo().await;
+    let first = app.get(SEED).await;
+    let etag = first.header("etag").expect("etag").to_string();
+    assert!(first.header("cache-control").unwrap().contains("public"));
+    assert_eq!(first.header("vary"), Some("Accept-Encoding"));
+    let req = Request::get(SEED)
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    let not_modified = app.request(req).await;
+    assert_eq!(not_modified.status, 304);
+    assert!(not_modified.body.is_empty());
+    // gzip and brotli carry the same page
+    let req = Request::get(SEED)
+        .header("accept-encoding", "gzip, deflate")
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router_response(req).await;
+    assert_eq!(resp.0.get("content-encoding").unwrap(), "gzip");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&resp.1[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, first.body);
+    let req = Request::get(SEED)
+        .header("accept-encoding", "br;q=1.0, gzip;q=0.5")
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router_response(req).await;
+    assert_eq!(resp.0.get("content-encoding").unwrap(), "br");
+    let mut text = String::new();
+    brotli::Decompressor::new(&resp.1[..], 4096)
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, first.body);
+    // a refused encoding is not used
+    let req = Request::get(SEED)
+        .header("accept-encoding", "gzip;q=0")
+        .body(Body::empty())
+        .unwrap();
+    assert!(
+        app.router_response(req)
+            .await
+            .0
+            .get("content-encoding")
+            .is_none()
+    );
+    // a changed page gets a new ETag: the old one no longer matches
+    app.publish(
+        8002,
+        "main",
+        "zw/yw",
+        "让页面变化的稿件",
+        "2024-04-20T11:30:00+08:00",
+    )
+    .await;
+    let req = Request::get(SEED)
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.request(req).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_misses_render_once() {
+    let app = TestApp::with_demo().await;
+    app.get("/warm-the-follower").await;
+    let renders = |app: &TestApp| {
+        app.state
+            .cache
+            .counters
+            .renders
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    let before = renders(&app);
+    let router = app.router_clone();
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let r = router.clone();
+        tasks.push(tokio::spawn(async move {
+            use tower::ServiceExt;
+            let resp = r
+                .oneshot(Request::get(SEED).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            resp.status().as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    assert_eq!(
+        renders(&app) - before,
+        1,
+        "200 concurrent requests, one render"
+    );
+    let metrics = app.get("/metrics").await;
+    assert!(metrics.body.contains("gazette_cache_renders_total"));
+    assert!(metrics.body.contains("gazette_cache_hits_total"));
+}
