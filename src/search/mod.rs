@@ -96,9 +96,9 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<Hits, SearchError> {
-        let built = query::build(&self.index, &self.fields, text, filters)?;
-        let q = built.query;
         let searcher = self.reader.searcher();
+        let built = query::build(&self.index, &searcher, &self.fields, text, filters)?;
+        let q = built.query;
         let limit = limit.clamp(1, 100);
         let offset = offset.min(10_000);
         let (total, addrs): (usize, Vec<DocAddress>) = match sort {
@@ -147,8 +147,8 @@ impl SearchIndex {
 
     /// Every story matching a query (for exports and recall measurements).
     pub fn matching_ids(&self, text: &str, filters: &Filters) -> Result<Vec<i64>, SearchError> {
-        let q = query::build(&self.index, &self.fields, text, filters)?.query;
         let searcher = self.reader.searcher();
+        let q = query::build(&self.index, &searcher, &self.fields, text, filters)?.query;
         let docs = searcher
             .search(&q, &tantivy::collector::DocSetCollector)
             .map_err(SearchError::internal)?;

@@ -129,6 +129,7 @@ pub(super) struct Built {
 
 pub(super) fn build(
     index: &Index,
+    searcher: &tantivy::Searcher,
     f: &Fields,
     text: &str,
     filters: &Filters,
@@ -175,12 +176,16 @@ pub(super) fn build(
             clauses.push((Occur::Must, q));
             used += 1;
         }
-        // ... and rank stories whose title has the words first
+        // ... and rank stories whose title has the words first. A word in most
+        // titles says little about any one story (its idf is near zero) and
+        // would cost a pass over most of the index: leave it out.
+        let docs = searcher.num_docs().max(1);
         for t in toks.iter().take(MAX_TOKENS.saturating_sub(used)) {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(f.title, t),
-                IndexRecordOption::WithFreqs,
-            ));
+            let term = Term::from_field_text(f.title, t);
+            if searcher.doc_freq(&term).unwrap_or(0) * 4 > docs {
+                continue;
+            }
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
             clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 3.0))));
             used += 1;
         }

@@ -31,13 +31,13 @@ fn login(d: &Driver, base: &str, user: &str) {
     d.wait_for(".admin-head");
 }
 
-fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str) {
+fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str, done: &str) {
     d.goto(&format!("{base}/admin/stories/{id}"));
     if !opinion.is_empty() {
         d.type_into("#opinion", opinion);
     }
     d.click(&format!("button.act-{button}"));
-    d.wait_for(".flash");
+    d.wait_for_text(".flash", done);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,17 +105,17 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.wait_for(".editor img");
         d.screenshot(&shots.join("editor.png"));
         d.click("#story-form button[name=save]");
-        d.wait_for(".flash");
+        d.wait_for_text(".flash", "已保存");
         let url = d.url();
         let id: i64 = url.split("/admin/stories/").nth(1).unwrap().split('?').next().unwrap().parse().unwrap();
         d.click("button.act-submit");
-        d.wait_for(".flash");
+        d.wait_for_text(".flash", "已提交审核");
 
         // 初审 passes; 复审 sends it back with a reason.
         login(&d, &base, "editor");
-        act(&d, &base, id, "approve", "同意,请复审");
+        act(&d, &base, id, "approve", "同意,请复审", "审核通过");
         login(&d, &base, "second");
-        act(&d, &base, id, "reject", "请在导语中写明活动主办单位");
+        act(&d, &base, id, "reject", "请在导语中写明活动主办单位", "已退回修改");
 
         // The reporter reads the reason, fixes the lead, resubmits.
         login(&d, &base, "reporter");
@@ -123,16 +123,16 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         assert!(d.text(".audit").contains("请在导语中写明活动主办单位"));
         d.script("const p = document.querySelector('.editor p'); p.textContent = '5月8日,由市教育局主办的全市职业教育活动周在邹平启动。';");
         d.click("#story-form button[name=save]");
-        d.wait_for(".flash");
+        d.wait_for_text(".flash", "已保存");
         d.click("button.act-submit");
-        d.wait_for(".flash");
+        d.wait_for_text(".flash", "已提交审核");
 
         login(&d, &base, "editor");
-        act(&d, &base, id, "approve", "同意");
+        act(&d, &base, id, "approve", "同意", "审核通过");
         login(&d, &base, "second");
-        act(&d, &base, id, "approve", "同意");
+        act(&d, &base, id, "approve", "同意", "审核通过");
         login(&d, &base, "signer");
-        act(&d, &base, id, "approve", "同意签发");
+        act(&d, &base, id, "approve", "同意签发", "已签发");
         assert_eq!(d.text("#flow-state"), "已发布");
 
         // Readers see it on the home page and the channel page, with its 签发日期.
@@ -154,7 +154,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
 
         // Withdrawn: the page answers 410 with a notice.
         login(&d, &base, "signer");
-        act(&d, &base, id, "withdraw", "活动延期");
+        act(&d, &base, id, "withdraw", "活动延期", "已撤稿");
         d.delete_cookies();
         d.goto(&story_url);
         assert_eq!(d.text(".error-page h1"), "稿件已撤回");

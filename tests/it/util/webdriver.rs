@@ -214,6 +214,21 @@ impl Driver {
         }
     }
 
+    /// Wait (bounded) until the element's text contains `text` (after a navigation).
+    pub fn wait_for_text(&self, css: &str, text: &str) {
+        let start = Instant::now();
+        loop {
+            if self.count(css) > 0 && self.text(css).contains(text) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {text:?} in {css}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn delete_cookies(&self) {
         self.cmd("DELETE", "/cookie", None);
     }
