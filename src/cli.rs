@@ -42,6 +42,23 @@ pub enum Command {
     /// Newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write every public page, feed and sitemap as static files.
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output directory (nginx serves it with the same URLs).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Public base URL for canonical links, feeds and sitemaps.
+    #[arg(long, env = "GAZETTE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Theme directory (as for serve).
+    #[arg(long, env = "GAZETTE_THEME_DIR")]
+    pub theme_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

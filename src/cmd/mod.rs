@@ -1,5 +1,6 @@
 //! One file per subcommand, each with a `run()`.
 
+pub mod build;
 pub mod import;
 pub mod migrate;
 pub mod reindex;

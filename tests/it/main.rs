@@ -4,6 +4,7 @@ mod util;
 
 mod browser;
 mod cache;
+mod export;
 mod feeds;
 mod html_validity;
 mod import;
