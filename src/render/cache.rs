@@ -31,6 +31,11 @@ pub struct Cached {
     pub etag: String,
     pub last_modified: Option<i64>,
     pub deps: BTreeSet<String>,
+    /// Header values made once: ETags of identity, gzip and brotli bodies,
+    /// content type, Last-Modified.
+    pub etag_values: [axum::http::HeaderValue; 3],
+    pub content_type_value: axum::http::HeaderValue,
+    pub last_modified_value: Option<axum::http::HeaderValue>,
 }
 
 impl Cached {
@@ -52,13 +57,27 @@ impl Cached {
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
         };
+        let etag = format!("\"{hash}\"");
+        let value = |suffix: &str| {
+            axum::http::HeaderValue::from_str(&format!("\"{hash}{suffix}\""))
+                .unwrap_or(axum::http::HeaderValue::from_static("\"\""))
+        };
+        let last_modified_value = page.last_modified.and_then(|ts| {
+            let date = chrono::DateTime::from_timestamp(ts, 0)?
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            axum::http::HeaderValue::from_str(&date).ok()
+        });
         Cached {
+            etag_values: [value(""), value("-gz"), value("-br")],
+            content_type_value: axum::http::HeaderValue::from_static(page.content_type),
+            last_modified_value,
             status: page.status,
             content_type: page.content_type,
             gzip,
             brotli: Bytes::from(br),
             identity,
-            etag: format!("\"{hash}\""),
+            etag,
             last_modified: page.last_modified,
             deps: page.deps,
         }

@@ -4,7 +4,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use tower_http::trace::TraceLayer;
 
 use super::handlers::admin::{account, audit, dashboard, media, people, stories};
 use super::handlers::{assets, portal};
@@ -73,6 +72,5 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*path}", get(assets::get_media))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)
-        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

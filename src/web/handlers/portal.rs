@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -19,10 +19,9 @@ const CACHE_CONTROL: &str = "public, max-age=0, s-maxage=60";
 
 pub async fn get_page(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    uri: Uri,
+    req: axum::extract::Request,
 ) -> Result<Response, AppError> {
+    let (method, headers, uri) = (req.method(), req.headers(), req.uri());
     if method != Method::GET && method != Method::HEAD {
         return Ok((
             StatusCode::METHOD_NOT_ALLOWED,
@@ -49,7 +48,7 @@ pub async fn get_page(
                     .get_or_render(&key, || render::page(&state, host, path))
                     .await?
                 {
-                    Answer::Cached(c) => return Ok(cached_response(&c, &headers, head)),
+                    Answer::Cached(c) => return Ok(cached_response(&c, headers, head)),
                     Answer::Fresh(page) => return respond(page, head),
                     Answer::Retry => {}
                 }
@@ -75,13 +74,6 @@ fn respond(page: Page, head: bool) -> Result<Response, AppError> {
     resp.body(body).map_err(|e| AppError::Internal(e.into()))
 }
 
-fn http_date(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .unwrap_or_default()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string()
-}
-
 /// Which encoding the client takes: brotli, gzip, or none.
 fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     headers
@@ -101,59 +93,62 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 }
 
 fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
-    let (body, encoding, suffix) = if accepts(headers, "br") {
-        (c.brotli.clone(), Some("br"), "-br")
+    let (body, encoding, variant) = if accepts(headers, "br") {
+        (c.brotli.clone(), Some("br"), 2)
     } else if accepts(headers, "gzip") {
-        (c.gzip.clone(), Some("gzip"), "-gz")
+        (c.gzip.clone(), Some("gzip"), 1)
     } else {
-        (c.identity.clone(), None, "")
+        (c.identity.clone(), None, 0)
     };
-    let etag = format!("{}{suffix}\"", c.etag.trim_end_matches('"'));
-    let not_modified = match headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(inm) => inm.split(',').any(|t| {
-            let t = t.trim().trim_start_matches("W/");
-            t == etag || t == "*" || t == c.etag
-        }),
-        None => match (
-            headers
-                .get(header::IF_MODIFIED_SINCE)
-                .and_then(|v| v.to_str().ok()),
-            c.last_modified,
-        ) {
-            (Some(ims), Some(lm)) => {
-                chrono::DateTime::parse_from_rfc2822(ims).is_ok_and(|t| lm <= t.timestamp())
-            }
-            _ => false,
-        },
-    };
-    let mut b = Response::builder()
-        .header(header::ETAG, &etag)
-        .header(header::CACHE_CONTROL, CACHE_CONTROL)
-        .header(header::VARY, "Accept-Encoding");
-    if let Some(lm) = c.last_modified {
-        b = b.header(header::LAST_MODIFIED, http_date(lm));
-    }
-    if not_modified && c.status == 200 {
-        return b
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .unwrap_or_default();
-    }
-    b = b
-        .status(StatusCode::from_u16(c.status).unwrap_or(StatusCode::OK))
-        .header(header::CONTENT_TYPE, c.content_type);
-    if let Some(enc) = encoding {
-        b = b.header(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
-    }
-    b.body(if head {
-        Body::empty()
+    let etag = &c.etag_values[variant];
+    let not_modified = c.status == 200
+        && match headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(inm) => inm.split(',').any(|t| {
+                let t = t.trim().trim_start_matches("W/");
+                t.as_bytes() == etag.as_bytes() || t == "*" || t == c.etag
+            }),
+            None => match (
+                headers
+                    .get(header::IF_MODIFIED_SINCE)
+                    .and_then(|v| v.to_str().ok()),
+                c.last_modified,
+            ) {
+                (Some(ims), Some(lm)) => {
+                    chrono::DateTime::parse_from_rfc2822(ims).is_ok_and(|t| lm <= t.timestamp())
+                }
+                _ => false,
+            },
+        };
+    let mut resp = if not_modified || head {
+        Response::new(Body::empty())
     } else {
-        Body::from(body)
-    })
-    .unwrap_or_default()
+        Response::new(Body::from(body))
+    };
+    *resp.status_mut() = if not_modified {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::from_u16(c.status).unwrap_or(StatusCode::OK)
+    };
+    let h = resp.headers_mut();
+    h.insert(header::ETAG, etag.clone());
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(lm) = &c.last_modified_value {
+        h.insert(header::LAST_MODIFIED, lm.clone());
+    }
+    if !not_modified {
+        h.insert(header::CONTENT_TYPE, c.content_type_value.clone());
+        if let Some(enc) = encoding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+        }
+    }
+    resp
 }
 
 /// Prometheus text format: render-cache counters and sizes.
