@@ -112,6 +112,10 @@ pub async fn run(args: BuildArgs) -> anyhow::Result<()> {
         }
         bar.inc(1);
     }
+    // the styled 404 page, for `error_page 404 /404.html;`
+    let missing = crate::render::page(&state, None, "/404-page-of-the-export/").await?;
+    write_atomically(&args.out.join("404.html"), missing.body.as_bytes())?;
+    written += 1;
     for name in crate::render::theme::asset_names() {
         if let Some(asset) = state.render.asset(name) {
             write_atomically(&args.out.join("static").join(name), &asset.body)?;
