@@ -117,7 +117,7 @@ async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Re
                 sqlx::query("INSERT INTO docs (rowid, title, body, site, channels, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(a.id)
                     .bind(&a.title)
-                    .bind(plain(&a.body_html))
+                    .bind(gazette::render::html_to_text(&a.body_html))
                     .bind(&a.site_id)
                     .bind(chans.join(""))
                     .bind(a.signed_at.unwrap_or(0))
@@ -133,27 +133,6 @@ async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Re
         );
     }
     Ok(pool)
-}
-
-fn plain(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => tag = true,
-            '>' => {
-                tag = false;
-                out.push(' ');
-            }
-            c if !tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The FTS5 form of a query: every word must occur as a substring of the title

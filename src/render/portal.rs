@@ -650,48 +650,51 @@ struct ErrorCtx {
     message: String,
 }
 
-fn not_found(ctx: Ctx<'_>) -> anyhow::Result<Page> {
+/// A styled error page with the site's chrome.
+fn error_page(
+    ctx: Ctx<'_>,
+    status: u16,
+    heading: &'static str,
+    message: &str,
+) -> anyhow::Result<Page> {
     let site_title = ctx.chrome(None).site_title;
     let base = ctx.base(
-        format!("页面不存在 - {site_title}"),
-        "您访问的页面不存在".into(),
+        format!("{heading} - {site_title}"),
+        heading.to_string(),
         None,
         None,
     );
-    let message = "您访问的页面不存在或已被删除,请检查网址是否正确。".to_string();
     ctx.finish(
-        404,
+        status,
         "error.html",
         ErrorCtx {
             base,
-            heading: "页面不存在",
-            message,
+            heading,
+            message: message.to_string(),
         },
+    )
+}
+
+fn not_found(ctx: Ctx<'_>) -> anyhow::Result<Page> {
+    error_page(
+        ctx,
+        404,
+        "页面不存在",
+        "您访问的页面不存在或已被删除,请检查网址是否正确。",
     )
 }
 
 fn gone(ctx: Ctx<'_>) -> anyhow::Result<Page> {
-    let site_title = ctx.chrome(None).site_title;
-    let base = ctx.base(
-        format!("稿件已撤回 - {site_title}"),
-        "该稿件已撤回".into(),
-        None,
-        None,
-    );
-    let message = "该稿件已被撤回(撤稿),不再提供浏览。".to_string();
-    ctx.finish(
+    error_page(
+        ctx,
         410,
-        "error.html",
-        ErrorCtx {
-            base,
-            heading: "稿件已撤回",
-            message,
-        },
+        "稿件已撤回",
+        "该稿件已被撤回(撤稿),不再提供浏览。",
     )
 }
 
 /// Text of sanitized HTML: tags dropped, the common entities decoded.
-pub(crate) fn html_to_text(html: &str) -> String {
+pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {

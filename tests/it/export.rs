@@ -80,7 +80,11 @@ fn the_cli_builds_the_demo_site() {
     assert!(out.join("index.html").exists());
     assert!(out.join("static/gazette.css").exists());
     assert!(out.join("sitemap.xml").exists());
-    assert!(std::fs::read_to_string(out.join("404.html")).unwrap().contains("页面不存在"));
+    assert!(
+        std::fs::read_to_string(out.join("404.html"))
+            .unwrap()
+            .contains("页面不存在")
+    );
     let first: serde_json::Value =
         serde_json::from_str(crate::util::test_app::CORPUS.lines().next().unwrap()).unwrap();
     let site = first["site"].as_str().unwrap();
