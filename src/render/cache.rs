@@ -106,6 +106,7 @@ pub struct RenderCache {
     touched: Mutex<HashMap<String, i64>>,
     cursor: AtomicI64,
     sites: RwLock<Option<Arc<Vec<Site>>>>,
+    channels: RwLock<HashMap<String, Arc<Vec<crate::domain::Channel>>>>,
     pub counters: Counters,
     pub enabled: bool,
 }
@@ -121,6 +122,7 @@ impl RenderCache {
             touched: Mutex::default(),
             cursor: AtomicI64::new(-1),
             sites: RwLock::new(None),
+            channels: RwLock::default(),
             counters: Counters::default(),
             enabled: max_bytes > 0,
         }
@@ -137,6 +139,28 @@ impl RenderCache {
         }
         let fresh = Arc::new(store.sites().await?);
         *self.sites.write().unwrap_or_else(|p| p.into_inner()) = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// A site's channels, from memory (reloaded after a change to the site).
+    pub async fn channels(
+        &self,
+        store: &dyn Store,
+        site_id: &str,
+    ) -> anyhow::Result<Arc<Vec<crate::domain::Channel>>> {
+        if let Some(c) = self
+            .channels
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(site_id)
+        {
+            return Ok(c.clone());
+        }
+        let fresh = Arc::new(store.channels(site_id).await?);
+        self.channels
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(site_id.to_string(), fresh.clone());
         Ok(fresh)
     }
 
@@ -239,6 +263,10 @@ impl RenderCache {
         };
         if keys.iter().any(|k| k.starts_with("site:")) {
             *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
+            self.channels
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
         }
         for v in victims {
             if self.pages.contains_key(&v) {

@@ -174,7 +174,7 @@ struct Block {
 }
 
 pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
-    let sites = state.store.sites().await?;
+    let sites = state.cache.sites(state.store.as_ref()).await?;
     if let Some(site) = chrome::prefix_without_slash(&sites, path) {
         return Ok(Page::redirect(site.prefix.clone()));
     }
@@ -190,7 +190,14 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
         page.content_type = "text/html; charset=utf-8";
         return Ok(page);
     };
-    let tree = ChannelTree::new(state.store.channels(&site.id).await?);
+    let tree = ChannelTree::new(
+        state
+            .cache
+            .channels(state.store.as_ref(), &site.id)
+            .await?
+            .as_ref()
+            .clone(),
+    );
     let cfg = &state.config;
     let mut ctx = Ctx {
         state,

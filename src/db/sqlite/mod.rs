@@ -236,7 +236,8 @@ impl Store for SqliteStore {
                 "栏目路径“{path}”无效:用小写字母、数字和连字符,层级以 / 分隔"
             )));
         }
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
             "INSERT INTO channels (site_id, path, name, sort) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (site_id, path) DO NOTHING",
         )
@@ -244,8 +245,22 @@ impl Store for SqliteStore {
         .bind(path)
         .bind(name)
         .bind(sort)
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted > 0 {
+            // a new channel shows in the site's navigation: every page of the site
+            log_change(
+                &mut tx,
+                0,
+                "site",
+                Some(site_id),
+                None,
+                &[format!("site:{site_id}")],
+            )
+            .await?;
+        }
+        tx.commit().await?;
         let row = sqlx::query(
             "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels \
              WHERE site_id = $1 AND path = $2",
@@ -476,10 +491,11 @@ impl Store for SqliteStore {
 
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64> {
         Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM listings WHERE channel_id = $1")
+            sqlx::query_scalar::<_, i64>("SELECT live_count FROM channels WHERE id = $1")
                 .bind(channel_id)
-                .fetch_one(&self.pool)
-                .await?,
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0),
         )
     }
 
@@ -736,6 +752,28 @@ pub(super) async fn write_article(
                 "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
             ))
             .bind(a.signed_at.unwrap_or(now))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+
+    // keep each channel's live count in step with its listings
+    let old_set: BTreeSet<i64> = old.iter().copied().collect();
+    for (delta, ids) in [
+        (
+            -1,
+            old_set.difference(&listed).copied().collect::<Vec<i64>>(),
+        ),
+        (
+            1,
+            listed.difference(&old_set).copied().collect::<Vec<i64>>(),
+        ),
+    ] {
+        if !ids.is_empty() {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            sqlx::query(&format!(
+                "UPDATE channels SET live_count = live_count + ({delta}) WHERE id IN ({list})"
+            ))
             .execute(&mut **tx)
             .await?;
         }
