@@ -424,8 +424,10 @@ impl Store for SqliteStore {
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM listings l JOIN articles a ON a.id = l.article_id \
-             WHERE l.channel_id = $1 ORDER BY l.sort_at DESC, l.article_id DESC LIMIT $2 OFFSET $3"
+            // skip rows inside the covering index only, then read just the page's stories
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT article_id, sort_at FROM listings WHERE channel_id = $1 \
+             ORDER BY sort_at DESC, article_id DESC LIMIT $2 OFFSET $3) l JOIN articles a ON a.id = l.article_id \
+             ORDER BY l.sort_at DESC, l.article_id DESC"
         );
         let rows = sqlx::query(&sql)
             .bind(channel_id)
