@@ -78,6 +78,14 @@ pub fn datetime(ts: i64) -> String {
     to_cst(ts).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// An administrator's submitted form, its CSRF token checked.
+pub fn admin_form(session: &Session, form: Vec<(String, String)>) -> Result<Fields, AppError> {
+    require_admin(session)?;
+    let f = Fields(form);
+    session.check_csrf(f.csrf())?;
+    Ok(f)
+}
+
 /// Only administrators.
 pub fn require_admin(session: &Session) -> Result<(), AppError> {
     if session.user.is_admin() {

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Fields, render, require_admin};
+use super::{Fields, admin_form, render, require_admin};
 use crate::accounts::hash_password;
 use crate::db::NewUser;
 use crate::domain::user::{Role, Scope, valid_password, valid_username};
@@ -61,9 +61,7 @@ pub async fn post_users(
     session: Session,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let username = f.get("username").trim().to_string();
     let display_name = f.get("display_name").trim().to_string();
     let check = || -> Result<Vec<Role>, String> {
@@ -136,9 +134,7 @@ pub async fn post_words(
     session: Session,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let word = f.get("word").trim();
     if word.is_empty() || word.chars().count() > 50 {
         return Err(AppError::BadRequest("敏感词须为 1 到 50 个字".into()));
@@ -193,9 +189,7 @@ pub async fn post_channels(
     session: Session,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let site = f.get("site");
     if !state.store.sites().await?.iter().any(|s| s.id == site) {
         return Err(AppError::BadRequest("站点不存在".into()));
@@ -228,9 +222,7 @@ pub async fn post_channel(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let mut channel = None;
     for site in state.store.sites().await? {
         if let Some(c) = state
@@ -282,9 +274,7 @@ pub async fn post_site(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let mut site = state
         .store
         .sites()
@@ -336,9 +326,7 @@ pub async fn post_user(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    require_admin(&session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
+    let f = admin_form(&session, form)?;
     let mut user = state
         .store
         .user(id)

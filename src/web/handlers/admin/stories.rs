@@ -366,6 +366,25 @@ async fn edit_page(
         .into_response())
 }
 
+/// The editor again with the submitted draft and the version saved meanwhile (409).
+async fn conflict_page(
+    state: &AppState,
+    session: &Session,
+    story: &Story,
+    draft: &Draft,
+    message: String,
+    theirs: Draft,
+) -> Result<Response, AppError> {
+    let page = EditPage {
+        story: Some(story),
+        draft,
+        error: None,
+        conflict: Some((message, theirs)),
+        flash: None,
+    };
+    edit_page(state, session, page, StatusCode::CONFLICT).await
+}
+
 pub async fn get_new(
     State(state): State<AppState>,
     session: Session,
@@ -522,19 +541,7 @@ pub async fn post_story(
             "保存冲突:别人在您之后保存了这篇稿件(您编辑的是第 {version} 版,现在是第 {} 版)",
             story.state.article.version
         );
-        return edit_page(
-            &state,
-            &session,
-            EditPage {
-                story: Some(&story),
-                draft: &draft,
-                error: None,
-                conflict: Some((msg, theirs)),
-                flash: None,
-            },
-            StatusCode::CONFLICT,
-        )
-        .await;
+        return conflict_page(&state, &session, &story, &draft, msg, theirs).await;
     }
     let mut version = version;
     if story.state.work == Work::Idle {
@@ -576,19 +583,7 @@ pub async fn post_story(
         Err(crate::db::StoreError::Conflict(m)) => {
             let current = load_visible(&state, &session, id).await?;
             let theirs = current.draft.clone();
-            edit_page(
-                &state,
-                &session,
-                EditPage {
-                    story: Some(&current),
-                    draft: &draft,
-                    error: None,
-                    conflict: Some((m, theirs)),
-                    flash: None,
-                },
-                StatusCode::CONFLICT,
-            )
-            .await
+            conflict_page(&state, &session, &current, &draft, m, theirs).await
         }
         Err(e) => Err(e.into()),
     }
