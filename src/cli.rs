@@ -59,6 +59,12 @@ pub struct BuildArgs {
     /// Theme directory (as for serve).
     #[arg(long, env = "GAZETTE_THEME_DIR")]
     pub theme_dir: Option<PathBuf>,
+    /// Rewrite only the files changed since the last build of this directory
+    /// (recorded in the database); builds in full when there is none, or
+    /// after a change to a site's settings. After changing the theme or the
+    /// public URL, build in full.
+    #[arg(long)]
+    pub incremental: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,8 +15,6 @@ pub struct AppState {
     pub store: DynStore,
     pub render: Arc<Renderer>,
     pub search: Arc<SearchIndex>,
-    /// Related-story ids per story, computed from the index (short-lived).
-    pub related: moka::sync::Cache<i64, Arc<Vec<i64>>>,
     /// Bumped after a local content write so followers (the index) catch up now.
     pub changed: Arc<tokio::sync::watch::Sender<u64>>,
     pub cache: Arc<crate::render::cache::RenderCache>,
@@ -35,10 +33,6 @@ impl AppState {
             store,
             render,
             search,
-            related: moka::sync::Cache::builder()
-                .max_capacity(50_000)
-                .time_to_live(Duration::from_secs(600))
-                .build(),
             changed: Arc::new(tokio::sync::watch::channel(0).0),
             cache: Arc::new(crate::render::cache::RenderCache::new(cache_bytes)),
             clock: Arc::new(SystemClock),

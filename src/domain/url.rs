@@ -39,8 +39,24 @@ pub enum Route {
     /// `sitemap-news.xml`: the Google News sitemap of the last two days.
     NewsSitemap,
     Robots,
+    /// `_inc/more.html`: the story pages' "更多..." blocks as a fragment, which
+    /// the static export includes by SSI so that one sign-off rewrites one
+    /// file instead of every story page.
+    MoreBlocks,
     NotFound,
 }
+
+/// Story ids per story sitemap (`sitemap-{n}.xml` holds ids
+/// `(n-1)*SITEMAP_BLOCK+1 ..= n*SITEMAP_BLOCK`; the protocol allows 50,000 URLs).
+pub const SITEMAP_BLOCK: i64 = 50_000;
+
+/// The story sitemap a story id belongs to.
+pub fn sitemap_block_of(id: i64) -> i64 {
+    (id - 1).max(0) / SITEMAP_BLOCK + 1
+}
+
+/// Site-relative path of the "更多..." fragment.
+pub const MORE_BLOCKS_PATH: &str = "_inc/more.html";
 
 /// The path a story gets at first publication: primary channel, sign-off date, id.
 pub fn story_path(channel_path: &str, signed_at: i64, id: i64) -> String {
@@ -84,6 +100,7 @@ pub fn route(rel: &str) -> Route {
         "sitemap-sections.xml" => return Route::SitemapSections,
         "sitemap-news.xml" => return Route::NewsSitemap,
         "robots.txt" => return Route::Robots,
+        MORE_BLOCKS_PATH => return Route::MoreBlocks,
         _ => {}
     }
     if let Some(n) = rel

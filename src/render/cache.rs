@@ -107,6 +107,9 @@ pub struct RenderCache {
     cursor: AtomicI64,
     sites: RwLock<Option<Arc<Vec<Site>>>>,
     channels: RwLock<HashMap<String, Arc<Vec<crate::domain::Channel>>>>,
+    /// Related-story ids per story (DESIGN.md §2: dropped on any story change,
+    /// since an edit or withdrawal can move a story in or out of a list).
+    pub related: moka::sync::Cache<i64, Arc<Vec<i64>>>,
     pub counters: Counters,
     pub enabled: bool,
 }
@@ -123,6 +126,7 @@ impl RenderCache {
             cursor: AtomicI64::new(-1),
             sites: RwLock::new(None),
             channels: RwLock::default(),
+            related: moka::sync::Cache::new(50_000),
             counters: Counters::default(),
             enabled: max_bytes > 0,
         }
@@ -261,6 +265,9 @@ impl RenderCache {
             }
             out
         };
+        if keys.iter().any(|k| k.starts_with("story:")) {
+            self.related.invalidate_all();
+        }
         if keys.iter().any(|k| k.starts_with("site:")) {
             *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
             self.channels
@@ -276,12 +283,27 @@ impl RenderCache {
         }
     }
 
-    /// Apply every change logged since the cursor. The first call only moves
-    /// the cursor to the end (an empty cache has nothing to drop).
+    /// Drop every page and every memo.
+    fn forget_all(&self) {
+        self.pages.invalidate_all();
+        self.index.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.channels
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.related.invalidate_all();
+    }
+
+    /// Apply every change logged since the cursor. The first call drops what
+    /// was read before it (nothing, in a process that has just started) and
+    /// moves the cursor to the end.
     pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
         if self.cursor() < 0 {
-            self.cursor
-                .store(store.last_change().await?, Ordering::SeqCst);
+            // anything read before the cursor was fixed may be stale
+            let end = store.last_change().await?;
+            self.forget_all();
+            self.cursor.store(end, Ordering::SeqCst);
             return Ok(0);
         }
         let mut applied = 0;

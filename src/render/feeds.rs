@@ -16,8 +16,7 @@ use crate::state::AppState;
 
 /// Stories in a feed.
 const FEED_ITEMS: i64 = 30;
-/// URLs per sitemap file (the sitemaps.org limit).
-pub const SITEMAP_BLOCK: i64 = 50_000;
+pub use crate::domain::url::SITEMAP_BLOCK;
 const NEWS_WINDOW_SECS: i64 = 2 * 86_400;
 
 fn xml(body: String, content_type: &'static str, deps: BTreeSet<String>) -> Page {
@@ -39,7 +38,8 @@ pub async fn feed(
     atom: bool,
 ) -> anyhow::Result<Page> {
     let u = urls(state, site);
-    let mut deps = BTreeSet::from([format!("site:{}", site.id), format!("feed:{}", site.id)]);
+    // a channel's feed reads its list; the site's feed reads the site's newest stories
+    let mut deps = BTreeSet::from([format!("site:{}", site.id)]);
     let (items, title, link, self_rel) = match channel {
         Some(c) => {
             deps.insert(format!("channel:{}/{}", site.id, c.path));
@@ -53,6 +53,7 @@ pub async fn feed(
             )
         }
         None => {
+            deps.insert(format!("feed:{}", site.id));
             let items = state.store.site_latest(&site.id, FEED_ITEMS).await?;
             (
                 items,
@@ -144,7 +145,7 @@ pub async fn sitemap_index(state: &AppState, sites: &[Site]) -> anyhow::Result<P
     // one file per block of ids that holds any live story (keyset: no deep OFFSET)
     let mut after = 0;
     while let Some((first, _)) = state.store.live_after(after, 1).await?.into_iter().next() {
-        let n = (first.id - 1) / SITEMAP_BLOCK + 1;
+        let n = crate::domain::url::sitemap_block_of(first.id);
         let _ = writeln!(
             out,
             "<sitemap><loc>{}</loc></sitemap>",
@@ -226,7 +227,7 @@ pub async fn sitemap_block(
     Ok(Some(xml(
         out,
         "application/xml; charset=utf-8",
-        BTreeSet::from(["sitemap".to_string()]),
+        BTreeSet::from([format!("sitemap:{n}")]),
     )))
 }
 
@@ -266,10 +267,11 @@ pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Pa
 
 pub fn robots(state: &AppState) -> Page {
     let body = format!(
-        "User-agent: *\nDisallow: /admin/\nDisallow: /search\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /admin/\nDisallow: /search\nDisallow: /_inc/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
         state.config.public_url
     );
-    let mut p = Page::html(200, body, BTreeSet::from(["sitemap".to_string()]));
+    // it reads nothing but the configuration
+    let mut p = Page::html(200, body, BTreeSet::new());
     p.content_type = "text/plain; charset=utf-8";
     p
 }

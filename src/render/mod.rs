@@ -91,5 +91,14 @@ pub async fn preview(state: &AppState, article: &crate::domain::Article) -> anyh
 /// Render the public page at `path` (as requested, with its leading slash)
 /// for a request to `host`.
 pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
-    portal::page(state, host, path).await
+    portal::page(state, host, path, false).await
+}
+
+/// The file the static export writes for `path`: the same page, except that a
+/// story page includes the site's "更多..." fragment (`_inc/more.html`) with
+/// an nginx SSI directive instead of carrying the blocks, so a sign-off
+/// rewrites one fragment rather than every story page. With `ssi on;` nginx
+/// serves exactly the bytes `page` gives.
+pub async fn export_page(state: &AppState, path: &str) -> anyhow::Result<Page> {
+    portal::page(state, None, path, true).await
 }

@@ -11,7 +11,7 @@ use super::chrome::{self, Chrome, SiteUrls};
 use super::sanitize::body_with_dateline;
 use crate::domain::article::byline_text;
 use crate::domain::text::{LIST_TITLE_CELLS, date_cn, date_iso, date_mmdd, excerpt};
-use crate::domain::url::{Route, channel_page_path, route};
+use crate::domain::url::{MORE_BLOCKS_PATH, Route, channel_page_path, route};
 use crate::domain::{ArticleSummary, BlockSource, Channel, ChannelTree, Reprint, Site, Status};
 use crate::state::AppState;
 
@@ -26,6 +26,9 @@ struct Ctx<'a> {
     tree: ChannelTree,
     urls: SiteUrls,
     deps: BTreeSet<String>,
+    /// Rendering for the static export: story pages include the shared
+    /// "更多..." fragment by SSI instead of carrying the blocks.
+    export: bool,
 }
 
 impl Ctx<'_> {
@@ -173,7 +176,12 @@ struct Block {
     items: Vec<ListItem>,
 }
 
-pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
+pub(super) async fn page(
+    state: &AppState,
+    host: Option<&str>,
+    path: &str,
+    export: bool,
+) -> anyhow::Result<Page> {
     let sites = state.cache.sites(state.store.as_ref()).await?;
     if let Some(site) = chrome::prefix_without_slash(&sites, path) {
         return Ok(Page::redirect(site.prefix.clone()));
@@ -206,6 +214,7 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
         tree,
         urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
         deps: BTreeSet::new(),
+        export,
     };
     ctx.deps.insert(format!("site:{}", site.id));
     // every site's footer falls back to the main site's facts, and shows the region list
@@ -219,6 +228,7 @@ pub(super) async fn page(state: &AppState, host: Option<&str>, path: &str) -> an
             Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
         }
         Route::Story { id } => story(ctx, &rel, id).await,
+        Route::MoreBlocks => more_fragment(ctx).await,
         Route::Feed { channel, atom } => match channel {
             None => super::feeds::feed(state, site, &ctx.tree, None, atom).await,
             Some(path) => match ctx.tree.get(&path).cloned() {
@@ -455,6 +465,44 @@ struct StoryCtx {
     og_url: String,
     related: Vec<ListItem>,
     blocks: Vec<Block>,
+    /// In the export: the SSI path of the "更多..." fragment.
+    more_include: Option<String>,
+}
+
+/// The "更多..." blocks under every story of a site (the site's settings say
+/// which slots and channels).
+async fn more_blocks(ctx: &mut Ctx<'_>) -> anyhow::Result<Vec<Block>> {
+    let mut blocks = Vec::new();
+    for source in ctx.site.settings.article_blocks.clone() {
+        match source {
+            BlockSource::Slot(key) => {
+                if let Some(b) = ctx.slot_block(&key, |n| format!("更多{n}")).await? {
+                    blocks.push(b);
+                }
+            }
+            BlockSource::Channel(path) => {
+                if let Some(c) = ctx.tree.get(&path).cloned() {
+                    blocks.push(
+                        ctx.channel_block(&c, format!("更多{}", c.name), date_mmdd)
+                            .await?,
+                    );
+                }
+            }
+        }
+    }
+    Ok(blocks)
+}
+
+#[derive(Serialize)]
+struct MoreCtx {
+    blocks: Vec<Block>,
+}
+
+/// `_inc/more.html`: the blocks alone, byte for byte what a story page
+/// carries in their place.
+async fn more_fragment(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
+    let blocks = more_blocks(&mut ctx).await?;
+    ctx.finish(200, "portal/more_blocks.html", MoreCtx { blocks })
 }
 
 /// Items of the 相关新闻 block.
@@ -464,18 +512,19 @@ const RELATED_ITEMS: usize = 6;
 /// no longer live are dropped at render time).
 async fn related(ctx: &mut Ctx<'_>, a: &crate::domain::Article) -> anyhow::Result<Vec<ListItem>> {
     let state = ctx.state;
-    let ids = match state.related.get(&a.id) {
+    let ids = match state.cache.related.get(&a.id) {
         Some(ids) => ids,
         None => {
             let ids = std::sync::Arc::new(state.search.related(
                 a.id,
+                a.signed_at.unwrap_or(i64::MAX),
                 &a.site_id,
                 &a.title,
                 &a.tags,
                 RELATED_ITEMS,
             ));
             if !ids.is_empty() {
-                state.related.insert(a.id, ids.clone());
+                state.cache.related.insert(a.id, ids.clone());
             }
             ids
         }
@@ -539,6 +588,7 @@ pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> any
         tree,
         urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
         deps: BTreeSet::new(),
+        export: false,
     };
     let rel = a.url_path.clone().unwrap_or_default();
     render_story(ctx, a.clone(), &rel).await
@@ -555,24 +605,14 @@ async fn render_story(
         .map(|c| c.path.clone())
         .unwrap_or_default();
     let crumbs = ctx.crumbs(&channel_path);
-    let mut blocks = Vec::new();
-    for source in ctx.site.settings.article_blocks.clone() {
-        match source {
-            BlockSource::Slot(key) => {
-                if let Some(b) = ctx.slot_block(&key, |n| format!("更多{n}")).await? {
-                    blocks.push(b);
-                }
-            }
-            BlockSource::Channel(path) => {
-                if let Some(c) = ctx.tree.get(&path).cloned() {
-                    blocks.push(
-                        ctx.channel_block(&c, format!("更多{}", c.name), date_mmdd)
-                            .await?,
-                    );
-                }
-            }
-        }
-    }
+    let (blocks, more_include) = if ctx.export {
+        (
+            Vec::new(),
+            Some(format!("{}{MORE_BLOCKS_PATH}", ctx.site.prefix)),
+        )
+    } else {
+        (more_blocks(&mut ctx).await?, None)
+    };
     let related = related(&mut ctx, &a).await?;
     let body_html = body_with_dateline(&a.body_html, &a.source);
     let description = if a.summary.trim().is_empty() {
@@ -643,6 +683,7 @@ async fn render_story(
             og_url: canonical,
             related,
             blocks,
+            more_include,
         },
     )?;
     page.last_modified = Some(a.updated_at);

@@ -69,6 +69,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/portal/article.html"),
     ),
     (
+        "portal/more_blocks.html",
+        include_str!("../../templates/portal/more_blocks.html"),
+    ),
+    (
         "portal/home.html",
         include_str!("../../templates/portal/home.html"),
     ),

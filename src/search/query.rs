@@ -11,7 +11,9 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, Term};
@@ -230,36 +232,42 @@ fn add_filters(clauses: &mut Vec<(Occur, Box<dyn Query>)>, f: &Fields, filters: 
     }
 }
 
-/// Stories like this one: any of its title words or tags, itself excluded,
-/// within its own site (`same_site`) or outside it.
+/// Stories like this one: any of its title words or tags, signed before it
+/// (`before`), itself excluded, within its own site (`same_site`) or outside
+/// it. Every clause scores 1 whatever the corpus statistics, so a story's
+/// score is the number of words and tags it shares: the ranking does not move
+/// when other stories are added, and the export and the live site agree.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn related(
     index: &Index,
     f: &Fields,
     id: i64,
+    before: i64,
     site: &str,
     same_site: bool,
     title: &str,
     tags: &[String],
 ) -> Result<Box<dyn Query>, SearchError> {
-    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for t in tokens(index, title)
-        .iter()
+    let mut words: Vec<String> = tokens(index, title)
+        .into_iter()
         .filter(|t| t.chars().count() >= 2)
         .take(12)
-    {
-        should.push((
-            Occur::Should,
-            any_field(&[(f.title, 2.0), (f.tags, 1.0)], t),
-        ));
-    }
+        .collect();
     for tag in tags.iter().take(8) {
-        for t in tokens(index, tag).iter().take(3) {
-            should.push((
-                Occur::Should,
-                any_field(&[(f.tags, 3.0), (f.title, 1.0)], t),
-            ));
-        }
+        words.extend(tokens(index, tag).into_iter().take(3));
     }
+    words.sort();
+    words.dedup();
+    let should: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|t| {
+            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                any_field(&[(f.title, 1.0), (f.tags, 1.0)], t),
+                1.0,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
     if should.is_empty() {
         return Err(SearchError::NoTerms);
     }
@@ -267,8 +275,13 @@ pub(super) fn related(
         Term::from_field_text(f.site, site),
         IndexRecordOption::Basic,
     ));
+    let earlier: Box<dyn Query> = Box::new(RangeQuery::new(
+        Bound::Unbounded,
+        Bound::Excluded(Term::from_field_i64(f.signed_at, before)),
+    ));
     Ok(Box::new(BooleanQuery::new(vec![
         (Occur::Must, Box::new(BooleanQuery::new(should))),
+        (Occur::Must, Box::new(ConstScoreQuery::new(earlier, 0.0))),
         (
             Occur::MustNot,
             Box::new(TermQuery::new(

@@ -1,8 +1,49 @@
-//! The static export writes what `serve` serves, byte for byte.
+//! The static export writes what `serve` serves, byte for byte, and an
+//! incremental build rewrites exactly the files a change affects.
 
-use gazette::cmd::build::{file_for, public_paths};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use gazette::domain::Status;
+use gazette::export::{Report, build, file_for, public_paths};
 
 use crate::util::TestApp;
+
+/// What nginx answers for an exported file with `ssi on;`: each
+/// `<!--# include virtual="…" -->` replaced by the file it names.
+fn ssi_expand(out: &Path, html: &str) -> String {
+    let mut rest = html;
+    let mut done = String::new();
+    while let Some(at) = rest.find("<!--# include virtual=\"") {
+        done.push_str(&rest[..at]);
+        let after = &rest[at + "<!--# include virtual=\"".len()..];
+        let end = after.find("\" -->").expect("a closed SSI directive");
+        let included =
+            std::fs::read_to_string(file_for(out, &after[..end])).expect("included file");
+        done.push_str(&included);
+        rest = &after[end + "\" -->".len()..];
+    }
+    done.push_str(rest);
+    done
+}
+
+/// Every file under `dir` (relative path -> bytes).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&p).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+async fn export(app: &TestApp, out: &Path, incremental: bool) -> Report {
+    build(&app.state, out, incremental, false)
+        .await
+        .expect("export builds")
+}
 
 #[tokio::test]
 async fn exported_files_are_the_served_pages() {
@@ -16,27 +57,209 @@ async fn exported_files_are_the_served_pages() {
     )
     .await;
     let paths = public_paths(&app.state).await.unwrap();
-    assert!(paths.contains(&"/zw/yw/2023-06/01/900001.html".to_string()));
-    assert!(paths.contains(&"/zouping/zw/yw/2024-04/20/9001.html".to_string()));
-    assert!(paths.contains(&"/zouping/".to_string()));
-    assert!(paths.contains(&"/sitemap-1.xml".to_string()));
-    assert!(paths.contains(&"/zw/rss.xml".to_string()));
-    let out = tempfile::tempdir().unwrap();
-    for p in &paths {
-        let page = gazette::render::page(&app.state, None, p).await.unwrap();
-        assert_eq!(page.status, 200, "{p}");
-        let file = file_for(out.path(), p);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, page.body.as_bytes()).unwrap();
+    for p in [
+        "/zw/yw/2023-06/01/900001.html",
+        "/zouping/zw/yw/2024-04/20/9001.html",
+        "/zouping/",
+        "/sitemap-1.xml",
+        "/zw/rss.xml",
+        "/_inc/more.html",
+        "/zouping/_inc/more.html",
+    ] {
+        assert!(paths.contains(&p.to_string()), "{p}");
     }
-    // every exported file equals what serve answers for the same URL
+    let out = tempfile::tempdir().unwrap();
+    let report = export(&app, out.path(), false).await;
+    assert!(report.full);
+    assert_eq!(
+        report.written.iter().collect::<BTreeSet<_>>(),
+        paths.iter().collect::<BTreeSet<_>>(),
+        "every public page is written"
+    );
+    // a story file includes its site's "更多..." fragment instead of carrying it
+    let story =
+        std::fs::read_to_string(file_for(out.path(), "/zouping/zw/yw/2024-04/20/9001.html"))
+            .unwrap();
+    assert!(story.contains("<!--# include virtual=\"/zouping/_inc/more.html\" -->"));
+    assert!(
+        !story.contains("more-blocks"),
+        "the blocks live in the fragment"
+    );
+    // every exported file, as nginx serves it, equals what serve answers for the same URL
     for p in &paths {
         let served = app.get(p).await;
+        assert_eq!(served.status, 200, "{p}");
         let exported = std::fs::read_to_string(file_for(out.path(), p)).unwrap();
-        assert_eq!(served.body, exported, "{p}");
+        assert_eq!(served.body, ssi_expand(out.path(), &exported), "{p}");
     }
     assert!(file_for(out.path(), "/zw/yw/").ends_with("zw/yw/index.html"));
     assert!(file_for(out.path(), "/").ends_with("index.html"));
+}
+
+#[tokio::test]
+async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
+    let app = TestApp::with_corpus(120).await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    let before = tree(out.path());
+    // nothing changed: nothing is written
+    let idle = export(&app, out.path(), true).await;
+    assert!(!idle.full);
+    assert!(idle.written.is_empty(), "{:?}", idle.written);
+
+    // a new story in 政务要闻 of the main site
+    let a = app
+        .publish(
+            70_001,
+            "main",
+            "zw/yw",
+            "增量导出的政务要闻",
+            "2031-05-06T10:00:00+08:00",
+        )
+        .await;
+    let report = export(&app, out.path(), true).await;
+    assert!(!report.full);
+    let written: BTreeSet<&str> = report.written.iter().map(String::as_str).collect();
+    let story = TestApp::path_of(&a);
+    // the affected set: the story, its channel and parent lists (every page: a
+    // new story moves each list down), their feeds, the site's home, feeds and
+    // "更多..." fragment (it shows 更多滨州政务), the sitemaps that list it
+    let mut expected: BTreeSet<String> = [
+        story.as_str(),
+        "/",
+        "/rss.xml",
+        "/atom.xml",
+        "/_inc/more.html",
+        "/sitemap.xml",
+        "/sitemap-sections.xml",
+        "/sitemap-news.xml",
+        "/sitemap-2.xml",
+        "/zw/rss.xml",
+        "/zw/atom.xml",
+        "/zw/yw/rss.xml",
+        "/zw/yw/atom.xml",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    for p in public_paths(&app.state).await.unwrap() {
+        if p.starts_with("/zw/index")
+            || p == "/zw/"
+            || p.starts_with("/zw/yw/index")
+            || p == "/zw/yw/"
+        {
+            expected.insert(p);
+        }
+    }
+    assert_eq!(
+        written,
+        expected.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        "exactly the affected files"
+    );
+    // every file whose bytes changed was rewritten, and the result equals a full build
+    let after = tree(out.path());
+    for (file, bytes) in &after {
+        if before.get(file) != Some(bytes) {
+            let url = format!("/{}", file.trim_end_matches("index.html"));
+            assert!(
+                written.contains(url.as_str()),
+                "{file} changed but was not written"
+            );
+        }
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    export(&app, fresh.path(), false).await;
+    assert_eq!(after, tree(fresh.path()), "incremental equals full");
+}
+
+#[tokio::test]
+async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
+    let app = TestApp::with_corpus(120).await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    let stories = app.state.store.live_after(0, 200).await.unwrap();
+    // retitle one story and withdraw another
+    let mut edited = app
+        .state
+        .store
+        .article(stories[3].0.id)
+        .await
+        .unwrap()
+        .unwrap();
+    edited.title = "改过标题的稿件".into();
+    app.state
+        .store
+        .save_article(&edited, app.state.now())
+        .await
+        .unwrap();
+    let mut gone = app
+        .state
+        .store
+        .article(stories[7].0.id)
+        .await
+        .unwrap()
+        .unwrap();
+    gone.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&gone, app.state.now())
+        .await
+        .unwrap();
+    let sites = app.state.store.sites().await.unwrap();
+    let prefix = |a: &gazette::domain::Article| {
+        sites
+            .iter()
+            .find(|s| s.id == a.site_id)
+            .unwrap()
+            .prefix
+            .clone()
+    };
+    let gone_path = format!("{}{}", prefix(&gone), gone.url_path.clone().unwrap());
+    let edited_path = format!("{}{}", prefix(&edited), edited.url_path.clone().unwrap());
+
+    let report = export(&app, out.path(), true).await;
+    assert!(!report.full);
+    assert_eq!(report.removed, vec![gone_path.clone()]);
+    assert!(
+        !file_for(out.path(), &gone_path).exists(),
+        "the withdrawn story's file is gone"
+    );
+    assert!(report.written.contains(&edited_path));
+    let page = std::fs::read_to_string(file_for(out.path(), &edited_path)).unwrap();
+    assert!(page.contains("改过标题的稿件"));
+    let fresh = tempfile::tempdir().unwrap();
+    export(&app, fresh.path(), false).await;
+    assert_eq!(
+        tree(out.path()),
+        tree(fresh.path()),
+        "incremental equals full"
+    );
+    // nothing anywhere links to the withdrawn story
+    let gone_url = gone.url_path.clone().unwrap();
+    for (file, bytes) in tree(out.path()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&gone_url),
+            "{file} still links to the withdrawn story"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_site_settings_change_rebuilds_everything() {
+    let app = TestApp::with_demo().await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    let mut site = app.state.store.sites().await.unwrap().remove(0);
+    site.settings.icp = "鲁ICP备00000000号-1".into();
+    app.state
+        .store
+        .put_site(&site, app.state.now())
+        .await
+        .unwrap();
+    let report = export(&app, out.path(), true).await;
+    assert!(report.full, "the footer is on every page");
+    let home = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(home.contains("鲁ICP备00000000号-1"));
 }
 
 #[test]

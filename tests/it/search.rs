@@ -362,7 +362,13 @@ async fn search_page_shows_highlighted_snippets() {
 async fn related_stories_share_terms_and_prefer_the_same_site() {
     let app = TestApp::with_corpus(300).await;
     let stories = corpus();
-    let s = &stories[10];
+    // the county story signed last: it has earlier stories of its own site and of others
+    let s = stories
+        .iter()
+        .take(300)
+        .filter(|s| s["site"] == "zouping")
+        .max_by_key(|s| s["signed_at"].as_str().unwrap().to_string())
+        .unwrap();
     let id = s["id"].as_i64().unwrap();
     let a = app.state.store.article(id).await.unwrap().unwrap();
     let site = app
@@ -374,24 +380,51 @@ async fn related_stories_share_terms_and_prefer_the_same_site() {
         .into_iter()
         .find(|x| x.id == a.site_id)
         .unwrap();
-    let page = app
-        .get(&format!(
-            "{}{}",
-            site.prefix,
-            a.url_path.as_deref().unwrap()
-        ))
-        .await;
+    let url = format!("{}{}", site.prefix, a.url_path.as_deref().unwrap());
+    let page = app.get(&url).await;
     let related = page.select_attr(".related li a", "href");
-    assert!(!related.is_empty(), "a 相关新闻 block");
+    assert_eq!(related.len(), 6, "a full 相关新闻 block: {related:?}");
     assert!(
         !related.iter().any(|h| h.ends_with(&format!("/{id}.html"))),
         "not itself"
     );
     // the first related story is of the same site
     assert!(related[0].starts_with(&site.prefix), "{related:?}");
+    let words: Vec<String> = a.tags.clone();
     for href in &related {
+        let rid: i64 = href
+            .rsplit('/')
+            .next()
+            .and_then(|f| f.strip_suffix(".html"))
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        let r = app.state.store.article(rid).await.unwrap().unwrap();
+        // earlier coverage: signed before this story
+        assert!(r.signed_at < a.signed_at, "{href} is not earlier");
+        // a title word or tag of one is a title word or tag of the other
+        let mine = format!("{} {}", a.title, words.join(" "));
+        let theirs: Vec<char> = format!("{} {}", r.title, r.tags.join(" "))
+            .chars()
+            .collect();
+        let shares = theirs
+            .windows(2)
+            .any(|w| !w.contains(&' ') && mine.contains(&w.iter().collect::<String>()));
+        assert!(shares, "{href} shares nothing");
         assert_eq!(app.get(href).await.status, 200);
     }
+    // a story signed later never changes the list (the export and the live site agree)
+    let before = related.clone();
+    app.publish(
+        77_001,
+        &a.site_id,
+        "zw/yw",
+        &a.title,
+        "2030-01-01T08:00:00+08:00",
+    )
+    .await;
+    app.state.cache.related.invalidate_all();
+    let again = app.get(&url).await.select_attr(".related li a", "href");
+    assert_eq!(again, before);
 }
 
 #[tokio::test]

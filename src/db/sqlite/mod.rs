@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 
+mod exports;
 mod newsroom;
 
 use super::{Change, Slot, Store, StoreError, StoreResult};
@@ -787,6 +788,7 @@ pub(super) async fn write_article(
         format!("story:{id}"),
         format!("feed:{}", a.site_id),
         "sitemap".to_string(),
+        format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
     ];
     for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {

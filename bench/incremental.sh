@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Incremental static build after one new story at N stories: files rewritten
+# and wall time (process start to exit, and the build's own time), against a
+# full build of the same data. One story is added through `gazette import`
+# (the same write path and change log as a sign-off) in 政务要闻 of the main
+# site, the worst common case: it changes its channel's and the parent
+# channel's every list page (each list moves down by one).
+#
+#   bench/incremental.sh [N] [ROUNDS]      (default 100000 3)
+#   VERIFY=1 ...   also builds in full afterwards and diffs the two trees
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+ROUNDS=${2:-3}
+SHARED=${SHARED:-../shared}
+cargo build --release --quiet
+BIN=$PWD/target/release/gazette
+WORK=target/bench/$N
+mkdir -p "$WORK"
+[[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
+if [[ ! -d $WORK/data ]]; then
+  "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
+fi
+echo "== $(nproc) cores; $N stories (plus earlier benchmark stories); gazette $(git rev-parse --short HEAD)"
+OUT=$WORK/export-inc
+read -r fw fm < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$OUT")
+echo "full build:        ${fw} s, ${fm} MB peak, $(find "$OUT" -type f | wc -l) files"
+for r in $(seq "$ROUNDS"); do
+  id=$((9000000 + RANDOM * 10 + r))
+  now=$(date +%Y-%m-%dT%H:%M:%S+08:00)
+  printf '{"id": %d, "site": "main", "channel": "zw/yw", "title": "增量构建基准稿件%d", "authors": [{"role": "记者", "name": "测试"}], "source": "滨州网讯", "editor": "编辑", "signed_at": "%s", "body": ["第一段。", "第二段。"], "tags": ["营商环境"]}\n' \
+    "$id" "$r" "$now" > "$WORK/one.jsonl"
+  "$BIN" import "$WORK/one.jsonl" --data-dir "$WORK/data" > /dev/null 2>&1
+  res=$(python3 bench/measure.py "$BIN" build --incremental --data-dir "$WORK/data" --out "$OUT" 2> "$WORK/inc.log")
+  read -r iw im <<< "$res"
+  echo "round $r: process ${iw} s, ${im} MB peak; $(grep -o '[a-z]* build: .*' "$WORK/inc.log")"
+done
+res=$(python3 bench/measure.py "$BIN" build --incremental --data-dir "$WORK/data" --out "$OUT" 2> "$WORK/inc.log")
+read -r iw im <<< "$res"
+echo "no change:  process ${iw} s; $(grep -o '[a-z]* build: .*' "$WORK/inc.log")"
+if [[ -n ${VERIFY:-} ]]; then
+  rm -rf "$WORK/export-full"
+  "$BIN" build --data-dir "$WORK/data" --out "$WORK/export-full" > /dev/null 2>&1
+  if diff -r -q "$OUT" "$WORK/export-full" > "$WORK/diff.txt"; then
+    echo "verify: the incremental tree equals a full build"
+  else
+    echo "verify: $(wc -l < "$WORK/diff.txt") files differ from a full build (see $WORK/diff.txt)"
+  fi
+fi

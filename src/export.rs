@@ -1,0 +1,360 @@
+//! The static export: every public page of every site as files nginx (with
+//! `ssi on;`) serves under the same URLs, through the one render path
+//! (DESIGN.md §3), each file written atomically (temp file + rename).
+//!
+//! A full build records, in the database, the change-log position it reflects
+//! and the dependency keys of every file (DESIGN.md §2). An incremental build
+//! reads the changes logged since, maps their keys to the files that read
+//! them, adds files that did not exist yet (a new story, a new list page, a new
+//! sitemap), and rewrites exactly those; files of withdrawn stories are
+//! removed. A change to a site's settings touches every page's chrome, so it
+//! falls back to a full build.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::db::ExportState;
+use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
+use crate::domain::{ChannelTree, Status};
+use crate::state::AppState;
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Full build (no usable earlier export, or a site-wide change).
+    pub full: bool,
+    /// Site paths of the pages written, sorted.
+    pub written: Vec<String>,
+    /// Site paths whose files were removed (no longer public).
+    pub removed: Vec<String>,
+    /// Other files written: assets, media, the 404 page.
+    pub other_files: u64,
+    pub bytes: u64,
+    pub secs: f64,
+}
+
+/// Where a site-relative URL path lands under the output directory.
+pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
+    let rel = url_path.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        out.join(rel).join("index.html")
+    } else {
+        out.join(rel)
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().context("output path has a parent")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("page")
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} into place", path.display()))
+}
+
+/// The pages of one channel list (and its feeds), by its current count.
+async fn channel_paths(
+    state: &AppState,
+    prefix: &str,
+    c: &crate::domain::Channel,
+    out: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let total = state.store.channel_count(c.id).await?;
+    let size = c.page_size.clamp(1, 200);
+    let pages = ((total + size - 1) / size).max(1);
+    for n in 1..=pages {
+        out.push(format!("{prefix}{}", channel_page_path(&c.path, n as u32)));
+    }
+    out.push(format!("{prefix}{}/rss.xml", c.path));
+    out.push(format!("{prefix}{}/atom.xml", c.path));
+    Ok(())
+}
+
+/// Every public URL path of every site (prefix included).
+pub async fn public_paths(state: &AppState) -> anyhow::Result<Vec<String>> {
+    let sites = state.store.sites().await?;
+    let mut paths = vec![
+        "/robots.txt".to_string(),
+        "/sitemap.xml".into(),
+        "/sitemap-sections.xml".into(),
+        "/sitemap-news.xml".into(),
+    ];
+    let mut after = 0;
+    while let Some((first, _)) = state.store.live_after(after, 1).await?.into_iter().next() {
+        let n = sitemap_block_of(first.id);
+        paths.push(format!("/sitemap-{n}.xml"));
+        after = n * crate::domain::url::SITEMAP_BLOCK;
+    }
+    for site in &sites {
+        let p = &site.prefix;
+        paths.push(p.clone());
+        paths.push(format!("{p}rss.xml"));
+        paths.push(format!("{p}atom.xml"));
+        paths.push(format!("{p}{MORE_BLOCKS_PATH}"));
+        let tree = ChannelTree::new(state.store.channels(&site.id).await?);
+        for c in tree.iter() {
+            channel_paths(state, p, c, &mut paths).await?;
+        }
+    }
+    let mut after = 0;
+    loop {
+        let batch = state.store.live_after(after, 10_000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.0.id;
+        for (s, _) in &batch {
+            if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
+                paths.push(format!("{}{}", site.prefix, s.url_path));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// The key under which an export is recorded: its directory, absolute.
+fn export_key(out: &Path) -> anyhow::Result<String> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let abs =
+        std::fs::canonicalize(out).with_context(|| format!("cannot resolve {}", out.display()))?;
+    Ok(abs.to_string_lossy().into_owned())
+}
+
+/// Build the export in `out`: incrementally when asked and an earlier
+/// complete export of `out` is recorded, else in full.
+pub async fn build(
+    state: &AppState,
+    out: &Path,
+    incremental: bool,
+    progress: bool,
+) -> anyhow::Result<Report> {
+    let started = Instant::now();
+    let key = export_key(out)?;
+    let store = state.store.as_ref();
+    let known = store.export_state(&key).await?;
+    // the search index serves related stories, the render cache remembers
+    // sites and channels: bring both up to the change log
+    state.search.catch_up(store).await?;
+    state.cache.catch_up(store).await?;
+    let cursor = store.last_change().await?;
+    let mut report = match known {
+        Some(k) if incremental && k.complete && out.join("404.html").exists() => {
+            match affected(state, &k).await? {
+                Some(paths) => {
+                    let id = store.export_start(&key, false).await?;
+                    let r = write_pages(state, out, id, paths, progress).await?;
+                    store.export_finish(id, cursor, state.now()).await?;
+                    let mut r = r;
+                    r.other_files += copy_media(state, out, false)?;
+                    r
+                }
+                None => full(state, out, &key, cursor, progress).await?,
+            }
+        }
+        _ => full(state, out, &key, cursor, progress).await?,
+    };
+    report.secs = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+async fn full(
+    state: &AppState,
+    out: &Path,
+    key: &str,
+    cursor: i64,
+    progress: bool,
+) -> anyhow::Result<Report> {
+    let store = state.store.as_ref();
+    let id = store.export_start(key, true).await?;
+    let paths = public_paths(state).await?;
+    let mut report = write_pages(state, out, id, paths, progress).await?;
+    report.full = true;
+    // the styled 404 page, for `error_page 404 /404.html;`
+    let missing = crate::render::export_page(state, "/404-page-of-the-export/").await?;
+    write_atomically(&out.join("404.html"), missing.body.as_bytes())?;
+    report.other_files += 1;
+    for name in crate::render::theme::asset_names() {
+        if let Some(asset) = state.render.asset(name) {
+            write_atomically(&out.join("static").join(name), &asset.body)?;
+            report.other_files += 1;
+        }
+    }
+    report.other_files += copy_media(state, out, true)?;
+    store.export_finish(id, cursor, state.now()).await?;
+    Ok(report)
+}
+
+/// The site paths the changes after the export's cursor affect, or `None`
+/// when one of them needs a full build.
+async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Option<Vec<String>>> {
+    let store = state.store.as_ref();
+    let mut keys = BTreeSet::new();
+    let mut after = export.cursor;
+    loop {
+        let changes = store.changes_since(after, 1000).await?;
+        let Some(last) = changes.last() else { break };
+        after = last.seq;
+        for c in changes {
+            keys.extend(c.keys);
+        }
+    }
+    if keys.iter().any(|k| k.starts_with("site:")) {
+        return Ok(None);
+    }
+    let keys: Vec<String> = keys.into_iter().collect();
+    // files that read a changed key (a withdrawn story's own file among them)
+    let mut paths: BTreeSet<String> = store
+        .export_paths(export.id, &keys)
+        .await?
+        .into_iter()
+        .collect();
+    // and files that did not exist yet: a new story's page and sitemap, a new list page
+    let sites = store.sites().await?;
+    let ids: Vec<i64> = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix("story:")?.parse().ok())
+        .collect();
+    for chunk in ids.chunks(500) {
+        for a in store.articles_by_ids(chunk).await? {
+            let site = sites.iter().find(|s| s.id == a.site_id);
+            if let (Status::Published, Some(site), Some(url)) = (a.status, site, &a.url_path) {
+                paths.insert(format!("{}{url}", site.prefix));
+                paths.insert(format!("/sitemap-{}.xml", sitemap_block_of(a.id)));
+            }
+        }
+    }
+    for key in &keys {
+        let Some((site_id, path)) = key.strip_prefix("channel:").and_then(|k| k.split_once('/'))
+        else {
+            continue;
+        };
+        let Some(site) = sites.iter().find(|s| s.id == site_id) else {
+            continue;
+        };
+        let tree = ChannelTree::new(store.channels(site_id).await?);
+        if let Some(c) = tree.get(path) {
+            let mut list = Vec::new();
+            channel_paths(state, &site.prefix, c, &mut list).await?;
+            paths.extend(list);
+        }
+    }
+    Ok(Some(paths.into_iter().collect()))
+}
+
+/// Render `paths` on every core and write the files; record their
+/// dependencies; remove the files of paths that are no longer public.
+async fn write_pages(
+    state: &AppState,
+    out: &Path,
+    export_id: i64,
+    paths: Vec<String>,
+    progress: bool,
+) -> anyhow::Result<Report> {
+    let bar = if progress {
+        ProgressBar::new(paths.len() as u64).with_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files {per_sec} eta {eta}",
+            )
+            .expect("valid template"),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let paths = Arc::new(paths);
+    let next = Arc::new(AtomicUsize::new(0));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let (state, paths, next, bar) = (state.clone(), paths.clone(), next.clone(), bar.clone());
+        let out = out.to_path_buf();
+        tasks.spawn(async move {
+            let mut written: Vec<(String, Vec<String>)> = Vec::new();
+            let mut gone = Vec::new();
+            let mut bytes = 0u64;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                let page = crate::render::export_page(&state, path)
+                    .await
+                    .with_context(|| format!("rendering {path}"))?;
+                let file = file_for(&out, path);
+                if page.status == 200 {
+                    write_atomically(&file, page.body.as_bytes())?;
+                    bytes += page.body.len() as u64;
+                    let deps = page
+                        .deps
+                        .into_iter()
+                        .filter(|d| !d.starts_with("site:"))
+                        .collect();
+                    written.push((path.clone(), deps));
+                } else {
+                    match std::fs::remove_file(&file) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            return Err(anyhow::Error::new(e)
+                                .context(format!("cannot remove {}", file.display())));
+                        }
+                    }
+                    gone.push(path.clone());
+                }
+                bar.inc(1);
+            }
+            Ok::<_, anyhow::Error>((written, gone, bytes))
+        });
+    }
+    let mut report = Report::default();
+    let mut records = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (written, gone, bytes) = done.context("a render worker stopped")??;
+        report.bytes += bytes;
+        report.removed.extend(gone);
+        records.extend(written);
+    }
+    bar.finish_and_clear();
+    for chunk in records.chunks(5_000) {
+        state.store.export_record(export_id, chunk).await?;
+    }
+    state
+        .store
+        .export_forget(export_id, &report.removed)
+        .await?;
+    report.written = records.into_iter().map(|(p, _)| p).collect();
+    report.written.sort();
+    report.removed.sort();
+    Ok(report)
+}
+
+/// Copy uploaded media into the export. Media files are named by their
+/// content hash, so a file already there is the same file: an incremental
+/// build copies only the new ones.
+fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u64> {
+    let media = state.config.data_dir.join("media");
+    let mut written = 0;
+    if media.exists() {
+        copy_tree(&media, &out.join("media"), all, &mut written)?;
+    }
+    Ok(written)
+}
+
+fn copy_tree(from: &Path, to: &Path, all: bool, written: &mut u64) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target, all, written)?;
+        } else if !entry.file_name().to_string_lossy().starts_with('.') && (all || !target.exists())
+        {
+            write_atomically(&target, &std::fs::read(entry.path())?)?;
+            *written += 1;
+        }
+    }
+    Ok(())
+}
