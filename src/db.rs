@@ -157,6 +157,15 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>>;
+    /// For each tag, the live stories tagged with it that come before
+    /// `before` = (signed_at, id) in the newest-first order, newest first, at
+    /// most `limit` each.
+    async fn tagged_before(
+        &self,
+        tags: &[String],
+        before: (i64, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<Vec<ArticleSummary>>>;
     /// Newest live stories of a site, newest first.
     async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
     /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.

@@ -20,8 +20,8 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::db::ExportState;
+use crate::domain::ChannelTree;
 use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
-use crate::domain::{ChannelTree, Status};
 use crate::state::AppState;
 
 /// What a build did.
@@ -49,9 +49,11 @@ pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
     }
 }
 
+/// Write `bytes` to a temporary file beside `path`, then rename it into
+/// place: a reader sees the old file or the new one, never a part. The
+/// directory must exist.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().context("output path has a parent")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = dir.join(format!(
         ".{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("page")
@@ -139,9 +141,7 @@ pub async fn build(
     let key = export_key(out)?;
     let store = state.store.as_ref();
     let known = store.export_state(&key).await?;
-    // the search index serves related stories, the render cache remembers
-    // sites and channels: bring both up to the change log
-    state.search.catch_up(store).await?;
+    // the render cache remembers sites and channels: bring it up to the change log
     state.cache.catch_up(store).await?;
     let cursor = store.last_change().await?;
     let mut report = match known {
@@ -177,8 +177,9 @@ async fn full(
     let mut report = write_pages(state, out, id, paths, progress).await?;
     report.full = true;
     // the styled 404 page, for `error_page 404 /404.html;`
-    let missing = crate::render::export_page(state, "/404-page-of-the-export/").await?;
+    let missing = crate::render::export_page(state, "/404-page-of-the-export/", None).await?;
     write_atomically(&out.join("404.html"), missing.body.as_bytes())?;
+    std::fs::create_dir_all(out.join("static"))?;
     report.other_files += 1;
     for name in crate::render::theme::asset_names() {
         if let Some(asset) = state.render.asset(name) {
@@ -223,8 +224,9 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
         .collect();
     for chunk in ids.chunks(500) {
         for a in store.articles_by_ids(chunk).await? {
+            // its own file (written, or removed when no longer live) and its sitemap
             let site = sites.iter().find(|s| s.id == a.site_id);
-            if let (Status::Published, Some(site), Some(url)) = (a.status, site, &a.url_path) {
+            if let (Some(site), Some(url)) = (site, &a.url_path) {
                 paths.insert(format!("{}{url}", site.prefix));
                 paths.insert(format!("/sitemap-{}.xml", sitemap_block_of(a.id)));
             }
@@ -248,6 +250,14 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
     Ok(Some(paths.into_iter().collect()))
 }
 
+/// Paths a render worker takes at a time (their stories are read in one query).
+const CHUNK: usize = 64;
+
+/// The story id in a story path (`.../900001.html`).
+fn story_id(path: &str) -> Option<i64> {
+    path.rsplit('/').next()?.strip_suffix(".html")?.parse().ok()
+}
+
 /// Render `paths` on every core and write the files; record their
 /// dependencies; remove the files of paths that are no longer public.
 async fn write_pages(
@@ -257,6 +267,7 @@ async fn write_pages(
     paths: Vec<String>,
     progress: bool,
 ) -> anyhow::Result<Report> {
+    let started = Instant::now();
     let bar = if progress {
         ProgressBar::new(paths.len() as u64).with_style(
             ProgressStyle::with_template(
@@ -278,34 +289,62 @@ async fn write_pages(
             let mut written: Vec<(String, Vec<String>)> = Vec::new();
             let mut gone = Vec::new();
             let mut bytes = 0u64;
+            let mut made = std::collections::HashSet::new();
             loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(i) else { break };
-                let page = crate::render::export_page(&state, path)
-                    .await
-                    .with_context(|| format!("rendering {path}"))?;
-                let file = file_for(&out, path);
-                if page.status == 200 {
-                    write_atomically(&file, page.body.as_bytes())?;
-                    bytes += page.body.len() as u64;
-                    let deps = page
-                        .deps
-                        .into_iter()
-                        .filter(|d| !d.starts_with("site:"))
-                        .collect();
-                    written.push((path.clone(), deps));
-                } else {
-                    match std::fs::remove_file(&file) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => {
-                            return Err(anyhow::Error::new(e)
-                                .context(format!("cannot remove {}", file.display())));
+                let i = next.fetch_add(CHUNK, Ordering::Relaxed);
+                let Some(chunk) = paths.get(i..(i + CHUNK).min(paths.len())) else {
+                    break;
+                };
+                // the chunk's stories in one query
+                let ids: Vec<i64> = chunk.iter().filter_map(|p| story_id(p)).collect();
+                let mut stories: std::collections::HashMap<i64, crate::domain::Article> =
+                    if ids.is_empty() {
+                        Default::default()
+                    } else {
+                        state
+                            .store
+                            .articles_by_ids(&ids)
+                            .await?
+                            .into_iter()
+                            .map(|a| (a.id, a))
+                            .collect()
+                    };
+                for path in chunk {
+                    let article = story_id(path).and_then(|id| stories.remove(&id));
+                    let page = crate::render::export_page(&state, path, article)
+                        .await
+                        .with_context(|| format!("rendering {path}"))?;
+                    let file = file_for(&out, path);
+                    if page.status == 200 {
+                        if let Some(dir) = file.parent().filter(|d| !made.contains(*d)) {
+                            std::fs::create_dir_all(dir)
+                                .with_context(|| format!("cannot create {}", dir.display()))?;
+                            made.insert(dir.to_path_buf());
                         }
+                        write_atomically(&file, page.body.as_bytes())?;
+                        bytes += page.body.len() as u64;
+                        // site keys send every file back (a full build); a story's
+                        // own key finds its file by the story's URL
+                        let own = story_id(path).map(|id| format!("story:{id}"));
+                        let deps = page
+                            .deps
+                            .into_iter()
+                            .filter(|d| !d.starts_with("site:") && Some(d) != own.as_ref())
+                            .collect();
+                        written.push((path.clone(), deps));
+                    } else {
+                        match std::fs::remove_file(&file) {
+                            Ok(()) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                            Err(e) => {
+                                return Err(anyhow::Error::new(e)
+                                    .context(format!("cannot remove {}", file.display())));
+                            }
+                        }
+                        gone.push(path.clone());
                     }
-                    gone.push(path.clone());
+                    bar.inc(1);
                 }
-                bar.inc(1);
             }
             Ok::<_, anyhow::Error>((written, gone, bytes))
         });
@@ -319,6 +358,7 @@ async fn write_pages(
         records.extend(written);
     }
     bar.finish_and_clear();
+    let rendered = started.elapsed().as_secs_f64();
     for chunk in records.chunks(5_000) {
         state.store.export_record(export_id, chunk).await?;
     }
@@ -326,6 +366,13 @@ async fn write_pages(
         .store
         .export_forget(export_id, &report.removed)
         .await?;
+    tracing::info!(
+        pages = records.len(),
+        removed = report.removed.len(),
+        render_secs = rendered,
+        record_secs = started.elapsed().as_secs_f64() - rendered,
+        "export pages written"
+    );
     report.written = records.into_iter().map(|(p, _)| p).collect();
     report.written.sort();
     report.removed.sort();
@@ -339,6 +386,7 @@ fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u64> {
     let media = state.config.data_dir.join("media");
     let mut written = 0;
     if media.exists() {
+        std::fs::create_dir_all(out.join("media"))?;
         copy_tree(&media, &out.join("media"), all, &mut written)?;
     }
     Ok(written)
@@ -349,6 +397,7 @@ fn copy_tree(from: &Path, to: &Path, all: bool, written: &mut u64) -> anyhow::Re
         let entry = entry?;
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
             copy_tree(&entry.path(), &target, all, written)?;
         } else if !entry.file_name().to_string_lossy().starts_with('.') && (all || !target.exists())
         {

@@ -148,6 +148,27 @@ impl ArticleSummary {
     }
 }
 
+/// 相关新闻 from the earlier stories found under each of a story's tags
+/// (`per_tag`, each newest first): those of `site` first, then those sharing
+/// more tags, then the newest; at most `limit`, each once.
+pub fn rank_related(
+    site: &str,
+    per_tag: Vec<Vec<ArticleSummary>>,
+    limit: usize,
+) -> Vec<ArticleSummary> {
+    let mut found: Vec<(ArticleSummary, usize)> = Vec::new();
+    for s in per_tag.into_iter().flatten() {
+        match found.iter_mut().find(|(f, _)| f.id == s.id) {
+            Some((_, shared)) => *shared += 1,
+            None => found.push((s, 1)),
+        }
+    }
+    found.sort_by(|(a, sa), (b, sb)| {
+        (b.site_id == site, sb, b.signed_at, b.id).cmp(&(a.site_id == site, sa, a.signed_at, a.id))
+    });
+    found.into_iter().take(limit).map(|(s, _)| s).collect()
+}
+
 /// The byline line as printed: `记者 丁春贵 通讯员 张月月`.
 pub fn byline_text(byline: &[Byline]) -> String {
     byline
@@ -175,6 +196,47 @@ mod tests {
         ];
         assert_eq!(byline_text(&b), "记者 丁春贵 通讯员 张月月");
         assert_eq!(byline_text(&[]), "");
+    }
+
+    fn summary(id: i64, site: &str, signed_at: i64) -> ArticleSummary {
+        ArticleSummary {
+            id,
+            site_id: site.into(),
+            title: format!("稿件{id}"),
+            short_title: None,
+            summary: String::new(),
+            url_path: format!("sh/{id}.html"),
+            signed_at,
+        }
+    }
+
+    #[test]
+    fn related_prefers_the_site_then_shared_tags_then_the_newest() {
+        let per_tag = vec![
+            // under 职业教育
+            vec![
+                summary(5, "main", 50),
+                summary(4, "zouping", 40),
+                summary(2, "main", 20),
+            ],
+            // under 产教融合
+            vec![
+                summary(3, "main", 30),
+                summary(2, "main", 20),
+                summary(1, "zouping", 10),
+            ],
+        ];
+        let ids: Vec<i64> = rank_related("main", per_tag.clone(), 10)
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, vec![2, 5, 3, 4, 1]);
+        let ids: Vec<i64> = rank_related("main", per_tag, 2)
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, vec![2, 5]);
+        assert!(rank_related("main", vec![], 6).is_empty());
     }
 
     #[test]

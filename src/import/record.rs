@@ -12,7 +12,7 @@ use crate::render::sanitize::{paragraphs_to_html, sanitize_html};
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const MAX_TITLE_CHARS: usize = 200;
 const MAX_SHORT_FIELD_CHARS: usize = 100;
-const MAX_TAGS: usize = 30;
+use crate::domain::draft::MAX_TAGS;
 
 #[derive(Debug, Deserialize)]
 pub struct Author {

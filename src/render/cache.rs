@@ -107,9 +107,9 @@ pub struct RenderCache {
     cursor: AtomicI64,
     sites: RwLock<Option<Arc<Vec<Site>>>>,
     channels: RwLock<HashMap<String, Arc<Vec<crate::domain::Channel>>>>,
-    /// Related-story ids per story (DESIGN.md §2: dropped on any story change,
-    /// since an edit or withdrawal can move a story in or out of a list).
-    pub related: moka::sync::Cache<i64, Arc<Vec<i64>>>,
+    /// Short lists many pages show (a channel's newest items, a slot's
+    /// items), by the dependency key that invalidates them.
+    lists: RwLock<HashMap<String, Arc<Listed>>>,
     pub counters: Counters,
     pub enabled: bool,
 }
@@ -126,7 +126,7 @@ impl RenderCache {
             cursor: AtomicI64::new(-1),
             sites: RwLock::new(None),
             channels: RwLock::default(),
-            related: moka::sync::Cache::new(50_000),
+            lists: RwLock::default(),
             counters: Counters::default(),
             enabled: max_bytes > 0,
         }
@@ -165,6 +165,38 @@ impl RenderCache {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(site_id.to_string(), fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The list memoized under dependency key `dep`, loading it on a miss.
+    /// A load that a change overtook is answered but not kept.
+    pub async fn list<F, Fut>(&self, dep: &str, load: F) -> anyhow::Result<Arc<Listed>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<Listed>>,
+    {
+        if let Some(l) = self
+            .lists
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dep)
+        {
+            return Ok(l.clone());
+        }
+        let seq_before = self.cursor();
+        let fresh = Arc::new(load().await?);
+        let overtaken = self
+            .touched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dep)
+            .is_some_and(|seq| *seq > seq_before);
+        if !overtaken && seq_before >= 0 {
+            self.lists
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(dep.to_string(), fresh.clone());
+        }
         Ok(fresh)
     }
 
@@ -265,8 +297,11 @@ impl RenderCache {
             }
             out
         };
-        if keys.iter().any(|k| k.starts_with("story:")) {
-            self.related.invalidate_all();
+        {
+            let mut lists = self.lists.write().unwrap_or_else(|p| p.into_inner());
+            for k in keys {
+                lists.remove(k);
+            }
         }
         if keys.iter().any(|k| k.starts_with("site:")) {
             *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
@@ -292,7 +327,10 @@ impl RenderCache {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
-        self.related.invalidate_all();
+        self.lists
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// Apply every change logged since the cursor. The first call drops what
@@ -320,6 +358,13 @@ impl RenderCache {
         }
         Ok(applied)
     }
+}
+
+/// A memoized short list: a slot's name (for slots) and items.
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub name: Option<String>,
+    pub items: Vec<crate::domain::ArticleSummary>,
 }
 
 /// What the cache gives a request.

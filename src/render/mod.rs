@@ -91,7 +91,7 @@ pub async fn preview(state: &AppState, article: &crate::domain::Article) -> anyh
 /// Render the public page at `path` (as requested, with its leading slash)
 /// for a request to `host`.
 pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
-    portal::page(state, host, path, false).await
+    portal::page(state, host, path, false, None).await
 }
 
 /// The file the static export writes for `path`: the same page, except that a
@@ -99,6 +99,12 @@ pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::R
 /// an nginx SSI directive instead of carrying the blocks, so a sign-off
 /// rewrites one fragment rather than every story page. With `ssi on;` nginx
 /// serves exactly the bytes `page` gives.
-pub async fn export_page(state: &AppState, path: &str) -> anyhow::Result<Page> {
-    portal::page(state, None, path, true).await
+/// `article`, when given, is the story at `path` as the caller already read
+/// it (the export reads stories in batches).
+pub async fn export_page(
+    state: &AppState,
+    path: &str,
+    article: Option<crate::domain::Article>,
+) -> anyhow::Result<Page> {
+    portal::page(state, None, path, true, article).await
 }

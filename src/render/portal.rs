@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::Page;
+use super::cache::Listed;
 use super::chrome::{self, Chrome, SiteUrls};
 use super::sanitize::body_with_dateline;
 use crate::domain::article::byline_text;
@@ -107,17 +108,24 @@ impl Ctx<'_> {
         title: String,
         date_fmt: fn(i64) -> String,
     ) -> anyhow::Result<Block> {
-        self.deps
-            .insert(format!("channel:{}/{}", self.site.id, channel.path));
-        let items = self
+        let dep = format!("channel:{}/{}", self.site.id, channel.path);
+        let store = &self.state.store;
+        let listed = self
             .state
-            .store
-            .channel_page(channel.id, BLOCK_ITEMS, 0)
+            .cache
+            .list(&dep, || async {
+                Ok(Listed {
+                    name: None,
+                    items: store.channel_page(channel.id, BLOCK_ITEMS, 0).await?,
+                })
+            })
             .await?;
+        self.deps.insert(dep);
         Ok(Block {
             title,
             url: Some(self.urls.link(&channel_page_path(&channel.path, 1))),
-            items: items
+            items: listed
+                .items
                 .iter()
                 .map(|s| self.item(s, date_fmt(s.signed_at)))
                 .collect(),
@@ -129,15 +137,30 @@ impl Ctx<'_> {
         key: &str,
         title: impl Fn(&str) -> String,
     ) -> anyhow::Result<Option<Block>> {
-        self.deps.insert(format!("slot:{}/{key}", self.site.id));
-        let Some(slot) = self.state.store.slot(&self.site.id, key).await? else {
+        let dep = format!("slot:{}/{key}", self.site.id);
+        let (store, site_id) = (&self.state.store, &self.site.id);
+        let listed = self
+            .state
+            .cache
+            .list(&dep, || async {
+                Ok(match store.slot(site_id, key).await? {
+                    Some(slot) => Listed {
+                        items: store.slot_items(slot.id, BLOCK_ITEMS).await?,
+                        name: Some(slot.name),
+                    },
+                    None => Listed::default(),
+                })
+            })
+            .await?;
+        self.deps.insert(dep);
+        let Some(name) = &listed.name else {
             return Ok(None);
         };
-        let items = self.state.store.slot_items(slot.id, BLOCK_ITEMS).await?;
         Ok(Some(Block {
-            title: title(&slot.name),
+            title: title(name),
             url: None,
-            items: items
+            items: listed
+                .items
                 .iter()
                 .map(|s| self.item(s, date_mmdd(s.signed_at)))
                 .collect(),
@@ -181,6 +204,7 @@ pub(super) async fn page(
     host: Option<&str>,
     path: &str,
     export: bool,
+    preloaded: Option<crate::domain::Article>,
 ) -> anyhow::Result<Page> {
     let sites = state.cache.sites(state.store.as_ref()).await?;
     if let Some(site) = chrome::prefix_without_slash(&sites, path) {
@@ -227,7 +251,7 @@ pub(super) async fn page(
         Route::ChannelNoSlash { path } if ctx.tree.get(&path).is_some() => {
             Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
         }
-        Route::Story { id } => story(ctx, &rel, id).await,
+        Route::Story { id } => story(ctx, &rel, id, preloaded).await,
         Route::MoreBlocks => more_fragment(ctx).await,
         Route::Feed { channel, atom } => match channel {
             None => super::feeds::feed(state, site, &ctx.tree, None, atom).await,
@@ -507,57 +531,41 @@ async fn more_fragment(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
 
 /// Items of the 相关新闻 block.
 const RELATED_ITEMS: usize = 6;
+/// Tags a 相关新闻 block looks under.
+const RELATED_TAGS: usize = 8;
 
-/// Related stories from the search index (cached per story; stories that are
-/// no longer live are dropped at render time).
+/// 相关新闻: the newest earlier stories sharing the story's tags (see
+/// `rank_related`). Only earlier stories, so a later sign-off never changes
+/// the list: the live site and the static export agree.
 async fn related(ctx: &mut Ctx<'_>, a: &crate::domain::Article) -> anyhow::Result<Vec<ListItem>> {
-    let state = ctx.state;
-    let ids = match state.cache.related.get(&a.id) {
-        Some(ids) => ids,
-        None => {
-            let ids = std::sync::Arc::new(state.search.related(
-                a.id,
-                a.signed_at.unwrap_or(i64::MAX),
-                &a.site_id,
-                &a.title,
-                &a.tags,
-                RELATED_ITEMS,
-            ));
-            if !ids.is_empty() {
-                state.cache.related.insert(a.id, ids.clone());
-            }
-            ids
-        }
-    };
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let before = (a.signed_at.unwrap_or(i64::MAX), a.id);
+    let tags: Vec<String> = a.tags.iter().take(RELATED_TAGS).cloned().collect();
+    let per_tag = ctx
+        .state
+        .store
+        .tagged_before(&tags, before, RELATED_ITEMS as i64)
+        .await?;
+    let ranked = crate::domain::article::rank_related(&a.site_id, per_tag, RELATED_ITEMS);
+    for s in &ranked {
+        ctx.deps.insert(format!("story:{}", s.id));
     }
-    let articles = state.store.articles_by_ids(&ids).await?;
-    let mut items = Vec::new();
-    for id in ids.iter() {
-        ctx.deps.insert(format!("story:{id}"));
-        if let Some(r) = articles
-            .iter()
-            .find(|r| r.id == *id && r.status == Status::Published)
-        {
-            let summary = ArticleSummary {
-                id: r.id,
-                site_id: r.site_id.clone(),
-                title: r.title.clone(),
-                short_title: r.short_title.clone(),
-                summary: String::new(),
-                url_path: r.url_path.clone().unwrap_or_default(),
-                signed_at: r.signed_at.unwrap_or_default(),
-            };
-            items.push(ctx.item(&summary, date_iso(summary.signed_at)));
-        }
-    }
-    Ok(items)
+    Ok(ranked
+        .iter()
+        .map(|s| ctx.item(s, date_iso(s.signed_at)))
+        .collect())
 }
 
-async fn story(mut ctx: Ctx<'_>, rel: &str, id: i64) -> anyhow::Result<Page> {
+async fn story(
+    mut ctx: Ctx<'_>,
+    rel: &str,
+    id: i64,
+    preloaded: Option<crate::domain::Article>,
+) -> anyhow::Result<Page> {
     ctx.deps.insert(format!("story:{id}"));
-    let article = ctx.state.store.article(id).await?;
+    let article = match preloaded.filter(|a| a.id == id) {
+        Some(a) => Some(a),
+        None => ctx.state.store.article(id).await?,
+    };
     let Some(a) =
         article.filter(|a| a.site_id == ctx.site.id && a.url_path.as_deref() == Some(rel))
     else {

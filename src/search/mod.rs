@@ -189,64 +189,6 @@ impl SearchIndex {
         }
     }
 
-    /// Up to `limit` stories signed before `before` that share title words or
-    /// tags with `title`/`tags`: those of the same site first, then others;
-    /// most shared words first, then the newest. The answer depends only on
-    /// the stories signed before `before`, never on stories added later.
-    pub fn related(
-        &self,
-        id: i64,
-        before: i64,
-        site: &str,
-        title: &str,
-        tags: &[String],
-        limit: usize,
-    ) -> Vec<i64> {
-        let searcher = self.reader.searcher();
-        let mut out = Vec::with_capacity(limit);
-        for same_site in [true, false] {
-            if out.len() >= limit {
-                break;
-            }
-            let Ok(q) = query::related(
-                &self.index,
-                &self.fields,
-                id,
-                before,
-                site,
-                same_site,
-                title,
-                tags,
-            ) else {
-                return out;
-            };
-            let collector = TopDocs::with_limit(limit - out.len()).tweak_score(
-                |segment: &tantivy::SegmentReader| {
-                    let col = |name: &str| {
-                        segment
-                            .fast_fields()
-                            .i64(name)
-                            .ok()
-                            .map(|c| c.first_or_default_col(0))
-                    };
-                    let (signed, ids) = (col("signed_at"), col("id"));
-                    move |doc: tantivy::DocId, shared: tantivy::Score| {
-                        (
-                            shared.round() as u32,
-                            signed.as_ref().map_or(0, |c| c.get_val(doc)),
-                            ids.as_ref().map_or(0, |c| c.get_val(doc)),
-                        )
-                    }
-                },
-            );
-            let Ok(top) = searcher.search(&q, &collector) else {
-                return out;
-            };
-            out.extend(top.into_iter().map(|((_, _, id), _)| id));
-        }
-        out
-    }
-
     pub(crate) fn reload(&self) -> tantivy::Result<()> {
         self.reader.reload()
     }

@@ -11,9 +11,7 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{Index, Term};
@@ -230,74 +228,6 @@ fn add_filters(clauses: &mut Vec<(Occur, Box<dyn Query>)>, f: &Fields, filters: 
         });
         clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
-}
-
-/// Stories like this one: any of its title words or tags, signed before it
-/// (`before`), itself excluded, within its own site (`same_site`) or outside
-/// it. Every clause scores 1 whatever the corpus statistics, so a story's
-/// score is the number of words and tags it shares: the ranking does not move
-/// when other stories are added, and the export and the live site agree.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn related(
-    index: &Index,
-    f: &Fields,
-    id: i64,
-    before: i64,
-    site: &str,
-    same_site: bool,
-    title: &str,
-    tags: &[String],
-) -> Result<Box<dyn Query>, SearchError> {
-    let mut words: Vec<String> = tokens(index, title)
-        .into_iter()
-        .filter(|t| t.chars().count() >= 2)
-        .take(12)
-        .collect();
-    for tag in tags.iter().take(8) {
-        words.extend(tokens(index, tag).into_iter().take(3));
-    }
-    words.sort();
-    words.dedup();
-    let should: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|t| {
-            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                any_field(&[(f.title, 1.0), (f.tags, 1.0)], t),
-                1.0,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    if should.is_empty() {
-        return Err(SearchError::NoTerms);
-    }
-    let site_term: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(f.site, site),
-        IndexRecordOption::Basic,
-    ));
-    let earlier: Box<dyn Query> = Box::new(RangeQuery::new(
-        Bound::Unbounded,
-        Bound::Excluded(Term::from_field_i64(f.signed_at, before)),
-    ));
-    Ok(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, Box::new(BooleanQuery::new(should))),
-        (Occur::Must, Box::new(ConstScoreQuery::new(earlier, 0.0))),
-        (
-            Occur::MustNot,
-            Box::new(TermQuery::new(
-                Term::from_field_i64(f.id, id),
-                IndexRecordOption::Basic,
-            )),
-        ),
-        (
-            if same_site {
-                Occur::Must
-            } else {
-                Occur::MustNot
-            },
-            site_term,
-        ),
-    ])))
 }
 
 #[cfg(test)]

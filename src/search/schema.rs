@@ -15,7 +15,7 @@ pub struct Fields {
     pub id: Field,
     /// Title words (jieba), for ranking.
     pub title: Field,
-    /// Tag words (jieba), for ranking and related stories.
+    /// Tag words (jieba), for ranking.
     pub tags: Field,
     /// Every searchable text of the story (title, subtitle, body, byline
     /// names, editor, tags) as jieba words: ranking and snippets.

@@ -265,3 +265,85 @@ async fn stylesheet_is_served() {
     assert_eq!(app.get("/static/nope.css").await.status, 404);
     assert_eq!(app.get("/static/../Cargo.toml").await.status, 404);
 }
+
+#[tokio::test]
+async fn related_stories_are_earlier_stories_on_the_same_topics() {
+    let app = TestApp::with_corpus(300).await;
+    let stories: Vec<serde_json::Value> = crate::util::test_app::CORPUS
+        .lines()
+        .take(300)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // the county story signed last: it has earlier stories of its own site and of others
+    let s = stories
+        .iter()
+        .filter(|s| s["site"] == "zouping")
+        .max_by_key(|s| s["signed_at"].as_str().unwrap().to_string())
+        .unwrap();
+    let id = s["id"].as_i64().unwrap();
+    let a = app.state.store.article(id).await.unwrap().unwrap();
+    let url = format!("/zouping/{}", a.url_path.as_deref().unwrap());
+    let related = app.get(&url).await.select_attr(".related li a", "href");
+    assert_eq!(related.len(), 6, "a full 相关新闻 block: {related:?}");
+    let mut seen_other_site = false;
+    for href in &related {
+        let rid: i64 = href
+            .rsplit('/')
+            .next()
+            .and_then(|f| f.strip_suffix(".html"))
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert_ne!(rid, id, "not itself");
+        let r = app.state.store.article(rid).await.unwrap().unwrap();
+        assert!(r.signed_at < a.signed_at, "{href} is earlier coverage");
+        assert!(
+            r.tags.iter().any(|t| a.tags.contains(t)),
+            "{href} shares a tag"
+        );
+        // the same site's stories come first
+        if r.site_id != a.site_id {
+            seen_other_site = true;
+        } else {
+            assert!(!seen_other_site, "{related:?}: same site first");
+        }
+        assert_eq!(app.get(href).await.status, 200);
+    }
+    // a story signed later on the same topic never changes the list
+    let mut later = app
+        .publish(
+            77_001,
+            "zouping",
+            "zw/yw",
+            &a.title,
+            "2030-01-01T08:00:00+08:00",
+        )
+        .await;
+    later.tags = a.tags.clone();
+    app.state
+        .store
+        .save_article(&later, app.state.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&url).await.select_attr(".related li a", "href"),
+        related
+    );
+    // a withdrawn story leaves the list, and the next earlier one takes its place
+    let first_id: i64 = related[0]
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.strip_suffix(".html"))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let mut gone = app.state.store.article(first_id).await.unwrap().unwrap();
+    gone.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&gone, app.state.now())
+        .await
+        .unwrap();
+    let now = app.get(&url).await.select_attr(".related li a", "href");
+    assert_eq!(now.len(), 6);
+    assert!(!now.contains(&related[0]));
+    assert_eq!(&now[..5], &related[1..]);
+}

@@ -439,6 +439,51 @@ impl Store for SqliteStore {
         rows.iter().map(summary_from_row).collect()
     }
 
+    async fn tagged_before(
+        &self,
+        tags: &[String],
+        before: (i64, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<Vec<ArticleSummary>>> {
+        if tags.is_empty() {
+            return Ok(Vec::new());
+        }
+        // one index range per tag, in one round trip
+        let n = tags.len();
+        let (at, id) = (n + 1, n + 2);
+        let parts: Vec<String> = (1..=n)
+            .map(|i| {
+                format!(
+                    "SELECT * FROM (SELECT tag, article_id, sort_at FROM tag_listings WHERE tag = ${i} \
+                     AND (sort_at < ${at} OR (sort_at = ${at} AND article_id < ${id})) \
+                     ORDER BY sort_at DESC, article_id DESC LIMIT {limit}) AS t{i}"
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT t.tag AS tag, {SUMMARY_COLUMNS} FROM ({}) AS t JOIN articles a ON a.id = t.article_id \
+             ORDER BY t.sort_at DESC, t.article_id DESC",
+            parts.join(" UNION ALL ")
+        );
+        let mut q = sqlx::query(&sql);
+        for t in tags {
+            q = q.bind(t);
+        }
+        let rows = q
+            .bind(before.0)
+            .bind(before.1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = vec![Vec::new(); n];
+        for row in &rows {
+            let tag: String = row.try_get("tag")?;
+            if let Some(i) = tags.iter().position(|t| *t == tag) {
+                out[i].push(summary_from_row(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.site_id = $1 AND a.status = 'published' \
@@ -757,6 +802,31 @@ pub(super) async fn write_article(
             .bind(a.signed_at.unwrap_or(now))
             .execute(&mut **tx)
             .await?;
+        }
+    }
+
+    // tag listings (相关新闻): the live story under each of its tags
+    if !created {
+        sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if a.status == Status::Published {
+        let tags: BTreeSet<&str> = a
+            .tags
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .take(crate::domain::draft::MAX_TAGS)
+            .collect();
+        for tag in tags {
+            sqlx::query("INSERT INTO tag_listings (tag, article_id, sort_at) VALUES ($1, $2, $3)")
+                .bind(tag)
+                .bind(id)
+                .bind(a.signed_at.unwrap_or(now))
+                .execute(&mut **tx)
+                .await?;
         }
     }
 
