@@ -24,12 +24,18 @@ fi
 python3 "$SHARED/bench/hugo_site.py" "$WORK/corpus.jsonl" "$WORK/hugo" 2> /dev/null
 echo "== $(nproc) cores; $N stories; $(hugo version | cut -d' ' -f2); gazette $(git rev-parse --short HEAD)"
 count() { find "$1" -type f -name '*.html' | wc -l; }
+# Outputs go to new directories and are removed at the end: deleting tens of
+# thousands of files just before a build slows ext4's inode allocation for
+# whoever builds next.
+rm -rf "$WORK"/bench-out-*
+sleep 30
 for r in $(seq "$ROUNDS"); do
-  rm -rf "$WORK/hugo-out" "$WORK/export"
-  read -r hw hm < <(python3 bench/measure.py hugo --quiet -s "$WORK/hugo" -d "$PWD/$WORK/hugo-out")
-  read -r gw gm < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$WORK/export")
-  printf "round %d  hugo    %7.2f s %6d MB  %6d html files\n" "$r" "$hw" "$hm" "$(count "$WORK/hugo-out")"
-  printf "round %d  gazette %7.2f s %6d MB  %6d html files (%d files in all)\n" "$r" "$gw" "$gm" \
-    "$(count "$WORK/export")" "$(find "$WORK/export" -type f | wc -l)"
-  python3 -c "print(f'round $r  gazette is {$hw/$gw:.2f}x faster, uses {$gm/$hm:.2f} of the memory')"
+  H=$WORK/bench-out-hugo-$r G=$WORK/bench-out-gazette-$r
+  read -r hw hm ha < <(python3 bench/measure.py hugo --quiet -s "$WORK/hugo" -d "$PWD/$H")
+  read -r gw gm ga < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$G")
+  printf "round %d  hugo    %7.2f s  peak RSS %5d MB (heap %5d MB)  %6d html files\n" "$r" "$hw" "$hm" "$ha" "$(count "$H")"
+  printf "round %d  gazette %7.2f s  peak RSS %5d MB (heap %5d MB)  %6d html files (%d files in all)\n" "$r" "$gw" "$gm" "$ga" \
+    "$(count "$G")" "$(find "$G" -type f | wc -l)"
+  python3 -c "print(f'round $r  gazette/hugo: speed {$hw/$gw:.2f}x, peak RSS {$gm/$hm:.2f}, heap {$ga/$ha:.2f}')"
 done
+rm -rf "$WORK"/bench-out-*

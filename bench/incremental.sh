@@ -23,7 +23,7 @@ if [[ ! -d $WORK/data ]]; then
 fi
 echo "== $(nproc) cores; $N stories (plus earlier benchmark stories); gazette $(git rev-parse --short HEAD)"
 OUT=$WORK/export-inc
-read -r fw fm < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$OUT")
+read -r fw fm _ < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$OUT")
 echo "full build:        ${fw} s, ${fm} MB peak, $(find "$OUT" -type f | wc -l) files"
 for r in $(seq "$ROUNDS"); do
   id=$((9000000 + RANDOM * 10 + r))
@@ -32,11 +32,11 @@ for r in $(seq "$ROUNDS"); do
     "$id" "$r" "$now" > "$WORK/one.jsonl"
   "$BIN" import "$WORK/one.jsonl" --data-dir "$WORK/data" > /dev/null 2>&1
   res=$(python3 bench/measure.py "$BIN" build --incremental --data-dir "$WORK/data" --out "$OUT" 2> "$WORK/inc.log")
-  read -r iw im <<< "$res"
+  read -r iw im _ <<< "$res"
   echo "round $r: process ${iw} s, ${im} MB peak; $(grep -o '[a-z]* build: .*' "$WORK/inc.log")"
 done
 res=$(python3 bench/measure.py "$BIN" build --incremental --data-dir "$WORK/data" --out "$OUT" 2> "$WORK/inc.log")
-read -r iw im <<< "$res"
+read -r iw im _ <<< "$res"
 echo "no change:  process ${iw} s; $(grep -o '[a-z]* build: .*' "$WORK/inc.log")"
 if [[ -n ${VERIFY:-} ]]; then
   rm -rf "$WORK/export-full"

@@ -74,6 +74,14 @@ pub struct Change {
     pub keys: Vec<String>,
 }
 
+/// One story's question for `Store::tagged_before`.
+#[derive(Debug, Clone)]
+pub struct TaggedBefore<'a> {
+    pub tags: &'a [String],
+    /// (signed_at, id) of the story: only stories before it count.
+    pub before: (i64, i64),
+}
+
 /// Where a static export stands (see `crate::export`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportState {
@@ -102,6 +110,10 @@ pub trait Exports {
     async fn export_forget(&self, export_id: i64, paths: &[String]) -> StoreResult<()>;
     /// Files whose pages read any of `keys`.
     async fn export_paths(&self, export_id: i64, keys: &[String]) -> StoreResult<Vec<String>>;
+    /// Every recorded export: (id, output directory).
+    async fn export_list(&self) -> StoreResult<Vec<(i64, String)>>;
+    /// Forget an export and its files' dependencies.
+    async fn export_drop(&self, export_id: i64) -> StoreResult<()>;
     /// The files now reflect the change log up to `cursor`.
     async fn export_finish(&self, export_id: i64, cursor: i64, now: i64) -> StoreResult<()>;
 }
@@ -157,15 +169,15 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>>;
-    /// For each tag, the live stories tagged with it that come before
-    /// `before` = (signed_at, id) in the newest-first order, newest first, at
-    /// most `limit` each.
+    /// For each request and each of its tags, the live stories tagged with
+    /// it that come before the request's (signed_at, id) in the newest-first
+    /// order, newest first, at most `limit` each (the 相关新闻 candidates of
+    /// many stories in one round trip).
     async fn tagged_before(
         &self,
-        tags: &[String],
-        before: (i64, i64),
+        requests: &[TaggedBefore<'_>],
         limit: i64,
-    ) -> StoreResult<Vec<Vec<ArticleSummary>>>;
+    ) -> StoreResult<Vec<Vec<Vec<ArticleSummary>>>>;
     /// Newest live stories of a site, newest first.
     async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
     /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.

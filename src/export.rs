@@ -140,6 +140,13 @@ pub async fn build(
     let started = Instant::now();
     let key = export_key(out)?;
     let store = state.store.as_ref();
+    // exports whose directory is gone need no bookkeeping
+    for (id, dir) in store.export_list().await? {
+        if dir != key && !Path::new(&dir).exists() {
+            tracing::info!(dir, "forgetting a removed export");
+            store.export_drop(id).await?;
+        }
+    }
     let known = store.export_state(&key).await?;
     // the render cache remembers sites and channels: bring it up to the change log
     state.cache.catch_up(store).await?;
@@ -281,10 +288,25 @@ async fn write_pages(
     let paths = Arc::new(paths);
     let next = Arc::new(AtomicUsize::new(0));
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // dependency rows are recorded while pages render
+    let (record_tx, mut record_rx) =
+        tokio::sync::mpsc::unbounded_channel::<Vec<(String, Vec<String>)>>();
+    let recorder = {
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            let mut all = Vec::new();
+            while let Some(batch) = record_rx.recv().await {
+                all.extend(batch);
+            }
+            let _ = &store;
+            Ok::<_, anyhow::Error>(all)
+        })
+    };
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (state, paths, next, bar) = (state.clone(), paths.clone(), next.clone(), bar.clone());
         let out = out.to_path_buf();
+        let record_tx = record_tx.clone();
         tasks.spawn(async move {
             let mut written: Vec<(String, Vec<String>)> = Vec::new();
             let mut gone = Vec::new();
@@ -295,20 +317,9 @@ async fn write_pages(
                 let Some(chunk) = paths.get(i..(i + CHUNK).min(paths.len())) else {
                     break;
                 };
-                // the chunk's stories in one query
+                // the chunk's stories and their 相关新闻 in two queries
                 let ids: Vec<i64> = chunk.iter().filter_map(|p| story_id(p)).collect();
-                let mut stories: std::collections::HashMap<i64, crate::domain::Article> =
-                    if ids.is_empty() {
-                        Default::default()
-                    } else {
-                        state
-                            .store
-                            .articles_by_ids(&ids)
-                            .await?
-                            .into_iter()
-                            .map(|a| (a.id, a))
-                            .collect()
-                    };
+                let mut stories = crate::render::preload(&state, &ids).await?;
                 for path in chunk {
                     let article = story_id(path).and_then(|id| stories.remove(&id));
                     let page = crate::render::export_page(&state, path, article)
@@ -345,35 +356,42 @@ async fn write_pages(
                     }
                     bar.inc(1);
                 }
+                if written.len() >= 2_000 {
+                    let _ = record_tx.send(std::mem::take(&mut written));
+                }
             }
-            Ok::<_, anyhow::Error>((written, gone, bytes))
+            let _ = record_tx.send(written);
+            Ok::<_, anyhow::Error>((gone, bytes))
         });
     }
+    drop(record_tx);
     let mut report = Report::default();
-    let mut records = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let (written, gone, bytes) = done.context("a render worker stopped")??;
+        let (gone, bytes) = done.context("a render worker stopped")??;
         report.bytes += bytes;
         report.removed.extend(gone);
-        records.extend(written);
     }
     bar.finish_and_clear();
     let rendered = started.elapsed().as_secs_f64();
-    for chunk in records.chunks(5_000) {
+    let all = recorder
+        .await
+        .context("the dependency recorder stopped")??;
+    for chunk in all.chunks(5_000) {
         state.store.export_record(export_id, chunk).await?;
     }
+    let written: Vec<String> = all.into_iter().map(|(p, _)| p).collect();
     state
         .store
         .export_forget(export_id, &report.removed)
         .await?;
     tracing::info!(
-        pages = records.len(),
+        pages = written.len(),
         removed = report.removed.len(),
         render_secs = rendered,
         record_secs = started.elapsed().as_secs_f64() - rendered,
         "export pages written"
     );
-    report.written = records.into_iter().map(|(p, _)| p).collect();
+    report.written = written;
     report.written.sort();
     report.removed.sort();
     Ok(report)

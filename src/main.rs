@@ -39,3 +39,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// glibc's malloc spends a sixth of a static build in its locks and free
+/// lists with two threads rendering; mimalloc's thread-local heaps do not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

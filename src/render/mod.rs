@@ -99,12 +99,41 @@ pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::R
 /// an nginx SSI directive instead of carrying the blocks, so a sign-off
 /// rewrites one fragment rather than every story page. With `ssi on;` nginx
 /// serves exactly the bytes `page` gives.
-/// `article`, when given, is the story at `path` as the caller already read
-/// it (the export reads stories in batches).
+/// `preloaded`, when given, is what the caller already read for the story
+/// at `path` (the export reads stories in batches).
 pub async fn export_page(
     state: &AppState,
     path: &str,
-    article: Option<crate::domain::Article>,
+    preloaded: Option<Preloaded>,
 ) -> anyhow::Result<Page> {
-    portal::page(state, None, path, true, article).await
+    portal::page(state, None, path, true, preloaded).await
+}
+
+/// A story and its 相关新闻 candidates, read by the caller for many stories
+/// at once (see `related_requests`).
+pub struct Preloaded {
+    pub article: crate::domain::Article,
+    pub related: Vec<Vec<crate::domain::ArticleSummary>>,
+}
+
+/// Read the stories with these ids and their 相关新闻 candidates in two
+/// round trips.
+pub async fn preload(
+    state: &AppState,
+    ids: &[i64],
+) -> anyhow::Result<std::collections::HashMap<i64, Preloaded>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let articles = state.store.articles_by_ids(ids).await?;
+    let requests: Vec<_> = articles.iter().map(portal::related_request).collect();
+    let related = state
+        .store
+        .tagged_before(&requests, portal::RELATED_ITEMS as i64)
+        .await?;
+    Ok(articles
+        .into_iter()
+        .zip(related)
+        .map(|(article, related)| (article.id, Preloaded { article, related }))
+        .collect())
 }

@@ -204,7 +204,7 @@ pub(super) async fn page(
     host: Option<&str>,
     path: &str,
     export: bool,
-    preloaded: Option<crate::domain::Article>,
+    preloaded: Option<super::Preloaded>,
 ) -> anyhow::Result<Page> {
     let sites = state.cache.sites(state.store.as_ref()).await?;
     if let Some(site) = chrome::prefix_without_slash(&sites, path) {
@@ -529,22 +529,37 @@ async fn more_fragment(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
     ctx.finish(200, "portal/more_blocks.html", MoreCtx { blocks })
 }
 
+/// What `related` asks the store for a story.
+pub(super) fn related_request(a: &crate::domain::Article) -> crate::db::TaggedBefore<'_> {
+    crate::db::TaggedBefore {
+        tags: &a.tags[..a.tags.len().min(RELATED_TAGS)],
+        before: (a.signed_at.unwrap_or(i64::MAX), a.id),
+    }
+}
+
 /// Items of the 相关新闻 block.
-const RELATED_ITEMS: usize = 6;
+pub(super) const RELATED_ITEMS: usize = 6;
 /// Tags a 相关新闻 block looks under.
 const RELATED_TAGS: usize = 8;
 
 /// 相关新闻: the newest earlier stories sharing the story's tags (see
 /// `rank_related`). Only earlier stories, so a later sign-off never changes
 /// the list: the live site and the static export agree.
-async fn related(ctx: &mut Ctx<'_>, a: &crate::domain::Article) -> anyhow::Result<Vec<ListItem>> {
-    let before = (a.signed_at.unwrap_or(i64::MAX), a.id);
-    let tags: Vec<String> = a.tags.iter().take(RELATED_TAGS).cloned().collect();
-    let per_tag = ctx
-        .state
-        .store
-        .tagged_before(&tags, before, RELATED_ITEMS as i64)
-        .await?;
+async fn related(
+    ctx: &mut Ctx<'_>,
+    a: &crate::domain::Article,
+    candidates: Option<Vec<Vec<ArticleSummary>>>,
+) -> anyhow::Result<Vec<ListItem>> {
+    let per_tag = match candidates {
+        Some(c) => c,
+        None => ctx
+            .state
+            .store
+            .tagged_before(&[related_request(a)], RELATED_ITEMS as i64)
+            .await?
+            .pop()
+            .unwrap_or_default(),
+    };
     let ranked = crate::domain::article::rank_related(&a.site_id, per_tag, RELATED_ITEMS);
     for s in &ranked {
         ctx.deps.insert(format!("story:{}", s.id));
@@ -559,12 +574,12 @@ async fn story(
     mut ctx: Ctx<'_>,
     rel: &str,
     id: i64,
-    preloaded: Option<crate::domain::Article>,
+    preloaded: Option<super::Preloaded>,
 ) -> anyhow::Result<Page> {
     ctx.deps.insert(format!("story:{id}"));
-    let article = match preloaded.filter(|a| a.id == id) {
-        Some(a) => Some(a),
-        None => ctx.state.store.article(id).await?,
+    let (article, candidates) = match preloaded.filter(|p| p.article.id == id) {
+        Some(p) => (Some(p.article), Some(p.related)),
+        None => (ctx.state.store.article(id).await?, None),
     };
     let Some(a) =
         article.filter(|a| a.site_id == ctx.site.id && a.url_path.as_deref() == Some(rel))
@@ -576,7 +591,7 @@ async fn story(
         Status::Withdrawn => return gone(ctx),
         _ => return not_found(ctx),
     }
-    render_story(ctx, a, rel).await
+    render_story(ctx, a, rel, candidates).await
 }
 
 /// A story of `state`'s site, as its public page shows it (used for the
@@ -599,13 +614,14 @@ pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> any
         export: false,
     };
     let rel = a.url_path.clone().unwrap_or_default();
-    render_story(ctx, a.clone(), &rel).await
+    render_story(ctx, a.clone(), &rel, None).await
 }
 
 async fn render_story(
     mut ctx: Ctx<'_>,
     a: crate::domain::Article,
     rel: &str,
+    related_candidates: Option<Vec<Vec<ArticleSummary>>>,
 ) -> anyhow::Result<Page> {
     let channel_path = ctx
         .tree
@@ -621,7 +637,7 @@ async fn render_story(
     } else {
         (more_blocks(&mut ctx).await?, None)
     };
-    let related = related(&mut ctx, &a).await?;
+    let related = related(&mut ctx, &a, related_candidates).await?;
     let body_html = body_with_dateline(&a.body_html, &a.source);
     let description = if a.summary.trim().is_empty() {
         excerpt(&html_to_text(&body_html), 120)

@@ -117,6 +117,28 @@ impl Exports for SqliteStore {
         Ok(out)
     }
 
+    async fn export_list(&self) -> StoreResult<Vec<(i64, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, out_dir FROM exports ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn export_drop(&self, export_id: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM export_deps WHERE export_id = $1")
+            .bind(export_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM exports WHERE id = $1")
+            .bind(export_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn export_finish(&self, export_id: i64, cursor: i64, now: i64) -> StoreResult<()> {
         sqlx::query("UPDATE exports SET cursor = $1, complete = 1, built_at = $2 WHERE id = $3")
             .bind(cursor)

@@ -186,6 +186,32 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
+    /// The element's text, or `None` while it is not there: between a check
+    /// and a read the page may navigate (a form posted, a redirect followed).
+    pub fn try_text(&self, css: &str) -> Option<String> {
+        let session = format!("/session/{}", self.session);
+        let query = json!({"using": "css selector", "value": css});
+        let (status, v) = http(
+            self.port,
+            "POST",
+            &format!("{session}/element"),
+            Some(&query),
+        )
+        .ok()?;
+        let el = v["value"][ELEMENT]
+            .as_str()
+            .filter(|_| status == 200)?
+            .to_string();
+        let (status, v) = http(
+            self.port,
+            "GET",
+            &format!("{session}/element/{el}/text"),
+            None,
+        )
+        .ok()?;
+        (status == 200).then(|| v["value"].as_str().unwrap_or_default().to_string())
+    }
+
     pub fn text(&self, css: &str) -> String {
         let el = self.find(css);
         self.cmd("GET", &format!("/element/{el}/text"), None)
@@ -218,7 +244,7 @@ impl Driver {
     pub fn wait_for_text(&self, css: &str, text: &str) {
         let start = Instant::now();
         loop {
-            if self.count(css) > 0 && self.text(css).contains(text) {
+            if self.try_text(css).is_some_and(|t| t.contains(text)) {
                 return;
             }
             assert!(
