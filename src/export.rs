@@ -225,17 +225,23 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
         .collect();
     // and files that did not exist yet: a new story's page and sitemap, a new list page
     let sites = store.sites().await?;
-    let ids: Vec<i64> = keys
-        .iter()
-        .filter_map(|k| k.strip_prefix("story:")?.parse().ok())
-        .collect();
+    let ids_of = |prefix: &str| -> BTreeSet<i64> {
+        keys.iter()
+            .filter_map(|k| k.strip_prefix(prefix)?.parse().ok())
+            .collect()
+    };
+    // a changed story: its own file (written, or removed when no longer live)
+    // and its sitemap; a story whose 相关新闻 a change may enter: its file
+    let (changed, related) = (ids_of("story:"), ids_of("related:"));
+    let ids: Vec<i64> = changed.union(&related).copied().collect();
     for chunk in ids.chunks(500) {
         for a in store.articles_by_ids(chunk).await? {
-            // its own file (written, or removed when no longer live) and its sitemap
             let site = sites.iter().find(|s| s.id == a.site_id);
             if let (Some(site), Some(url)) = (site, &a.url_path) {
                 paths.insert(format!("{}{url}", site.prefix));
-                paths.insert(format!("/sitemap-{}.xml", sitemap_block_of(a.id)));
+                if changed.contains(&a.id) {
+                    paths.insert(format!("/sitemap-{}.xml", sitemap_block_of(a.id)));
+                }
             }
         }
     }

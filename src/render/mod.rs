@@ -56,7 +56,7 @@ impl Page {
     }
 }
 
-pub use portal::html_to_text;
+pub use portal::{RELATED_ITEMS, html_to_text};
 
 /// Templates of the active theme.
 pub struct Renderer {

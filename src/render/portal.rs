@@ -538,7 +538,7 @@ pub(super) fn related_request(a: &crate::domain::Article) -> crate::db::TaggedBe
 }
 
 /// Items of the 相关新闻 block.
-pub(super) const RELATED_ITEMS: usize = 6;
+pub const RELATED_ITEMS: usize = 6;
 /// Tags a 相关新闻 block looks under.
 const RELATED_TAGS: usize = 8;
 
@@ -576,7 +576,9 @@ async fn story(
     id: i64,
     preloaded: Option<super::Preloaded>,
 ) -> anyhow::Result<Page> {
-    ctx.deps.insert(format!("story:{id}"));
+    // `related:{id}`: a story signed before this one may enter its 相关新闻
+    ctx.deps
+        .extend([format!("story:{id}"), format!("related:{id}")]);
     let (article, candidates) = match preloaded.filter(|p| p.article.id == id) {
         Some(p) => (Some(p.article), Some(p.related)),
         None => (ctx.state.store.article(id).await?, None),

@@ -245,6 +245,63 @@ async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
 }
 
 #[tokio::test]
+async fn a_backdated_story_reaches_the_related_lists_of_later_stories() {
+    let app = TestApp::with_corpus(120).await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    // an archive story signed before most of the corpus, on a common topic
+    let stories = app.state.store.live_after(0, 200).await.unwrap();
+    let topic = app
+        .state
+        .store
+        .article(stories[0].0.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .tags[0]
+        .clone();
+    let mut old = app
+        .publish(
+            70_002,
+            "main",
+            "sh",
+            "补录的旧稿",
+            "2024-01-02T08:00:00+08:00",
+        )
+        .await;
+    old.tags = vec![topic];
+    app.state
+        .store
+        .save_article(&old, app.state.now())
+        .await
+        .unwrap();
+    let report = export(&app, out.path(), true).await;
+    assert!(!report.full);
+    let fresh = tempfile::tempdir().unwrap();
+    export(&app, fresh.path(), false).await;
+    assert_eq!(
+        tree(out.path()),
+        tree(fresh.path()),
+        "incremental equals full"
+    );
+    // some later story now lists it, and that file was rewritten
+    let listing: Vec<&String> = report
+        .written
+        .iter()
+        .filter(|p| {
+            // story pages only (a list page shows it too)
+            let file = p.rsplit('/').next().unwrap();
+            file.trim_end_matches(".html").parse::<i64>().is_ok()
+                && !p.ends_with("70002.html")
+                && std::fs::read_to_string(file_for(out.path(), p))
+                    .unwrap()
+                    .contains("70002.html")
+        })
+        .collect();
+    assert!(!listing.is_empty(), "a later story lists the archive story");
+}
+
+#[tokio::test]
 async fn a_site_settings_change_rebuilds_everything() {
     let app = TestApp::with_demo().await;
     let out = tempfile::tempdir().unwrap();

@@ -822,6 +822,7 @@ pub(super) async fn write_article(
     }
 
     // tag listings (相关新闻): the live story under each of its tags
+    let mut related_of = BTreeSet::new();
     if !created {
         sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
             .bind(id)
@@ -836,13 +837,27 @@ pub(super) async fn write_article(
             .filter(|t| !t.is_empty())
             .take(crate::domain::draft::MAX_TAGS)
             .collect();
+        let at = a.signed_at.unwrap_or(now);
         for tag in tags {
             sqlx::query("INSERT INTO tag_listings (tag, article_id, sort_at) VALUES ($1, $2, $3)")
                 .bind(tag)
                 .bind(id)
-                .bind(a.signed_at.unwrap_or(now))
+                .bind(at)
                 .execute(&mut **tx)
                 .await?;
+            // the stories whose 相关新闻 candidates this one may now enter: the
+            // next few after it under the tag (none for a story signed now)
+            let later: Vec<i64> = sqlx::query_scalar(
+                "SELECT article_id FROM tag_listings WHERE tag = $1 AND sort_at >= $2 \
+                 AND (sort_at > $2 OR article_id > $3) ORDER BY sort_at, article_id LIMIT $4",
+            )
+            .bind(tag)
+            .bind(at)
+            .bind(id)
+            .bind(crate::render::RELATED_ITEMS as i64)
+            .fetch_all(&mut **tx)
+            .await?;
+            related_of.extend(later);
         }
     }
 
@@ -876,6 +891,7 @@ pub(super) async fn write_article(
         "sitemap".to_string(),
         format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
     ];
+    keys.extend(related_of.iter().map(|r| format!("related:{r}")));
     for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
             keys.push(format!("channel:{}/{}", a.site_id, p));
