@@ -13,7 +13,7 @@ SHARED=${SHARED:-../shared}
 cargo build --release --quiet
 BIN=target/release/gazette
 PORT=18183
-echo "== machine: $(nproc) cores; wrk -t2 -c32 -d${SECS}s; render cache off (--cache-mb 0)"
+echo "== machine: $(nproc) cores; render cache off (--cache-mb 0); wrk -t1 -c16 and -t2 -c32, -d${SECS}s"
 for N in $SMALL $LARGE; do
   WORK=target/bench/$N
   if [[ ! -d $WORK/data ]]; then
@@ -28,8 +28,9 @@ for N in $SMALL $LARGE; do
   STORY=$(curl -s "http://127.0.0.1:$PORT/zw/yw/" | grep -o 'href="/zw/yw/20[0-9-]*/[0-9]*/[0-9]*\.html"' | head -1 | cut -d'"' -f2)
   for page in "$STORY" /zw/yw/ /zw/yw/index_50.html /; do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT$page" || { echo "   $page: not found"; continue; }
-    rps=$(wrk -t2 -c32 -d"${SECS}s" "http://127.0.0.1:$PORT$page" | awk '/Requests\/sec/ {print $2}')
-    printf "  %8s stories  %-40s %8.0f req/s\n" "$N" "$page" "$rps"
+    r1=$(wrk -t1 -c16 -d"${SECS}s" "http://127.0.0.1:$PORT$page" | awk '/Requests\/sec/ {print $2}')
+    r2=$(wrk -t2 -c32 -d"${SECS}s" "http://127.0.0.1:$PORT$page" | awk '/Requests\/sec/ {print $2}')
+    printf "  %8s stories  %-40s %8.0f req/s (-t1 -c16) %8.0f req/s (-t2 -c32)\n" "$N" "$page" "$r1" "$r2"
   done
   kill $PID; wait $PID 2>/dev/null || true
 done

@@ -42,7 +42,5 @@ LUA
 echo "== $(nproc) cores; $N stories; wrk -t1 -c16 on a story, home and channel pages meanwhile"
 wrk -t1 -c16 -d600s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" > "$WORK/signoff-wrk.txt" 2>&1 &
 WRK=$!
+trap 'kill $WRK $PID 2>/dev/null || true' EXIT
 python3 bench/signoff_live.py "http://127.0.0.1:$PORT" "$COUNT"
-kill $WRK 2>/dev/null || true
-wait $WRK 2>/dev/null || true
-grep -E "Requests/sec" "$WORK/signoff-wrk.txt" | sed 's/^/wrk meanwhile: /' || true
