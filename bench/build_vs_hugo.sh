@@ -11,16 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-50000}
 ROUNDS=${2:-2}
-SHARED=${SHARED:-../shared}
 command -v hugo >/dev/null || { echo "needs hugo (apt install hugo)"; exit 1; }
-cargo build --release --quiet
-BIN=$PWD/target/release/gazette
-WORK=target/bench/$N
-mkdir -p "$WORK"
-[[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
-if [[ ! -d $WORK/data ]]; then
-  "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
-fi
+source bench/common.sh
 python3 "$SHARED/bench/hugo_site.py" "$WORK/corpus.jsonl" "$WORK/hugo" 2> /dev/null
 echo "== $(nproc) cores; $N stories; $(hugo version | cut -d' ' -f2); gazette $(git rev-parse --short HEAD)"
 count() { find "$1" -type f -name '*.html' | wc -l; }

@@ -12,15 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 ROUNDS=${2:-3}
-SHARED=${SHARED:-../shared}
-cargo build --release --quiet
-BIN=$PWD/target/release/gazette
-WORK=target/bench/$N
-mkdir -p "$WORK"
-[[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
-if [[ ! -d $WORK/data ]]; then
-  "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
-fi
+source bench/common.sh
 echo "== $(nproc) cores; $N stories (plus earlier benchmark stories); gazette $(git rev-parse --short HEAD)"
 OUT=$WORK/export-inc
 read -r fw fm _ < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$OUT")

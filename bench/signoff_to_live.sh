@@ -9,15 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 COUNT=${2:-1000}
-SHARED=${SHARED:-../shared}
-cargo build --release --quiet
-BIN=$PWD/target/release/gazette
-WORK=target/bench/$N
-mkdir -p "$WORK"
-[[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
-if [[ ! -d $WORK/data ]]; then
-  "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
-fi
+source bench/common.sh
 # a copy: the benchmark's stories stay out of the shared data
 rm -rf "$WORK/signoff-data" && cp -r "$WORK/data" "$WORK/signoff-data"
 DATA=$WORK/signoff-data
