@@ -124,6 +124,10 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 
+    /// Close every connection (at shutdown, after the last request); every
+    /// call afterwards fails.
+    async fn close(&self);
+
     /// All sites, main site first, then by sort order.
     async fn sites(&self) -> StoreResult<Vec<Site>>;
     /// Create or replace a site (settings included).

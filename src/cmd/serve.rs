@@ -40,12 +40,16 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url
     );
-    let app =
-        crate::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = crate::web::router(state.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, then
+    // close the database (a job claimed but not finished is retried after its lease)
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    state.store.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -69,6 +69,8 @@ pub fn router(state: AppState) -> Router {
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
         .route("/metrics", get(portal::get_metrics))
+        .route("/healthz", get(portal::get_healthz))
+        .route("/readyz", get(portal::get_readyz))
         .route("/media/{*path}", get(assets::get_media))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)

@@ -102,3 +102,96 @@ fn migrate_is_repeatable() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
     }
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_a_load_balancer() {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let app = crate::util::TestApp::with_demo().await;
+    let ask = |path: &'static str| {
+        let router = app.router_clone();
+        async move {
+            let resp = router
+                .oneshot(
+                    axum::http::Request::get(path)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let body = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    assert_eq!(ask("/healthz").await, (200, "ok\n".to_string()));
+    let (status, body) = ask("/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["ready"], true);
+    assert_eq!(v["database"], "ok");
+    assert!(
+        v["changes"].as_i64().unwrap() > 0,
+        "the demo logged changes"
+    );
+    // the database goes away: not ready, and it says why; still alive
+    app.state.store.close().await;
+    let (status, body) = ask("/readyz").await;
+    assert_eq!(status, 503, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["ready"], false);
+    assert!(
+        v["database"].as_str().unwrap().starts_with("数据库不可用"),
+        "{body}"
+    );
+    assert_eq!(ask("/healthz").await.0, 200);
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = gazette()
+        .args(["serve", "--demo", "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // ready when /healthz answers
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit status {:?}: {log}", out.status);
+    assert!(
+        log.contains("shutting down") && log.contains("stopped"),
+        "{log}"
+    );
+}

@@ -152,6 +152,10 @@ pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn migrate(&self) -> StoreResult<()> {
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         let has_table: Option<String> = sqlx::query_scalar(

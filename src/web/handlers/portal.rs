@@ -152,6 +152,45 @@ fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
 }
 
 /// Prometheus text format: render-cache counters and sizes.
+/// Liveness: the process answers.
+pub async fn get_healthz() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+        .into_response()
+}
+
+/// Readiness for a load balancer: the database answers and the search index
+/// is open; 503 with the reason otherwise. Also says how far the render
+/// cache and the index are behind the change log.
+pub async fn get_readyz(State(state): State<AppState>) -> Response {
+    let (status, database, last) = match state.store.last_change().await {
+        Ok(last) => (StatusCode::OK, "ok".to_string(), Some(last)),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("数据库不可用: {e}"),
+            None,
+        ),
+    };
+    let body = serde_json::json!({
+        "ready": status == StatusCode::OK,
+        "database": database,
+        "search": {"open": true, "stories": state.search.len(), "cursor": state.search.cursor()},
+        "cache": {"cursor": state.cache.cursor(), "entries": state.cache.entries()},
+        "changes": last,
+    });
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 pub async fn get_metrics(State(state): State<AppState>) -> Response {
     let c = &state.cache.counters;
     let body = format!(
