@@ -71,8 +71,7 @@ async fn channel_paths(
     out: &mut Vec<String>,
 ) -> anyhow::Result<()> {
     let total = state.store.channel_count(c.id).await?;
-    let size = c.page_size.clamp(1, 200);
-    let pages = ((total + size - 1) / size).max(1);
+    let pages = crate::domain::channel::paging::pages(total, c.page_size.clamp(1, 200));
     for n in 1..=pages {
         out.push(format!("{prefix}{}", channel_page_path(&c.path, n as u32)));
     }
@@ -245,8 +244,12 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
             }
         }
     }
+    // a list whose older pages moved may have gained a page (the pages it lost
+    // are among the files above, and render as 404 now)
     for key in &keys {
-        let Some((site_id, path)) = key.strip_prefix("channel:").and_then(|k| k.split_once('/'))
+        let Some((site_id, path)) = key
+            .strip_prefix("channel-pages:")
+            .and_then(|k| k.split_once('/'))
         else {
             continue;
         };

@@ -162,3 +162,104 @@ mod tests {
         assert_eq!(chain, vec![2, 3]);
     }
 }
+
+/// List pages, newest first, whose older pages stay put: page 1 holds the
+/// newest `size + total % size` stories (between `size` and `2 * size - 1`),
+/// every other page exactly `size`, counted in fixed blocks from the oldest.
+/// A new story therefore changes page 1 alone until `size` of them have
+/// arrived; then one block moves from page 1 to page 2 and the page numbers
+/// shift. Static files and CDN copies of the archive pages stay valid.
+pub mod paging {
+    /// How many pages a list of `total` stories has (at least 1).
+    pub fn pages(total: i64, size: i64) -> i64 {
+        (total / size.max(1)).max(1)
+    }
+
+    /// How many stories page 1 shows.
+    pub fn first_len(total: i64, size: i64) -> i64 {
+        let size = size.max(1);
+        if total < size {
+            size
+        } else {
+            size + total % size
+        }
+    }
+
+    /// (offset from the newest, limit) of page `page` (1-based), if it exists.
+    pub fn window(total: i64, size: i64, page: i64) -> Option<(i64, i64)> {
+        let size = size.max(1);
+        if page < 1 || page > pages(total, size) {
+            return None;
+        }
+        if page == 1 {
+            return Some((0, first_len(total, size)));
+        }
+        Some((first_len(total, size) + (page - 2) * size, size))
+    }
+
+    /// Whether a change to one story's place in a list alters any page but
+    /// the first: `newer_before`/`newer_after` count the stories newer than
+    /// it in the list before/after the change (`None`: not listed then).
+    pub fn older_pages_change(
+        size: i64,
+        total_before: i64,
+        total_after: i64,
+        newer_before: Option<i64>,
+        newer_after: Option<i64>,
+    ) -> bool {
+        let size = size.max(1);
+        if pages(total_before, size) != pages(total_after, size) {
+            return true;
+        }
+        let beyond_first =
+            |total: i64, newer: i64| pages(total, size) > 1 && newer >= first_len(total, size);
+        newer_before.is_some_and(|n| beyond_first(total_before, n))
+            || newer_after.is_some_and(|n| beyond_first(total_after, n))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn pages_are_fixed_blocks_behind_a_longer_first_page() {
+            // 45 stories, 20 a page: page 1 the newest 25, page 2 the oldest 20
+            assert_eq!(pages(45, 20), 2);
+            assert_eq!(window(45, 20, 1), Some((0, 25)));
+            assert_eq!(window(45, 20, 2), Some((25, 20)));
+            assert_eq!(window(45, 20, 3), None);
+            assert_eq!(window(45, 20, 0), None);
+            // fewer than a page, and none at all: one page
+            assert_eq!(window(7, 20, 1), Some((0, 20)));
+            assert_eq!(window(0, 20, 1), Some((0, 20)));
+            assert_eq!(pages(0, 20), 1);
+            // every story on exactly one page
+            for total in 0..130 {
+                let mut seen = 0;
+                for p in 1..=pages(total, 20) {
+                    let (offset, limit) = window(total, 20, p).unwrap();
+                    assert_eq!(offset, seen.min(total), "total {total} page {p}");
+                    seen += limit.min(total - offset.min(total));
+                }
+                assert_eq!(seen, total, "total {total}");
+            }
+        }
+
+        #[test]
+        fn only_a_change_behind_page_one_or_a_new_block_moves_older_pages() {
+            // a new newest story: page 1 only, until a block fills
+            assert!(!older_pages_change(20, 45, 46, None, Some(0)));
+            assert!(older_pages_change(20, 59, 60, None, Some(0)));
+            // a story edited in place on page 1, and on page 2
+            assert!(!older_pages_change(20, 45, 45, Some(3), Some(3)));
+            assert!(older_pages_change(20, 45, 45, Some(30), Some(30)));
+            // withdrawn from page 2 (the blocks behind it move), or from page 1
+            assert!(older_pages_change(20, 45, 44, Some(30), None));
+            assert!(!older_pages_change(20, 45, 44, Some(2), None));
+            // a backdated story lands on page 2
+            assert!(older_pages_change(20, 45, 46, None, Some(40)));
+            // a one-page list never has older pages
+            assert!(!older_pages_change(20, 10, 11, None, Some(5)));
+        }
+    }
+}

@@ -11,6 +11,7 @@ use super::cache::Listed;
 use super::chrome::{self, Chrome, SiteUrls};
 use super::sanitize::body_with_dateline;
 use crate::domain::article::byline_text;
+use crate::domain::channel::paging;
 use crate::domain::text::{LIST_TITLE_CELLS, date_cn, date_iso, date_mmdd, excerpt};
 use crate::domain::url::{MORE_BLOCKS_PATH, Route, channel_page_path, route};
 use crate::domain::{ArticleSummary, BlockSource, Channel, ChannelTree, Reprint, Site, Status};
@@ -381,17 +382,21 @@ async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page
     };
     let size = channel.page_size.clamp(1, 200);
     let total = ctx.state.store.channel_count(channel.id).await?;
-    let pages = u32::try_from(((total + size - 1) / size).max(1)).unwrap_or(u32::MAX);
-    if page > pages {
+    let Some((offset, limit)) = paging::window(total, size, i64::from(page)) else {
         return not_found(ctx);
-    }
-    ctx.deps
-        .insert(format!("channel:{}/{}", ctx.site.id, channel.path));
-    let offset = i64::from(page - 1) * size;
+    };
+    let pages = u32::try_from(paging::pages(total, size)).unwrap_or(u32::MAX);
+    // page 1 moves with every story; older pages only when a block fills or
+    // a change lands behind page 1 (`channel-pages:` in the change log)
+    ctx.deps.insert(if page == 1 {
+        format!("channel:{}/{}", ctx.site.id, channel.path)
+    } else {
+        format!("channel-pages:{}/{}", ctx.site.id, channel.path)
+    });
     let summaries = ctx
         .state
         .store
-        .channel_page(channel.id, size, offset)
+        .channel_page(channel.id, limit, offset)
         .await?;
     let items = summaries
         .iter()

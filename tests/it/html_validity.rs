@@ -39,7 +39,8 @@ async fn portal_pages_are_valid_html5() {
             "2024-04-10T09:00:00+08:00",
         )
         .await;
-    for i in 0..25 {
+    // two list pages: 45 stories, 20 a page
+    for i in 0..45 {
         app.publish(
             5100 + i,
             "main",
@@ -68,6 +69,12 @@ async fn portal_pages_are_valid_html5() {
     let mut files = Vec::new();
     for (name, path) in &pages {
         let resp = app.get(path).await;
+        let expected = match *name {
+            "notfound" => 404,
+            "gone" => 410,
+            _ => 200,
+        };
+        assert_eq!(resp.status, expected, "{path}");
         let file = dir.path().join(format!("{name}.html"));
         std::fs::write(&file, &resp.body).unwrap();
         files.push(file);

@@ -29,36 +29,34 @@ async fn app_with_45_stories() -> TestApp {
 #[tokio::test]
 async fn channel_pages_are_paginated_newest_first() {
     let app = app_with_45_stories().await;
+    // page 1: the newest 25 (20 + 45 % 20); page 2: the oldest block of 20
     let p1 = app.get("/sh/").await;
     assert_eq!(p1.status, 200);
     let items = p1.select_text(".channel-list li a");
-    assert_eq!(items.len(), 20);
+    assert_eq!(items.len(), 25);
     assert_eq!(items[0], "社会民生第44条新闻");
     assert_eq!(p1.select_text(".channel-list li .date")[0], "2024-03-23");
-    assert_eq!(p1.select_text(".pager-info"), vec!["共 45 篇,第 1/3 页"]);
+    assert_eq!(p1.select_text(".pager-info"), vec!["共 45 篇,第 1/2 页"]);
     assert_eq!(
         p1.select_attr(".pager a[rel=next]", "href"),
         vec!["/sh/index_2.html"]
     );
     assert!(p1.select_attr(".pager a[rel=prev]", "href").is_empty());
 
-    let p3 = app.get("/sh/index_3.html").await;
-    assert_eq!(p3.status, 200);
-    let items3 = p3.select_text(".channel-list li a");
-    assert_eq!(items3.len(), 5);
-    assert_eq!(items3.last().unwrap(), "社会民生第0条新闻");
-    assert_eq!(
-        p3.select_attr(".pager a[rel=prev]", "href"),
-        vec!["/sh/index_2.html"]
-    );
-    assert!(p3.select_attr(".pager a[rel=next]", "href").is_empty());
+    let p2 = app.get("/sh/index_2.html").await;
+    assert_eq!(p2.status, 200);
+    let items2 = p2.select_text(".channel-list li a");
+    assert_eq!(items2.len(), 20);
+    assert_eq!(items2[0], "社会民生第19条新闻");
+    assert_eq!(items2.last().unwrap(), "社会民生第0条新闻");
+    assert_eq!(p2.select_attr(".pager a[rel=prev]", "href"), vec!["/sh/"]);
+    assert!(p2.select_attr(".pager a[rel=next]", "href").is_empty());
+    // an older page does not say how many stories there are: it stays the same file
+    assert_eq!(p2.select_text(".pager-info"), vec!["第 2/2 页"]);
+    assert_eq!(app.get("/sh/index_3.html").await.status, 404);
 
-    // the three pages together hold each story exactly once
-    let p2 = app
-        .get("/sh/index_2.html")
-        .await
-        .select_text(".channel-list li a");
-    let mut all: Vec<String> = items.into_iter().chain(p2).chain(items3).collect();
+    // the pages together hold each story exactly once
+    let mut all: Vec<String> = items.into_iter().chain(items2).collect();
     all.sort();
     all.dedup();
     assert_eq!(all.len(), 45);
@@ -69,8 +67,77 @@ async fn channel_pages_are_paginated_newest_first() {
             .await
             .select_text(".channel-list li a")
             .len(),
-        20
+        25
     );
+}
+
+#[tokio::test]
+async fn older_list_pages_stay_put_until_a_block_fills() {
+    let app = app_with_45_stories().await;
+    let page2 = || async { app.get("/sh/index_2.html").await.body };
+    let before = page2().await;
+    // 14 newer stories: page 1 grows to 39, page 2 is the same bytes, and the
+    // render cache kept it (no change named its key)
+    for i in 0..14 {
+        app.publish(
+            2000 + i,
+            "main",
+            "sh",
+            &format!("社会民生新稿{i}"),
+            &format!("2024-04-{:02}T08:00:00+08:00", 1 + i),
+        )
+        .await;
+        assert_eq!(page2().await, before, "after {} more", i + 1);
+    }
+    assert!(
+        app.state
+            .cache
+            .contains(&gazette::render::cache::RenderCache::key(
+                "main",
+                "sh/index_2.html"
+            ))
+    );
+    assert_eq!(
+        app.get("/sh/")
+            .await
+            .select_text(".channel-list li a")
+            .len(),
+        39
+    );
+    // the 60th story fills a block: three pages of 20, page 2 moves on
+    app.publish(
+        2014,
+        "main",
+        "sh",
+        "社会民生第六十条",
+        "2024-04-20T08:00:00+08:00",
+    )
+    .await;
+    let p1 = app.get("/sh/").await.select_text(".channel-list li a");
+    assert_eq!(p1.len(), 20);
+    let p2 = app.get("/sh/index_2.html").await;
+    assert_ne!(p2.body, before);
+    assert_eq!(
+        p2.select_text(".channel-list li a")[0],
+        "社会民生第39条新闻"
+    );
+    let p3 = app.get("/sh/index_3.html").await;
+    assert_eq!(
+        p3.select_text(".channel-list li a").last().unwrap(),
+        "社会民生第0条新闻"
+    );
+    // withdrawing a story from an older page moves the pages behind page 1
+    let mut old = app.state.store.article(1005).await.unwrap().unwrap();
+    let p3_before = p3.body;
+    old.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&old, app.state.now())
+        .await
+        .unwrap();
+    let p3_after = app.get("/sh/index_3.html").await;
+    assert_ne!(p3_after.body, p3_before);
+    assert!(!p3_after.body.contains("社会民生第5条新闻"));
 }
 
 #[tokio::test]

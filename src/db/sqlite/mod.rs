@@ -16,7 +16,7 @@ mod exports;
 mod newsroom;
 
 use super::{Change, Slot, Store, StoreError, StoreResult, TaggedBefore};
-use crate::domain::channel::ancestry;
+use crate::domain::channel::{ancestry, paging};
 use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -786,19 +786,6 @@ pub(super) async fn write_article(
     }
 
     // Listings: every channel the story is in, and their ancestors.
-    let old: Vec<i64> = if created {
-        Vec::new()
-    } else {
-        let old = sqlx::query_scalar("SELECT channel_id FROM listings WHERE article_id = $1")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM listings WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        old
-    };
     let mut listed = BTreeSet::new();
     if a.status == Status::Published {
         for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
@@ -809,19 +796,74 @@ pub(super) async fn write_article(
                 }
             }
         }
+    }
+    let sort_at = a.signed_at.unwrap_or(now);
+    let old: Vec<(i64, i64)> = if created {
+        Vec::new()
+    } else {
+        sqlx::query_as("SELECT channel_id, sort_at FROM listings WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+    };
+    // where the story stood and stands in each list, for `channel-pages:` keys
+    let touched: BTreeSet<i64> = listed
+        .iter()
+        .copied()
+        .chain(old.iter().map(|o| o.0))
+        .collect();
+    let mut place: Vec<ListPlace> = Vec::new();
+    if !touched.is_empty() {
+        let ids = touched
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, live_count, page_size FROM channels WHERE id IN ({ids})"
+        ))
+        .fetch_all(&mut **tx)
+        .await?;
+        for (cid, total, size) in rows {
+            let before = old.iter().find(|o| o.0 == cid).map(|o| o.1);
+            let total_after =
+                total - i64::from(before.is_some()) + i64::from(listed.contains(&cid));
+            let newer_before = match before {
+                Some(at) => Some(count_newer(tx, cid, at, id, total, size).await?),
+                None => None,
+            };
+            place.push(ListPlace {
+                channel: cid,
+                size,
+                total_before: total,
+                total_after,
+                newer_before,
+                newer_after: None,
+            });
+        }
+    }
+    if !created {
+        sqlx::query("DELETE FROM listings WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if !listed.is_empty() {
         // One multi-row insert: ids are integers we produced, the time is bound.
         let values = listed
             .iter()
             .map(|cid| format!("({cid}, {id}, $1)"))
             .collect::<Vec<_>>()
             .join(", ");
-        if !values.is_empty() {
-            sqlx::query(&format!(
-                "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
-            ))
-            .bind(a.signed_at.unwrap_or(now))
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
+        ))
+        .bind(sort_at)
+        .execute(&mut **tx)
+        .await?;
+        for p in place.iter_mut().filter(|p| listed.contains(&p.channel)) {
+            p.newer_after =
+                Some(count_newer(tx, p.channel, sort_at, id, p.total_after, p.size).await?);
         }
     }
 
@@ -866,7 +908,7 @@ pub(super) async fn write_article(
     }
 
     // keep each channel's live count in step with its listings
-    let old_set: BTreeSet<i64> = old.iter().copied().collect();
+    let old_set: BTreeSet<i64> = old.iter().map(|o| o.0).collect();
     for (delta, ids) in [
         (
             -1,
@@ -896,9 +938,21 @@ pub(super) async fn write_article(
         format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
     ];
     keys.extend(related_of.iter().map(|r| format!("related:{r}")));
-    for cid in listed.iter().chain(old.iter()).collect::<BTreeSet<_>>() {
+    for cid in &touched {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
             keys.push(format!("channel:{}/{}", a.site_id, p));
+            let moved = place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
+                paging::older_pages_change(
+                    x.size,
+                    x.total_before,
+                    x.total_after,
+                    x.newer_before,
+                    x.newer_after,
+                )
+            });
+            if moved {
+                keys.push(format!("channel-pages:{}/{}", a.site_id, p));
+            }
         }
     }
     let kind = match a.status {
@@ -908,6 +962,43 @@ pub(super) async fn write_article(
     };
     log_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
     Ok((id, created))
+}
+
+/// One story's place in one channel list, before and after a write.
+struct ListPlace {
+    channel: i64,
+    size: i64,
+    total_before: i64,
+    total_after: i64,
+    newer_before: Option<i64>,
+    newer_after: Option<i64>,
+}
+
+/// How many stories of a channel's list are newer than (sort_at, id), counted
+/// only as far as it matters: whether it is on page 1 of a `total`-story list.
+async fn count_newer(
+    tx: &mut Tx<'_>,
+    channel: i64,
+    sort_at: i64,
+    id: i64,
+    total: i64,
+    size: i64,
+) -> StoreResult<i64> {
+    if paging::pages(total, size) <= 1 {
+        return Ok(0);
+    }
+    // page 1 holds fewer than two pages' worth
+    let cap = 2 * size.max(1);
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM listings WHERE channel_id = $1 AND sort_at >= $2 \
+         AND (sort_at > $2 OR article_id > $3) LIMIT $4) AS newer",
+    )
+    .bind(channel)
+    .bind(sort_at)
+    .bind(id)
+    .bind(cap)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 pub(super) async fn log_change(
