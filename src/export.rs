@@ -194,8 +194,43 @@ async fn full(
         }
     }
     report.other_files += copy_media(state, out, true)?;
+    // pages an earlier build wrote that are no longer public (a withdrawn
+    // story, a list that got shorter)
+    let keep: std::collections::HashSet<PathBuf> =
+        report.written.iter().map(|p| file_for(out, p)).collect();
+    report.removed.extend(prune(out, out, &keep)?);
     store.export_finish(id, cursor, state.now()).await?;
     Ok(report)
+}
+
+/// Remove the page files under `dir` that are not in `keep` (assets, media
+/// and the 404 page stay); returns their site paths.
+fn prune(
+    out: &Path,
+    dir: &Path,
+    keep: &std::collections::HashSet<PathBuf>,
+) -> anyhow::Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            if dir != out || !matches!(entry.file_name().to_str(), Some("static" | "media")) {
+                removed.extend(prune(out, &path, keep)?);
+            }
+            continue;
+        }
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let page = name.ends_with(".html") || name.ends_with(".xml") || name == "robots.txt";
+        if page && !keep.contains(&path) && !(dir == out && name == "404.html") {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+            let rel = path.strip_prefix(out).unwrap_or(&path).to_string_lossy();
+            removed.push(format!("/{}", rel.trim_end_matches("index.html")));
+        }
+    }
+    Ok(removed)
 }
 
 /// The site paths the changes after the export's cursor affect, or `None`

@@ -427,3 +427,43 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[tokio::test]
+async fn a_full_build_over_an_earlier_one_removes_pages_no_longer_public() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            9002,
+            "main",
+            "sh",
+            "将撤回的稿件",
+            "2024-04-20T09:00:00+08:00",
+        )
+        .await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    let path = TestApp::path_of(&a);
+    assert!(file_for(out.path(), &path).exists());
+    std::fs::write(out.path().join("static").join("operator-note.txt"), "kept").unwrap();
+    a.status = Status::Withdrawn;
+    app.state
+        .store
+        .save_article(&a, app.state.now())
+        .await
+        .unwrap();
+    let report = export(&app, out.path(), false).await;
+    assert!(report.full);
+    assert!(
+        !file_for(out.path(), &path).exists(),
+        "the withdrawn story's file is gone"
+    );
+    assert!(report.removed.contains(&path), "{:?}", report.removed);
+    assert!(out.path().join("404.html").exists());
+    assert!(out.path().join("static/gazette.css").exists());
+    assert!(out.path().join("static/operator-note.txt").exists());
+    let fresh = tempfile::tempdir().unwrap();
+    export(&app, fresh.path(), false).await;
+    let mut built = tree(out.path());
+    built.remove("static/operator-note.txt");
+    assert_eq!(built, tree(fresh.path()));
+}
