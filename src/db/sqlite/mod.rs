@@ -341,7 +341,7 @@ impl Store for SqliteStore {
     async fn save_article(&self, a: &Article, now: i64) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
         let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
-        let (id, _) = write_article(&mut tx, a, now, &channels).await?;
+        let (id, _) = write_article(&mut tx, a, now, &channels, Bulk::No).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -351,7 +351,11 @@ impl Store for SqliteStore {
         let channels = site_channels(&mut tx, None).await?;
         let mut created = Vec::with_capacity(articles.len());
         for a in articles {
-            created.push(write_article(&mut tx, a, now, &channels).await?.1);
+            created.push(
+                write_article(&mut tx, a, now, &channels, Bulk::Yes)
+                    .await?
+                    .1,
+            );
         }
         tx.commit().await?;
         Ok(created)
@@ -679,11 +683,20 @@ pub(super) async fn site_channels(
 
 /// Insert or replace one article inside a transaction: its row, extra channels,
 /// listings and change-log row. Returns (id, whether it was created).
+/// Whether a write is one of many (an import batch): then it does not work
+/// out whether older list pages moved, and names them all as changed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Bulk {
+    Yes,
+    No,
+}
+
 pub(super) async fn write_article(
     tx: &mut Tx<'_>,
     a: &Article,
     now: i64,
     channels: &[(String, i64, String)],
+    bulk: Bulk,
 ) -> StoreResult<(i64, bool)> {
     let site_channels: Vec<(i64, String)> = channels
         .iter()
@@ -813,7 +826,7 @@ pub(super) async fn write_article(
         .chain(old.iter().map(|o| o.0))
         .collect();
     let mut place: Vec<ListPlace> = Vec::new();
-    if !touched.is_empty() {
+    if !touched.is_empty() && bulk == Bulk::No {
         let ids = touched
             .iter()
             .map(i64::to_string)
@@ -884,25 +897,33 @@ pub(super) async fn write_article(
             .take(crate::domain::draft::MAX_TAGS)
             .collect();
         let at = a.signed_at.unwrap_or(now);
-        for tag in tags {
-            sqlx::query("INSERT INTO tag_listings (tag, article_id, sort_at) VALUES ($1, $2, $3)")
-                .bind(tag)
-                .bind(id)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?;
+        if !tags.is_empty() {
+            let mut q = QueryBuilder::new("INSERT INTO tag_listings (tag, article_id, sort_at) ");
+            q.push_values(&tags, |mut b, tag| {
+                b.push_bind(*tag).push_bind(id).push_bind(at);
+            });
+            q.build().execute(&mut **tx).await?;
             // the stories whose 相关新闻 candidates this one may now enter: the
-            // next few after it under the tag (none for a story signed now)
-            let later: Vec<i64> = sqlx::query_scalar(
-                "SELECT article_id FROM tag_listings WHERE tag = $1 AND sort_at >= $2 \
-                 AND (sort_at > $2 OR article_id > $3) ORDER BY sort_at, article_id LIMIT $4",
-            )
-            .bind(tag)
-            .bind(at)
-            .bind(id)
-            .bind(crate::render::RELATED_ITEMS as i64)
-            .fetch_all(&mut **tx)
-            .await?;
+            // next few after it under each tag (none for a story signed now)
+            let mut q = QueryBuilder::new("");
+            for (i, tag) in tags.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ");
+                }
+                q.push("SELECT * FROM (SELECT article_id FROM tag_listings WHERE tag = ")
+                    .push_bind(*tag)
+                    .push(" AND sort_at >= ")
+                    .push_bind(at)
+                    .push(" AND (sort_at > ")
+                    .push_bind(at)
+                    .push(" OR article_id > ")
+                    .push_bind(id)
+                    .push(format!(
+                        ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
+                        crate::render::RELATED_ITEMS
+                    ));
+            }
+            let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
             related_of.extend(later);
         }
     }
@@ -941,15 +962,16 @@ pub(super) async fn write_article(
     for cid in &touched {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
             keys.push(format!("channel:{}/{}", a.site_id, p));
-            let moved = place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
-                paging::older_pages_change(
-                    x.size,
-                    x.total_before,
-                    x.total_after,
-                    x.newer_before,
-                    x.newer_after,
-                )
-            });
+            let moved = bulk == Bulk::Yes
+                || place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
+                    paging::older_pages_change(
+                        x.size,
+                        x.total_before,
+                        x.total_after,
+                        x.newer_before,
+                        x.newer_after,
+                    )
+                });
             if moved {
                 keys.push(format!("channel-pages:{}/{}", a.site_id, p));
             }

@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::{
-    ARTICLE_COLUMNS, SqliteStore, Tx, article_from_row, site_channels, to_json, write_article,
+    ARTICLE_COLUMNS, Bulk, SqliteStore, Tx, article_from_row, site_channels, to_json, write_article,
 };
 use crate::db::{
     AuditEntry, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
@@ -303,7 +303,7 @@ impl Newsroom for SqliteStore {
             corrections: vec![],
         };
         draft.apply_to(&mut a);
-        let (id, _) = write_article(&mut tx, &a, now, &channels).await?;
+        let (id, _) = write_article(&mut tx, &a, now, &channels, Bulk::No).await?;
         let (rev, _) = next_revision(&mut tx, id, draft, author, now).await?;
         sqlx::query(
             "UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4",
@@ -342,7 +342,7 @@ impl Newsroom for SqliteStore {
             // never published: the row follows the draft
             let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
             draft.apply_to(&mut a);
-            write_article(&mut tx, &a, now, &channels).await?;
+            write_article(&mut tx, &a, now, &channels, Bulk::No).await?;
         } else {
             sqlx::query("UPDATE articles SET version = version + 1, updated_at = $1 WHERE id = $2")
                 .bind(now)
@@ -532,7 +532,7 @@ impl Newsroom for SqliteStore {
             Public::Live => a.status = Status::Published,
             Public::Never => a.status = unpublished_status(o.flow.work),
         }
-        write_article(&mut tx, &a, t.now, &channels).await?;
+        write_article(&mut tx, &a, t.now, &channels, Bulk::No).await?;
         let site_prefix: String = sqlx::query_scalar("SELECT prefix FROM sites WHERE id = $1")
             .bind(&a.site_id)
             .fetch_one(&mut *tx)
