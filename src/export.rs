@@ -155,10 +155,10 @@ pub async fn build(
             match affected(state, &k).await? {
                 Some(paths) => {
                     let id = store.export_start(&key, false).await?;
-                    let r = write_pages(state, out, id, paths, progress).await?;
-                    store.export_finish(id, cursor, state.now()).await?;
-                    let mut r = r;
+                    let mut r = write_pages(state, out, id, paths, progress).await?;
                     r.other_files += copy_media(state, out, false)?;
+                    // only now do the files reflect the changes up to the cursor
+                    store.export_finish(id, cursor, state.now()).await?;
                     r
                 }
                 None => full(state, out, &key, cursor, progress).await?,
