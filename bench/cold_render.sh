@@ -21,6 +21,9 @@ for N in $SMALL $LARGE; do
     [[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
     "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
   fi
+  # build the search index first: serve's follower would otherwise index the
+  # archive in the background, on the cores being measured
+  [[ -d $WORK/data/search ]] || "$BIN" reindex --data-dir "$WORK/data" > /dev/null
   "$BIN" serve --data-dir "$WORK/data" --addr 127.0.0.1:$PORT --cache-mb 0 > "$WORK/cold.log" 2>&1 &
   PID=$!
   for _ in $(seq 200); do curl -fs -o /dev/null http://127.0.0.1:$PORT/ && break; sleep 0.1; done
