@@ -291,8 +291,8 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
         let Some(site) = sites.iter().find(|s| s.id == site_id) else {
             continue;
         };
-        let tree = ChannelTree::new(store.channels(site_id).await?);
-        if let Some(c) = tree.get(path) {
+        let channels = state.cache.channels(store, site_id).await?;
+        if let Some(c) = channels.iter().find(|c| c.path == path) {
             let mut list = Vec::new();
             channel_paths(state, &site.prefix, c, &mut list).await?;
             paths.extend(list);
@@ -332,25 +332,10 @@ async fn write_pages(
     let paths = Arc::new(paths);
     let next = Arc::new(AtomicUsize::new(0));
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    // dependency rows are recorded while pages render
-    let (record_tx, mut record_rx) =
-        tokio::sync::mpsc::unbounded_channel::<Vec<(String, Vec<String>)>>();
-    let recorder = {
-        let store = state.store.clone();
-        tokio::spawn(async move {
-            let mut all = Vec::new();
-            while let Some(batch) = record_rx.recv().await {
-                all.extend(batch);
-            }
-            let _ = &store;
-            Ok::<_, anyhow::Error>(all)
-        })
-    };
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let (state, paths, next, bar) = (state.clone(), paths.clone(), next.clone(), bar.clone());
         let out = out.to_path_buf();
-        let record_tx = record_tx.clone();
         tasks.spawn(async move {
             let mut written: Vec<(String, Vec<String>)> = Vec::new();
             let mut gone = Vec::new();
@@ -400,26 +385,21 @@ async fn write_pages(
                     }
                     bar.inc(1);
                 }
-                if written.len() >= 2_000 {
-                    let _ = record_tx.send(std::mem::take(&mut written));
-                }
             }
-            let _ = record_tx.send(written);
-            Ok::<_, anyhow::Error>((gone, bytes))
+            Ok::<_, anyhow::Error>((written, gone, bytes))
         });
     }
-    drop(record_tx);
     let mut report = Report::default();
+    let mut all = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let (gone, bytes) = done.context("a render worker stopped")??;
+        let (written, gone, bytes) = done.context("a render worker stopped")??;
         report.bytes += bytes;
         report.removed.extend(gone);
+        all.extend(written);
     }
     bar.finish_and_clear();
     let rendered = started.elapsed().as_secs_f64();
-    let all = recorder
-        .await
-        .context("the dependency recorder stopped")??;
+    // recorded after rendering: recording meanwhile contends for SQLite and is slower
     for chunk in all.chunks(5_000) {
         state.store.export_record(export_id, chunk).await?;
     }

@@ -53,16 +53,8 @@ impl Exports for SqliteStore {
         pages: &[(String, Vec<String>)],
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for chunk in pages.chunks(CHUNK) {
-            let mut q = QueryBuilder::new("DELETE FROM export_deps WHERE export_id = ");
-            q.push_bind(export_id).push(" AND path IN (");
-            let mut list = q.separated(", ");
-            for (path, _) in chunk {
-                list.push_bind(path);
-            }
-            q.push(")");
-            q.build().execute(&mut *tx).await?;
-        }
+        let paths: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+        forget_paths(&mut tx, export_id, &paths).await?;
         let rows: Vec<(&str, &str)> = pages
             .iter()
             .flat_map(|(path, deps)| deps.iter().map(move |d| (d.as_str(), path.as_str())))
@@ -81,16 +73,8 @@ impl Exports for SqliteStore {
 
     async fn export_forget(&self, export_id: i64, paths: &[String]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for chunk in paths.chunks(CHUNK) {
-            let mut q = QueryBuilder::new("DELETE FROM export_deps WHERE export_id = ");
-            q.push_bind(export_id).push(" AND path IN (");
-            let mut list = q.separated(", ");
-            for path in chunk {
-                list.push_bind(path);
-            }
-            q.push(")");
-            q.build().execute(&mut *tx).await?;
-        }
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        forget_paths(&mut tx, export_id, &paths).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -148,4 +132,23 @@ impl Exports for SqliteStore {
             .await?;
         Ok(())
     }
+}
+
+/// Delete the dependency rows of these files of an export.
+async fn forget_paths(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    export_id: i64,
+    paths: &[&str],
+) -> StoreResult<()> {
+    for chunk in paths.chunks(CHUNK) {
+        let mut q = QueryBuilder::new("DELETE FROM export_deps WHERE export_id = ");
+        q.push_bind(export_id).push(" AND path IN (");
+        let mut list = q.separated(", ");
+        for path in chunk {
+            list.push_bind(*path);
+        }
+        q.push(")");
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
