@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use gazette::domain::Status;
 use gazette::export::{Report, build, file_for, public_paths};
 
 use crate::util::TestApp;
@@ -43,6 +42,13 @@ async fn export(app: &TestApp, out: &Path, incremental: bool) -> Report {
     build(&app.state, out, incremental, false)
         .await
         .expect("export builds")
+}
+
+/// The files of a full export of the app as it is now.
+async fn full_tree(app: &TestApp) -> BTreeMap<String, Vec<u8>> {
+    let fresh = tempfile::tempdir().unwrap();
+    export(app, fresh.path(), false).await;
+    tree(fresh.path())
 }
 
 #[tokio::test]
@@ -171,9 +177,7 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
             );
         }
     }
-    let fresh = tempfile::tempdir().unwrap();
-    export(&app, fresh.path(), false).await;
-    assert_eq!(after, tree(fresh.path()), "incremental equals full");
+    assert_eq!(after, full_tree(&app).await, "incremental equals full");
 
     // 25 more: blocks fill in 政务要闻 and 滨州政务, older pages move and grow
     for i in 0..25 {
@@ -188,11 +192,9 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     }
     let report = export(&app, out.path(), true).await;
     assert!(report.written.iter().any(|p| p.starts_with("/zw/index_")));
-    let fresh = tempfile::tempdir().unwrap();
-    export(&app, fresh.path(), false).await;
     assert_eq!(
         tree(out.path()),
-        tree(fresh.path()),
+        full_tree(&app).await,
         "incremental equals full"
     );
 }
@@ -212,11 +214,7 @@ async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
         .unwrap()
         .unwrap();
     edited.title = "改过标题的稿件".into();
-    app.state
-        .store
-        .save_article(&edited, app.state.now())
-        .await
-        .unwrap();
+    app.save(&edited).await;
     let mut gone = app
         .state
         .store
@@ -224,12 +222,7 @@ async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
         .await
         .unwrap()
         .unwrap();
-    gone.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&gone, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut gone).await;
     let sites = app.state.store.sites().await.unwrap();
     let prefix = |a: &gazette::domain::Article| {
         sites
@@ -252,11 +245,9 @@ async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
     assert!(report.written.contains(&edited_path));
     let page = std::fs::read_to_string(file_for(out.path(), &edited_path)).unwrap();
     assert!(page.contains("改过标题的稿件"));
-    let fresh = tempfile::tempdir().unwrap();
-    export(&app, fresh.path(), false).await;
     assert_eq!(
         tree(out.path()),
-        tree(fresh.path()),
+        full_tree(&app).await,
         "incremental equals full"
     );
     // nothing anywhere links to the withdrawn story
@@ -295,18 +286,12 @@ async fn a_backdated_story_reaches_the_related_lists_of_later_stories() {
         )
         .await;
     old.tags = vec![topic];
-    app.state
-        .store
-        .save_article(&old, app.state.now())
-        .await
-        .unwrap();
+    app.save(&old).await;
     let report = export(&app, out.path(), true).await;
     assert!(!report.full);
-    let fresh = tempfile::tempdir().unwrap();
-    export(&app, fresh.path(), false).await;
     assert_eq!(
         tree(out.path()),
-        tree(fresh.path()),
+        full_tree(&app).await,
         "incremental equals full"
     );
     // some later story now lists it, and that file was rewritten
@@ -445,12 +430,7 @@ async fn a_full_build_over_an_earlier_one_removes_pages_no_longer_public() {
     let path = TestApp::path_of(&a);
     assert!(file_for(out.path(), &path).exists());
     std::fs::write(out.path().join("static").join("operator-note.txt"), "kept").unwrap();
-    a.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     let report = export(&app, out.path(), false).await;
     assert!(report.full);
     assert!(
@@ -461,9 +441,7 @@ async fn a_full_build_over_an_earlier_one_removes_pages_no_longer_public() {
     assert!(out.path().join("404.html").exists());
     assert!(out.path().join("static/gazette.css").exists());
     assert!(out.path().join("static/operator-note.txt").exists());
-    let fresh = tempfile::tempdir().unwrap();
-    export(&app, fresh.path(), false).await;
     let mut built = tree(out.path());
     built.remove("static/operator-note.txt");
-    assert_eq!(built, tree(fresh.path()));
+    assert_eq!(built, full_tree(&app).await);
 }

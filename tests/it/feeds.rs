@@ -1,7 +1,5 @@
 //! Feeds, sitemaps, robots.txt, JSON-LD and OpenGraph.
 
-use gazette::domain::Status;
-
 use crate::util::TestApp;
 
 fn parse(xml: &str) -> roxmltree::Document<'_> {
@@ -60,12 +58,7 @@ async fn rss_and_atom_list_the_newest_stories_and_drop_withdrawn_ones() {
     assert_eq!(app.get("/zouping/zw/rss.xml").await.status, 200);
     assert_eq!(app.get("/nosuch/rss.xml").await.status, 404);
     // withdrawn: gone from the feeds after one change
-    a.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     assert!(!app.get("/rss.xml").await.body.contains("7001.html"));
     assert!(!app.get("/sh/atom.xml").await.body.contains("7001.html"));
 }
@@ -120,12 +113,7 @@ async fn sitemaps_cover_every_live_story_in_blocks() {
     assert!(titles.contains(&"地图测试".to_string()));
     assert!(!titles.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()));
     // withdrawn: gone from the sitemaps
-    a.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     assert!(!app.get("/sitemap-1.xml").await.body.contains("7002.html"));
     assert!(
         !app.get("/sitemap-news.xml")
@@ -157,11 +145,7 @@ async fn story_pages_carry_json_ld_and_open_graph() {
         )
         .await;
     a.byline[0].name = "丁春贵".into();
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.save(&a).await;
     let page = app.get("/sh/2024-04/20/7003.html").await;
     let ld = page.html();
     let sel = scraper::Selector::parse("script[type='application/ld+json']").unwrap();

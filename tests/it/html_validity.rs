@@ -60,12 +60,7 @@ async fn portal_pages_are_valid_html5() {
         ("notfound", "/nosuch/".to_string()),
         ("gone", TestApp::path_of(&a)),
     ];
-    a.status = gazette::domain::Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     let mut files = Vec::new();
     for (name, path) in &pages {
         let resp = app.get(path).await;

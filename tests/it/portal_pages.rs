@@ -129,12 +129,7 @@ async fn older_list_pages_stay_put_until_a_block_fills() {
     // withdrawing a story from an older page moves the pages behind page 1
     let mut old = app.state.store.article(1005).await.unwrap().unwrap();
     let p3_before = p3.body;
-    old.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&old, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut old).await;
     let p3_after = app.get("/sh/index_3.html").await;
     assert_ne!(p3_after.body, p3_before);
     assert!(!p3_after.body.contains("社会民生第5条新闻"));
@@ -227,12 +222,7 @@ async fn drafts_are_not_public_and_withdrawn_stories_answer_410() {
         .await;
     let path = TestApp::path_of(&a);
     assert_eq!(app.get(&path).await.status, 200);
-    a.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     let resp = app.get(&path).await;
     assert_eq!(resp.status, 410);
     assert_eq!(resp.select_text(".error-page h1"), vec!["稿件已撤回"]);
@@ -249,11 +239,7 @@ async fn drafts_are_not_public_and_withdrawn_stories_answer_410() {
         )
         .await;
     d.status = Status::InReview;
-    app.state
-        .store
-        .save_article(&d, app.state.now())
-        .await
-        .unwrap();
+    app.save(&d).await;
     assert_eq!(app.get(&TestApp::path_of(&d)).await.status, 404);
     assert!(!app.get("/sh/").await.text().contains("还在审核的稿件"));
 }
@@ -276,11 +262,7 @@ async fn hostile_text_is_shown_as_text() {
     a.body_html = gazette::render::sanitize::sanitize_html(
         "<p>正文<script>alert(2)</script><a href=\"javascript:alert(3)\">链接</a></p>",
     );
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.save(&a).await;
     let resp = app.get(&TestApp::path_of(&a)).await;
     assert_eq!(resp.status, 200);
     assert_eq!(
@@ -386,11 +368,7 @@ async fn related_stories_are_earlier_stories_on_the_same_topics() {
         )
         .await;
     later.tags = a.tags.clone();
-    app.state
-        .store
-        .save_article(&later, app.state.now())
-        .await
-        .unwrap();
+    app.save(&later).await;
     assert_eq!(
         app.get(&url).await.select_attr(".related li a", "href"),
         related
@@ -403,12 +381,7 @@ async fn related_stories_are_earlier_stories_on_the_same_topics() {
         .and_then(|n| n.parse().ok())
         .unwrap();
     let mut gone = app.state.store.article(first_id).await.unwrap().unwrap();
-    gone.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&gone, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut gone).await;
     let now = app.get(&url).await.select_attr(".related li a", "href");
     assert_eq!(now.len(), 6);
     assert!(!now.contains(&related[0]));

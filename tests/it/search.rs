@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use gazette::domain::Status;
 use gazette::search::{Filters, Sort};
 use serde_json::Value;
 
@@ -237,12 +236,7 @@ async fn withdrawn_stories_vanish_at_once() {
         .unwrap();
     assert!(before.ids.contains(&target));
     let mut a = app.state.store.article(target).await.unwrap().unwrap();
-    a.status = Status::Withdrawn;
-    app.state
-        .store
-        .save_article(&a, app.state.now())
-        .await
-        .unwrap();
+    app.withdraw(&mut a).await;
     // before the index has caught up, the search page already leaves it out
     let (_, v) = json(&app, &q(&title)).await;
     assert!(

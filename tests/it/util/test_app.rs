@@ -279,6 +279,21 @@ impl TestApp {
         article
     }
 
+    /// Save a story as it stands (edited fields, status) straight to the store.
+    pub async fn save(&self, article: &Article) {
+        self.state
+            .store
+            .save_article(article, self.state.now())
+            .await
+            .expect("save story");
+    }
+
+    /// Withdraw a live story (撤稿) straight in the store.
+    pub async fn withdraw(&self, article: &mut Article) {
+        article.status = Status::Withdrawn;
+        self.save(article).await;
+    }
+
     /// The public path of a story of the main site.
     pub fn path_of(article: &Article) -> String {
         format!("/{}", article.url_path.as_deref().unwrap())
