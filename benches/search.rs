@@ -241,7 +241,7 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let store = gazette::db::open(&dir).await?;
+        let store = gazette::db::open(&gazette::db::Location::Sqlite(dir.join("gazette.db"))).await?;
         let index = SearchIndex::open(&dir.join("search"))?;
         let fts = build_fts(store.as_ref(), &dir.join("fts5-baseline.db")).await?;
         println!("stories in the index: {}", index.len());

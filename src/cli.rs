@@ -27,6 +27,15 @@ pub struct DataArgs {
         global = true
     )]
     pub data_dir: PathBuf,
+    /// PostgreSQL database shared by several nodes (`postgres://user@host/db`);
+    /// without it, the embedded SQLite database in the data directory. The
+    /// data directory still holds this node's search index.
+    #[arg(long, env = "GAZETTE_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// PostgreSQL schema to work in (created if missing; default: the
+    /// user's search_path, usually `public`).
+    #[arg(long, env = "GAZETTE_DATABASE_SCHEMA", global = true)]
+    pub database_schema: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +139,14 @@ pub struct ServeArgs {
     /// Memory for rendered pages, in MiB (0 turns the render cache off).
     #[arg(long, env = "GAZETTE_CACHE_MB", default_value_t = 256)]
     pub cache_mb: u64,
+    /// This node's name in job claims (default: host name and process id).
+    #[arg(long, env = "GAZETTE_NODE_ID")]
+    pub node_id: Option<String>,
+    /// Seconds a claimed job is held before another node may retry it (a
+    /// node that dies mid-job delays it at most this long).
+    #[arg(long, env = "GAZETTE_JOB_LEASE", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=3600))]
+    pub job_lease: i64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,6 +12,10 @@ pub struct Config {
     pub public_url: String,
     /// Bytes the render cache may hold (0 turns it off).
     pub cache_bytes: u64,
+    /// This node's name in job claims.
+    pub node_id: String,
+    /// Seconds a job claim holds (see `crate::jobs`).
+    pub job_lease: i64,
 }
 
 impl Config {
@@ -22,6 +26,8 @@ impl Config {
             theme_dir: None,
             public_url: "http://127.0.0.1:8080".into(),
             cache_bytes: 64 * 1024 * 1024,
+            node_id: default_node_id(),
+            job_lease: crate::jobs::DEFAULT_LEASE_SECS,
         }
     }
 
@@ -46,4 +52,15 @@ pub fn normalize_public_url(url: &str) -> Result<String, String> {
         ));
     }
     Ok(url.to_string())
+}
+
+/// A name for this process in job claims: host name and process id.
+pub fn default_node_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".into());
+    format!("{host}-{}", std::process::id())
 }

@@ -1,9 +1,11 @@
 //! Storage: the `Store` trait is the only way to the database (DESIGN.md §7).
 //!
-//! SQL lives only under `db/`. Queries are runtime-checked and written in the
-//! portable subset of SQL that SQLite and PostgreSQL share (`$1` placeholders,
-//! `ON CONFLICT`, `RETURNING`), so the PostgreSQL backend reuses them.
+//! SQL lives only under `db/`. Queries are runtime-checked and written once,
+//! in `db/portable/`, in the subset of SQL that SQLite and PostgreSQL share
+//! (`$1` placeholders, `ON CONFLICT`, `RETURNING`, BIGINT everywhere); each
+//! backend compiles them with its own types and spells the rest (`dialect`).
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::Path;
@@ -124,6 +126,11 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 
+    /// Forward other processes' commits: call `wake` soon after each one
+    /// (and after a lost notification connection comes back). Returns false
+    /// when the backend has no notifications (followers then poll the log).
+    async fn subscribe_changes(&self, wake: Wake) -> StoreResult<bool>;
+
     /// Close every connection (at shutdown, after the last request); every
     /// call afterwards fails.
     async fn close(&self);
@@ -214,13 +221,68 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
 
 pub type DynStore = Arc<dyn Store>;
 
-/// Open the embedded SQLite database under `data_dir`, creating it if needed,
-/// and bring its schema up to date.
-pub async fn open(data_dir: &Path) -> StoreResult<DynStore> {
-    let store = sqlite::SqliteStore::open(data_dir).await?;
-    store.migrate().await?;
-    Ok(Arc::new(store))
+/// Which database a process works on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    /// The embedded SQLite database file (by default `gazette.db` in the
+    /// data directory). Several processes on one machine may share it.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database shared by several nodes; with a schema, every
+    /// connection works in it (created if missing).
+    Postgres { url: String, schema: Option<String> },
 }
+
+impl Location {
+    /// From `--database-url` (absent: SQLite under the data directory).
+    pub fn from_args(
+        data_dir: &Path,
+        url: Option<&str>,
+        schema: Option<&str>,
+    ) -> Result<Self, String> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Location::Sqlite(data_dir.join(sqlite::FILE_NAME))),
+            Some(u) if u.starts_with("sqlite:") => {
+                let path = u.trim_start_matches("sqlite:").trim_start_matches("//");
+                if path.is_empty() || path.contains('?') {
+                    return Err(format!(
+                        "--database-url {u:?}: write sqlite://PATH to a database file, without options"
+                    ));
+                }
+                Ok(Location::Sqlite(path.into()))
+            }
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(Location::Postgres {
+                    url: u.to_string(),
+                    schema: schema.map(str::to_string).filter(|s| !s.is_empty()),
+                })
+            }
+            Some(u) => Err(format!(
+                "--database-url must be a postgres:// or sqlite:// URL (leave it out for the embedded SQLite database in the data directory), got {:?}",
+                u.split('@').next_back().unwrap_or(u)
+            )),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Location::Postgres { .. })
+    }
+}
+
+/// Open the database, creating it if needed (SQLite), and bring its schema up
+/// to date.
+pub async fn open(location: &Location) -> StoreResult<DynStore> {
+    let store: DynStore = match location {
+        Location::Sqlite(file) => Arc::new(sqlite::SqliteStore::open(file).await?),
+        Location::Postgres { url, schema } => {
+            Arc::new(postgres::PgStore::connect(url, schema.as_deref()).await?)
+        }
+    };
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Called when another process may have committed changes.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -413,8 +475,18 @@ pub trait Newsroom: Send + Sync {
     async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 
     async fn enqueue_job(&self, kind: &str, key: &str, run_at: i64) -> StoreResult<i64>;
-    /// Claim up to `limit` due jobs for `lease` seconds.
-    async fn claim_jobs(&self, now: i64, lease: i64, limit: i64) -> StoreResult<Vec<Job>>;
+    /// Claim up to `limit` due jobs for `lease` seconds on behalf of `node`;
+    /// a job is never claimed by two runners while its claim holds.
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>>;
+    /// Give back `node`'s unfinished claims (graceful shutdown), so another
+    /// node runs them at once instead of after the lease; returns how many.
+    async fn release_jobs(&self, node: &str) -> StoreResult<u64>;
     async fn finish_job(&self, id: i64, now: i64) -> StoreResult<()>;
     async fn fail_job(&self, id: i64, error: &str, retry_at: i64) -> StoreResult<()>;
 

@@ -62,7 +62,20 @@ impl AppState {
 
     /// Start the background followers of the change log: the render cache
     /// (writes by other processes), the search index, and the job runner.
-    pub fn spawn_followers(&self) {
+    /// Other nodes' commits wake them through the store's notifications
+    /// (PostgreSQL); without them, or when one is missed, they poll: a page
+    /// is never stale for longer than `CACHE_POLL` after a commit elsewhere.
+    pub async fn spawn_followers(&self) -> Followers {
+        let changed = self.changed.clone();
+        match self
+            .store
+            .subscribe_changes(Arc::new(move || changed.send_modify(|n| *n += 1)))
+            .await
+        {
+            Ok(true) => tracing::info!("following other nodes' changes by notification"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "no change notifications; polling the change log"),
+        }
         self.search.clone().spawn_follower(
             self.store.clone(),
             self.changed.subscribe(),
@@ -76,9 +89,29 @@ impl AppState {
                     tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
                 }
                 // a missed wake-up costs at most this long: the change log is durable
-                let _ = tokio::time::timeout(Duration::from_millis(500), rx.changed()).await;
+                let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;
             }
         });
-        crate::jobs::spawn(self.clone());
+        Followers {
+            jobs: crate::jobs::spawn(self.clone()),
+        }
+    }
+}
+
+/// How often the render cache reads the change log when nothing woke it: the
+/// bound on a stale page after a missed notification.
+pub const CACHE_POLL: Duration = Duration::from_millis(500);
+
+/// Handles of the background work `serve` stops at shutdown.
+pub struct Followers {
+    jobs: tokio::task::JoinHandle<()>,
+}
+
+impl Followers {
+    /// Stop the job runner (a job cut off mid-way is rolled back with its
+    /// transaction; its claim is released by the caller).
+    pub async fn stop(self) {
+        self.jobs.abort();
+        let _ = self.jobs.await;
     }
 }

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::state::AppState;
 
 pub async fn run(args: BuildArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     let mut config = Config::for_data_dir(&args.data.data_dir);
     config.cache_bytes = 0;
     if let Some(u) = &args.public_url {

@@ -12,7 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::import::{self, Options};
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     let opts = Options {
         create_channels: args.create_channels,
         batch_size: args.batch_size.clamp(1, 100_000),

@@ -3,8 +3,16 @@
 use crate::cli::MigrateArgs;
 
 pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
-    super::open_store(&args.data.data_dir).await?;
-    tracing::info!(data_dir = %args.data.data_dir.display(), "database is up to date");
-    println!("database in {} is up to date", args.data.data_dir.display());
+    let store = super::open_store(&args.data).await?;
+    store.close().await;
+    let location = crate::db::Location::from_args(
+        &args.data.data_dir,
+        args.data.database_url.as_deref(),
+        args.data.database_schema.as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let shown = super::describe(&location);
+    tracing::info!(database = %shown, "database is up to date");
+    println!("{shown} is up to date");
     Ok(())
 }

@@ -28,11 +28,31 @@ pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Open the store under `dir`, migrated, with readable errors.
-pub async fn open_store(dir: &Path) -> anyhow::Result<crate::db::DynStore> {
+/// Open the store the arguments name (SQLite under the data directory, or
+/// PostgreSQL), migrated, with readable errors.
+pub async fn open_store(args: &crate::cli::DataArgs) -> anyhow::Result<crate::db::DynStore> {
+    let dir = &args.data_dir;
     prepare_data_dir(dir)?;
-    crate::db::open(dir).await.map_err(|e| match e {
+    let location = crate::db::Location::from_args(
+        dir,
+        args.database_url.as_deref(),
+        args.database_schema.as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let shown = describe(&location);
+    crate::db::open(&location).await.map_err(|e| match e {
         e @ crate::db::StoreError::NewerSchema(..) => anyhow::anyhow!(e),
-        e => anyhow::anyhow!("cannot open the database in {}: {e}", dir.display()),
+        e => anyhow::anyhow!("cannot open {shown}: {e}"),
     })
+}
+
+/// The database in words, for messages (never with a password).
+pub fn describe(location: &crate::db::Location) -> String {
+    match location {
+        crate::db::Location::Sqlite(file) => format!("the database {}", file.display()),
+        crate::db::Location::Postgres { schema, .. } => match schema {
+            Some(s) => format!("the PostgreSQL database (--database-url), schema {s}"),
+            None => "the PostgreSQL database (--database-url)".into(),
+        },
+    }
 }

@@ -11,12 +11,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Some(u) => normalize_public_url(u).map_err(anyhow::Error::msg)?,
         None => format!("http://{}", args.addr),
     };
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     let config = Config {
         data_dir: args.data.data_dir.clone(),
         theme_dir: args.theme_dir.clone(),
         public_url,
         cache_bytes: args.cache_mb * 1024 * 1024,
+        node_id: args
+            .node_id
+            .clone()
+            .unwrap_or_else(crate::config::default_node_id),
+        job_lease: args.job_lease,
     };
     let state = AppState::open(config, store)?;
     if args.demo {
@@ -25,7 +30,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
-    state.spawn_followers();
+    let followers = state.spawn_followers().await;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -42,12 +47,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     let app = crate::web::router(state.clone())
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, then
-    // close the database (a job claimed but not finished is retried after its lease)
+    // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, stop
+    // the job runner and give its unfinished claims back (another node runs
+    // them at once), then close the database
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    followers.stop().await;
+    match state.store.release_jobs(&state.config.node_id).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(released = n, "job claims released"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not release job claims; they expire with their lease")
+        }
+    }
     state.store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -58,7 +58,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
             roles.push(role);
         }
     }
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     let known: Vec<String> = store.sites().await?.into_iter().map(|s| s.id).collect();
     let sites = if args.sites.is_empty() {
         if roles.contains(&Role::Admin) {
@@ -119,7 +119,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
 }
 
 async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     let (user, _) = store
         .user_with_hash(&args.username)
         .await?
@@ -137,7 +137,7 @@ async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
 }
 
 async fn list(args: UserListArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data.data_dir).await?;
+    let store = super::open_store(&args.data).await?;
     for u in store.users().await? {
         let roles: Vec<String> = u.roles.iter().map(|r| r.label()).collect();
         println!(

@@ -7,16 +7,29 @@ use std::time::Duration;
 
 use crate::state::AppState;
 
-/// How long a claim holds before another runner may take the job.
-const LEASE_SECS: i64 = 120;
+/// How long a claim holds before another runner may take the job, unless
+/// configured (`--job-lease`): the longest a job waits after its node died.
+pub const DEFAULT_LEASE_SECS: i64 = 30;
 const RETRY_SECS: i64 = 30;
 
 /// Run every job that is due now; returns how many ran.
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
     let now = state.now();
-    let jobs = state.store.claim_jobs(now, LEASE_SECS, 50).await?;
+    let jobs = state
+        .store
+        .claim_jobs(&state.config.node_id, now, state.config.job_lease, 50)
+        .await?;
     let n = jobs.len();
     for job in jobs {
+        if let Some(pause) = fault_pause() {
+            // fault drills: hold the claim a while, as a slow node would
+            tracing::warn!(
+                job = job.id,
+                ?pause,
+                "GAZETTE_FAULT_JOB_PAUSE_MS: pausing before the job"
+            );
+            tokio::time::sleep(pause).await;
+        }
         let result = match job.kind.as_str() {
             "publish" => publish::run(state, &job.key).await,
             other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
@@ -45,4 +58,14 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     })
+}
+
+/// `GAZETTE_FAULT_JOB_PAUSE_MS`: a pause between claiming a job and running it,
+/// for fault drills (kill a node while it holds a claim). Unset in production.
+fn fault_pause() -> Option<Duration> {
+    std::env::var("GAZETTE_FAULT_JOB_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }

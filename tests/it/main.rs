@@ -4,10 +4,12 @@ mod util;
 
 mod browser;
 mod cache;
+mod conformance;
 mod export;
 mod feeds;
 mod html_validity;
 mod import;
+mod multinode;
 mod newsroom;
 mod portal_pages;
 mod portal_routing;

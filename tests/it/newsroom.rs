@@ -6,15 +6,15 @@ use gazette::domain::user::Role;
 use crate::util::TestApp;
 use crate::util::agent::Agent;
 
-struct Desk<'a> {
-    reporter: Agent<'a>,
-    editor: Agent<'a>,
-    second: Agent<'a>,
-    signer: Agent<'a>,
-    yw: i64,
+pub(crate) struct Desk<'a> {
+    pub reporter: Agent<'a>,
+    pub editor: Agent<'a>,
+    pub second: Agent<'a>,
+    pub signer: Agent<'a>,
+    pub yw: i64,
 }
 
-async fn desk(app: &TestApp) -> Desk<'_> {
+pub(crate) async fn desk(app: &TestApp) -> Desk<'_> {
     app.add_user("reporter", &[Role::Reporter], &["main"]).await;
     app.add_user("editor", &[Role::Editor], &["main"]).await;
     app.add_user("second", &[Role::Reviewer(2)], &["main"])
@@ -29,7 +29,7 @@ async fn desk(app: &TestApp) -> Desk<'_> {
     }
 }
 
-const BODY: &str = "<p>滨州网讯 5月29日,全省职教社工作研讨班在邹平召开。</p><h2>会议要求</h2><p>要强化思想政治引领。</p>";
+pub(crate) const BODY: &str = "<p>滨州网讯 5月29日,全省职教社工作研讨班在邹平召开。</p><h2>会议要求</h2><p>要强化思想政治引领。</p>";
 
 #[tokio::test]
 async fn three_reviews_and_a_sign_off_publish_the_story() {

@@ -355,7 +355,11 @@ async fn search_page_shows_highlighted_snippets() {
 #[tokio::test]
 async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let store = gazette::db::open(dir.path()).await.unwrap();
+    let store = gazette::db::open(&gazette::db::Location::Sqlite(
+        dir.path().join("gazette.db"),
+    ))
+    .await
+    .unwrap();
     let text: String = CORPUS.lines().take(40).map(|l| format!("{l}\n")).collect();
     let opts = gazette::import::Options {
         create_channels: true,

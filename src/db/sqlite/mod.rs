@@ -1,35 +1,54 @@
 //! The embedded SQLite backend (the default): one file under the data directory,
-//! WAL mode, foreign keys on.
+//! WAL mode, foreign keys on. The queries live in `db/portable/`, compiled
+//! here with SQLite's types; this module holds the connection, the migrations
+//! and SQLite's spelling of the few statements the dialects do not share.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{QueryBuilder, Row, SqlitePool};
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use super::{StoreError, StoreResult};
+
+#[path = "../portable/content.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod content;
+#[path = "../portable/exports.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
 mod exports;
+#[path = "../portable/newsroom.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
 mod newsroom;
 
-use super::{Change, Slot, Store, StoreError, StoreResult, TaggedBefore};
-use crate::domain::channel::{ancestry, paging};
-use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status};
+type Db = sqlx::Sqlite;
+type DbRow = sqlx::sqlite::SqliteRow;
+type StoreImpl = SqliteStore;
+
+/// The database file's name in the data directory.
+pub const FILE_NAME: &str = "gazette.db";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 pub struct SqliteStore {
-    pub(super) pool: SqlitePool,
+    pool: SqlitePool,
     path: PathBuf,
 }
 
 impl SqliteStore {
-    /// Open (creating if missing) `gazette.db` in `data_dir`.
-    pub async fn open(data_dir: &Path) -> StoreResult<Self> {
-        let path = data_dir.join("gazette.db");
+    /// Open (creating if missing) the database file at `path`.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let path = path.to_path_buf();
         let opts = SqliteConnectOptions::from_str("sqlite://")?
             .filename(&path)
             .create_if_missing(true)
@@ -52,111 +71,8 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
-}
 
-pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
-     editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-     created_at, updated_at, version, corrections";
-
-const SUMMARY_COLUMNS: &str =
-    "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at";
-
-fn json_err(what: &str, e: serde_json::Error) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
-}
-
-fn site_from_row(row: &SqliteRow) -> StoreResult<Site> {
-    let settings: String = row.try_get("settings")?;
-    Ok(Site {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        prefix: row.try_get("prefix")?,
-        host: row.try_get("host")?,
-        sort: row.try_get("sort")?,
-        settings: serde_json::from_str::<SiteSettings>(&settings)
-            .map_err(|e| json_err("site settings", e))?,
-    })
-}
-
-fn channel_from_row(row: &SqliteRow) -> StoreResult<Channel> {
-    Ok(Channel {
-        id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        path: row.try_get("path")?,
-        name: row.try_get("name")?,
-        sort: row.try_get("sort")?,
-        page_size: row.try_get("page_size")?,
-        review_levels: row.try_get("review_levels")?,
-    })
-}
-
-pub(super) fn article_from_row(
-    row: &SqliteRow,
-    extra_channel_ids: Vec<i64>,
-) -> StoreResult<Article> {
-    let byline: String = row.try_get("byline")?;
-    let tags: String = row.try_get("tags")?;
-    let reprint: Option<String> = row.try_get("reprint")?;
-    let status: String = row.try_get("status")?;
-    Ok(Article {
-        id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        channel_id: row.try_get("channel_id")?,
-        extra_channel_ids,
-        title: row.try_get("title")?,
-        short_title: row.try_get("short_title")?,
-        subtitle: row.try_get("subtitle")?,
-        byline: serde_json::from_str(&byline).map_err(|e| json_err("byline", e))?,
-        source: row.try_get("source")?,
-        reprint: reprint
-            .map(|r| serde_json::from_str(&r))
-            .transpose()
-            .map_err(|e| json_err("reprint", e))?,
-        editor: row.try_get("editor")?,
-        body_html: row.try_get("body_html")?,
-        summary: row.try_get("summary")?,
-        tags: serde_json::from_str(&tags).map_err(|e| json_err("tags", e))?,
-        status: Status::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
-        signed_at: row.try_get("signed_at")?,
-        signed_by: row.try_get("signed_by")?,
-        published_at: row.try_get("published_at")?,
-        url_path: row.try_get("url_path")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        corrections: serde_json::from_str(&row.try_get::<String, _>("corrections")?)
-            .map_err(|e| json_err("corrections", e))?,
-    })
-}
-
-fn summary_from_row(row: &SqliteRow) -> StoreResult<ArticleSummary> {
-    Ok(ArticleSummary {
-        id: row.try_get("id")?,
-        site_id: row.try_get("site_id")?,
-        title: row.try_get("title")?,
-        short_title: row.try_get("short_title")?,
-        summary: row.try_get("summary")?,
-        url_path: row
-            .try_get::<Option<String>, _>("url_path")?
-            .unwrap_or_default(),
-        signed_at: row
-            .try_get::<Option<i64>, _>("signed_at")?
-            .unwrap_or_default(),
-    })
-}
-
-pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("plain data serializes")
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    async fn close(&self) {
-        self.pool.close().await;
-    }
-
-    async fn migrate(&self) -> StoreResult<()> {
+    async fn run_migrations(&self) -> StoreResult<()> {
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         let has_table: Option<String> = sqlx::query_scalar(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
@@ -179,867 +95,43 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn sites(&self) -> StoreResult<Vec<Site>> {
-        let rows = sqlx::query(
-            "SELECT id, name, prefix, host, sort, settings FROM sites \
-             ORDER BY CASE WHEN prefix = '/' THEN 0 ELSE 1 END, sort, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(site_from_row).collect()
+    async fn shutdown(&self) {
+        self.pool.close().await;
     }
 
-    async fn put_site(&self, site: &Site, now: i64) -> StoreResult<()> {
-        if !Site::valid_prefix(&site.prefix) {
-            return Err(StoreError::Invalid(format!(
-                "站点路径前缀“{}”无效:须以 / 开头和结尾,只含小写字母、数字和连字符",
-                site.prefix
-            )));
-        }
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO sites (id, name, prefix, host, sort, settings) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, prefix = excluded.prefix, \
-             host = excluded.host, sort = excluded.sort, settings = excluded.settings",
-        )
-        .bind(&site.id)
-        .bind(&site.name)
-        .bind(&site.prefix)
-        .bind(&site.host)
-        .bind(site.sort)
-        .bind(to_json(&site.settings))
-        .execute(&mut *tx)
-        .await?;
-        log_change(
-            &mut tx,
-            now,
-            "site",
-            Some(&site.id),
-            None,
-            &[format!("site:{}", site.id)],
-        )
-        .await?;
-        tx.commit().await?;
+    /// SQLite has no notifications: other processes' writes are found by
+    /// polling the change log.
+    async fn forward_changes(&self, _wake: crate::db::Wake) -> StoreResult<bool> {
+        Ok(false)
+    }
+}
+
+/// SQLite's spelling of what the dialects do not share.
+mod dialect {
+    use super::content::Tx;
+    use crate::db::StoreResult;
+
+    /// The id of an inserted article: `$1`, or the next rowid when it is 0.
+    pub const ARTICLE_ID: &str = "CASE WHEN $1 = 0 THEN NULL ELSE $1 END";
+    /// Row locks: none (one writer at a time; a stale read fails to commit).
+    pub const FOR_UPDATE: &str = "";
+    pub const SKIP_LOCKED: &str = "";
+
+    /// Rowids follow the largest id by themselves.
+    pub async fn note_explicit_article_id(_tx: &mut Tx<'_>, _id: i64) -> StoreResult<()> {
         Ok(())
     }
 
-    async fn channels(&self, site_id: &str) -> StoreResult<Vec<Channel>> {
-        let rows = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels WHERE site_id = $1",
-        )
-        .bind(site_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(channel_from_row).collect()
+    /// A transaction that writes content and logs the change. It takes
+    /// SQLite's one write lock up front (waiting up to the busy timeout), so
+    /// its reads cannot go stale before it writes, and change-log seqs commit
+    /// in order.
+    pub async fn begin_write(pool: &sqlx::SqlitePool) -> StoreResult<Tx<'static>> {
+        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    async fn ensure_channel(
-        &self,
-        site_id: &str,
-        path: &str,
-        name: &str,
-        sort: i64,
-    ) -> StoreResult<Channel> {
-        if !crate::domain::channel::valid_path(path) {
-            return Err(StoreError::Invalid(format!(
-                "栏目路径“{path}”无效:用小写字母、数字和连字符,层级以 / 分隔"
-            )));
-        }
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO channels (site_id, path, name, sort) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (site_id, path) DO NOTHING",
-        )
-        .bind(site_id)
-        .bind(path)
-        .bind(name)
-        .bind(sort)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted > 0 {
-            // a new channel shows in the site's navigation: every page of the site
-            log_change(
-                &mut tx,
-                0,
-                "site",
-                Some(site_id),
-                None,
-                &[format!("site:{site_id}")],
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        let row = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels \
-             WHERE site_id = $1 AND path = $2",
-        )
-        .bind(site_id)
-        .bind(path)
-        .fetch_one(&self.pool)
-        .await?;
-        channel_from_row(&row)
-    }
-
-    async fn update_channel(&self, c: &Channel, now: i64) -> StoreResult<()> {
-        if !(1..=9).contains(&c.review_levels)
-            || !(1..=200).contains(&c.page_size)
-            || c.name.trim().is_empty()
-        {
-            return Err(StoreError::Invalid(
-                "栏目名称不能为空,审核级数为 1 到 9,每页条数为 1 到 200".into(),
-            ));
-        }
-        let mut tx = self.pool.begin().await?;
-        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4 WHERE id = $5")
-            .bind(c.name.trim())
-            .bind(c.sort)
-            .bind(c.page_size)
-            .bind(c.review_levels)
-            .bind(c.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("栏目 {} 不存在", c.id)));
-        }
-        // a channel's name shows in every page of its site (navigation, breadcrumbs)
-        log_change(
-            &mut tx,
-            now,
-            "site",
-            Some(&c.site_id),
-            None,
-            &[
-                format!("site:{}", c.site_id),
-                format!("channel:{}/{}", c.site_id, c.path),
-            ],
-        )
-        .await?;
-        tx.commit().await?;
+    /// Followers in this process are woken by the writer; other processes poll.
+    pub async fn after_change(_tx: &mut Tx<'_>, _seq: i64) -> StoreResult<()> {
         Ok(())
     }
-
-    async fn article(&self, id: i64) -> StoreResult<Option<Article>> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
-        let Some(row) = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let extra: Vec<i64> = sqlx::query_scalar(
-            "SELECT channel_id FROM article_channels WHERE article_id = $1 ORDER BY channel_id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        article_from_row(&row, extra).map(Some)
-    }
-
-    async fn save_article(&self, a: &Article, now: i64) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
-        let (id, _) = write_article(&mut tx, a, now, &channels, Bulk::No).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>> {
-        let mut tx = self.pool.begin().await?;
-        let channels = site_channels(&mut tx, None).await?;
-        let mut created = Vec::with_capacity(articles.len());
-        for a in articles {
-            created.push(
-                write_article(&mut tx, a, now, &channels, Bulk::Yes)
-                    .await?
-                    .1,
-            );
-        }
-        tx.commit().await?;
-        Ok(created)
-    }
-
-    async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({list})");
-            let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-            let extra: Vec<(i64, i64)> = sqlx::query_as(&format!(
-                "SELECT article_id, channel_id FROM article_channels WHERE article_id IN ({list}) ORDER BY channel_id"
-            ))
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
-                let id: i64 = row.try_get("id")?;
-                let ex = extra
-                    .iter()
-                    .filter(|(a, _)| *a == id)
-                    .map(|(_, c)| *c)
-                    .collect();
-                out.push(article_from_row(row, ex)?);
-            }
-        }
-        Ok(out)
-    }
-
-    async fn published_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Article>> {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > $1 AND status = 'published' ORDER BY id LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| article_from_row(r, vec![])).collect()
-    }
-
-    async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>> {
-        let rows: Vec<(i64, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
-            "SELECT seq, kind, site_id, article_id, keys FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(seq, kind, site_id, article_id, keys)| Change {
-                seq,
-                kind,
-                site_id,
-                article_id,
-                keys: serde_json::from_str(&keys).unwrap_or_default(),
-            })
-            .collect())
-    }
-
-    async fn last_change(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")
-                .fetch_one(&self.pool)
-                .await?
-                .unwrap_or(0),
-        )
-    }
-
-    async fn channel_page(
-        &self,
-        channel_id: i64,
-        limit: i64,
-        offset: i64,
-    ) -> StoreResult<Vec<ArticleSummary>> {
-        let sql = format!(
-            // skip rows inside the covering index only, then read just the page's stories
-            "SELECT {SUMMARY_COLUMNS} FROM (SELECT article_id, sort_at FROM listings WHERE channel_id = $1 \
-             ORDER BY sort_at DESC, article_id DESC LIMIT $2 OFFSET $3) l JOIN articles a ON a.id = l.article_id \
-             ORDER BY l.sort_at DESC, l.article_id DESC"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(channel_id)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(summary_from_row).collect()
-    }
-
-    async fn tagged_before(
-        &self,
-        requests: &[TaggedBefore<'_>],
-        limit: i64,
-    ) -> StoreResult<Vec<Vec<Vec<ArticleSummary>>>> {
-        let mut out: Vec<Vec<Vec<ArticleSummary>>> = requests
-            .iter()
-            .map(|r| vec![Vec::new(); r.tags.len()])
-            .collect();
-        // one index range per (request, tag), a few hundred per round trip
-        // (SQLite allows 500 terms in a compound SELECT)
-        let pairs: Vec<(usize, usize)> = requests
-            .iter()
-            .enumerate()
-            .flat_map(|(r, req)| (0..req.tags.len()).map(move |t| (r, t)))
-            .collect();
-        for chunk in pairs.chunks(400) {
-            let mut q = QueryBuilder::new(format!(
-                "SELECT t.req AS req, t.tag AS tag, {SUMMARY_COLUMNS} FROM ("
-            ));
-            for (i, (r, t)) in chunk.iter().enumerate() {
-                let req = &requests[*r];
-                if i > 0 {
-                    q.push(" UNION ALL ");
-                }
-                q.push(format!("SELECT * FROM (SELECT {r} AS req, {t} AS tag, article_id, sort_at FROM tag_listings WHERE tag = "))
-                    .push_bind(req.tags[*t].as_str())
-                    // `sort_at <=` seeks the index; the rest drops the story
-                    // itself and later ones signed the same second
-                    .push(" AND sort_at <= ")
-                    .push_bind(req.before.0)
-                    .push(" AND (sort_at < ")
-                    .push_bind(req.before.0)
-                    .push(" OR article_id < ")
-                    .push_bind(req.before.1)
-                    .push(format!(
-                        ") ORDER BY sort_at DESC, article_id DESC LIMIT {limit}) AS t{i}"
-                    ));
-            }
-            q.push(
-                ") AS t JOIN articles a ON a.id = t.article_id \
-                 ORDER BY t.sort_at DESC, t.article_id DESC",
-            );
-            for row in q.build().fetch_all(&self.pool).await? {
-                let r: i64 = row.try_get("req")?;
-                let t: i64 = row.try_get("tag")?;
-                if let Some(list) = out
-                    .get_mut(r as usize)
-                    .and_then(|tags| tags.get_mut(t as usize))
-                {
-                    list.push(summary_from_row(&row)?);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.site_id = $1 AND a.status = 'published' \
-             ORDER BY a.signed_at DESC, a.id DESC LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(site_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(summary_from_row).collect()
-    }
-
-    async fn live_after(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<(ArticleSummary, i64)>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, a.updated_at FROM articles a WHERE a.status = 'published' AND a.id > $1 \
-             ORDER BY a.id LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((summary_from_row(r)?, r.try_get("updated_at")?)))
-            .collect()
-    }
-
-    async fn live_since(&self, since: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.status = 'published' AND a.signed_at >= $1 \
-             ORDER BY a.signed_at DESC LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(since)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(summary_from_row).collect()
-    }
-
-    async fn live_count(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM articles WHERE status = 'published'")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    async fn channel_count(&self, channel_id: i64) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar::<_, i64>("SELECT live_count FROM channels WHERE id = $1")
-                .bind(channel_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .unwrap_or(0),
-        )
-    }
-
-    async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>> {
-        let row = sqlx::query_as::<_, (i64, String, String, String)>(
-            "SELECT id, site_id, key, name FROM slots WHERE site_id = $1 AND key = $2",
-        )
-        .bind(site_id)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(id, site_id, key, name)| Slot {
-            id,
-            site_id,
-            key,
-            name,
-        }))
-    }
-
-    async fn slot_items(&self, slot_id: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM slot_items s JOIN articles a ON a.id = s.article_id \
-             WHERE s.slot_id = $1 AND a.status = 'published' ORDER BY s.position LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(slot_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(summary_from_row).collect()
-    }
-
-    async fn put_slot(
-        &self,
-        site_id: &str,
-        key: &str,
-        name: &str,
-        ids: &[i64],
-        now: i64,
-    ) -> StoreResult<Slot> {
-        let mut tx = self.pool.begin().await?;
-        let slot_id: i64 = sqlx::query_scalar(
-            "INSERT INTO slots (site_id, key, name) VALUES ($1, $2, $3) \
-             ON CONFLICT (site_id, key) DO UPDATE SET name = excluded.name RETURNING id",
-        )
-        .bind(site_id)
-        .bind(key)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM slot_items WHERE slot_id = $1")
-            .bind(slot_id)
-            .execute(&mut *tx)
-            .await?;
-        let mut seen = BTreeSet::new();
-        for (pos, id) in ids.iter().filter(|id| seen.insert(**id)).enumerate() {
-            sqlx::query(
-                "INSERT INTO slot_items (slot_id, position, article_id) VALUES ($1, $2, $3)",
-            )
-            .bind(slot_id)
-            .bind(pos as i64)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                    StoreError::Invalid(format!("推荐位中的稿件 {id} 不存在"))
-                }
-                e => StoreError::Db(e),
-            })?;
-        }
-        log_change(
-            &mut tx,
-            now,
-            "slot",
-            Some(site_id),
-            None,
-            &[format!("slot:{site_id}/{key}")],
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Slot {
-            id: slot_id,
-            site_id: site_id.into(),
-            key: key.into(),
-            name: name.into(),
-        })
-    }
-}
-
-pub(super) type Tx<'c> = sqlx::Transaction<'c, sqlx::Sqlite>;
-
-/// Channels as (site, id, path), of one site or of all.
-pub(super) async fn site_channels(
-    tx: &mut Tx<'_>,
-    site: Option<&str>,
-) -> StoreResult<Vec<(String, i64, String)>> {
-    let rows: Vec<(String, i64, String)> = match site {
-        Some(site) => {
-            sqlx::query_as("SELECT site_id, id, path FROM channels WHERE site_id = $1")
-                .bind(site)
-                .fetch_all(&mut **tx)
-                .await?
-        }
-        None => {
-            sqlx::query_as("SELECT site_id, id, path FROM channels")
-                .fetch_all(&mut **tx)
-                .await?
-        }
-    };
-    Ok(rows)
-}
-
-/// Insert or replace one article inside a transaction: its row, extra channels,
-/// listings and change-log row. Returns (id, whether it was created).
-/// Whether a write is one of many (an import batch): then it does not work
-/// out whether older list pages moved, and names them all as changed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Bulk {
-    Yes,
-    No,
-}
-
-pub(super) async fn write_article(
-    tx: &mut Tx<'_>,
-    a: &Article,
-    now: i64,
-    channels: &[(String, i64, String)],
-    bulk: Bulk,
-) -> StoreResult<(i64, bool)> {
-    let site_channels: Vec<(i64, String)> = channels
-        .iter()
-        .filter(|c| c.0 == a.site_id)
-        .map(|c| (c.1, c.2.clone()))
-        .collect();
-    let path_of = |id: i64| {
-        site_channels
-            .iter()
-            .find(|(cid, _)| *cid == id)
-            .map(|(_, p)| p.as_str())
-    };
-    for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-        if path_of(*cid).is_none() {
-            return Err(StoreError::Invalid(format!(
-                "栏目 {cid} 不属于站点 {}",
-                a.site_id
-            )));
-        }
-    }
-    if a.status == Status::Published && (a.signed_at.is_none() || a.url_path.is_none()) {
-        return Err(StoreError::Invalid(
-            "已发布的稿件必须有签发时间和网址".into(),
-        ));
-    }
-    let existed: Option<i64> = if a.id == 0 {
-        None
-    } else {
-        sqlx::query_scalar("SELECT id FROM articles WHERE id = $1")
-            .bind(a.id)
-            .fetch_optional(&mut **tx)
-            .await?
-    };
-    let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
-                editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version, corrections) \
-             VALUES (CASE WHEN $1 = 0 THEN NULL ELSE $1 END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21, $22) \
-             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
-                title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
-                byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
-                editor = excluded.editor, body_html = excluded.body_html, summary = excluded.summary, \
-                tags = excluded.tags, status = excluded.status, signed_at = excluded.signed_at, \
-                signed_by = excluded.signed_by, published_at = excluded.published_at, \
-                url_path = COALESCE(articles.url_path, excluded.url_path), \
-                updated_at = excluded.updated_at, version = articles.version + 1, \
-                corrections = excluded.corrections \
-             RETURNING id",
-        )
-        .bind(a.id)
-        .bind(&a.site_id)
-        .bind(a.channel_id)
-        .bind(&a.title)
-        .bind(&a.short_title)
-        .bind(&a.subtitle)
-        .bind(to_json(&a.byline))
-        .bind(&a.source)
-        .bind(a.reprint.as_ref().map(to_json))
-        .bind(&a.editor)
-        .bind(&a.body_html)
-        .bind(&a.summary)
-        .bind(to_json(&a.tags))
-        .bind(a.status.as_str())
-        .bind(a.signed_at)
-        .bind(&a.signed_by)
-        .bind(a.published_at)
-        .bind(&a.url_path)
-        .bind(a.created_at)
-        .bind(now)
-        .bind(a.version.max(1))
-        .bind(to_json(&a.corrections))
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                StoreError::Conflict(format!("网址 {} 已被其他稿件使用", a.url_path.as_deref().unwrap_or("")))
-            }
-            e => StoreError::Db(e),
-        })?;
-
-    let created = existed.is_none();
-    if !created {
-        sqlx::query("DELETE FROM article_channels WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for cid in a
-        .extra_channel_ids
-        .iter()
-        .filter(|c| **c != a.channel_id)
-        .collect::<BTreeSet<_>>()
-    {
-        sqlx::query("INSERT INTO article_channels (article_id, channel_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(cid)
-            .execute(&mut **tx)
-            .await?;
-    }
-
-    // Listings: every channel the story is in, and their ancestors.
-    let mut listed = BTreeSet::new();
-    if a.status == Status::Published {
-        for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-            let path = path_of(*cid).unwrap_or_default();
-            for p in ancestry(path) {
-                if let Some((pid, _)) = site_channels.iter().find(|(_, cp)| cp == p) {
-                    listed.insert(*pid);
-                }
-            }
-        }
-    }
-    let sort_at = a.signed_at.unwrap_or(now);
-    let old: Vec<(i64, i64)> = if created {
-        Vec::new()
-    } else {
-        sqlx::query_as("SELECT channel_id, sort_at FROM listings WHERE article_id = $1")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?
-    };
-    // where the story stood and stands in each list, for `channel-pages:` keys
-    let touched: BTreeSet<i64> = listed
-        .iter()
-        .copied()
-        .chain(old.iter().map(|o| o.0))
-        .collect();
-    let mut place: Vec<ListPlace> = Vec::new();
-    if !touched.is_empty() && bulk == Bulk::No {
-        let ids = touched
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT id, live_count, page_size FROM channels WHERE id IN ({ids})"
-        ))
-        .fetch_all(&mut **tx)
-        .await?;
-        for (cid, total, size) in rows {
-            let before = old.iter().find(|o| o.0 == cid).map(|o| o.1);
-            let total_after =
-                total - i64::from(before.is_some()) + i64::from(listed.contains(&cid));
-            let newer_before = match before {
-                Some(at) => Some(count_newer(tx, cid, at, id, total, size).await?),
-                None => None,
-            };
-            place.push(ListPlace {
-                channel: cid,
-                size,
-                total_before: total,
-                total_after,
-                newer_before,
-                newer_after: None,
-            });
-        }
-    }
-    if !created {
-        sqlx::query("DELETE FROM listings WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if !listed.is_empty() {
-        // One multi-row insert: ids are integers we produced, the time is bound.
-        let values = listed
-            .iter()
-            .map(|cid| format!("({cid}, {id}, $1)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        sqlx::query(&format!(
-            "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
-        ))
-        .bind(sort_at)
-        .execute(&mut **tx)
-        .await?;
-        for p in place.iter_mut().filter(|p| listed.contains(&p.channel)) {
-            p.newer_after =
-                Some(count_newer(tx, p.channel, sort_at, id, p.total_after, p.size).await?);
-        }
-    }
-
-    // tag listings (相关新闻): the live story under each of its tags
-    let mut related_of = BTreeSet::new();
-    if !created {
-        sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if a.status == Status::Published {
-        let tags: BTreeSet<&str> = a
-            .tags
-            .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-            .take(crate::domain::draft::MAX_TAGS)
-            .collect();
-        let at = a.signed_at.unwrap_or(now);
-        if !tags.is_empty() {
-            let mut q = QueryBuilder::new("INSERT INTO tag_listings (tag, article_id, sort_at) ");
-            q.push_values(&tags, |mut b, tag| {
-                b.push_bind(*tag).push_bind(id).push_bind(at);
-            });
-            q.build().execute(&mut **tx).await?;
-            // the stories whose 相关新闻 candidates this one may now enter: the
-            // next few after it under each tag (none for a story signed now)
-            let mut q = QueryBuilder::new("");
-            for (i, tag) in tags.iter().enumerate() {
-                if i > 0 {
-                    q.push(" UNION ");
-                }
-                q.push("SELECT * FROM (SELECT article_id FROM tag_listings WHERE tag = ")
-                    .push_bind(*tag)
-                    .push(" AND sort_at >= ")
-                    .push_bind(at)
-                    .push(" AND (sort_at > ")
-                    .push_bind(at)
-                    .push(" OR article_id > ")
-                    .push_bind(id)
-                    .push(format!(
-                        ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
-                        crate::render::RELATED_ITEMS
-                    ));
-            }
-            let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
-            related_of.extend(later);
-        }
-    }
-
-    // keep each channel's live count in step with its listings
-    let old_set: BTreeSet<i64> = old.iter().map(|o| o.0).collect();
-    for (delta, ids) in [
-        (
-            -1,
-            old_set.difference(&listed).copied().collect::<Vec<i64>>(),
-        ),
-        (
-            1,
-            listed.difference(&old_set).copied().collect::<Vec<i64>>(),
-        ),
-    ] {
-        if !ids.is_empty() {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            sqlx::query(&format!(
-                "UPDATE channels SET live_count = live_count + ({delta}) WHERE id IN ({list})"
-            ))
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-
-    // the story's page, its channels' lists (ancestors included: home pages read
-    // the top-level ones) and the site's feeds; never the whole site
-    let mut keys = vec![
-        format!("story:{id}"),
-        format!("feed:{}", a.site_id),
-        "sitemap".to_string(),
-        format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
-    ];
-    keys.extend(related_of.iter().map(|r| format!("related:{r}")));
-    for cid in &touched {
-        if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
-            keys.push(format!("channel:{}/{}", a.site_id, p));
-            let moved = bulk == Bulk::Yes
-                || place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
-                    paging::older_pages_change(
-                        x.size,
-                        x.total_before,
-                        x.total_after,
-                        x.newer_before,
-                        x.newer_after,
-                    )
-                });
-            if moved {
-                keys.push(format!("channel-pages:{}/{}", a.site_id, p));
-            }
-        }
-    }
-    let kind = match a.status {
-        Status::Published => "publish",
-        Status::Withdrawn => "withdraw",
-        _ => "edit",
-    };
-    log_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
-    Ok((id, created))
-}
-
-/// One story's place in one channel list, before and after a write.
-struct ListPlace {
-    channel: i64,
-    size: i64,
-    total_before: i64,
-    total_after: i64,
-    newer_before: Option<i64>,
-    newer_after: Option<i64>,
-}
-
-/// How many stories of a channel's list are newer than (sort_at, id), counted
-/// only as far as it matters: whether it is on page 1 of a `total`-story list.
-async fn count_newer(
-    tx: &mut Tx<'_>,
-    channel: i64,
-    sort_at: i64,
-    id: i64,
-    total: i64,
-    size: i64,
-) -> StoreResult<i64> {
-    if paging::pages(total, size) <= 1 {
-        return Ok(0);
-    }
-    // page 1 holds fewer than two pages' worth
-    let cap = 2 * size.max(1);
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM listings WHERE channel_id = $1 AND sort_at >= $2 \
-         AND (sort_at > $2 OR article_id > $3) LIMIT $4) AS newer",
-    )
-    .bind(channel)
-    .bind(sort_at)
-    .bind(id)
-    .bind(cap)
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-pub(super) async fn log_change(
-    tx: &mut Tx<'_>,
-    now: i64,
-    kind: &str,
-    site_id: Option<&str>,
-    article_id: Option<i64>,
-    keys: &[String],
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO changes (at, kind, site_id, article_id, keys) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now)
-    .bind(kind)
-    .bind(site_id)
-    .bind(article_id)
-    .bind(to_json(&keys))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

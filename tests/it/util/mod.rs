@@ -1,4 +1,5 @@
 pub mod agent;
+pub mod backend;
 pub mod html;
 pub mod test_app;
 pub mod webdriver;

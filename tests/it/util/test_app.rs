@@ -30,6 +30,9 @@ pub struct TestApp {
     #[allow(dead_code, reason = "for tests that move time (scheduled publication)")]
     pub clock: FixedClock,
     router: Router,
+    /// The PostgreSQL schema of a test on that backend, dropped at the end
+    /// (last: fields drop in order, the store's connections first).
+    _pg: Option<super::backend::PgSchema>,
 }
 
 pub struct TestResponse {
@@ -77,31 +80,45 @@ impl TestResponse {
 }
 
 impl TestApp {
-    /// An app on an empty, migrated database.
+    /// An app on an empty, migrated SQLite database.
     pub async fn new() -> Self {
+        Self::on(super::backend::Backend::Sqlite, "sqlite")
+            .await
+            .expect("SQLite is always there")
+    }
+
+    /// An app on an empty, migrated database of `backend`; None when that is
+    /// PostgreSQL and no server answers (a NOT RUN line was printed).
+    pub async fn on(backend: super::backend::Backend, case: &str) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = gazette::db::open(dir.path()).await.expect("open store");
+        let (store, pg) = super::backend::open(backend, dir.path(), case).await?;
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
         let config = Config::for_data_dir(dir.path());
         let state = AppState::open(config, store)
             .expect("app state")
             .with_clock(Arc::new(clock.clone()));
         let router = gazette::web::router(state.clone());
-        Self {
+        Some(Self {
             _dir: dir,
+            _pg: pg,
             state,
             clock,
             router,
-        }
+        })
     }
 
     /// An app with the 滨州网 demo content.
     pub async fn with_demo() -> Self {
         let app = Self::new().await;
-        gazette::demo::load(app.state.store.as_ref(), app.state.now())
+        app.load_demo().await;
+        app
+    }
+
+    /// Load the 滨州网 demo content.
+    pub async fn load_demo(&self) {
+        gazette::demo::load(self.state.store.as_ref(), self.state.now())
             .await
             .expect("demo loads");
-        app
     }
 
     /// Import JSON lines (created channels on demand) and return the summary.

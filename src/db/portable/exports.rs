@@ -1,16 +1,16 @@
-//! Static-export bookkeeping (`crate::export`) in SQLite.
+//! Static-export bookkeeping (`crate::export`), compiled once per backend.
 
 use async_trait::async_trait;
 use sqlx::QueryBuilder;
 
-use super::SqliteStore;
+use super::StoreImpl;
 use crate::db::{ExportState, Exports, StoreResult};
 
 /// Rows per multi-row statement (3 parameters each, far below SQLite's limit).
 const CHUNK: usize = 300;
 
 #[async_trait]
-impl Exports for SqliteStore {
+impl Exports for StoreImpl {
     async fn export_state(&self, out_dir: &str) -> StoreResult<Option<ExportState>> {
         let row: Option<(i64, i64, i64)> =
             sqlx::query_as("SELECT id, cursor, complete FROM exports WHERE out_dir = $1")
@@ -60,11 +60,11 @@ impl Exports for SqliteStore {
             .flat_map(|(path, deps)| deps.iter().map(move |d| (d.as_str(), path.as_str())))
             .collect();
         for chunk in rows.chunks(CHUNK) {
-            let mut q =
-                QueryBuilder::new("INSERT OR IGNORE INTO export_deps (export_id, dep, path) ");
+            let mut q = QueryBuilder::new("INSERT INTO export_deps (export_id, dep, path) ");
             q.push_values(chunk, |mut b, (dep, path)| {
                 b.push_bind(export_id).push_bind(*dep).push_bind(*path);
             });
+            q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
@@ -136,7 +136,7 @@ impl Exports for SqliteStore {
 
 /// Delete the dependency rows of these files of an export.
 async fn forget_paths(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut super::content::Tx<'_>,
     export_id: i64,
     paths: &[&str],
 ) -> StoreResult<()> {

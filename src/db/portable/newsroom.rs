@@ -1,13 +1,14 @@
-//! The newsroom's tables on SQLite: users, sessions, revisions, the workflow's
-//! working side, the append-only audit record, jobs, sensitive words.
+//! The newsroom's tables: users, sessions, revisions, the workflow's working
+//! side, the append-only audit record, jobs, sensitive words. Compiled once
+//! per backend, like `content.rs`.
 
 use async_trait::async_trait;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::{
-    ARTICLE_COLUMNS, Bulk, SqliteStore, Tx, article_from_row, site_channels, to_json, write_article,
+use super::content::{
+    ARTICLE_COLUMNS, Bulk, Tx, article_from_row, site_channels, to_json, write_article,
 };
+use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     AuditEntry, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
     StoryFilter, StoryRow, Transition, WorkState,
@@ -21,7 +22,7 @@ use crate::domain::{Article, Status};
 
 const USER_COLUMNS: &str = "id, username, display_name, roles, scopes, active";
 
-fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+fn user_from_row(row: &DbRow) -> StoreResult<User> {
     let roles: String = row.try_get("roles")?;
     let scopes: String = row.try_get("scopes")?;
     Ok(User {
@@ -36,7 +37,7 @@ fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     })
 }
 
-fn revision_from_row(row: &SqliteRow) -> StoreResult<Revision> {
+fn revision_from_row(row: &DbRow) -> StoreResult<Revision> {
     let content: String = row.try_get("content")?;
     Ok(Revision {
         id: row.try_get("id")?,
@@ -50,7 +51,7 @@ fn revision_from_row(row: &SqliteRow) -> StoreResult<Revision> {
     })
 }
 
-fn audit_from_row(row: &SqliteRow) -> StoreResult<AuditEntry> {
+fn audit_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
     Ok(AuditEntry {
         id: row.try_get("id")?,
         article_id: row.try_get("article_id")?,
@@ -76,7 +77,12 @@ const AUDIT_COLUMNS: &str = "id, article_id, at, actor_id, actor, action, from_s
 const REVISION_COLUMNS: &str = "id, article_id, number, content, author_id, author, created_at";
 
 async fn load_article(tx: &mut Tx<'_>, id: i64) -> StoreResult<Article> {
-    let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1");
+    // locked until the transaction ends where the backend can (PostgreSQL): a
+    // concurrent writer waits, then sees the new version and gets `Conflict`
+    let sql = format!(
+        "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1{}",
+        dialect::FOR_UPDATE
+    );
     let row = sqlx::query(&sql)
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -128,7 +134,7 @@ fn unpublished_status(work: Work) -> Status {
 }
 
 #[async_trait]
-impl Newsroom for SqliteStore {
+impl Newsroom for StoreImpl {
     async fn create_user(&self, u: &NewUser, now: i64) -> StoreResult<i64> {
         sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, roles, scopes, active, created_at, password_changed_at) \
@@ -275,7 +281,7 @@ impl Newsroom for SqliteStore {
         author: &User,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = dialect::begin_write(&self.pool).await?;
         let channels = site_channels(&mut tx, Some(site_id)).await?;
         let mut a = Article {
             id: 0,
@@ -326,7 +332,7 @@ impl Newsroom for SqliteStore {
         author: &User,
         now: i64,
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = dialect::begin_write(&self.pool).await?;
         let mut a = load_article(&mut tx, id).await?;
         if a.version != expected_version {
             return Err(StoreError::Conflict(format!(
@@ -432,7 +438,7 @@ impl Newsroom for SqliteStore {
     }
 
     async fn apply_transition(&self, t: &Transition<'_>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = dialect::begin_write(&self.pool).await?;
         let mut a = load_article(&mut tx, t.article_id).await?;
         if a.version != t.expected_version {
             return Err(StoreError::Conflict(
@@ -513,7 +519,7 @@ impl Newsroom for SqliteStore {
                         .bind(a.id)
                         .execute(&mut *tx)
                         .await?;
-                        super::log_change(
+                        super::content::log_change(
                             &mut tx,
                             t.now,
                             "slot",
@@ -694,19 +700,30 @@ impl Newsroom for SqliteStore {
         .await?)
     }
 
-    async fn claim_jobs(&self, now: i64, lease: i64, limit: i64) -> StoreResult<Vec<Job>> {
-        // One statement: atomic under SQLite's single writer.
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "UPDATE jobs SET claimed_until = $1, attempts = attempts + 1 WHERE id IN ( \
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Job>> {
+        // One statement. SQLite has one writer at a time; PostgreSQL locks
+        // the chosen rows and skips rows another node is claiming, so no job
+        // is handed to two runners.
+        let sql = format!(
+            "UPDATE jobs SET claimed_until = $1, claimed_by = $4, attempts = attempts + 1 WHERE id IN ( \
                 SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 \
-                AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY run_at, id LIMIT $3) \
+                AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY run_at, id LIMIT $3{}) \
              RETURNING id, kind, key, run_at, attempts",
-        )
-        .bind(now + lease)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+            dialect::SKIP_LOCKED
+        );
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
+            .bind(now + lease)
+            .bind(now)
+            .bind(limit)
+            .bind(node)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(id, kind, key, run_at, attempts)| Job {
@@ -719,18 +736,31 @@ impl Newsroom for SqliteStore {
             .collect())
     }
 
+    async fn release_jobs(&self, node: &str) -> StoreResult<u64> {
+        Ok(sqlx::query(
+            "UPDATE jobs SET claimed_until = NULL, claimed_by = NULL \
+             WHERE claimed_by = $1 AND done_at IS NULL",
+        )
+        .bind(node)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     async fn finish_job(&self, id: i64, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE jobs SET done_at = $1, claimed_until = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE jobs SET done_at = $1, claimed_until = NULL, claimed_by = NULL WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn fail_job(&self, id: i64, error: &str, retry_at: i64) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE jobs SET last_error = $1, run_at = $2, claimed_until = NULL WHERE id = $3",
+            "UPDATE jobs SET last_error = $1, run_at = $2, claimed_until = NULL, claimed_by = NULL WHERE id = $3",
         )
         .bind(error)
         .bind(retry_at)

@@ -1,0 +1,522 @@
+//! The storage conformance suite: every case runs against SQLite and against
+//! PostgreSQL (a fresh schema per case). The PostgreSQL half needs a server
+//! (`GAZETTE_TEST_DATABASE_URL`, default the CI machine's 127.0.0.1:5432);
+//! without one it prints NOT RUN, and fails under CI.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use gazette::db::StoreError;
+use gazette::domain::Status;
+
+use crate::newsroom::{BODY, desk};
+use crate::util::TestApp;
+use crate::util::backend::Backend;
+
+/// One test per backend for each case.
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let app = crate::util::TestApp::on(
+                        crate::util::backend::Backend::Sqlite,
+                        stringify!($case),
+                    )
+                    .await
+                    .expect("SQLite");
+                    super::$case(&app, crate::util::backend::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(app) = crate::util::TestApp::on(
+                        crate::util::backend::Backend::Postgres,
+                        stringify!($case),
+                    )
+                    .await
+                    else {
+                        return;
+                    };
+                    super::$case(&app, crate::util::backend::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    the_portal_serves_an_imported_archive,
+    three_reviews_and_a_sign_off_publish_then_withdraw,
+    a_scheduled_story_is_published_once_when_due,
+    ids_urls_and_names_stay_unique,
+    concurrent_runners_never_share_a_job,
+    followers_see_every_change_in_order,
+    sessions_expire_and_end,
+    export_bookkeeping_follows_the_files,
+);
+
+async fn the_portal_serves_an_imported_archive(app: &TestApp, _: Backend) {
+    app.load_demo().await;
+    let text: String = crate::util::test_app::CORPUS
+        .lines()
+        .take(120)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let summary = app.import(&text).await;
+    assert_eq!(summary.created, 120, "{:?}", summary.rejected);
+    // importing again changes nothing (ids are the archive's)
+    let again = app.import(&text).await;
+    assert_eq!(again.created, 0);
+    app.index().await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("滨州网"));
+    // a story of the archive, its channel list and the channel's page 2
+    let first: serde_json::Value =
+        serde_json::from_str(crate::util::test_app::CORPUS.lines().next().unwrap()).unwrap();
+    let title = first["title"].as_str().unwrap();
+    let id = first["id"].as_i64().unwrap();
+    let story = app
+        .state
+        .store
+        .article(id)
+        .await
+        .unwrap()
+        .expect("imported");
+    assert_eq!(story.title, title);
+    assert_eq!(story.status, Status::Published);
+    let site = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == story.site_id)
+        .unwrap();
+    let page = app
+        .get(&format!(
+            "{}{}",
+            site.prefix,
+            story.url_path.as_deref().unwrap()
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.text().contains(title));
+    // lists are newest first and page 2 continues where page 1 stops
+    let channel = app
+        .state
+        .store
+        .channels(&story.site_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == story.channel_id)
+        .unwrap();
+    let total = app.state.store.channel_count(channel.id).await.unwrap();
+    assert!(total >= 1);
+    let all = app
+        .state
+        .store
+        .channel_page(channel.id, total, 0)
+        .await
+        .unwrap();
+    assert_eq!(all.len() as i64, total);
+    assert!(
+        all.windows(2)
+            .all(|w| (w[0].signed_at, w[0].id) > (w[1].signed_at, w[1].id))
+    );
+    // search follows the same change log on both backends
+    let found = app
+        .get(&format!("/search.json?q={}", urlencode(title)))
+        .await;
+    assert_eq!(found.status, 200);
+    assert!(
+        found.body.contains(&format!("\"id\":{id}")),
+        "{}",
+        found.body
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
+}
+
+async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Backend) {
+    app.load_demo().await;
+    let d = desk(app).await;
+    let id = d.reporter.write(d.yw, "三审三校后签发的稿件", BODY).await;
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    assert_eq!(d.editor.act(id, "approve", "初审通过").await.status, 303);
+    assert_eq!(d.second.act(id, "approve", "复审通过").await.status, 303);
+    // a stale version is refused, not applied twice
+    let stale = d.signer.version(id).await;
+    assert_eq!(d.signer.act(id, "approve", "同意签发").await.status, 303);
+    let again = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "approve"),
+                ("opinion", "再签"),
+                ("version", &stale),
+            ],
+        )
+        .await;
+    assert_ne!(again.status, 303, "a stale sign-off must not apply");
+    let story = app.state.store.article(id).await.unwrap().unwrap();
+    assert_eq!(story.status, Status::Published);
+    let url = format!("/{}", story.url_path.unwrap());
+    let page = app.get(&url).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("三审三校后签发的稿件"));
+    assert!(
+        app.get("/zw/yw/")
+            .await
+            .text()
+            .contains("三审三校后签发的稿件")
+    );
+    let audit = app.state.store.audit_of(id).await.unwrap();
+    // one submit, 初审, 复审 and one 签发: the stale second sign-off left no trace
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["submit", "approve", "approve", "approve"]);
+    assert_eq!(d.signer.act(id, "withdraw", "内容有误").await.status, 303);
+    assert_eq!(app.get(&url).await.status, 410);
+    assert!(
+        !app.get("/zw/yw/")
+            .await
+            .text()
+            .contains("三审三校后签发的稿件")
+    );
+}
+
+async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend) {
+    app.load_demo().await;
+    let d = desk(app).await;
+    let id = d.reporter.write(d.yw, "定时发布的稿件", BODY).await;
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303);
+    }
+    let at = gazette::domain::text::to_cst(app.state.now() + 600)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let v = d.signer.version(id).await;
+    let r = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "approve"),
+                ("opinion", "同意"),
+                ("publish_at", &at),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
+    app.clock.advance(600);
+    assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 1);
+    assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
+    assert!(app.get("/zw/yw/").await.text().contains("定时发布的稿件"));
+    let audit = app.state.store.audit_of(id).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "publish").count(), 1);
+}
+
+async fn ids_urls_and_names_stay_unique(app: &TestApp, _: Backend) {
+    app.load_demo().await;
+    // an archive story keeps its id; a new story is numbered after it
+    let imported = app
+        .publish(
+            900_000,
+            "main",
+            "zw/yw",
+            "档案中的稿件",
+            "2024-04-19T08:00:00+08:00",
+        )
+        .await;
+    let mut fresh = imported.clone();
+    fresh.id = 0;
+    fresh.url_path = Some("zw/yw/202404/19/new-one.html".into());
+    let new_id = app
+        .state
+        .store
+        .save_article(&fresh, app.state.now())
+        .await
+        .unwrap();
+    assert!(
+        new_id > 900_000,
+        "new id {new_id} must follow the archive's"
+    );
+    // two stories cannot share a URL
+    let mut clash = imported.clone();
+    clash.id = 0;
+    let err = app
+        .state
+        .store
+        .save_article(&clash, app.state.now())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(err.is_data_error());
+    // nothing of the refused write is left behind
+    let live = app.state.store.live_count().await.unwrap();
+    assert_eq!(
+        app.state
+            .store
+            .channel_page(app.channel_id("main", "zw/yw").await, 1000, 0)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.title == "档案中的稿件")
+            .count(),
+        2
+    );
+    assert!(live >= 2);
+    // user names are unique
+    app.add_user(
+        "reporter",
+        &[gazette::domain::user::Role::Reporter],
+        &["main"],
+    )
+    .await;
+    let user = gazette::db::NewUser {
+        username: "reporter".into(),
+        display_name: "重名".into(),
+        password_hash: "x".into(),
+        roles: vec![],
+        scopes: vec![],
+    };
+    let err = app
+        .state
+        .store
+        .create_user(&user, app.state.now())
+        .await
+        .unwrap_err();
+    assert!(err.is_data_error(), "{err:?}");
+}
+
+async fn concurrent_runners_never_share_a_job(app: &TestApp, _: Backend) {
+    let store = &app.state.store;
+    let now = 1_000_000;
+    for i in 0..120 {
+        store
+            .enqueue_job("noop", &i.to_string(), now - 10)
+            .await
+            .unwrap();
+    }
+    // six runners claim at once, as six nodes would
+    let mut tasks = Vec::new();
+    for n in 0..6 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let jobs = store
+                    .claim_jobs(&format!("node-{n}"), now, 60, 7)
+                    .await
+                    .unwrap();
+                if jobs.is_empty() {
+                    break mine;
+                }
+                mine.extend(jobs.into_iter().map(|j| j.key));
+            }
+        }));
+    }
+    let mut seen = Vec::new();
+    for t in tasks {
+        seen.extend(t.await.unwrap());
+    }
+    let distinct: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(seen.len(), 120, "every job claimed exactly once");
+    assert_eq!(distinct.len(), 120);
+    // while the claims hold nobody else gets them; a released claim is free
+    assert!(
+        store
+            .claim_jobs("late", now + 1, 60, 500)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let released = store.release_jobs("node-0").await.unwrap();
+    let retaken = store.claim_jobs("late", now + 1, 60, 500).await.unwrap();
+    assert_eq!(retaken.len() as u64, released);
+    // a claim that outlived its lease (its node died) is taken by another
+    let after_lease = store
+        .claim_jobs("survivor", now + 62, 60, 500)
+        .await
+        .unwrap();
+    assert_eq!(after_lease.len(), 120);
+    for j in &after_lease {
+        store.finish_job(j.id, now + 63).await.unwrap();
+    }
+    assert!(
+        store
+            .claim_jobs("any", now + 500, 60, 500)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {
+    app.load_demo().await;
+    let store = app.state.store.clone();
+    let start = store.last_change().await.unwrap();
+    let base = app
+        .publish(1, "main", "zw/yw", "并发写入", "2024-04-19T08:00:00+08:00")
+        .await;
+    // four writers save stories concurrently while a follower reads the log
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let store = store.clone();
+            let base = base.clone();
+            tokio::spawn(async move {
+                for i in 0..15 {
+                    let mut a = base.clone();
+                    a.id = 10_000 + w * 100 + i;
+                    a.title = format!("并发写入 {w}-{i}");
+                    a.url_path = Some(format!("zw/yw/202404/19/c{w}-{i}.html"));
+                    store.save_article(&a, 1_713_500_000).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let follower = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut cursor = start;
+            let mut seen = Vec::new();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while seen.len() < 61 && std::time::Instant::now() < deadline {
+                for c in store.changes_since(cursor, 7).await.unwrap() {
+                    assert!(c.seq > cursor);
+                    cursor = c.seq;
+                    seen.push(c);
+                }
+                tokio::task::yield_now().await;
+            }
+            seen
+        })
+    };
+    for w in writers {
+        w.await.unwrap();
+    }
+    let seen = follower.await.unwrap();
+    // what the follower collected while writes were committing is exactly the log
+    let all = store.changes_since(start, 1000).await.unwrap();
+    assert_eq!(all.len(), 61);
+    assert_eq!(
+        seen.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        all.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        "a follower must never skip a change that committed late"
+    );
+    let stories: BTreeSet<i64> = all.iter().filter_map(|c| c.article_id).collect();
+    assert_eq!(stories.len(), 61);
+    assert!(
+        all.iter()
+            .all(|c| c.keys.iter().any(|k| k.starts_with("story:")))
+    );
+}
+
+async fn sessions_expire_and_end(app: &TestApp, _: Backend) {
+    let store = &app.state.store;
+    let uid = app
+        .add_user("editor", &[gazette::domain::user::Role::Editor], &["main"])
+        .await;
+    store
+        .create_session("tok-a", uid, "csrf-a", 100, 200)
+        .await
+        .unwrap();
+    store
+        .create_session("tok-b", uid, "csrf-b", 100, 10_000)
+        .await
+        .unwrap();
+    let (user, csrf) = store.session("tok-a", 150).await.unwrap().unwrap();
+    assert_eq!(
+        (user.username.as_str(), csrf.as_str()),
+        ("editor", "csrf-a")
+    );
+    assert!(
+        store.session("tok-a", 201).await.unwrap().is_none(),
+        "expired"
+    );
+    store.delete_sessions_of(uid).await.unwrap();
+    assert!(store.session("tok-b", 150).await.unwrap().is_none());
+    // sessions live in the database: any node reads them
+    let mut user = store.user(uid).await.unwrap().unwrap();
+    user.active = false;
+    store.update_user(&user).await.unwrap();
+    assert!(!store.user(uid).await.unwrap().unwrap().active);
+}
+
+async fn export_bookkeeping_follows_the_files(app: &TestApp, _: Backend) {
+    let store = Arc::clone(&app.state.store);
+    assert!(store.export_state("/srv/a").await.unwrap().is_none());
+    let id = store.export_start("/srv/a", true).await.unwrap();
+    let st = store.export_state("/srv/a").await.unwrap().unwrap();
+    assert!(!st.complete);
+    store
+        .export_record(
+            id,
+            &[
+                (
+                    "index.html".into(),
+                    vec!["channel:main/".into(), "site:main".into()],
+                ),
+                (
+                    "zw/index.html".into(),
+                    vec!["channel:main/zw".into(), "site:main".into()],
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    // recording a file again replaces its keys
+    store
+        .export_record(
+            id,
+            &[("zw/index.html".into(), vec!["channel:main/zw".into()])],
+        )
+        .await
+        .unwrap();
+    let mut hit = store
+        .export_paths(id, &["site:main".into(), "channel:main/zw".into()])
+        .await
+        .unwrap();
+    hit.sort();
+    assert_eq!(
+        hit,
+        vec!["index.html".to_string(), "zw/index.html".to_string()]
+    );
+    assert_eq!(
+        store.export_paths(id, &["site:main".into()]).await.unwrap(),
+        vec!["index.html".to_string()]
+    );
+    store.export_finish(id, 42, 1000).await.unwrap();
+    let st = store.export_state("/srv/a").await.unwrap().unwrap();
+    assert!(st.complete);
+    assert_eq!(st.cursor, 42);
+    store
+        .export_forget(id, &["index.html".into()])
+        .await
+        .unwrap();
+    assert!(
+        store
+            .export_paths(id, &["site:main".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.export_drop(id).await.unwrap();
+    assert!(store.export_list().await.unwrap().is_empty());
+}
