@@ -565,10 +565,10 @@ async fn related(
             .pop()
             .unwrap_or_default(),
     };
+    // no `story:` key per listed story: a write of a story logs `related:`
+    // for every story whose list may show it (its next few under each tag,
+    // before and after the write), and this page reads `related:{id}`
     let ranked = crate::domain::article::rank_related(&a.site_id, per_tag, RELATED_ITEMS);
-    for s in &ranked {
-        ctx.deps.insert(format!("story:{}", s.id));
-    }
     Ok(ranked
         .iter()
         .map(|s| ctx.item(s, date_iso(s.signed_at)))

@@ -225,3 +225,91 @@ async fn concurrent_misses_render_once() {
     assert!(metrics.body.contains("gazette_cache_renders_total"));
     assert!(metrics.body.contains("gazette_cache_hits_total"));
 }
+
+#[tokio::test]
+async fn a_story_leaving_or_changing_in_related_lists_drops_exactly_those_pages() {
+    let app = TestApp::with_demo().await;
+    let tagged = |mut a: gazette::domain::Article, tag: &str| {
+        a.tags = vec![tag.to_string()];
+        a
+    };
+    let mut x = tagged(
+        app.publish(
+            8101,
+            "main",
+            "zw/yw",
+            "较早的营商稿件",
+            "2024-04-18T09:00:00+08:00",
+        )
+        .await,
+        "营商环境",
+    );
+    app.save(&x).await;
+    let mut w = tagged(
+        app.publish(
+            8102,
+            "main",
+            "zw/yw",
+            "另一篇营商稿件",
+            "2024-04-18T10:00:00+08:00",
+        )
+        .await,
+        "营商环境",
+    );
+    app.save(&w).await;
+    let y = tagged(
+        app.publish(
+            8103,
+            "main",
+            "zw/yw",
+            "最新的营商稿件",
+            "2024-04-19T09:00:00+08:00",
+        )
+        .await,
+        "营商环境",
+    );
+    app.save(&y).await;
+    let z = tagged(
+        app.publish(
+            8104,
+            "zouping",
+            "zw/yw",
+            "无关的文旅稿件",
+            "2024-04-19T10:00:00+08:00",
+        )
+        .await,
+        "文化旅游",
+    );
+    app.save(&z).await;
+    // Z on a county site: main-site stories all show 更多滨州政务, which W's edit changes
+    let (py, pz) = (
+        TestApp::path_of(&y),
+        format!("/zouping/{}", z.url_path.as_deref().unwrap()),
+    );
+    let page = app.get(&py).await.text();
+    assert!(
+        page.contains("较早的营商稿件") && page.contains("另一篇营商稿件"),
+        "{page}"
+    );
+    prime(&app, &[&py, &pz]).await;
+    // an earlier story in Y's 相关新闻 is edited: Y is dropped and shows the new title
+    w.title = "另一篇营商稿件(更正)".into();
+    app.save(&w).await;
+    app.get("/nothing-to-see").await;
+    assert!(!cached(&app, "main", py.trim_start_matches('/')));
+    assert!(
+        cached(&app, "zouping", pz.trim_start_matches("/zouping/")),
+        "unrelated page kept"
+    );
+    assert!(app.get(&py).await.text().contains("另一篇营商稿件(更正)"));
+    // one is withdrawn: Y is dropped again and no longer lists it
+    prime(&app, &[&py]).await;
+    app.withdraw(&mut x).await;
+    app.get("/nothing-to-see").await;
+    assert!(!cached(&app, "main", py.trim_start_matches('/')));
+    assert!(
+        cached(&app, "zouping", pz.trim_start_matches("/zouping/")),
+        "unrelated page kept"
+    );
+    assert!(!app.get(&py).await.text().contains("较早的营商稿件"));
+}

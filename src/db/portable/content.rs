@@ -829,13 +829,23 @@ pub(super) async fn write_article(
         }
     }
 
-    // tag listings (相关新闻): the live story under each of its tags
+    // tag listings (相关新闻): the live story under each of its tags. The
+    // stories whose 相关新闻 may show it, before or after this write, are the
+    // next few after it under each of its old and new tags: they get
+    // `related:` keys, so their pages need not record every story they list.
     let mut related_of = BTreeSet::new();
+    let mut places: Vec<(String, i64)> = Vec::new();
     if !created {
-        sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
+        places = sqlx::query_as("SELECT tag, sort_at FROM tag_listings WHERE article_id = $1")
             .bind(id)
-            .execute(&mut **tx)
+            .fetch_all(&mut **tx)
             .await?;
+        if !places.is_empty() {
+            sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     if a.status == Status::Published {
         let tags: BTreeSet<&str> = a
@@ -852,29 +862,33 @@ pub(super) async fn write_article(
                 b.push_bind(*tag).push_bind(id).push_bind(at);
             });
             q.build().execute(&mut **tx).await?;
-            // the stories whose 相关新闻 candidates this one may now enter: the
-            // next few after it under each tag (none for a story signed now)
-            let mut q = QueryBuilder::new("");
-            for (i, tag) in tags.iter().enumerate() {
-                if i > 0 {
-                    q.push(" UNION ");
-                }
-                q.push("SELECT * FROM (SELECT article_id FROM tag_listings WHERE tag = ")
-                    .push_bind(*tag)
-                    .push(" AND sort_at >= ")
-                    .push_bind(at)
-                    .push(" AND (sort_at > ")
-                    .push_bind(at)
-                    .push(" OR article_id > ")
-                    .push_bind(id)
-                    .push(format!(
-                        ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
-                        crate::render::RELATED_ITEMS
-                    ));
-            }
-            let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
-            related_of.extend(later);
+            places.extend(tags.iter().map(|t| (t.to_string(), at)));
         }
+    }
+    places.sort();
+    places.dedup();
+    if !places.is_empty() {
+        // none for a story signed now: nothing comes after it yet
+        let mut q = QueryBuilder::new("");
+        for (i, (tag, at)) in places.iter().enumerate() {
+            if i > 0 {
+                q.push(" UNION ");
+            }
+            q.push("SELECT * FROM (SELECT article_id FROM tag_listings WHERE tag = ")
+                .push_bind(tag.as_str())
+                .push(" AND sort_at >= ")
+                .push_bind(*at)
+                .push(" AND (sort_at > ")
+                .push_bind(*at)
+                .push(" OR article_id > ")
+                .push_bind(id)
+                .push(format!(
+                    ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
+                    crate::render::RELATED_ITEMS
+                ));
+        }
+        let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+        related_of.extend(later);
     }
 
     // keep each channel's live count in step with its listings
