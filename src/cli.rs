@@ -130,6 +130,12 @@ pub struct ServeArgs {
     /// Memory for rendered pages, in MiB (0 turns the render cache off).
     #[arg(long, env = "GAZETTE_CACHE_MB", default_value_t = 256)]
     pub cache_mb: u64,
+    /// Where uploaded images live: unset for DATA_DIR/media, or
+    /// s3://BUCKET[/PREFIX] for S3-compatible object storage, reached with
+    /// AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY (AWS_ALLOW_HTTP=true for a plain-http endpoint).
+    #[arg(long, env = "GAZETTE_MEDIA_URL")]
+    pub media_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

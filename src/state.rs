@@ -15,7 +15,7 @@ pub struct AppState {
     pub store: DynStore,
     pub render: Arc<Renderer>,
     pub search: Arc<SearchIndex>,
-    /// Where uploaded images live (`DATA_DIR/media`).
+    /// Where uploaded images live (`DATA_DIR/media` or a bucket).
     pub media: crate::media::DynMedia,
     /// Bumped after a local content write so followers (the index) catch up now.
     pub changed: Arc<tokio::sync::watch::Sender<u64>>,
@@ -25,14 +25,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Open the state's parts under the configured data directory (media in
-    /// `DATA_DIR/media`).
+    /// Open the state's parts under the configured data directory; the
+    /// media store is the configured one (object storage set up from the
+    /// process's `AWS_*` variables).
     pub fn open(config: Config, store: DynStore) -> anyhow::Result<Self> {
         let render = Arc::new(Renderer::new(config.theme_dir.clone()));
         let cache_bytes = config.cache_bytes;
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
-        let media: crate::media::DynMedia =
-            Arc::new(crate::media::LocalMedia::new(config.data_dir.join("media")));
+        let media =
+            crate::media::open(&config.media, &config.data_dir, crate::media::process_env())?;
         Ok(Self {
             config: Arc::new(config),
             store,
@@ -52,7 +53,7 @@ impl AppState {
         self
     }
 
-    /// Replace the media store.
+    /// Replace the media store (tests point it at their own bucket).
     pub fn with_media(mut self, media: crate::media::DynMedia) -> Self {
         self.media = media;
         self

@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 
 use crate::cli::ServeArgs;
-use crate::config::{Config, normalize_public_url};
+use crate::config::{Config, MediaLocation, normalize_public_url};
 use crate::state::AppState;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -11,12 +11,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Some(u) => normalize_public_url(u).map_err(anyhow::Error::msg)?,
         None => format!("http://{}", args.addr),
     };
+    let media = match &args.media_url {
+        Some(u) => MediaLocation::parse(u).map_err(anyhow::Error::msg)?,
+        None => MediaLocation::Local,
+    };
     let store = super::open_store(&args.data.data_dir).await?;
     let config = Config {
         data_dir: args.data.data_dir.clone(),
         theme_dir: args.theme_dir.clone(),
         public_url,
         cache_bytes: args.cache_mb * 1024 * 1024,
+        media,
     };
     let state = AppState::open(config, store)?;
     if args.demo {
@@ -35,7 +40,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             )
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, data_dir = %args.data.data_dir.display(), "serving");
+    tracing::info!(
+        %addr,
+        data_dir = %args.data.data_dir.display(),
+        media = %state.media.describe(),
+        "serving"
+    );
     println!(
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url

@@ -2,9 +2,10 @@
 //! browser's word), size-limited, decoded to prove they are images, stored by
 //! content hash under the key `YYYY/MM/<hash>.<ext>` with a 320-pixel-wide
 //! JPEG variant for lists. Where the keys live is the [`MediaStore`]'s
-//! business (`DATA_DIR/media/`).
+//! business: `DATA_DIR/media/` by default, or an S3-compatible bucket.
 
 mod local;
+mod s3;
 mod store;
 
 use std::io::Cursor;
@@ -14,7 +15,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use local::LocalMedia;
-pub use store::{DynMedia, MediaStore, MediaStoreError};
+pub use s3::S3Media;
+pub use store::{DynMedia, MediaStore, MediaStoreError, open, process_env};
 
 /// Largest upload accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;

@@ -8,6 +8,7 @@ mod export;
 mod feeds;
 mod html_validity;
 mod import;
+mod media;
 mod newsroom;
 mod portal_pages;
 mod portal_routing;

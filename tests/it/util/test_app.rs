@@ -79,13 +79,30 @@ impl TestResponse {
 impl TestApp {
     /// An app on an empty, migrated database.
     pub async fn new() -> Self {
+        Self::build(None).await
+    }
+
+    /// An app with the demo content whose uploads go to `media` instead of
+    /// the data directory.
+    pub async fn with_demo_and_media(media: gazette::media::DynMedia) -> Self {
+        let app = Self::build(Some(media)).await;
+        gazette::demo::load(app.state.store.as_ref(), app.state.now())
+            .await
+            .expect("demo loads");
+        app
+    }
+
+    async fn build(media: Option<gazette::media::DynMedia>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = gazette::db::open(dir.path()).await.expect("open store");
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
         let config = Config::for_data_dir(dir.path());
-        let state = AppState::open(config, store)
+        let mut state = AppState::open(config, store)
             .expect("app state")
             .with_clock(Arc::new(clock.clone()));
+        if let Some(media) = media {
+            state = state.with_media(media);
+        }
         let router = gazette::web::router(state.clone());
         Self {
             _dir: dir,
