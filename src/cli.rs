@@ -147,6 +147,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GAZETTE_JOB_LEASE", default_value_t = 30,
           value_parser = clap::value_parser!(i64).range(1..=3600))]
     pub job_lease: i64,
+    /// Where uploaded images live: unset for DATA_DIR/media, or
+    /// s3://BUCKET[/PREFIX] for S3-compatible object storage, reached with
+    /// AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY (AWS_ALLOW_HTTP=true for a plain-http endpoint).
+    #[arg(long, env = "GAZETTE_MEDIA_URL")]
+    pub media_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

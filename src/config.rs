@@ -16,6 +16,8 @@ pub struct Config {
     pub node_id: String,
     /// Seconds a job claim holds (see `crate::jobs`).
     pub job_lease: i64,
+    /// Where uploaded images live.
+    pub media: MediaLocation,
 }
 
 impl Config {
@@ -28,6 +30,7 @@ impl Config {
             cache_bytes: 64 * 1024 * 1024,
             node_id: default_node_id(),
             job_lease: crate::jobs::DEFAULT_LEASE_SECS,
+            media: MediaLocation::Local,
         }
     }
 
@@ -63,4 +66,128 @@ pub fn default_node_id() -> String {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "node".into());
     format!("{host}-{}", std::process::id())
+}
+
+/// Where uploaded images live (`--media-url`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum MediaLocation {
+    /// `DATA_DIR/media` (the default).
+    #[default]
+    Local,
+    /// An S3-compatible bucket; keys under `prefix` (no slash at either end,
+    /// empty for the bucket's root).
+    S3 { bucket: String, prefix: String },
+}
+
+impl MediaLocation {
+    /// Parse `--media-url`: empty for the data directory, or
+    /// `s3://BUCKET[/PREFIX]`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Ok(Self::Local);
+        }
+        let bad = |why: &str| {
+            format!(
+                "--media-url must be s3://BUCKET or s3://BUCKET/PREFIX \
+                 (leave it unset to keep media in DATA_DIR/media), got {url:?}: {why}"
+            )
+        };
+        let rest = url
+            .strip_prefix("s3://")
+            .ok_or_else(|| bad("only s3:// is supported"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        // S3's bucket naming rules, which S3-compatible servers share
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+            && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !bucket_ok {
+            return Err(bad(
+                "the bucket name is 3 to 63 lowercase letters, digits, '-' or '.'",
+            ));
+        }
+        let prefix = prefix.trim_end_matches('/');
+        let prefix_ok = prefix.is_empty()
+            || prefix.split('/').all(|part| {
+                !part.is_empty()
+                    && part != "."
+                    && part != ".."
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        if !prefix_ok {
+            return Err(bad(
+                "the prefix is path segments of letters, digits, '-', '_' or '.'",
+            ));
+        }
+        Ok(Self::S3 {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+impl std::fmt::Display for MediaLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Local => f.write_str("DATA_DIR/media"),
+            Self::S3 { bucket, prefix } if prefix.is_empty() => write!(f, "s3://{bucket}"),
+            Self::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_urls_name_a_bucket_and_an_optional_prefix() {
+        assert_eq!(MediaLocation::parse("").unwrap(), MediaLocation::Local);
+        let s3 = |bucket: &str, prefix: &str| MediaLocation::S3 {
+            bucket: bucket.into(),
+            prefix: prefix.into(),
+        };
+        assert_eq!(
+            MediaLocation::parse("s3://gazette-media").unwrap(),
+            s3("gazette-media", "")
+        );
+        assert_eq!(
+            MediaLocation::parse("s3://gazette-media/").unwrap(),
+            s3("gazette-media", "")
+        );
+        assert_eq!(
+            MediaLocation::parse("s3://bz.media/portal/uploads/").unwrap(),
+            s3("bz.media", "portal/uploads")
+        );
+        assert_eq!(
+            MediaLocation::parse("s3://bz.media/portal/uploads")
+                .unwrap()
+                .to_string(),
+            "s3://bz.media/portal/uploads"
+        );
+        for bad in [
+            "/srv/media",
+            "file:///srv/media",
+            "https://s3.example.com/bucket",
+            "s3://",
+            "s3://ab",
+            "s3://Gazette",
+            "s3://bucket_name",
+            "s3://bucket/../etc",
+            "s3://bucket/a//b",
+            "s3://bucket/a b",
+            "s3://bucket?x=1",
+        ] {
+            let e = MediaLocation::parse(bad).unwrap_err();
+            assert!(
+                e.starts_with("--media-url must be s3://BUCKET"),
+                "{bad}: {e}"
+            );
+        }
+    }
 }

@@ -24,6 +24,10 @@ pub enum AppError {
     /// Throttled: the message says when to retry; `Retry-After` carries the seconds.
     #[error("{message}")]
     TooMany { message: String, retry_after: i64 },
+    /// A service the answer needs (object storage) is down: 503, logged here,
+    /// the cause not shown.
+    #[error("service unavailable: {0:#}")]
+    Unavailable(anyhow::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -37,6 +41,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +67,10 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %format!("{e:#}"), "internal error");
                 "服务器内部错误,请稍后重试。".to_string()
             }
+            AppError::Unavailable(e) => {
+                tracing::error!(error = %format!("{e:#}"), "service unavailable");
+                "服务暂时不可用,请稍后重试。".to_string()
+            }
             e => e.to_string(),
         };
         let body = format!(
@@ -81,6 +90,16 @@ impl IntoResponse for AppError {
             }
         }
         resp
+    }
+}
+
+impl From<crate::media::MediaStoreError> for AppError {
+    fn from(e: crate::media::MediaStoreError) -> Self {
+        use crate::media::MediaStoreError as E;
+        match e {
+            e @ E::Unavailable(_) => AppError::Unavailable(e.into()),
+            e @ E::Failed(_) => AppError::Internal(e.into()),
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub struct AppState {
     pub store: DynStore,
     pub render: Arc<Renderer>,
     pub search: Arc<SearchIndex>,
+    /// Where uploaded images live (`DATA_DIR/media` or a bucket).
+    pub media: crate::media::DynMedia,
     /// Bumped after a local content write so followers (the index) catch up now.
     pub changed: Arc<tokio::sync::watch::Sender<u64>>,
     pub cache: Arc<crate::render::cache::RenderCache>,
@@ -23,16 +25,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Open the state's parts under the configured data directory.
+    /// Open the state's parts under the configured data directory; the
+    /// media store is the configured one (object storage set up from the
+    /// process's `AWS_*` variables).
     pub fn open(config: Config, store: DynStore) -> anyhow::Result<Self> {
         let render = Arc::new(Renderer::new(config.theme_dir.clone()));
         let cache_bytes = config.cache_bytes;
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
+        let media =
+            crate::media::open(&config.media, &config.data_dir, crate::media::process_env())?;
         Ok(Self {
             config: Arc::new(config),
             store,
             render,
             search,
+            media,
             changed: Arc::new(tokio::sync::watch::channel(0).0),
             cache: Arc::new(crate::render::cache::RenderCache::new(cache_bytes)),
             clock: Arc::new(SystemClock),
@@ -43,6 +50,12 @@ impl AppState {
     /// Replace the clock (tests set 签发 times deterministically).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Replace the media store (tests point it at their own bucket).
+    pub fn with_media(mut self, media: crate::media::DynMedia) -> Self {
+        self.media = media;
         self
     }
 

@@ -3,13 +3,17 @@
 use anyhow::Context as _;
 
 use crate::cli::ServeArgs;
-use crate::config::{Config, normalize_public_url};
+use crate::config::{Config, MediaLocation, normalize_public_url};
 use crate::state::AppState;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let public_url = match &args.public_url {
         Some(u) => normalize_public_url(u).map_err(anyhow::Error::msg)?,
         None => format!("http://{}", args.addr),
+    };
+    let media = match &args.media_url {
+        Some(u) => MediaLocation::parse(u).map_err(anyhow::Error::msg)?,
+        None => MediaLocation::Local,
     };
     let store = super::open_store(&args.data).await?;
     let config = Config {
@@ -22,6 +26,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(crate::config::default_node_id),
         job_lease: args.job_lease,
+        media,
     };
     let state = AppState::open(config, store)?;
     if args.demo {
@@ -40,7 +45,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             )
         })?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, data_dir = %args.data.data_dir.display(), "serving");
+    tracing::info!(
+        %addr,
+        data_dir = %args.data.data_dir.display(),
+        media = %state.media.describe(),
+        "serving"
+    );
     println!(
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url

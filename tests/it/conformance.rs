@@ -23,6 +23,7 @@ macro_rules! conformance {
                     let app = crate::util::TestApp::on(
                         crate::util::backend::Backend::Sqlite,
                         stringify!($case),
+                        None,
                     )
                     .await
                     .expect("SQLite");
@@ -37,6 +38,7 @@ macro_rules! conformance {
                     let Some(app) = crate::util::TestApp::on(
                         crate::util::backend::Backend::Postgres,
                         stringify!($case),
+                        None,
                     )
                     .await
                     else {

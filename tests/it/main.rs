@@ -9,6 +9,7 @@ mod export;
 mod feeds;
 mod html_validity;
 mod import;
+mod media;
 mod multinode;
 mod newsroom;
 mod portal_pages;

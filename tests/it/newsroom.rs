@@ -5,6 +5,7 @@ use gazette::domain::user::Role;
 
 use crate::util::TestApp;
 use crate::util::agent::Agent;
+use crate::util::upload::png;
 
 pub(crate) struct Desk<'a> {
     pub reporter: Agent<'a>,
@@ -655,51 +656,11 @@ fn the_first_admin_is_created_from_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
 }
 
-fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "gazetteboundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(
-    app: &TestApp,
-    agent: &Agent<'_>,
-    csrf: &str,
-    file: &[u8],
-) -> crate::util::TestResponse {
-    let (ct, body) = multipart(csrf, file);
-    let req = axum::http::Request::post("/admin/media")
-        .header("content-type", ct)
-        .header("cookie", &agent.cookie)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    app.request(req).await
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([0, 90, 180]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
-}
-
 #[tokio::test]
 async fn images_upload_with_sniffed_types_and_limits() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
-    let ok = upload(&app, &d.reporter, &d.reporter.csrf, &png(1024, 768)).await;
+    let ok = d.reporter.upload(&d.reporter.csrf, &png(1024, 768)).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
     let url = v["url"].as_str().unwrap();
@@ -712,36 +673,28 @@ async fn images_upload_with_sniffed_types_and_limits() {
     assert_eq!(served.header("content-type"), Some("image/png"));
     assert_eq!(app.get(v["thumb"].as_str().unwrap()).await.status, 200);
     // not an image (invalid UTF-8 garbage, or a script named .jpg)
-    let garbage = upload(
-        &app,
-        &d.reporter,
-        &d.reporter.csrf,
-        &[0xC3, 0x28, 0xA0, 0xA1, 0xFF, 0xFE, 0x00],
-    )
-    .await;
+    let garbage = d
+        .reporter
+        .upload(
+            &d.reporter.csrf,
+            &[0xC3, 0x28, 0xA0, 0xA1, 0xFF, 0xFE, 0x00],
+        )
+        .await;
     assert_eq!(garbage.status, 415);
     assert!(garbage.body.contains("只支持 JPEG、PNG、GIF 和 WebP 图片"));
-    let script = upload(
-        &app,
-        &d.reporter,
-        &d.reporter.csrf,
-        b"<script>alert(1)</script>",
-    )
-    .await;
+    let script = d
+        .reporter
+        .upload(&d.reporter.csrf, b"<script>alert(1)</script>")
+        .await;
     assert_eq!(script.status, 415);
     // too large: 413 with a message
     let mut big = png(10, 10);
     big.resize(6 * 1024 * 1024, 0);
-    let huge = upload(&app, &d.reporter, &d.reporter.csrf, &big).await;
+    let huge = d.reporter.upload(&d.reporter.csrf, &big).await;
     assert_eq!(huge.status, 413);
     assert!(huge.body.contains("图片不能超过 5 MB"), "{}", huge.body);
     // CSRF applies to uploads too
-    assert_eq!(
-        upload(&app, &d.reporter, "forged", &png(10, 10))
-            .await
-            .status,
-        403
-    );
+    assert_eq!(d.reporter.upload("forged", &png(10, 10)).await.status, 403);
     // a story can carry the image; the public page shows it
     let body = format!("<p>图片新闻</p><p><img src=\"{url}\" alt=\"现场\"></p>");
     let id = d.editor.write(d.yw, "带图片的稿件", &body).await;

@@ -86,6 +86,24 @@ fn bad_listen_address_is_a_clear_error() {
 }
 
 #[test]
+fn bad_media_url_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gazette()
+        .args([
+            "serve",
+            "--media-url",
+            "ftp://media.example/photos",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let line = one_line_error(&out);
+    assert!(line.contains("--media-url must be s3://BUCKET"), "{line}");
+    assert!(line.contains("ftp://media.example/photos"), "{line}");
+}
+
+#[test]
 fn migrate_is_repeatable() {
     let dir = tempfile::tempdir().unwrap();
     for _ in 0..2 {

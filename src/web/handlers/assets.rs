@@ -25,7 +25,9 @@ pub async fn get_asset(
         .into_response())
 }
 
-/// Uploaded images under `/media/YYYY/MM/name.ext`.
+/// Uploaded images under `/media/YYYY/MM/name.ext`, from the media store
+/// (the key is checked before the store is asked). A store that is down
+/// answers 503.
 pub async fn get_media(
     State(state): State<AppState>,
     Path(rel): Path<String>,
@@ -34,9 +36,8 @@ pub async fn get_media(
     if !crate::media::safe_path(&rel) {
         return Err(not_found());
     }
-    let path = state.config.data_dir.join("media").join(&rel);
-    let body = tokio::fs::read(&path).await.map_err(|_| not_found())?;
     let ct = crate::media::content_type(&rel).ok_or_else(not_found)?;
+    let body = state.media.get(&rel).await?.ok_or_else(not_found)?;
     Ok((
         [
             (header::CONTENT_TYPE, ct),

@@ -82,21 +82,39 @@ impl TestResponse {
 impl TestApp {
     /// An app on an empty, migrated SQLite database.
     pub async fn new() -> Self {
-        Self::on(super::backend::Backend::Sqlite, "sqlite")
+        Self::on(super::backend::Backend::Sqlite, "sqlite", None)
             .await
             .expect("SQLite is always there")
     }
 
-    /// An app on an empty, migrated database of `backend`; None when that is
-    /// PostgreSQL and no server answers (a NOT RUN line was printed).
-    pub async fn on(backend: super::backend::Backend, case: &str) -> Option<Self> {
+    /// An app with the demo content whose uploads go to `media` instead of
+    /// the data directory.
+    pub async fn with_demo_and_media(media: gazette::media::DynMedia) -> Self {
+        let app = Self::on(super::backend::Backend::Sqlite, "sqlite", Some(media))
+            .await
+            .expect("SQLite is always there");
+        app.load_demo().await;
+        app
+    }
+
+    /// An app on an empty, migrated database of `backend` (uploads to `media`
+    /// if given); None when that is PostgreSQL and no server answers (a NOT
+    /// RUN line was printed).
+    pub async fn on(
+        backend: super::backend::Backend,
+        case: &str,
+        media: Option<gazette::media::DynMedia>,
+    ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (store, pg) = super::backend::open(backend, dir.path(), case).await?;
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
         let config = Config::for_data_dir(dir.path());
-        let state = AppState::open(config, store)
+        let mut state = AppState::open(config, store)
             .expect("app state")
             .with_clock(Arc::new(clock.clone()));
+        if let Some(media) = media {
+            state = state.with_media(media);
+        }
         let router = gazette::web::router(state.clone());
         Some(Self {
             _dir: dir,

@@ -1,12 +1,12 @@
 //! Image upload for the body editor: answers JSON `{url, thumb, width, height}`
-//! or `{error}` with 413/415/400.
+//! or `{error}` with 413/415/400 (the upload), 503 (media storage down) or 500.
 
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::media::{self, MediaError};
+use crate::media::{self, MediaError, MediaStoreError};
 use crate::state::AppState;
 use crate::web::auth::Session;
 
@@ -66,24 +66,24 @@ pub async fn post_media(
     let Some(bytes) = file else {
         return error(StatusCode::BAD_REQUEST, "请选择要上传的图片");
     };
-    let dir = state.config.data_dir.clone();
-    let now = state.now();
-    let result = tokio::task::spawn_blocking(move || media::store(&dir, &bytes, now)).await;
-    match result {
-        Ok(Ok(stored)) => {
+    match media::save(state.media.as_ref(), bytes, state.now()).await {
+        Ok(stored) => {
             tracing::info!(user = %session.user.username, url = %stored.url, "image uploaded");
             Json(stored).into_response()
         }
-        Ok(Err(e @ MediaError::TooLarge)) => error(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
-        Ok(Err(
-            e @ (MediaError::Unsupported | MediaError::Corrupt | MediaError::TooManyPixels),
-        )) => error(StatusCode::UNSUPPORTED_MEDIA_TYPE, e.to_string()),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "storing an upload failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "保存图片失败,请稍后重试")
+        Err(e @ MediaError::TooLarge) => error(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+        Err(e @ (MediaError::Unsupported | MediaError::Corrupt | MediaError::TooManyPixels)) => {
+            error(StatusCode::UNSUPPORTED_MEDIA_TYPE, e.to_string())
         }
-        Err(e) => {
-            tracing::error!(error = %e, "upload task failed");
+        Err(e @ MediaError::Storage(MediaStoreError::Unavailable(_))) => {
+            tracing::error!(error = %e, media = %state.media.describe(), "storing an upload failed");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "图片存储暂时不可用,请稍后重试",
+            )
+        }
+        Err(e @ (MediaError::Io(_) | MediaError::Storage(MediaStoreError::Failed(_)))) => {
+            tracing::error!(error = %e, media = %state.media.describe(), "storing an upload failed");
             error(StatusCode::INTERNAL_SERVER_ERROR, "保存图片失败,请稍后重试")
         }
     }

@@ -1,0 +1,118 @@
+//! Media in an S3-compatible bucket (AWS S3, MinIO, Ceph, a cloud vendor's
+//! object storage) through the `object_store` crate. A PUT of an object is
+//! atomic on every such service, so readers never see half a file.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::path::Path;
+use object_store::{
+    Attribute, Attributes, ObjectStore as _, ObjectStoreExt as _, PutOptions, RetryConfig,
+};
+
+use super::{MediaStore, MediaStoreError, safe_path};
+
+pub struct S3Media {
+    store: AmazonS3,
+    bucket: String,
+    /// Key prefix without slashes at either end; empty for the bucket's root.
+    prefix: String,
+}
+
+impl S3Media {
+    /// A store for `bucket`, keys under `prefix`, configured from the `AWS_*`
+    /// variables among `env` the way `AmazonS3Builder::from_env` reads the
+    /// process environment: `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT`),
+    /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_ALLOW_HTTP=true` for a plain-http endpoint. Nothing is sent until
+    /// the first read or write.
+    pub fn open(
+        bucket: &str,
+        prefix: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Self> {
+        let mut builder = AmazonS3Builder::new();
+        for (name, value) in env {
+            if !name.starts_with("AWS_") {
+                continue;
+            }
+            // unknown AWS_ variables (profiles, the CLI's own) are not ours
+            if let Ok(key) = name.to_ascii_lowercase().parse::<AmazonS3ConfigKey>() {
+                builder = builder.with_config(key, value);
+            }
+        }
+        let store = builder
+            .with_bucket_name(bucket)
+            // a reader is waiting: give up after seconds, not the default minutes
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(10),
+                ..RetryConfig::default()
+            })
+            .build()?;
+        Ok(Self {
+            store,
+            bucket: bucket.to_string(),
+            prefix: prefix.trim_matches('/').to_string(),
+        })
+    }
+
+    fn path(&self, key: &str) -> Path {
+        if self.prefix.is_empty() {
+            Path::from(key)
+        } else {
+            Path::from(format!("{}/{key}", self.prefix))
+        }
+    }
+}
+
+/// Network failures and server errors (left after retries) are worth
+/// retrying later; refused credentials and the like are not.
+fn classify(e: object_store::Error) -> MediaStoreError {
+    match e {
+        object_store::Error::Generic { .. } => MediaStoreError::Unavailable(e.to_string()),
+        e => MediaStoreError::Failed(e.to_string()),
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaStore for S3Media {
+    async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: &str,
+    ) -> Result<(), MediaStoreError> {
+        if !safe_path(key) {
+            return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
+        }
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::ContentType, content_type.to_string().into());
+        self.store
+            .put_opts(&self.path(key), bytes.into(), PutOptions::from(attributes))
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, MediaStoreError> {
+        if !safe_path(key) {
+            return Ok(None);
+        }
+        let result = match self.store.get(&self.path(key)).await {
+            Ok(r) => r,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(classify(e)),
+        };
+        result.bytes().await.map(Some).map_err(classify)
+    }
+
+    fn describe(&self) -> String {
+        if self.prefix.is_empty() {
+            format!("s3://{}", self.bucket)
+        } else {
+            format!("s3://{}/{}", self.bucket, self.prefix)
+        }
+    }
+}
