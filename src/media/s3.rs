@@ -32,6 +32,9 @@ impl S3Media {
         prefix: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<Self> {
+        // HTTPS through rustls with ring (see Cargo.toml); an error only
+        // means a provider is installed already
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = AmazonS3Builder::new();
         for (name, value) in env {
             if !name.starts_with("AWS_") {
