@@ -9,7 +9,7 @@ use std::sync::Arc;
 use gazette::db::StoreError;
 use gazette::domain::Status;
 
-use crate::newsroom::{BODY, desk};
+use crate::newsroom::{BODY, desk, schedule};
 use crate::util::TestApp;
 use crate::util::backend::Backend;
 
@@ -200,31 +200,7 @@ async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Ba
 async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let d = desk(app).await;
-    let id = d.reporter.write(d.yw, "定时发布的稿件", BODY).await;
-    for (who, action) in [
-        (&d.reporter, "submit"),
-        (&d.editor, "approve"),
-        (&d.second, "approve"),
-    ] {
-        assert_eq!(who.act(id, action, "同意").await.status, 303);
-    }
-    let at = gazette::domain::text::to_cst(app.state.now() + 600)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
-    let v = d.signer.version(id).await;
-    let r = d
-        .signer
-        .post(
-            &format!("/admin/stories/{id}/act"),
-            &[
-                ("action", "approve"),
-                ("opinion", "同意"),
-                ("publish_at", &at),
-                ("version", &v),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    let id = schedule(app, &d, "定时发布的稿件", 600).await;
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
     app.clock.advance(600);
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 1);

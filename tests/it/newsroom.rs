@@ -30,6 +30,37 @@ pub(crate) async fn desk(app: &TestApp) -> Desk<'_> {
     }
 }
 
+/// File a story, take it through 初审 and 复审, and have the signer sign it
+/// off for `after` seconds from now; returns its id.
+pub(crate) async fn schedule(app: &TestApp, d: &Desk<'_>, title: &str, after: i64) -> i64 {
+    let id = d.reporter.write(d.yw, title, BODY).await;
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303);
+    }
+    let at = gazette::domain::text::to_cst(app.state.now() + after)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let v = d.signer.version(id).await;
+    let r = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "approve"),
+                ("opinion", "同意"),
+                ("publish_at", &at),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    id
+}
+
 pub(crate) const BODY: &str = "<p>滨州网讯 5月29日,全省职教社工作研讨班在邹平召开。</p><h2>会议要求</h2><p>要强化思想政治引领。</p>";
 
 #[tokio::test]
@@ -521,31 +552,7 @@ async fn blocking_words_need_an_override_and_reprints_their_origin() {
 async fn scheduled_sign_off_publishes_when_due_and_survives_a_restart() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
-    let id = d.reporter.write(d.yw, "定时发布的稿件", BODY).await;
-    for (who, action) in [
-        (&d.reporter, "submit"),
-        (&d.editor, "approve"),
-        (&d.second, "approve"),
-    ] {
-        assert_eq!(who.act(id, action, "同意").await.status, 303);
-    }
-    let at = gazette::domain::text::to_cst(app.state.now() + 7200)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
-    let v = d.signer.version(id).await;
-    let r = d
-        .signer
-        .post(
-            &format!("/admin/stories/{id}/act"),
-            &[
-                ("action", "approve"),
-                ("opinion", "同意"),
-                ("publish_at", &at),
-                ("version", &v),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    let id = schedule(&app, &d, "定时发布的稿件", 7200).await;
     assert!(!app.get("/zw/yw/").await.text().contains("定时发布的稿件"));
     // not yet due: nothing happens
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
