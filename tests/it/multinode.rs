@@ -443,4 +443,74 @@ fn two_nodes_share_one_postgres_database() {
     let page = http(b.port, "GET", "/zw/yw/", None, &[]);
     assert!(page.body.contains("定时稿件099"));
     drop(b);
+
+    // graceful shutdown gives claims back: A alone, slow again, claims a
+    // due job; SIGTERM makes it stop and release the claim at once (an
+    // expired lease would still name node-a)
+    let a = start(
+        &schema,
+        "node-a",
+        &[("GAZETTE_FAULT_JOB_PAUSE_MS", "60000")],
+    );
+    let (reporter, editor, second, signer) = (
+        login(a.port, "reporter"),
+        login(a.port, "editor"),
+        login(a.port, "second"),
+        login(a.port, "signer"),
+    );
+    let id = write_story(a.port, &reporter, yw, "停机前认领的稿件");
+    desk.act(a.port, &reporter, id, "submit", &[]);
+    desk.act(a.port, &editor, id, "approve", &[]);
+    desk.act(a.port, &second, id, "approve", &[]);
+    let at = gazette::domain::text::to_cst(chrono::Utc::now().timestamp() + 3)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    desk.act(a.port, &signer, id, "approve", &[("publish_at", &at)]);
+    let job_state = || -> (Option<String>, Option<i64>) {
+        desk.rt.block_on(async {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
+            sqlx::query_as(&format!(
+                "SELECT claimed_by, done_at FROM {schema}.jobs WHERE key = $1"
+            ))
+            .bind(id.to_string())
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while job_state().0.as_deref() != Some("node-a") {
+        assert!(Instant::now() < deadline, "node A never claimed the job");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut a = a;
+    let stopped = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &a.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = a.child.wait().unwrap();
+    assert!(status.success(), "clean exit: {status:?}");
+    assert!(
+        stopped.elapsed() < Duration::from_secs(10),
+        "stopped promptly"
+    );
+    assert_eq!(job_state(), (None, None), "claim released, job not done");
+    assert_eq!(desk.publishes(id), 0);
+    // another node runs it at once, without waiting for a lease
+    let b = start(&schema, "node-b", &[]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while desk.publishes(id) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "node B did not take the released job"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(desk.publishes(id), 1);
+    drop(b);
 }
