@@ -191,6 +191,14 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     ) -> StoreResult<Vec<Vec<Vec<ArticleSummary>>>>;
     /// Newest live stories of a site, newest first.
     async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// The `(tag, article_id, sort_at)` listings after `after` in
+    /// (tag, article_id) order, at most `limit` (the whole tag index, read
+    /// page by page by a full static build).
+    async fn tag_listings_after(
+        &self,
+        after: (&str, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64, i64)>>;
     /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.
     async fn live_after(
         &self,
@@ -269,13 +277,28 @@ impl Location {
 }
 
 /// Open the database, creating it if needed (SQLite), and bring its schema up
-/// to date.
+/// to date, with the connections a server keeps for concurrent requests.
 pub async fn open(location: &Location) -> StoreResult<DynStore> {
+    open_with(location, None).await
+}
+
+/// `open`, with at most `connections` connections when given: a batch job
+/// (the static build) wants one per worker. Fewer SQLite connections also
+/// means fewer memory maps of the file, each of which a full build would
+/// otherwise read through (and count in its resident memory) in turn.
+pub async fn open_with(location: &Location, connections: Option<u32>) -> StoreResult<DynStore> {
     let store: DynStore = match location {
-        Location::Sqlite(file) => Arc::new(sqlite::SqliteStore::open(file).await?),
-        Location::Postgres { url, schema } => {
-            Arc::new(postgres::PgStore::connect(url, schema.as_deref()).await?)
-        }
+        Location::Sqlite(file) => Arc::new(
+            sqlite::SqliteStore::open(file, connections.unwrap_or(sqlite::CONNECTIONS)).await?,
+        ),
+        Location::Postgres { url, schema } => Arc::new(
+            postgres::PgStore::connect(
+                url,
+                schema.as_deref(),
+                connections.unwrap_or(postgres::CONNECTIONS),
+            )
+            .await?,
+        ),
     };
     store.migrate().await?;
     Ok(store)

@@ -20,8 +20,9 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::db::ExportState;
-use crate::domain::ChannelTree;
+use crate::domain::article::TagIndex;
 use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
+use crate::domain::{ArticleSummary, ChannelTree};
 use crate::state::AppState;
 
 /// What a build did.
@@ -80,8 +81,41 @@ async fn channel_paths(
     Ok(())
 }
 
+/// Every live story, by id.
+async fn live_stories(state: &AppState) -> anyhow::Result<Vec<ArticleSummary>> {
+    let mut live = Vec::new();
+    loop {
+        let after = live.last().map_or(0, |s: &ArticleSummary| s.id);
+        let batch = state.store.live_after(after, 10_000).await?;
+        if batch.is_empty() {
+            return Ok(live);
+        }
+        live.extend(batch.into_iter().map(|(s, _)| s));
+    }
+}
+
+/// Where every live story stands under its tags (for 相关新闻).
+async fn tag_index(state: &AppState, live: Vec<ArticleSummary>) -> anyhow::Result<TagIndex> {
+    let mut listings: Vec<(String, i64, i64)> = Vec::new();
+    loop {
+        let after = listings
+            .last()
+            .map_or(("", 0), |(t, id, _)| (t.as_str(), *id));
+        let batch = state.store.tag_listings_after(after, 50_000).await?;
+        if batch.is_empty() {
+            return Ok(TagIndex::new(listings, live));
+        }
+        listings.extend(batch);
+    }
+}
+
 /// Every public URL path of every site (prefix included).
 pub async fn public_paths(state: &AppState) -> anyhow::Result<Vec<String>> {
+    paths_of(state, &live_stories(state).await?).await
+}
+
+/// Every public URL path of every site, given the live stories by id.
+async fn paths_of(state: &AppState, live: &[ArticleSummary]) -> anyhow::Result<Vec<String>> {
     let sites = state.store.sites().await?;
     let mut paths = vec![
         "/robots.txt".to_string(),
@@ -89,12 +123,9 @@ pub async fn public_paths(state: &AppState) -> anyhow::Result<Vec<String>> {
         "/sitemap-sections.xml".into(),
         "/sitemap-news.xml".into(),
     ];
-    let mut after = 0;
-    while let Some((first, _)) = state.store.live_after(after, 1).await?.into_iter().next() {
-        let n = sitemap_block_of(first.id);
-        paths.push(format!("/sitemap-{n}.xml"));
-        after = n * crate::domain::url::SITEMAP_BLOCK;
-    }
+    let mut blocks: Vec<i64> = live.iter().map(|s| sitemap_block_of(s.id)).collect();
+    blocks.dedup();
+    paths.extend(blocks.iter().map(|n| format!("/sitemap-{n}.xml")));
     for site in &sites {
         let p = &site.prefix;
         paths.push(p.clone());
@@ -106,15 +137,9 @@ pub async fn public_paths(state: &AppState) -> anyhow::Result<Vec<String>> {
             channel_paths(state, p, c, &mut paths).await?;
         }
     }
-    let mut after = 0;
-    loop {
-        let batch = state.store.live_after(after, 10_000).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.0.id;
-        for (s, _) in &batch {
-            if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
-                paths.push(format!("{}{}", site.prefix, s.url_path));
-            }
+    for s in live {
+        if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
+            paths.push(format!("{}{}", site.prefix, s.url_path));
         }
     }
     Ok(paths)
@@ -155,7 +180,7 @@ pub async fn build(
             match affected(state, &k).await? {
                 Some(paths) => {
                     let id = store.export_start(&key, false).await?;
-                    let mut r = write_pages(state, out, id, paths, progress).await?;
+                    let mut r = write_pages(state, out, id, paths, None, progress).await?;
                     r.other_files += copy_media(state, out, false)?;
                     // only now do the files reflect the changes up to the cursor
                     store.export_finish(id, cursor, state.now()).await?;
@@ -179,8 +204,11 @@ async fn full(
 ) -> anyhow::Result<Report> {
     let store = state.store.as_ref();
     let id = store.export_start(key, true).await?;
-    let paths = public_paths(state).await?;
-    let mut report = write_pages(state, out, id, paths, progress).await?;
+    let live = live_stories(state).await?;
+    let paths = paths_of(state, &live).await?;
+    // every story's 相关新闻 from memory rather than a query per 64 stories
+    let tags = tag_index(state, live).await?;
+    let mut report = write_pages(state, out, id, paths, Some(Arc::new(tags)), progress).await?;
     report.full = true;
     // the styled 404 page, for `error_page 404 /404.html;`
     let missing = crate::render::export_page(state, "/404-page-of-the-export/", None).await?;
@@ -301,6 +329,11 @@ async fn affected(state: &AppState, export: &ExportState) -> anyhow::Result<Opti
     Ok(Some(paths.into_iter().collect()))
 }
 
+/// Render workers: one per core.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// Paths a render worker takes at a time (their stories are read in one query).
 const CHUNK: usize = 64;
 
@@ -316,6 +349,7 @@ async fn write_pages(
     out: &Path,
     export_id: i64,
     paths: Vec<String>,
+    tags: Option<Arc<TagIndex>>,
     progress: bool,
 ) -> anyhow::Result<Report> {
     let started = Instant::now();
@@ -331,16 +365,17 @@ async fn write_pages(
     };
     let paths = Arc::new(paths);
     let next = Arc::new(AtomicUsize::new(0));
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..workers {
+    for _ in 0..workers() {
         let (state, paths, next, bar) = (state.clone(), paths.clone(), next.clone(), bar.clone());
+        let tags = tags.clone();
         let out = out.to_path_buf();
         tasks.spawn(async move {
             let mut written: Vec<(String, Vec<String>)> = Vec::new();
             let mut gone = Vec::new();
             let mut bytes = 0u64;
             let mut made = std::collections::HashSet::new();
+            let (mut t_read, mut t_render, mut t_write) = (0f64, 0f64, 0f64);
             loop {
                 let i = next.fetch_add(CHUNK, Ordering::Relaxed);
                 let Some(chunk) = paths.get(i..(i + CHUNK).min(paths.len())) else {
@@ -348,12 +383,17 @@ async fn write_pages(
                 };
                 // the chunk's stories and their 相关新闻 in two queries
                 let ids: Vec<i64> = chunk.iter().filter_map(|p| story_id(p)).collect();
-                let mut stories = crate::render::preload(&state, &ids).await?;
+                let t0 = Instant::now();
+                let mut stories = crate::render::preload(&state, &ids, tags.as_deref()).await?;
+                t_read += t0.elapsed().as_secs_f64();
                 for path in chunk {
                     let article = story_id(path).and_then(|id| stories.remove(&id));
+                    let t0 = Instant::now();
                     let page = crate::render::export_page(&state, path, article)
                         .await
                         .with_context(|| format!("rendering {path}"))?;
+                    t_render += t0.elapsed().as_secs_f64();
+                    let t0 = Instant::now();
                     let file = file_for(&out, path);
                     if page.status == 200 {
                         if let Some(dir) = file.parent().filter(|d| !made.contains(*d)) {
@@ -383,9 +423,16 @@ async fn write_pages(
                         }
                         gone.push(path.clone());
                     }
+                    t_write += t0.elapsed().as_secs_f64();
                     bar.inc(1);
                 }
             }
+            tracing::debug!(
+                read_secs = t_read,
+                render_secs = t_render,
+                write_secs = t_write,
+                "render worker done"
+            );
             Ok::<_, anyhow::Error>((written, gone, bytes))
         });
     }

@@ -31,6 +31,14 @@ pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
 /// Open the store the arguments name (SQLite under the data directory, or
 /// PostgreSQL), migrated, with readable errors.
 pub async fn open_store(args: &crate::cli::DataArgs) -> anyhow::Result<crate::db::DynStore> {
+    open_store_with(args, None).await
+}
+
+/// `open_store` with at most `connections` database connections when given.
+pub async fn open_store_with(
+    args: &crate::cli::DataArgs,
+    connections: Option<u32>,
+) -> anyhow::Result<crate::db::DynStore> {
     let dir = &args.data_dir;
     prepare_data_dir(dir)?;
     let location = crate::db::Location::from_args(
@@ -40,10 +48,12 @@ pub async fn open_store(args: &crate::cli::DataArgs) -> anyhow::Result<crate::db
     )
     .map_err(anyhow::Error::msg)?;
     let shown = describe(&location);
-    crate::db::open(&location).await.map_err(|e| match e {
-        e @ crate::db::StoreError::NewerSchema(..) => anyhow::anyhow!(e),
-        e => anyhow::anyhow!("cannot open {shown}: {e}"),
-    })
+    crate::db::open_with(&location, connections)
+        .await
+        .map_err(|e| match e {
+            e @ crate::db::StoreError::NewerSchema(..) => anyhow::anyhow!(e),
+            e => anyhow::anyhow!("cannot open {shown}: {e}"),
+        })
 }
 
 /// The database in words, for messages (never with a password).

@@ -169,6 +169,59 @@ pub fn rank_related(
     found.into_iter().take(limit).map(|(s, _)| s).collect()
 }
 
+/// Every live story's place under its tags, in memory: the answers of
+/// `Store::tagged_before` for a full static build, which asks for every
+/// story (two queries for the whole archive instead of one per 64 stories).
+/// Same rule as the store: under each tag, the stories before
+/// `(signed_at, id)` in newest-first order.
+#[derive(Debug, Default)]
+pub struct TagIndex {
+    /// (sort_at, id) under each tag, newest first.
+    by_tag: std::collections::HashMap<String, Vec<(i64, i64)>>,
+    summaries: std::collections::HashMap<i64, ArticleSummary>,
+}
+
+impl TagIndex {
+    /// From `(tag, article_id, sort_at)` listings and the live stories.
+    pub fn new(
+        listings: impl IntoIterator<Item = (String, i64, i64)>,
+        live: impl IntoIterator<Item = ArticleSummary>,
+    ) -> Self {
+        let mut by_tag: std::collections::HashMap<String, Vec<(i64, i64)>> = Default::default();
+        for (tag, id, sort_at) in listings {
+            by_tag.entry(tag).or_default().push((sort_at, id));
+        }
+        for list in by_tag.values_mut() {
+            list.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        let summaries = live.into_iter().map(|s| (s.id, s)).collect();
+        Self { by_tag, summaries }
+    }
+
+    /// Under each of `tags` (as given: one list per tag), at most `limit`
+    /// stories before `before` = (signed_at, id), newest first.
+    pub fn tagged_before(
+        &self,
+        tags: &[String],
+        before: (i64, i64),
+        limit: usize,
+    ) -> Vec<Vec<ArticleSummary>> {
+        tags.iter()
+            .map(|tag| {
+                let Some(list) = self.by_tag.get(tag) else {
+                    return Vec::new();
+                };
+                let start = list.partition_point(|e| *e >= before);
+                list[start..]
+                    .iter()
+                    .filter_map(|(_, id)| self.summaries.get(id).cloned())
+                    .take(limit)
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// The byline line as printed: `记者 丁春贵 通讯员 张月月`.
 pub fn byline_text(byline: &[Byline]) -> String {
     byline
@@ -181,6 +234,53 @@ pub fn byline_text(byline: &[Byline]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn story(id: i64, signed_at: i64) -> ArticleSummary {
+        ArticleSummary {
+            id,
+            site_id: "main".into(),
+            title: format!("稿件{id}"),
+            short_title: None,
+            summary: String::new(),
+            url_path: format!("zw/{id}.html"),
+            signed_at,
+        }
+    }
+
+    #[test]
+    fn tag_index_lists_earlier_stories_newest_first() {
+        let live = [story(1, 100), story(2, 200), story(3, 200), story(4, 300)];
+        let listings = [
+            ("会议".to_string(), 1, 100),
+            ("会议".to_string(), 2, 200),
+            ("会议".to_string(), 3, 200),
+            ("会议".to_string(), 4, 300),
+            ("招商".to_string(), 2, 200),
+        ];
+        let index = TagIndex::new(listings, live);
+        let ids = |lists: Vec<Vec<ArticleSummary>>| -> Vec<Vec<i64>> {
+            lists
+                .into_iter()
+                .map(|l| l.into_iter().map(|s| s.id).collect())
+                .collect()
+        };
+        let tags = ["会议".to_string(), "招商".to_string(), "未知".to_string()];
+        // story 4: everything signed earlier, newest first; the same second by id
+        assert_eq!(
+            ids(index.tagged_before(&tags, (300, 4), 6)),
+            vec![vec![3, 2, 1], vec![2], vec![]]
+        );
+        // story 3 signed the same second as 2: 2 has the lower id, so it comes before 3
+        assert_eq!(
+            ids(index.tagged_before(&tags[..1], (200, 3), 6)),
+            vec![vec![2, 1]]
+        );
+        // the limit counts per tag
+        assert_eq!(
+            ids(index.tagged_before(&tags[..1], (300, 4), 2)),
+            vec![vec![3, 2]]
+        );
+    }
 
     #[test]
     fn byline_prints_roles_in_order() {

@@ -116,21 +116,30 @@ pub struct Preloaded {
     pub related: Vec<Vec<crate::domain::ArticleSummary>>,
 }
 
-/// Read the stories with these ids and their 相关新闻 candidates in two
-/// round trips.
+/// Read the stories with these ids and their 相关新闻 candidates: two round
+/// trips, or one when the caller holds the whole tag index (a full build).
 pub async fn preload(
     state: &AppState,
     ids: &[i64],
+    tags: Option<&crate::domain::article::TagIndex>,
 ) -> anyhow::Result<std::collections::HashMap<i64, Preloaded>> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
     let articles = state.store.articles_by_ids(ids).await?;
     let requests: Vec<_> = articles.iter().map(portal::related_request).collect();
-    let related = state
-        .store
-        .tagged_before(&requests, portal::RELATED_ITEMS as i64)
-        .await?;
+    let related = match tags {
+        Some(index) => requests
+            .iter()
+            .map(|r| index.tagged_before(r.tags, r.before, portal::RELATED_ITEMS))
+            .collect(),
+        None => {
+            state
+                .store
+                .tagged_before(&requests, portal::RELATED_ITEMS as i64)
+                .await?
+        }
+    };
     Ok(articles
         .into_iter()
         .zip(related)

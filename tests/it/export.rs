@@ -102,6 +102,40 @@ async fn exported_files_are_the_served_pages() {
     assert!(file_for(out.path(), "/").ends_with("index.html"));
 }
 
+/// A full build answers every story's 相关新闻 from an index of the tags it
+/// reads once; `serve` asks the database per story. On a corpus where most
+/// stories have a full block, both give the same page.
+#[tokio::test]
+async fn a_full_build_lists_the_same_related_stories_as_serve() {
+    let app = TestApp::with_corpus(400).await;
+    let out = tempfile::tempdir().unwrap();
+    let report = export(&app, out.path(), false).await;
+    let stories: Vec<&String> = report
+        .written
+        .iter()
+        .filter(|p| {
+            let file = p.rsplit('/').next().unwrap_or_default();
+            file.strip_suffix(".html")
+                .is_some_and(|id| id.parse::<i64>().is_ok())
+        })
+        .collect();
+    assert!(stories.len() >= 400, "{} story pages", stories.len());
+    let mut full_blocks = 0;
+    for p in stories {
+        let served = app.get(p).await;
+        assert_eq!(served.status, 200, "{p}");
+        let exported = std::fs::read_to_string(file_for(out.path(), p)).unwrap();
+        assert_eq!(served.body, ssi_expand(out.path(), &exported), "{p}");
+        if served.select_attr(".related li a", "href").len() == gazette::render::RELATED_ITEMS {
+            full_blocks += 1;
+        }
+    }
+    assert!(
+        full_blocks > 300,
+        "only {full_blocks} stories have a full 相关新闻 block"
+    );
+}
+
 #[tokio::test]
 async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     let app = TestApp::with_corpus(120).await;

@@ -463,6 +463,22 @@ impl Store for StoreImpl {
         rows.iter().map(summary_from_row).collect()
     }
 
+    async fn tag_listings_after(
+        &self,
+        after: (&str, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT tag, article_id, sort_at FROM tag_listings \
+             WHERE (tag, article_id) > ($1, $2) ORDER BY tag, article_id LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn live_after(
         &self,
         after_id: i64,

@@ -46,6 +46,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 /// The channel change notifications travel on.
 pub const CHANNEL: &str = "gazette_changes";
 
+/// Connections a serving process keeps.
+pub const CONNECTIONS: u32 = 16;
+
 pub struct PgStore {
     pool: PgPool,
     /// The task forwarding notifications (it holds a connection of the pool).
@@ -58,7 +61,7 @@ impl PgStore {
     /// Connect to `url` (`postgres://user@host:port/db`). With `schema`, every
     /// connection works in that schema, created if missing (tests use a fresh
     /// one per run; operators may keep Gazette out of `public`).
-    pub async fn connect(url: &str, schema: Option<&str>) -> StoreResult<Self> {
+    pub async fn connect(url: &str, schema: Option<&str>, connections: u32) -> StoreResult<Self> {
         let mut opts: PgConnectOptions = url.parse()?;
         opts = opts.application_name("gazette");
         if let Some(schema) = schema {
@@ -79,7 +82,7 @@ impl PgStore {
             opts = opts.options([("search_path", schema)]);
         }
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(connections.max(1))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)

@@ -45,9 +45,13 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
+/// Connections a serving process keeps (readers; writers queue on the file lock).
+pub const CONNECTIONS: u32 = 8;
+
 impl SqliteStore {
-    /// Open (creating if missing) the database file at `path`.
-    pub async fn open(path: &Path) -> StoreResult<Self> {
+    /// Open (creating if missing) the database file at `path`, with at most
+    /// `connections` connections.
+    pub async fn open(path: &Path, connections: u32) -> StoreResult<Self> {
         let path = path.to_path_buf();
         let opts = SqliteConnectOptions::from_str("sqlite://")?
             .filename(&path)
@@ -61,7 +65,7 @@ impl SqliteStore {
             .pragma("mmap_size", "268435456")
             .pragma("cache_size", "-32768");
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(connections.max(1))
             .min_connections(1)
             .connect_with(opts)
             .await?;
