@@ -18,9 +18,10 @@ echo "== $(nproc) cores; $N stories; $(hugo version | cut -d' ' -f2); gazette $(
 count() { find "$1" -type f -name '*.html' | wc -l; }
 # Outputs go to new directories and are removed at the end: deleting tens of
 # thousands of files just before a build slows ext4's inode allocation for
-# whoever builds next.
+# whoever builds next (it skips inodes freed in the last 60 s, 360 s while
+# their table blocks are dirty), so wait a while after removing old ones.
 rm -rf "$WORK"/bench-out-*
-sleep 30
+sleep "${SETTLE:-90}"
 for r in $(seq "$ROUNDS"); do
   H=$WORK/bench-out-hugo-$r G=$WORK/bench-out-gazette-$r
   read -r hw hm ha < <(python3 bench/measure.py hugo --quiet -s "$WORK/hugo" -d "$PWD/$H")

@@ -10,7 +10,7 @@
 //! removed. A change to a site's settings touches every page's chrome, so it
 //! falls back to a full build.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,6 +23,7 @@ use crate::db::ExportState;
 use crate::domain::article::TagIndex;
 use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
 use crate::domain::{ArticleSummary, ChannelTree};
+use crate::render::Preloaded;
 use crate::state::AppState;
 
 /// What a build did.
@@ -203,11 +204,21 @@ async fn full(
     progress: bool,
 ) -> anyhow::Result<Report> {
     let store = state.store.as_ref();
+    // nothing to prune in a directory that held nothing
+    let fresh = std::fs::read_dir(out)
+        .with_context(|| format!("cannot read {}", out.display()))?
+        .next()
+        .is_none();
     let id = store.export_start(key, true).await?;
+    let started = Instant::now();
     let live = live_stories(state).await?;
     let paths = paths_of(state, &live).await?;
     // every story's 相关新闻 from memory rather than a query per 64 stories
     let tags = tag_index(state, live).await?;
+    tracing::debug!(
+        secs = started.elapsed().as_secs_f64(),
+        "paths and tag index read"
+    );
     let mut report = write_pages(state, out, id, paths, Some(Arc::new(tags)), progress).await?;
     report.full = true;
     // the styled 404 page, for `error_page 404 /404.html;`
@@ -224,9 +235,11 @@ async fn full(
     report.other_files += copy_media(state, out, true)?;
     // pages an earlier build wrote that are no longer public (a withdrawn
     // story, a list that got shorter)
-    let keep: std::collections::HashSet<PathBuf> =
-        report.written.iter().map(|p| file_for(out, p)).collect();
-    report.removed.extend(prune(out, out, &keep)?);
+    if !fresh {
+        let keep: std::collections::HashSet<PathBuf> =
+            report.written.iter().map(|p| file_for(out, p)).collect();
+        report.removed.extend(prune(out, out, &keep)?);
+    }
     store.export_finish(id, cursor, state.now()).await?;
     Ok(report)
 }
@@ -342,6 +355,29 @@ fn story_id(path: &str) -> Option<i64> {
     path.rsplit('/').next()?.strip_suffix(".html")?.parse().ok()
 }
 
+/// Claim the next `CHUNK` of `paths` and read its stories with their
+/// 相关新闻 candidates (`None` when every path is claimed).
+async fn next_chunk(
+    state: &AppState,
+    paths: &[String],
+    next: &AtomicUsize,
+    tags: Option<&TagIndex>,
+) -> anyhow::Result<Option<(std::ops::Range<usize>, HashMap<i64, Preloaded>)>> {
+    let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+    if start >= paths.len() {
+        return Ok(None);
+    }
+    let range = start..(start + CHUNK).min(paths.len());
+    let ids: Vec<i64> = paths[range.clone()]
+        .iter()
+        .filter_map(|p| story_id(p))
+        .collect();
+    Ok(Some((
+        range,
+        crate::render::preload(state, &ids, tags).await?,
+    )))
+}
+
 /// Render `paths` on every core and write the files; record their
 /// dependencies; remove the files of paths that are no longer public.
 async fn write_pages(
@@ -376,17 +412,25 @@ async fn write_pages(
             let mut bytes = 0u64;
             let mut made = std::collections::HashSet::new();
             let (mut t_read, mut t_render, mut t_write) = (0f64, 0f64, 0f64);
+            let read_ahead = || {
+                let (state, paths, next, tags) =
+                    (state.clone(), paths.clone(), next.clone(), tags.clone());
+                tokio::spawn(
+                    async move { next_chunk(&state, &paths, &next, tags.as_deref()).await },
+                )
+            };
+            // the next chunk is read while this one renders
+            let mut ahead = read_ahead();
             loop {
-                let i = next.fetch_add(CHUNK, Ordering::Relaxed);
-                let Some(chunk) = paths.get(i..(i + CHUNK).min(paths.len())) else {
+                let t0 = Instant::now();
+                let Some((chunk, mut stories)) =
+                    ahead.await.context("a story reader stopped")??
+                else {
                     break;
                 };
-                // the chunk's stories and their 相关新闻 in two queries
-                let ids: Vec<i64> = chunk.iter().filter_map(|p| story_id(p)).collect();
-                let t0 = Instant::now();
-                let mut stories = crate::render::preload(&state, &ids, tags.as_deref()).await?;
                 t_read += t0.elapsed().as_secs_f64();
-                for path in chunk {
+                ahead = read_ahead();
+                for path in &paths[chunk] {
                     let article = story_id(path).and_then(|id| stories.remove(&id));
                     let t0 = Instant::now();
                     let page = crate::render::export_page(&state, path, article)

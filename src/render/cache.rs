@@ -106,7 +106,7 @@ pub struct RenderCache {
     touched: Mutex<HashMap<String, i64>>,
     cursor: AtomicI64,
     sites: RwLock<Option<Arc<Vec<Site>>>>,
-    channels: RwLock<HashMap<String, Arc<Vec<crate::domain::Channel>>>>,
+    channels: RwLock<HashMap<String, Arc<crate::domain::ChannelTree>>>,
     /// Short lists many pages show (a channel's newest items, a slot's
     /// items), by the dependency key that invalidates them.
     lists: RwLock<HashMap<String, Arc<Listed>>>,
@@ -146,12 +146,12 @@ impl RenderCache {
         Ok(fresh)
     }
 
-    /// A site's channels, from memory (reloaded after a change to the site).
+    /// A site's channel tree, from memory (reloaded after a change to the site).
     pub async fn channels(
         &self,
         store: &dyn Store,
         site_id: &str,
-    ) -> anyhow::Result<Arc<Vec<crate::domain::Channel>>> {
+    ) -> anyhow::Result<Arc<crate::domain::ChannelTree>> {
         if let Some(c) = self
             .channels
             .read()
@@ -160,7 +160,9 @@ impl RenderCache {
         {
             return Ok(c.clone());
         }
-        let fresh = Arc::new(store.channels(site_id).await?);
+        let fresh = Arc::new(crate::domain::ChannelTree::new(
+            store.channels(site_id).await?,
+        ));
         self.channels
             .write()
             .unwrap_or_else(|p| p.into_inner())

@@ -25,7 +25,7 @@ struct Ctx<'a> {
     state: &'a AppState,
     sites: &'a [Site],
     site: &'a Site,
-    tree: ChannelTree,
+    tree: std::sync::Arc<ChannelTree>,
     urls: SiteUrls,
     deps: BTreeSet<String>,
     /// Rendering for the static export: story pages include the shared
@@ -223,14 +223,7 @@ pub(super) async fn page(
         page.content_type = "text/html; charset=utf-8";
         return Ok(page);
     };
-    let tree = ChannelTree::new(
-        state
-            .cache
-            .channels(state.store.as_ref(), &site.id)
-            .await?
-            .as_ref()
-            .clone(),
-    );
+    let tree = state.cache.channels(state.store.as_ref(), &site.id).await?;
     let cfg = &state.config;
     let mut ctx = Ctx {
         state,
@@ -609,7 +602,7 @@ pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> any
         .iter()
         .find(|s| s.id == a.site_id)
         .ok_or_else(|| anyhow::anyhow!("no site {}", a.site_id))?;
-    let tree = ChannelTree::new(state.store.channels(&site.id).await?);
+    let tree = std::sync::Arc::new(ChannelTree::new(state.store.channels(&site.id).await?));
     let cfg = &state.config;
     let ctx = Ctx {
         state,
@@ -647,7 +640,7 @@ async fn render_story(
     let related = related(&mut ctx, &a, related_candidates).await?;
     let body_html = body_with_dateline(&a.body_html, &a.source);
     let description = if a.summary.trim().is_empty() {
-        excerpt(&html_to_text(&body_html), 120)
+        html_excerpt(&body_html, 120)
     } else {
         excerpt(&a.summary, 120)
     };
@@ -772,6 +765,28 @@ fn gone(ctx: Ctx<'_>) -> anyhow::Result<Page> {
     )
 }
 
+/// `excerpt(&html_to_text(html), max_chars)`, reading only as much of
+/// `html` as that needs: a story's description is 120 characters of a body
+/// of kilobytes.
+fn html_excerpt(html: &str, max_chars: usize) -> String {
+    let mut end = max_chars * 8;
+    while end < html.len() {
+        let mut cut = end;
+        while !html.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let text = html_to_text(&html[..cut]);
+        // the prefix may end in a cut tag or entity; past a margin beyond
+        // them, its first `max_chars` are the whole body's
+        let collapsed: usize = text.split_whitespace().map(|w| w.chars().count() + 1).sum();
+        if collapsed > max_chars + 16 {
+            return excerpt(&text, max_chars);
+        }
+        end *= 2;
+    }
+    excerpt(&html_to_text(html), max_chars)
+}
+
 /// Text of sanitized HTML: tags dropped, the common entities decoded.
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
@@ -820,6 +835,29 @@ mod tests {
             pager_window(20, 20),
             vec![Some(1), None, Some(18), Some(19), Some(20)]
         );
+    }
+
+    #[test]
+    fn a_description_reads_only_the_start_of_a_long_body_but_says_the_same() {
+        let para = "<p>滨州市召开&amp;部署 <b>会议</b>,要求&lt;各级&gt;单位 抓好落实。</p>\n";
+        for n in [1, 3, 10, 200] {
+            let body = para.repeat(n);
+            assert_eq!(
+                html_excerpt(&body, 120),
+                excerpt(&html_to_text(&body), 120),
+                "{n} paragraphs"
+            );
+        }
+        assert!(html_excerpt(&para.repeat(200), 120).ends_with('…'));
+        // wherever the cut falls inside a tag, an entity or a character
+        for pad in 0..para.len() {
+            let body = format!("<p>{}</p>{}", "a".repeat(pad), para.repeat(40));
+            assert_eq!(
+                html_excerpt(&body, 120),
+                excerpt(&html_to_text(&body), 120),
+                "pad {pad}"
+            );
+        }
     }
 
     #[test]

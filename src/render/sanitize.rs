@@ -82,18 +82,29 @@ pub fn paragraphs_to_html<S: AsRef<str>>(paragraphs: &[S]) -> String {
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 16);
+    escape_into(&mut out, s).expect("writing to a String does not fail");
     out
+}
+
+/// Write `s` to `out` with `& < > " '` escaped: the unescaped runs go
+/// through in one piece (template output is mostly such runs).
+pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut done = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[done..i])?;
+        out.write_str(entity)?;
+        done = i + 1;
+    }
+    out.write_str(&s[done..])
 }
 
 /// The body as the page shows it: the dateline source opens the first

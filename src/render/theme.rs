@@ -135,9 +135,7 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
         if let Some(s) = value.as_str() {
-            return out
-                .write_str(&super::sanitize::escape_text(s))
-                .map_err(minijinja::Error::from);
+            return super::sanitize::escape_into(out, s).map_err(minijinja::Error::from);
         }
     }
     minijinja::escape_formatter(out, state, value)
