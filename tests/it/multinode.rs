@@ -35,8 +35,20 @@ impl Resp {
 
 /// One HTTP/1.0 exchange (the server closes the connection after it).
 fn http(port: u16, method: &str, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Resp {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    try_http(port, method, path, cookie, form)
+        .unwrap_or_else(|e| panic!("{method} {path} on port {port}: {e}"))
+}
+
+/// One request; an error when the node does not answer (not up yet, or gone).
+fn try_http(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> std::io::Result<Resp> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let body = serde_urlencoded::to_string(form).unwrap();
     let mut req = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n");
     if let Some(c) = cookie {
@@ -50,12 +62,12 @@ fn http(port: u16, method: &str, path: &str, cookie: Option<&str>, form: &[(&str
     }
     req.push_str("\r\n");
     req.push_str(&body);
-    s.write_all(req.as_bytes()).unwrap();
+    s.write_all(req.as_bytes())?;
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    s.read_to_end(&mut raw)?;
     let text = String::from_utf8_lossy(&raw).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    Resp {
+    Ok(Resp {
         status: head
             .split_whitespace()
             .nth(1)
@@ -63,7 +75,7 @@ fn http(port: u16, method: &str, path: &str, cookie: Option<&str>, form: &[(&str
             .unwrap_or(0),
         head: head.to_string(),
         body: body.to_string(),
-    }
+    })
 }
 
 struct Node {
@@ -111,15 +123,11 @@ fn start(schema: &str, name: &str, env: &[(&str, &str)]) -> Node {
     }
 }
 
+/// A GET answered 200, or `None` (no answer yet, or another status).
 fn http_ok(port: u16, path: &str) -> Option<Resp> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    s.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
-        .ok()?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).ok()?;
-    raw.starts_with("HTTP/1.0 200")
-        .then(|| http(port, "GET", path, None, &[]))
+    try_http(port, "GET", path, None, &[])
+        .ok()
+        .filter(|r| r.status == 200)
 }
 
 impl Drop for Node {

@@ -76,12 +76,13 @@ fn work_from(s: &str) -> StoreResult<Work> {
 const AUDIT_COLUMNS: &str = "id, article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url";
 const REVISION_COLUMNS: &str = "id, article_id, number, content, author_id, author, created_at";
 
-async fn load_article(tx: &mut Tx<'_>, id: i64) -> StoreResult<Article> {
-    // locked until the transaction ends where the backend can (PostgreSQL): a
-    // concurrent writer waits, then sees the new version and gets `Conflict`
+/// Read a story in a transaction; `lock` (a writer's read) locks its row
+/// until the transaction ends where the backend can (PostgreSQL): a
+/// concurrent writer waits, then sees the new version and gets `Conflict`.
+async fn load_article(tx: &mut Tx<'_>, id: i64, lock: bool) -> StoreResult<Article> {
     let sql = format!(
         "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = $1{}",
-        dialect::FOR_UPDATE
+        if lock { dialect::FOR_UPDATE } else { "" }
     );
     let row = sqlx::query(&sql)
         .bind(id)
@@ -333,7 +334,7 @@ impl Newsroom for StoreImpl {
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let mut a = load_article(&mut tx, id).await?;
+        let mut a = load_article(&mut tx, id, true).await?;
         if a.version != expected_version {
             return Err(StoreError::Conflict(format!(
                 "稿件已被他人修改(您编辑的是第 {expected_version} 版,现在是第 {} 版)",
@@ -370,8 +371,8 @@ impl Newsroom for StoreImpl {
     }
 
     async fn work_state(&self, id: i64) -> StoreResult<Option<WorkState>> {
-        let mut tx = self.pool.begin().await?;
-        let article = match load_article(&mut tx, id).await {
+        let mut tx = dialect::begin_read(&self.pool).await?;
+        let article = match load_article(&mut tx, id, false).await {
             Ok(a) => a,
             Err(StoreError::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e),
@@ -439,7 +440,7 @@ impl Newsroom for StoreImpl {
 
     async fn apply_transition(&self, t: &Transition<'_>) -> StoreResult<()> {
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let mut a = load_article(&mut tx, t.article_id).await?;
+        let mut a = load_article(&mut tx, t.article_id, true).await?;
         if a.version != t.expected_version {
             return Err(StoreError::Conflict(
                 "稿件刚被他人处理过,请刷新页面后重试".into(),

@@ -212,6 +212,14 @@ mod dialect {
         Ok(tx)
     }
 
+    /// A transaction that only reads, from one snapshot (READ COMMITTED
+    /// would let each statement see a different one), and takes no row locks.
+    pub async fn begin_read(pool: &sqlx::PgPool) -> StoreResult<Tx<'static>> {
+        Ok(pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?)
+    }
+
     /// An id chosen by the caller (an import): move the sequence past it.
     pub async fn note_explicit_article_id(tx: &mut Tx<'_>, id: i64) -> StoreResult<()> {
         sqlx::query(

@@ -134,6 +134,12 @@ mod dialect {
         Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// A transaction that only reads, from one snapshot: SQLite's deferred
+    /// transaction reads from the snapshot its first read sees.
+    pub async fn begin_read(pool: &sqlx::SqlitePool) -> StoreResult<Tx<'static>> {
+        Ok(pool.begin().await?)
+    }
+
     /// Followers in this process are woken by the writer; other processes poll.
     pub async fn after_change(_tx: &mut Tx<'_>, _seq: i64) -> StoreResult<()> {
         Ok(())
