@@ -74,6 +74,10 @@ pub struct BuildArgs {
     /// public URL, build in full.
     #[arg(long)]
     pub incremental: bool,
+    /// Where uploaded images live, as for serve (unset for DATA_DIR/media,
+    /// or s3://BUCKET[/PREFIX]): the export copies them under media/.
+    #[arg(long, env = "GAZETTE_MEDIA_URL")]
+    pub media_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -182,7 +182,7 @@ pub async fn build(
                 Some(paths) => {
                     let id = store.export_start(&key, false).await?;
                     let mut r = write_pages(state, out, id, paths, None, progress).await?;
-                    r.other_files += copy_media(state, out, false)?;
+                    r.other_files += copy_media(state, out, false).await?;
                     // only now do the files reflect the changes up to the cursor
                     store.export_finish(id, cursor, state.now()).await?;
                     r
@@ -232,7 +232,7 @@ async fn full(
             report.other_files += 1;
         }
     }
-    report.other_files += copy_media(state, out, true)?;
+    report.other_files += copy_media(state, out, true).await?;
     // pages an earlier build wrote that are no longer public (a withdrawn
     // story, a list that got shorter)
     if !fresh {
@@ -512,31 +512,28 @@ async fn write_pages(
     Ok(report)
 }
 
-/// Copy uploaded media into the export. Media files are named by their
-/// content hash, so a file already there is the same file: an incremental
-/// build copies only the new ones.
-fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u64> {
-    let media = state.config.data_dir.join("media");
+/// Copy the uploaded media into the export, from wherever they live (the
+/// data directory or a bucket). Media files are named by their content
+/// hash, so a file already there is the same file: an incremental build
+/// copies only the new ones.
+async fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u64> {
+    let media = state.media.as_ref();
     let mut written = 0;
-    if media.exists() {
-        std::fs::create_dir_all(out.join("media"))?;
-        copy_tree(&media, &out.join("media"), all, &mut written)?;
+    for key in media.keys().await? {
+        let target = out.join("media").join(&key);
+        if !all && target.exists() {
+            continue;
+        }
+        // removed since it was listed: nothing to copy
+        let Some(bytes) = media.get(&key).await? else {
+            continue;
+        };
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        write_atomically(&target, &bytes)?;
+        written += 1;
     }
     Ok(written)
-}
-
-fn copy_tree(from: &Path, to: &Path, all: bool, written: &mut u64) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            std::fs::create_dir_all(&target)?;
-            copy_tree(&entry.path(), &target, all, written)?;
-        } else if !entry.file_name().to_string_lossy().starts_with('.') && (all || !target.exists())
-        {
-            write_atomically(&target, &std::fs::read(entry.path())?)?;
-            *written += 1;
-        }
-    }
-    Ok(())
 }

@@ -15,6 +15,9 @@ pub async fn run(args: BuildArgs) -> anyhow::Result<()> {
         config.public_url = crate::config::normalize_public_url(u).map_err(anyhow::Error::msg)?;
     }
     config.theme_dir = args.theme_dir.clone();
+    if let Some(u) = &args.media_url {
+        config.media = crate::config::MediaLocation::parse(u).map_err(anyhow::Error::msg)?;
+    }
     let state = AppState::open(config, store)?;
     let report = crate::export::build(&state, &args.out, args.incremental, true).await?;
     tracing::info!(

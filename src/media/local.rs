@@ -18,6 +18,24 @@ impl LocalMedia {
     }
 }
 
+/// The entries of `dir`; none when it does not exist or is not a directory.
+fn read_dir(dir: &std::path::Path) -> Result<Vec<PathBuf>, MediaStoreError> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.map(|e| e.path()).map_err(|e| failed("listing", dir, e)))
+            .collect(),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(Vec::new())
+        }
+        Err(e) => Err(failed("listing", dir, e)),
+    }
+}
+
 fn failed(what: &str, path: &std::path::Path, e: std::io::Error) -> MediaStoreError {
     MediaStoreError::Failed(format!("{what} {}: {e}", path.display()))
 }
@@ -62,6 +80,29 @@ impl MediaStore for LocalMedia {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(failed("reading", &path, e)),
         }
+    }
+
+    async fn keys(&self) -> Result<Vec<String>, MediaStoreError> {
+        let root = self.root.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut keys = Vec::new();
+            // YYYY/MM/name: two levels of directories, then the files
+            for year in read_dir(&root)? {
+                for month in read_dir(&year)? {
+                    for file in read_dir(&month)? {
+                        if let Ok(rel) = file.strip_prefix(&root) {
+                            let key = rel.to_string_lossy().replace('\\', "/");
+                            if safe_path(&key) {
+                                keys.push(key);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(keys)
+        })
+        .await
+        .map_err(|e| MediaStoreError::Failed(format!("listing {}: {e}", self.root.display())))?
     }
 
     fn describe(&self) -> String {

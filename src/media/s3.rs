@@ -111,6 +111,27 @@ impl MediaStore for S3Media {
         result.bytes().await.map(Some).map_err(classify)
     }
 
+    async fn keys(&self) -> Result<Vec<String>, MediaStoreError> {
+        use futures_util::StreamExt as _;
+        let prefix = (!self.prefix.is_empty()).then(|| Path::from(self.prefix.as_str()));
+        let mut listing = self.store.list(prefix.as_ref());
+        let mut keys = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(classify)?;
+            let full = meta.location.as_ref();
+            let key = if self.prefix.is_empty() {
+                Some(full)
+            } else {
+                full.strip_prefix(self.prefix.as_str())
+                    .and_then(|k| k.strip_prefix('/'))
+            };
+            if let Some(key) = key.filter(|k| safe_path(k)) {
+                keys.push(key.to_string());
+            }
+        }
+        Ok(keys)
+    }
+
     fn describe(&self) -> String {
         if self.prefix.is_empty() {
             format!("s3://{}", self.bucket)

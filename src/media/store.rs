@@ -21,6 +21,10 @@ pub trait MediaStore: Send + Sync + 'static {
     /// The file under `key`; `None` when there is none (or the key is not a media key).
     async fn get(&self, key: &str) -> Result<Option<Bytes>, MediaStoreError>;
 
+    /// Every key in the store, in no particular order (the static export
+    /// copies them); anything that is not a media key is left out.
+    async fn keys(&self) -> Result<Vec<String>, MediaStoreError>;
+
     /// Where the files are, for logs (`/srv/gazette/media`, `s3://bucket/prefix`).
     fn describe(&self) -> String;
 }

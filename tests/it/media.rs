@@ -243,6 +243,30 @@ async fn uploads_are_stored_in_and_served_from_s3_compatible_storage() {
     );
     assert_eq!(app.get("/media/../gazette.db").await.status, 404);
     assert_eq!(app.get(&format!("/media/{PREFIX}/x.png")).await.status, 404);
+    // the static export copies the bucket's files under media/, byte for
+    // byte, so nginx serves the same URLs; an incremental build copies none again
+    let out = tempfile::tempdir().unwrap();
+    let full = gazette::export::build(&app.state, out.path(), false, false)
+        .await
+        .expect("export with media in a bucket");
+    for (path, bytes) in [(url, &original), (thumb, &stored_thumb.body)] {
+        let file = out.path().join(path.trim_start_matches('/'));
+        assert_eq!(
+            &std::fs::read(&file).unwrap_or_default(),
+            bytes,
+            "{} in the export",
+            file.display()
+        );
+    }
+    let again = gazette::export::build(&app.state, out.path(), true, false)
+        .await
+        .expect("incremental export");
+    assert!(!again.full);
+    assert_eq!(
+        again.other_files, 0,
+        "full build copied {}",
+        full.other_files
+    );
     // uploads are still checked before anything is stored
     let script = reporter
         .upload(&reporter.csrf, b"<script>alert(1)</script>")

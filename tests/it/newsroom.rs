@@ -667,7 +667,8 @@ fn the_first_admin_is_created_from_the_command_line() {
 async fn images_upload_with_sniffed_types_and_limits() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
-    let ok = d.reporter.upload(&d.reporter.csrf, &png(1024, 768)).await;
+    let original = png(1024, 768);
+    let ok = d.reporter.upload(&d.reporter.csrf, &original).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
     let url = v["url"].as_str().unwrap();
@@ -679,6 +680,21 @@ async fn images_upload_with_sniffed_types_and_limits() {
     assert_eq!(served.status, 200);
     assert_eq!(served.header("content-type"), Some("image/png"));
     assert_eq!(app.get(v["thumb"].as_str().unwrap()).await.status, 200);
+    // the static export carries the uploaded files at the same URLs
+    let out = tempfile::tempdir().unwrap();
+    gazette::export::build(&app.state, out.path(), false, false)
+        .await
+        .expect("export");
+    for u in [url, v["thumb"].as_str().unwrap()] {
+        assert!(
+            out.path().join(u.trim_start_matches('/')).is_file(),
+            "{u} exported"
+        );
+    }
+    assert_eq!(
+        std::fs::read(out.path().join(url.trim_start_matches('/'))).unwrap(),
+        original
+    );
     // not an image (invalid UTF-8 garbage, or a script named .jpg)
     let garbage = d
         .reporter
