@@ -1,12 +1,11 @@
 //! Passwords (argon2id), session tokens and login throttling.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
+
+use crate::db::{Store, StoreResult};
 
 /// Hash a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -50,60 +49,77 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Failed-login throttling per account and per client address.
-///
-/// In memory, per process: a node forgets on restart, which errs on the side
-/// of letting people in; the limits still stop online guessing.
-pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
-}
-
 /// Failures allowed per account, and per address, within the window.
 pub const ACCOUNT_LIMIT: usize = 5;
 pub const ADDRESS_LIMIT: usize = 20;
 pub const WINDOW_SECS: i64 = 15 * 60;
 
-impl Default for Throttle {
-    fn default() -> Self {
-        Self {
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
+/// The throttle's keys for a sign-in: the account and the client address,
+/// each with its limit.
+fn throttle_keys(account: &str, address: &str) -> [(String, usize); 2] {
+    [
+        // a name as long as anyone may type it counts under its first 64 characters
+        (
+            format!("u:{}", account.chars().take(64).collect::<String>()),
+            ACCOUNT_LIMIT,
+        ),
+        (format!("a:{address}"), ADDRESS_LIMIT),
+    ]
 }
 
-impl Throttle {
-    /// Seconds until the next attempt is allowed, if throttled now.
-    pub fn retry_after(&self, account: &str, address: &str, now: i64) -> Option<i64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut worst = None;
-        for (key, limit) in [
-            (format!("u:{account}"), ACCOUNT_LIMIT),
-            (format!("a:{address}"), ADDRESS_LIMIT),
-        ] {
-            if let Some(list) = map.get_mut(&key) {
-                list.retain(|t| *t > now - WINDOW_SECS);
-                if list.len() >= limit {
-                    let wait = list[list.len() - limit] + WINDOW_SECS - now;
-                    worst = Some(worst.map_or(wait, |w: i64| w.max(wait)));
-                }
-            }
-        }
-        worst
-    }
+/// Seconds until the next sign-in may be tried for `account` from
+/// `address`, if throttled now. Failures are counted in the database, so a
+/// guesser spreading attempts over several nodes meets the same limits.
+pub async fn login_wait(
+    store: &dyn Store,
+    account: &str,
+    address: &str,
+    now: i64,
+) -> StoreResult<Option<i64>> {
+    let keys = throttle_keys(account, address);
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let failures = store.login_failures(&names, now - WINDOW_SECS + 1).await?;
+    Ok(wait_from(&keys, &failures, now))
+}
 
-    pub fn record_failure(&self, account: &str, address: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, l| l.iter().any(|t| *t > now - WINDOW_SECS));
+/// The wait `login_wait` answers, from the failures in the window.
+fn wait_from(keys: &[(String, usize)], failures: &[(String, i64)], now: i64) -> Option<i64> {
+    let mut worst = None;
+    for (key, limit) in keys {
+        let mut times: Vec<i64> = failures
+            .iter()
+            .filter(|(k, t)| k == key && *t > now - WINDOW_SECS)
+            .map(|(_, t)| *t)
+            .collect();
+        times.sort_unstable();
+        if *limit > 0 && times.len() >= *limit {
+            let wait = times[times.len() - limit] + WINDOW_SECS - now;
+            worst = Some(worst.map_or(wait, |w: i64| w.max(wait)));
         }
-        map.entry(format!("u:{account}")).or_default().push(now);
-        map.entry(format!("a:{address}")).or_default().push(now);
     }
+    worst
+}
 
-    pub fn record_success(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("u:{account}"));
-    }
+/// Count a failed sign-in against the account and the address.
+pub async fn record_login_failure(
+    store: &dyn Store,
+    account: &str,
+    address: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let keys: Vec<String> = throttle_keys(account, address)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    store
+        .record_login_failure(&keys, now, now - WINDOW_SECS)
+        .await
+}
+
+/// A successful sign-in clears the account's failures (not the address's).
+pub async fn record_login_success(store: &dyn Store, account: &str) -> StoreResult<()> {
+    let (key, _) = &throttle_keys(account, "")[0];
+    store.clear_login_failures(key).await
 }
 
 #[cfg(test)]
@@ -123,20 +139,22 @@ mod tests {
 
     #[test]
     fn throttle_counts_per_account_and_expires() {
-        let t = Throttle::default();
+        let keys = throttle_keys("ding", "1.2.3.4");
+        let mut failures = Vec::new();
         for i in 0..ACCOUNT_LIMIT as i64 {
-            assert_eq!(t.retry_after("ding", "1.2.3.4", 100 + i), None);
-            t.record_failure("ding", "1.2.3.4", 100 + i);
+            assert_eq!(wait_from(&keys, &failures, 100 + i), None);
+            failures.push(("u:ding".to_string(), 100 + i));
+            failures.push(("a:1.2.3.4".to_string(), 100 + i));
         }
-        let wait = t.retry_after("ding", "1.2.3.4", 110).unwrap();
+        let wait = wait_from(&keys, &failures, 110).unwrap();
         assert_eq!(wait, 100 + WINDOW_SECS - 110);
         // another account from the same address is not blocked yet
-        assert_eq!(t.retry_after("wang", "1.2.3.4", 110), None);
-        // after the window it opens again
         assert_eq!(
-            t.retry_after("ding", "1.2.3.4", 100 + WINDOW_SECS + 10),
+            wait_from(&throttle_keys("wang", "1.2.3.4"), &failures, 110),
             None
         );
+        // after the window it opens again
+        assert_eq!(wait_from(&keys, &failures, 100 + WINDOW_SECS + 10), None);
     }
 
     #[test]

@@ -463,6 +463,18 @@ pub trait Newsroom: Send + Sync {
         now: i64,
     ) -> StoreResult<Option<(crate::domain::user::User, String)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// When each of `keys` failed to sign in at or after `since`.
+    async fn login_failures(&self, keys: &[String], since: i64) -> StoreResult<Vec<(String, i64)>>;
+    /// A failed sign-in at `at` under each of `keys`; failures before
+    /// `forget_before` (of any key) are dropped.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        forget_before: i64,
+    ) -> StoreResult<()>;
+    /// Forget the failures under `key` (a successful sign-in).
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user_id: i64) -> StoreResult<()>;
 
     /// A new story in draft with its first revision; returns its id.

@@ -21,7 +21,6 @@ pub struct AppState {
     pub changed: Arc<tokio::sync::watch::Sender<u64>>,
     pub cache: Arc<crate::render::cache::RenderCache>,
     pub clock: Arc<dyn Clock>,
-    pub throttle: Arc<crate::accounts::Throttle>,
 }
 
 impl AppState {
@@ -43,7 +42,6 @@ impl AppState {
             changed: Arc::new(tokio::sync::watch::channel(0).0),
             cache: Arc::new(crate::render::cache::RenderCache::new(cache_bytes)),
             clock: Arc::new(SystemClock),
-            throttle: Arc::default(),
         })
     }
 

@@ -283,6 +283,7 @@ fn two_nodes_share_one_postgres_database() {
         ("editor", Role::Editor),
         ("second", Role::Reviewer(2)),
         ("signer", Role::Signer),
+        ("guessed", Role::Reporter),
     ] {
         rt.block_on(store.create_user(
             &NewUser {
@@ -318,6 +319,18 @@ fn two_nodes_share_one_postgres_database() {
     let editor = login(a.port, "editor");
     let second = login(b.port, "second");
     let signer = login(a.port, "signer");
+    // failed sign-ins count on every node: five on A lock the account on B too
+    for _ in 0..gazette::accounts::ACCOUNT_LIMIT {
+        let wrong = [("username", "guessed"), ("password", "wrong password!")];
+        assert_eq!(
+            http(a.port, "POST", "/admin/login", None, &wrong).status,
+            401
+        );
+    }
+    let right = [("username", "guessed"), ("password", PASSWORD)];
+    let refused = http(b.port, "POST", "/admin/login", None, &right);
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.body.contains("分钟后重试"));
 
     // B has the channel page cached before the sign-off
     let before = http(b.port, "GET", "/zw/yw/", None, &[]);

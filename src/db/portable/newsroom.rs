@@ -239,6 +239,51 @@ impl Newsroom for StoreImpl {
         Ok(())
     }
 
+    async fn login_failures(&self, keys: &[String], since: i64) -> StoreResult<Vec<(String, i64)>> {
+        let mut out = Vec::new();
+        for key in keys {
+            let times: Vec<i64> = sqlx::query_scalar(
+                "SELECT at FROM login_failures WHERE key = $1 AND at >= $2 ORDER BY at",
+            )
+            .bind(key)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?;
+            out.extend(times.into_iter().map(|t| (key.clone(), t)));
+        }
+        Ok(out)
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: i64,
+        forget_before: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, String)>> {
         let cols = USER_COLUMNS
             .split(", ")

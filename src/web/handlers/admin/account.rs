@@ -46,7 +46,8 @@ pub async fn post_login(
     let password = f.get("password").to_string();
     let next = safe_next(f.get("next"));
     let now = state.now();
-    if let Some(wait) = state.throttle.retry_after(&username, &address, now) {
+    let store = state.store.as_ref();
+    if let Some(wait) = crate::accounts::login_wait(store, &username, &address, now).await? {
         let minutes = (wait + 59) / 60;
         return Err(AppError::TooMany {
             message: format!("登录失败次数过多,请在 {minutes} 分钟后重试"),
@@ -66,7 +67,7 @@ pub async fn post_login(
         }
     };
     let Some((user, _)) = found.filter(|_| ok) else {
-        state.throttle.record_failure(&username, &address, now);
+        crate::accounts::record_login_failure(store, &username, &address, now).await?;
         tracing::info!(username = %username, address = %address, "failed sign-in");
         let ctx =
             minijinja::context! { title => "登录", next, username, error => "用户名或密码不正确" };
@@ -76,7 +77,7 @@ pub async fn post_login(
         )
             .into_response());
     };
-    state.throttle.record_success(&username);
+    crate::accounts::record_login_success(store, &username).await?;
     let token = random_token();
     state
         .store
