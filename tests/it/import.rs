@@ -196,6 +196,52 @@ async fn broken_lines_are_reported_and_nothing_half_written() {
     );
 }
 
+/// A line repeating an earlier line's id in the same file updates that
+/// story: one story, the later text, counted once in its list.
+#[tokio::test]
+async fn a_repeated_id_in_one_file_updates_the_story() {
+    let app = TestApp::new().await;
+    let first: Value = serde_json::from_str(CORPUS.lines().next().unwrap()).unwrap();
+    let mut again = first.clone();
+    again["title"] = Value::from("同一稿件的更正标题");
+    let text: String = [first.clone(), again]
+        .iter()
+        .chain(
+            CORPUS
+                .lines()
+                .skip(1)
+                .take(3)
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<Value>>()
+                .iter(),
+        )
+        .map(|v| format!("{v}\n"))
+        .collect();
+    let s = app.import(&text).await;
+    assert_eq!((s.created, s.updated), (4, 1));
+    let id = first["id"].as_i64().unwrap();
+    let story = app.state.store.article(id).await.unwrap().unwrap();
+    assert_eq!(story.title, "同一稿件的更正标题");
+    let same_channel = CORPUS
+        .lines()
+        .take(4)
+        .filter(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["site"] == first["site"] && v["channel"] == first["channel"]
+        })
+        .count() as i64;
+    let cid = app
+        .channel_id(
+            first["site"].as_str().unwrap(),
+            first["channel"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(
+        app.state.store.channel_count(cid).await.unwrap(),
+        same_channel
+    );
+}
+
 #[tokio::test]
 async fn rerun_updates_in_place_and_a_partial_run_converges() {
     let app = TestApp::new().await;

@@ -283,7 +283,9 @@ impl Store for StoreImpl {
     async fn save_article(&self, a: &Article, now: i64) -> StoreResult<i64> {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
-        let (id, _) = write_article(&mut tx, a, now, &channels, Bulk::No).await?;
+        let id = write_article(&mut tx, a, now, &channels, Bulk::No)
+            .await?
+            .id;
         tx.commit().await?;
         Ok(id)
     }
@@ -291,13 +293,42 @@ impl Store for StoreImpl {
     async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>> {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let channels = site_channels(&mut tx, None).await?;
+        // which of the batch's ids exist, in one query (ids are integers we parsed)
+        let ids: Vec<String> = articles
+            .iter()
+            .filter(|a| a.id != 0)
+            .map(|a| a.id.to_string())
+            .collect();
+        let existing: BTreeSet<i64> = if ids.is_empty() {
+            BTreeSet::new()
+        } else {
+            sqlx::query_scalar::<_, i64>(&format!(
+                "SELECT id FROM articles WHERE id IN ({})",
+                ids.join(",")
+            ))
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect()
+        };
+        // the id generator moves past the batch's ids first, so a story
+        // without one never draws an id the batch writes
+        if let Some(max) = articles.iter().map(|a| a.id).max().filter(|m| *m > 0) {
+            dialect::note_explicit_article_id(&mut tx, max).await?;
+        }
         let mut created = Vec::with_capacity(articles.len());
+        let mut seen = BTreeSet::new();
+        let mut counts = LiveCounts::default();
         for a in articles {
-            created.push(
-                write_article(&mut tx, a, now, &channels, Bulk::Yes)
-                    .await?
-                    .1,
-            );
+            // a line repeating an id earlier in the batch updates that story
+            let existed = a.id != 0 && (existing.contains(&a.id) || !seen.insert(a.id));
+            let w = write_article(&mut tx, a, now, &channels, Bulk::Yes { existed }).await?;
+            created.push(w.created);
+            counts.merge(w.counts);
+        }
+        counts.write(&mut tx).await?;
+        if let Some(seq) = last_seq(&mut tx).await? {
+            dialect::after_change(&mut tx, seq).await?;
         }
         tx.commit().await?;
         Ok(created)
@@ -641,11 +672,14 @@ pub(super) async fn site_channels(
 
 /// Insert or replace one article inside a transaction: its row, extra channels,
 /// listings and change-log row. Returns (id, whether it was created).
-/// Whether a write is one of many (an import batch): then it does not work
-/// out whether older list pages moved, and names them all as changed.
+/// Whether a write is one of many (an import batch). Then it does not work
+/// out whether older list pages moved (it names them all as changed), the
+/// caller has read whether the story exists for the whole batch, and the
+/// caller moves the id generator and wakes other nodes once per batch: a
+/// round trip each per story was most of an import's time on PostgreSQL.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Bulk {
-    Yes,
+    Yes { existed: bool },
     No,
 }
 
@@ -655,7 +689,7 @@ pub(super) async fn write_article(
     now: i64,
     channels: &[(String, i64, String)],
     bulk: Bulk,
-) -> StoreResult<(i64, bool)> {
+) -> StoreResult<Written> {
     let site_channels: Vec<(i64, String)> = channels
         .iter()
         .filter(|c| c.0 == a.site_id)
@@ -680,13 +714,14 @@ pub(super) async fn write_article(
             "已发布的稿件必须有签发时间和网址".into(),
         ));
     }
-    let existed: Option<i64> = if a.id == 0 {
-        None
-    } else {
-        sqlx::query_scalar("SELECT id FROM articles WHERE id = $1")
+    let existed = match bulk {
+        _ if a.id == 0 => false,
+        Bulk::Yes { existed } => existed,
+        Bulk::No => sqlx::query_scalar::<_, i64>("SELECT id FROM articles WHERE id = $1")
             .bind(a.id)
             .fetch_optional(&mut **tx)
             .await?
+            .is_some(),
     };
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
@@ -739,9 +774,9 @@ pub(super) async fn write_article(
             e => StoreError::Db(e),
         })?;
 
-    let created = existed.is_none();
-    if created && a.id != 0 {
-        // an id chosen by the caller (an import): keep the id generator ahead of it
+    let created = !existed;
+    if created && a.id != 0 && bulk == Bulk::No {
+        // an id chosen by the caller: keep the id generator ahead of it
         dialect::note_explicit_article_id(tx, id).await?;
     }
     if !created {
@@ -907,26 +942,19 @@ pub(super) async fn write_article(
         related_of.extend(later);
     }
 
-    // keep each channel's live count in step with its listings
+    // keep each channel's live count in step with its listings (a batch
+    // adds its stories' counts up and writes them once: on PostgreSQL each
+    // update of the same row in one transaction leaves a version behind)
     let old_set: BTreeSet<i64> = old.iter().map(|o| o.0).collect();
-    for (delta, ids) in [
-        (
-            -1,
-            old_set.difference(&listed).copied().collect::<Vec<i64>>(),
-        ),
-        (
-            1,
-            listed.difference(&old_set).copied().collect::<Vec<i64>>(),
-        ),
-    ] {
-        if !ids.is_empty() {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            sqlx::query(&format!(
-                "UPDATE channels SET live_count = live_count + ({delta}) WHERE id IN ({list})"
-            ))
-            .execute(&mut **tx)
-            .await?;
-        }
+    let mut counts = LiveCounts::default();
+    for c in old_set.difference(&listed) {
+        counts.add(*c, -1);
+    }
+    for c in listed.difference(&old_set) {
+        counts.add(*c, 1);
+    }
+    if bulk == Bulk::No {
+        counts.write(tx).await?;
     }
 
     // the story's page, its channels' lists (ancestors included: home pages read
@@ -941,7 +969,7 @@ pub(super) async fn write_article(
     for cid in &touched {
         if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
             keys.push(format!("channel:{}/{}", a.site_id, p));
-            let moved = bulk == Bulk::Yes
+            let moved = matches!(bulk, Bulk::Yes { .. })
                 || place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
                     paging::older_pages_change(
                         x.size,
@@ -961,8 +989,58 @@ pub(super) async fn write_article(
         Status::Withdrawn => "withdraw",
         _ => "edit",
     };
-    log_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
-    Ok((id, created))
+    let seq = append_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
+    if bulk == Bulk::No {
+        dialect::after_change(tx, seq).await?;
+    }
+    Ok(Written {
+        id,
+        created,
+        counts,
+    })
+}
+
+/// What `write_article` did.
+pub(super) struct Written {
+    pub id: i64,
+    /// The story is new.
+    pub created: bool,
+    /// How the channels' live counts change; already written unless the
+    /// write was part of a batch.
+    pub counts: LiveCounts,
+}
+
+/// Changes to channels' live counts, by channel.
+#[derive(Debug, Default)]
+pub(super) struct LiveCounts(std::collections::BTreeMap<i64, i64>);
+
+impl LiveCounts {
+    fn add(&mut self, channel: i64, delta: i64) {
+        *self.0.entry(channel).or_default() += delta;
+    }
+
+    fn merge(&mut self, other: LiveCounts) {
+        for (c, d) in other.0 {
+            self.add(c, d);
+        }
+    }
+
+    /// One UPDATE per distinct change (ids and deltas are integers we made).
+    async fn write(&self, tx: &mut Tx<'_>) -> StoreResult<()> {
+        let mut by_delta: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+        for (c, d) in self.0.iter().filter(|(_, d)| **d != 0) {
+            by_delta.entry(*d).or_default().push(c.to_string());
+        }
+        for (delta, ids) in by_delta {
+            sqlx::query(&format!(
+                "UPDATE channels SET live_count = live_count + ({delta}) WHERE id IN ({})",
+                ids.join(",")
+            ))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 /// One story's place in one channel list, before and after a write.
@@ -1010,11 +1088,24 @@ pub(super) async fn log_change(
     article_id: Option<i64>,
     keys: &[String],
 ) -> StoreResult<()> {
+    let seq = append_change(tx, now, kind, site_id, article_id, keys).await?;
+    dialect::after_change(tx, seq).await
+}
+
+/// Append to the change log without waking anyone (the caller does, once).
+async fn append_change(
+    tx: &mut Tx<'_>,
+    now: i64,
+    kind: &str,
+    site_id: Option<&str>,
+    article_id: Option<i64>,
+    keys: &[String],
+) -> StoreResult<i64> {
     // Followers read `seq > cursor`, so seqs must become visible in order:
     // every transaction that logs a change is opened by
     // `dialect::begin_write`, which serializes writers where the backend
     // does not (PostgreSQL).
-    let seq: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO changes (at, kind, site_id, article_id, keys) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
     )
     .bind(now)
@@ -1023,6 +1114,12 @@ pub(super) async fn log_change(
     .bind(article_id)
     .bind(to_json(&keys))
     .fetch_one(&mut **tx)
-    .await?;
-    dialect::after_change(tx, seq).await
+    .await?)
+}
+
+/// The newest change-log seq this transaction sees.
+async fn last_seq(tx: &mut Tx<'_>) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MAX(seq) FROM changes")
+        .fetch_one(&mut **tx)
+        .await?)
 }

@@ -355,7 +355,9 @@ impl Newsroom for StoreImpl {
             corrections: vec![],
         };
         draft.apply_to(&mut a);
-        let (id, _) = write_article(&mut tx, &a, now, &channels, Bulk::No).await?;
+        let id = write_article(&mut tx, &a, now, &channels, Bulk::No)
+            .await?
+            .id;
         let (rev, _) = next_revision(&mut tx, id, draft, author, now).await?;
         sqlx::query(
             "UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4",
