@@ -572,26 +572,11 @@ async fn login_is_throttled_and_sessions_end() {
     let app = TestApp::with_demo().await;
     app.add_user("ding", &[Role::Reporter], &["main"]).await;
     for _ in 0..5 {
-        let r = app
-            .post_form(
-                "/admin/login",
-                None,
-                &[("username", "ding"), ("password", "wrong password!")],
-            )
-            .await;
+        let r = app.sign_in("ding", "wrong password!").await;
         assert_eq!(r.status, 401);
         assert!(r.text().contains("用户名或密码不正确"));
     }
-    let r = app
-        .post_form(
-            "/admin/login",
-            None,
-            &[
-                ("username", "ding"),
-                ("password", crate::util::agent::PASSWORD),
-            ],
-        )
-        .await;
+    let r = app.sign_in("ding", crate::util::agent::PASSWORD).await;
     assert_eq!(r.status, 429);
     assert!(r.text().contains("分钟后重试"), "{}", r.text());
     assert!(r.header("retry-after").unwrap().parse::<i64>().unwrap() > 0);
@@ -834,16 +819,7 @@ async fn admins_set_review_levels_footer_facts_and_accounts() {
         .await;
     assert_eq!(r.status, 303);
     assert_eq!(d.reporter.get("/admin/").await.status, 303);
-    let again = app
-        .post_form(
-            "/admin/login",
-            None,
-            &[
-                ("username", "reporter"),
-                ("password", crate::util::agent::PASSWORD),
-            ],
-        )
-        .await;
+    let again = app.sign_in("reporter", crate::util::agent::PASSWORD).await;
     assert_eq!(again.status, 401);
     // reprints cannot be signed off without their origin
     let id = d.editor.write(d.yw, "转载稿", BODY).await;

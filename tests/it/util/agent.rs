@@ -53,19 +53,23 @@ impl TestApp {
         self.request(req.body(Body::from(body)).unwrap()).await
     }
 
+    /// Post the login form: the answer as it comes (303 when signed in).
+    pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
+        self.post_form(
+            "/admin/login",
+            None,
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/admin/"),
+            ],
+        )
+        .await
+    }
+
     /// Sign in through the login form.
     pub async fn login(&self, username: &str) -> Agent<'_> {
-        let resp = self
-            .post_form(
-                "/admin/login",
-                None,
-                &[
-                    ("username", username),
-                    ("password", PASSWORD),
-                    ("next", "/admin/"),
-                ],
-            )
-            .await;
+        let resp = self.sign_in(username, PASSWORD).await;
         assert_eq!(resp.status, 303, "login of {username}: {}", resp.body);
         let set = resp
             .header("set-cookie")
