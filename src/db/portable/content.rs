@@ -319,15 +319,17 @@ impl Store for StoreImpl {
         let mut created = Vec::with_capacity(articles.len());
         let mut seen = BTreeSet::new();
         let mut counts = LiveCounts::default();
+        let mut last_seq = None;
         for a in articles {
             // a line repeating an id earlier in the batch updates that story
             let existed = a.id != 0 && (existing.contains(&a.id) || !seen.insert(a.id));
             let w = write_article(&mut tx, a, now, &channels, Bulk::Yes { existed }).await?;
             created.push(w.created);
             counts.merge(w.counts);
+            last_seq = Some(w.seq);
         }
         counts.write(&mut tx).await?;
-        if let Some(seq) = last_seq(&mut tx).await? {
+        if let Some(seq) = last_seq {
             dialect::after_change(&mut tx, seq).await?;
         }
         tx.commit().await?;
@@ -997,6 +999,7 @@ pub(super) async fn write_article(
         id,
         created,
         counts,
+        seq,
     })
 }
 
@@ -1008,6 +1011,9 @@ pub(super) struct Written {
     /// How the channels' live counts change; already written unless the
     /// write was part of a batch.
     pub counts: LiveCounts,
+    /// The change-log seq of the write (other nodes are already woken
+    /// unless the write was part of a batch).
+    pub seq: i64,
 }
 
 /// Changes to channels' live counts, by channel.
@@ -1115,11 +1121,4 @@ async fn append_change(
     .bind(to_json(&keys))
     .fetch_one(&mut **tx)
     .await?)
-}
-
-/// The newest change-log seq this transaction sees.
-async fn last_seq(tx: &mut Tx<'_>) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT MAX(seq) FROM changes")
-        .fetch_one(&mut **tx)
-        .await?)
 }
