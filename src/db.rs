@@ -15,6 +15,21 @@ use async_trait::async_trait;
 
 use crate::domain::{Article, ArticleSummary, Channel, Site};
 
+/// Whether a connection handed back to its pool may serve the next caller.
+/// One still inside a transaction is closed instead: its caller was dropped
+/// mid-transaction (a cancelled future between BEGIN and the `Transaction`
+/// that would roll it back), or a failed COMMIT/ROLLBACK (disk full) left the
+/// driver's count out of step with the database. Reusing it would keep
+/// SQLite's write lock held for good, or run the next caller's statements in
+/// someone else's transaction; closing it makes the database roll back.
+pub(crate) fn reusable<C: sqlx::Connection>(conn: &C) -> bool {
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("closing a database connection returned inside a transaction");
+    }
+    clean
+}
+
 /// What can go wrong in storage, as callers need to tell it apart.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

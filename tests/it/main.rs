@@ -2,6 +2,7 @@
 
 mod util;
 
+mod aborted_writes;
 mod browser;
 mod cache;
 mod conformance;

@@ -85,6 +85,7 @@ impl PgStore {
             .max_connections(connections.max(1))
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _| Box::pin(async move { Ok(crate::db::reusable(conn)) }))
             .connect_with(opts)
             .await?;
         Ok(Self {

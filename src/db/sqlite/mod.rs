@@ -67,6 +67,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(connections.max(1))
             .min_connections(1)
+            .after_release(|conn, _| Box::pin(async move { Ok(crate::db::reusable(conn)) }))
             .connect_with(opts)
             .await?;
         Ok(Self { pool, path })

@@ -1,0 +1,188 @@
+//! A client that hangs up mid-request must never leave a write half-done or
+//! the database locked: every write endpoint is cut off at each of its await
+//! points in turn (the handler's future dropped, as hyper does when the
+//! connection closes), and afterwards a sign-in and a story save still work.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use gazette::domain::user::Role;
+use tower::ServiceExt;
+
+use crate::newsroom::BODY;
+use crate::util::TestApp;
+use crate::util::agent::PASSWORD;
+use crate::util::upload::{multipart, png};
+
+/// Drive `fut` until it has been polled `polls` times, then drop it (the
+/// client is gone); Some(output) if it finished first.
+struct CutOff<F> {
+    fut: Pin<Box<F>>,
+    left: usize,
+}
+
+impl<F: Future> Future for CutOff<F> {
+    type Output = Option<F::Output>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.left == 0 {
+            return Poll::Ready(None);
+        }
+        self.left -= 1;
+        match self.fut.as_mut().poll(cx) {
+            Poll::Ready(v) => Poll::Ready(Some(v)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+fn form(path: &str, cookie: Option<&str>, pairs: &[(&str, &str)]) -> Request<Body> {
+    let mut req =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(serde_urlencoded::to_string(pairs).unwrap()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
+    let app = TestApp::with_demo().await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    app.add_user("reporter", &[Role::Reporter], &["main"]).await;
+    let admin = app.login("admin").await;
+    let reporter = app.login("reporter").await;
+    let yw = app.channel_id("main", "zw/yw").await;
+    let story = reporter.write(yw, "被打断的稿件", BODY).await;
+    let yw_s = yw.to_string();
+    let (upload_type, upload_body) = multipart(&admin.csrf, &png(400, 300));
+
+    // every write endpoint, as a request factory
+    type Make<'a> = Box<dyn Fn() -> Request<Body> + 'a>;
+    let endpoints: Vec<(&str, Make)> = vec![
+        (
+            "sign-in",
+            Box::new(|| {
+                form(
+                    "/admin/login",
+                    None,
+                    &[
+                        ("username", "reporter"),
+                        ("password", PASSWORD),
+                        ("next", "/admin/"),
+                    ],
+                )
+            }),
+        ),
+        (
+            "new story",
+            Box::new(|| {
+                form(
+                    "/admin/stories/new",
+                    Some(&reporter.cookie),
+                    &[
+                        ("_csrf", &reporter.csrf),
+                        ("title", "新稿"),
+                        ("channel_id", &yw_s),
+                        ("body", BODY),
+                    ],
+                )
+            }),
+        ),
+        (
+            "submit",
+            Box::new(|| {
+                form(
+                    &format!("/admin/stories/{story}/act"),
+                    Some(&reporter.cookie),
+                    &[
+                        ("_csrf", &reporter.csrf),
+                        ("action", "submit"),
+                        ("opinion", ""),
+                    ],
+                )
+            }),
+        ),
+        (
+            "word list",
+            Box::new(|| {
+                form(
+                    "/admin/words",
+                    Some(&admin.cookie),
+                    &[
+                        ("_csrf", &admin.csrf),
+                        ("word", "违禁词"),
+                        ("level", "block"),
+                    ],
+                )
+            }),
+        ),
+        (
+            "site settings",
+            Box::new(|| {
+                form(
+                    "/admin/sites/main",
+                    Some(&admin.cookie),
+                    &[
+                        ("_csrf", &admin.csrf),
+                        ("name", "滨州网"),
+                        ("icp", "鲁ICP备09072207号-3"),
+                    ],
+                )
+            }),
+        ),
+        (
+            "upload",
+            Box::new(|| {
+                Request::post("/admin/media")
+                    .header("content-type", &upload_type)
+                    .header("cookie", &admin.cookie)
+                    .body(Body::from(upload_body.clone()))
+                    .unwrap()
+            }),
+        ),
+    ];
+    for (name, make) in &endpoints {
+        let mut finished = false;
+        for polls in 1..=60 {
+            let fut = app.router_clone().oneshot(make());
+            let out = CutOff {
+                fut: Box::pin(fut),
+                left: polls,
+            }
+            .await;
+            if out.is_some() {
+                finished = true;
+                break;
+            }
+        }
+        assert!(
+            finished,
+            "{name}: the request finished within 60 polls when left alone"
+        );
+        // the write path still takes writes, well within SQLite's busy timeout
+        let signed_in =
+            tokio::time::timeout(Duration::from_secs(5), app.sign_in("reporter", PASSWORD))
+                .await
+                .unwrap_or_else(|_| panic!("after cutting off {name}: a sign-in hangs"));
+        assert_eq!(
+            signed_in.status, 303,
+            "after cutting off {name}: {}",
+            signed_in.body
+        );
+    }
+    // a story still saves and reads back whole
+    let id = tokio::time::timeout(
+        Duration::from_secs(5),
+        reporter.write(yw, "打断之后的稿件", BODY),
+    )
+    .await
+    .expect("a story save does not hang");
+    let page = reporter.get(&format!("/admin/stories/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("打断之后的稿件"));
+}
