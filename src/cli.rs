@@ -157,6 +157,27 @@ pub struct ServeArgs {
     /// AWS_SECRET_ACCESS_KEY (AWS_ALLOW_HTTP=true for a plain-http endpoint).
     #[arg(long, env = "GAZETTE_MEDIA_URL")]
     pub media_url: Option<String>,
+    /// Open connections at most (also capped by the descriptor limit).
+    #[arg(long, env = "GAZETTE_MAX_CONNECTIONS", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
+    pub max_connections: u32,
+    /// Address or CIDR range of a reverse proxy whose X-Real-IP /
+    /// X-Forwarded-For names the client (repeat, or separate with commas;
+    /// default none: the headers are ignored). See docs/security.md.
+    #[arg(long = "trusted-proxy", env = "GAZETTE_TRUSTED_PROXY", value_delimiter = ',',
+          value_parser = parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Addresses that may read /metrics (default: loopback only).
+    #[arg(long = "metrics-allow", env = "GAZETTE_METRICS_ALLOW", value_delimiter = ',',
+          value_parser = parse_net)]
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token that also opens /metrics (`Authorization: Bearer TOKEN`).
+    #[arg(long, env = "GAZETTE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    crate::config::parse_net(s)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -18,6 +18,63 @@ pub struct Config {
     pub job_lease: i64,
     /// Where uploaded images live.
     pub media: MediaLocation,
+    /// What one client, request or connection may take (docs/security.md).
+    pub limits: Limits,
+}
+
+/// The bounds that keep one client from exhausting the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Open connections at most; further clients wait in the listen backlog.
+    pub max_connections: usize,
+    /// A request's headers must arrive within this; an idle keep-alive
+    /// connection is closed after it too.
+    pub header_timeout: std::time::Duration,
+    /// A state-changing request's whole body must arrive within this.
+    pub body_deadline: std::time::Duration,
+    /// Peers whose `X-Real-IP` / `X-Forwarded-For` name the client (the
+    /// reverse proxies in front); from anyone else the headers are ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Who may read `/metrics`: these addresses, or a request with the token.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    pub metrics_token: Option<String>,
+    /// Image decodes at once (each may take up to `media::MAX_DECODE_BYTES`).
+    pub decode_slots: usize,
+    /// Password hashes at once (argon2: one core and 19 MiB each).
+    pub hash_slots: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_connections: 4096,
+            header_timeout: std::time::Duration::from_secs(10),
+            body_deadline: std::time::Duration::from_secs(60),
+            trusted_proxies: Vec::new(),
+            metrics_allow: loopback(),
+            metrics_token: None,
+            decode_slots: 2,
+            // leave a core for serving pages whatever the sign-in load
+            hash_slots: (cores - 1).max(1),
+        }
+    }
+}
+
+/// 127.0.0.0/8 and ::1.
+pub fn loopback() -> Vec<ipnet::IpNet> {
+    ["127.0.0.0/8", "::1/128"]
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// Parse an address range (`10.0.0.0/8`, `::1/128`) or a single address.
+pub fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an address or CIDR range (e.g. 10.0.0.0/8)"))
 }
 
 impl Config {
@@ -31,6 +88,7 @@ impl Config {
             node_id: default_node_id(),
             job_lease: crate::jobs::DEFAULT_LEASE_SECS,
             media: MediaLocation::Local,
+            limits: Limits::default(),
         }
     }
 

@@ -490,6 +490,8 @@ pub trait Newsroom: Send + Sync {
     ) -> StoreResult<()>;
     /// Forget the failures under `key` (a successful sign-in).
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// Forget the failures of every key starting with `prefix`.
+    async fn clear_login_failures_prefix(&self, prefix: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user_id: i64) -> StoreResult<()>;
 
     /// A new story in draft with its first revision; returns its id.

@@ -28,6 +28,10 @@ pub enum AppError {
     /// the cause not shown.
     #[error("service unavailable: {0:#}")]
     Unavailable(anyhow::Error),
+    /// Every slot of a bounded pool is taken: 503 with the message and a
+    /// `Retry-After` of a few seconds.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -41,7 +45,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,8 +87,13 @@ impl IntoResponse for AppError {
             msg = escape_text(&message)
         );
         let mut resp = (status, Html(body)).into_response();
-        if let AppError::TooMany { retry_after, .. } = &self {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+        let retry_after = match &self {
+            AppError::TooMany { retry_after, .. } => Some(*retry_after),
+            AppError::Busy(_) => Some(5),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, v);
             }
@@ -118,6 +127,16 @@ impl From<crate::newsroom::NewsroomError> for AppError {
             E::Conflict(m) => AppError::Conflict(m),
             E::Invalid(m) => AppError::BadRequest(m),
             E::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+impl From<crate::work::WorkError> for AppError {
+    fn from(e: crate::work::WorkError) -> Self {
+        use crate::work::WorkError as E;
+        match e {
+            E::Busy(_) => AppError::Busy("服务器繁忙,请稍后重试。".into()),
+            e @ E::Failed(..) => AppError::Internal(e.into()),
         }
     }
 }

@@ -20,3 +20,4 @@ pub mod screening;
 pub mod search;
 pub mod state;
 pub mod web;
+pub mod work;

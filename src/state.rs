@@ -21,6 +21,8 @@ pub struct AppState {
     pub changed: Arc<tokio::sync::watch::Sender<u64>>,
     pub cache: Arc<crate::render::cache::RenderCache>,
     pub clock: Arc<dyn Clock>,
+    /// Bounded pools for hashing, decoding and diffs (off the async threads).
+    pub work: Arc<crate::work::Pools>,
 }
 
 impl AppState {
@@ -33,7 +35,9 @@ impl AppState {
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
         let media =
             crate::media::open(&config.media, &config.data_dir, crate::media::process_env())?;
+        let work = Arc::new(crate::work::Pools::new(&config.limits));
         Ok(Self {
+            work,
             config: Arc::new(config),
             store,
             render,

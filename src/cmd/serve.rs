@@ -27,6 +27,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .unwrap_or_else(crate::config::default_node_id),
         job_lease: args.job_lease,
         media,
+        limits: crate::config::Limits {
+            max_connections: args.max_connections as usize,
+            trusted_proxies: args.trusted_proxies.clone(),
+            metrics_allow: if args.metrics_allow.is_empty() {
+                crate::config::loopback()
+            } else {
+                args.metrics_allow.clone()
+            },
+            metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+            ..Default::default()
+        },
     };
     let state = AppState::open(config, store)?;
     if args.demo {
@@ -55,15 +66,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url
     );
-    let app = crate::web::router(state.clone())
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let (fds, max_connections) =
+        crate::web::server::fit_connections(state.config.limits.max_connections);
+    tracing::info!(fds, max_connections, "connection limits");
+    let app = crate::web::router(state.clone());
     // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, stop
     // the job runner and give its unfinished claims back (another node runs
     // them at once), then close the database
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
+    crate::web::server::serve(
+        listener,
+        app,
+        &state.config.limits,
+        max_connections,
+        shutdown_signal(),
+    )
+    .await;
     followers.stop().await;
     match state.store.release_jobs(&state.config.node_id).await {
         Ok(0) => {}

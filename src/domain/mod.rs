@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod channel;
+pub mod diff;
 pub mod draft;
 pub mod site;
 pub mod text;

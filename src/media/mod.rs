@@ -23,6 +23,11 @@ pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// Width of the list variant.
 pub const THUMB_WIDTH: u32 = 320;
 const MAX_SIDE: u32 = 12_000;
+/// Pixels at most (50 MP: more than any news camera's frame that fits in
+/// `MAX_BYTES`); read from the header before anything is decoded.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// Memory one decode may allocate (50 MP at 4 bytes, plus the variant).
+pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MediaError {
@@ -32,8 +37,11 @@ pub enum MediaError {
     Unsupported,
     #[error("图片文件已损坏或无法识别")]
     Corrupt,
-    #[error("图片尺寸过大(宽高不能超过 12000 像素)")]
+    #[error("图片尺寸过大(宽高不能超过 12000 像素,总像素不能超过 5000 万)")]
     TooManyPixels,
+    /// Every decoding slot is taken.
+    #[error("服务器正忙于处理其他图片,请稍后重试")]
+    Busy,
     /// Making the list variant failed (an internal error).
     #[error("保存图片失败: {0}")]
     Io(String),
@@ -100,13 +108,23 @@ pub fn prepare(bytes: Bytes, now: i64) -> Result<Prepared, MediaError> {
         return Err(MediaError::TooLarge);
     }
     let (ext, mime) = sniff(&bytes).ok_or(MediaError::Unsupported)?;
-    let mut reader = image::ImageReader::new(Cursor::new(&bytes[..]))
-        .with_guessed_format()
+    let reader = || {
+        image::ImageReader::new(Cursor::new(&bytes[..]))
+            .with_guessed_format()
+            .map_err(|_| MediaError::Corrupt)
+    };
+    // the header's claim first: a 5 MB file may say 12000 x 12000
+    let (w, h) = reader()?
+        .into_dimensions()
         .map_err(|_| MediaError::Corrupt)?;
+    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(MediaError::TooManyPixels);
+    }
+    let mut reader = reader()?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let img = reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooManyPixels,
@@ -152,13 +170,22 @@ pub fn prepare(bytes: Bytes, now: i64) -> Result<Prepared, MediaError> {
     })
 }
 
-/// Check an upload on a blocking thread, then put its files into `media`.
-/// Nothing is stored unless the upload passes every check; the answer comes
-/// only once every file is stored.
-pub async fn save(media: &dyn MediaStore, bytes: Bytes, now: i64) -> Result<Stored, MediaError> {
-    let prepared = tokio::task::spawn_blocking(move || prepare(bytes, now))
+/// Check an upload on the decoding pool (`Busy` when every slot is taken),
+/// then put its files into `media`. Nothing is stored unless the upload
+/// passes every check; the answer comes only once every file is stored.
+pub async fn save(
+    media: &dyn MediaStore,
+    decode: &crate::work::Pool,
+    bytes: Bytes,
+    now: i64,
+) -> Result<Stored, MediaError> {
+    let prepared = decode
+        .run(move || prepare(bytes, now))
         .await
-        .map_err(|e| MediaError::Io(format!("upload task failed: {e}")))??;
+        .map_err(|e| match e {
+            crate::work::WorkError::Busy(_) => MediaError::Busy,
+            e => MediaError::Io(e.to_string()),
+        })??;
     for object in prepared.objects {
         media
             .put(&object.key, object.bytes, object.content_type)
@@ -193,12 +220,33 @@ mod tests {
         Bytes::from(out)
     }
 
+    fn pool() -> crate::work::Pool {
+        crate::work::Pool::new("decode", 1, std::time::Duration::ZERO)
+    }
+
+    #[test]
+    fn a_huge_image_is_refused_from_its_header_before_decoding() {
+        // 10000 x 6000 = 60 MP, a few kB of PNG
+        let img = image::GrayImage::new(10_000, 6_000);
+        let mut out = Vec::new();
+        image::DynamicImage::ImageLuma8(img)
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        assert!(out.len() < MAX_BYTES);
+        assert_eq!(
+            prepare(Bytes::from(out), 0).unwrap_err(),
+            MediaError::TooManyPixels
+        );
+    }
+
     #[tokio::test]
     async fn stores_an_image_and_a_list_variant_in_the_data_dir() {
         let dir = tempfile::tempdir().unwrap();
         let media = LocalMedia::new(dir.path().join("media"));
         let original = png(800, 600);
-        let s = save(&media, original.clone(), 1_713_500_000).await.unwrap();
+        let s = save(&media, &pool(), original.clone(), 1_713_500_000)
+            .await
+            .unwrap();
         assert_eq!((s.width, s.height), (800, 600));
         assert!(
             s.url.starts_with("/media/2024/04/") && s.url.ends_with(".png"),
@@ -228,7 +276,9 @@ mod tests {
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
         // small images are their own variant
-        let small = save(&media, png(100, 80), 1_713_500_000).await.unwrap();
+        let small = save(&media, &pool(), png(100, 80), 1_713_500_000)
+            .await
+            .unwrap();
         assert_eq!(small.thumb, small.url);
     }
 
@@ -251,6 +301,7 @@ mod tests {
         let media = LocalMedia::new(dir.path().join("media"));
         let err = save(
             &media,
+            &pool(),
             Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xFE, 0x80, 0x81]),
             0,
         )

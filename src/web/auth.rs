@@ -104,25 +104,3 @@ impl FromRequestParts<AppState> for Session {
         }
     }
 }
-
-/// The client's address: the `X-Real-IP` a reverse proxy sets, else the peer.
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let forwarded = parts
-            .headers
-            .get("x-real-ip")
-            .and_then(|v| v.to_str().ok())
-            .map(|s| s.chars().take(64).collect());
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(
-            forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
-        ))
-    }
-}

@@ -1,7 +1,10 @@
 //! HTTP: the router and its handlers. Handlers never touch SQL.
 
 pub mod auth;
+pub mod client;
+pub mod detach;
 pub mod handlers;
 pub mod router;
+pub mod server;
 
 pub use router::router;

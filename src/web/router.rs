@@ -13,6 +13,7 @@ use crate::state::AppState;
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
+    let body_deadline = state.config.limits.body_deadline;
     let admin = Router::new()
         .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
         .route("/admin/", get(dashboard::get_dashboard))
@@ -74,5 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{*path}", get(assets::get_media))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            super::detach::detach_writes(body_deadline, req, next)
+        }))
         .with_state(state)
 }

@@ -319,8 +319,8 @@ fn two_nodes_share_one_postgres_database() {
     let editor = login(a.port, "editor");
     let second = login(b.port, "second");
     let signer = login(a.port, "signer");
-    // failed sign-ins count on every node: five on A lock the account on B too
-    for _ in 0..gazette::accounts::ACCOUNT_LIMIT {
+    // failed sign-ins count on every node: five on A lock the account (from this address) on B too
+    for _ in 0..gazette::accounts::PAIR_LIMIT {
         let wrong = [("username", "guessed"), ("password", "wrong password!")];
         assert_eq!(
             http(a.port, "POST", "/admin/login", None, &wrong).status,

@@ -284,6 +284,16 @@ impl Newsroom for StoreImpl {
         Ok(())
     }
 
+    async fn clear_login_failures_prefix(&self, prefix: &str) -> StoreResult<()> {
+        // substr, not LIKE: the prefix holds a user name, which may hold % or _
+        sqlx::query("DELETE FROM login_failures WHERE substr(key, 1, CAST($2 AS INTEGER)) = $1")
+            .bind(prefix)
+            .bind(prefix.chars().count() as i64)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(User, String)>> {
         let cols = USER_COLUMNS
             .split(", ")

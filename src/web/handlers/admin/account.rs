@@ -7,11 +7,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Fields, render};
-use crate::accounts::{hash_password, random_token, token_hash, verify_password};
+use crate::accounts::{random_token, token_hash};
 use crate::domain::user::valid_password;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::auth::{COOKIE, ClientAddr, SESSION_SECS, Session, cookie, session_cookie};
+use crate::web::auth::{COOKIE, SESSION_SECS, Session, cookie, session_cookie};
+use crate::web::client::ClientAddr;
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {
@@ -19,9 +20,16 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only same-site newsroom paths are followed after sign-in.
+/// Only same-site newsroom paths are followed after sign-in, and only ones
+/// that make a valid `Location` (visible ASCII: a control character would
+/// fail the header after the session was made).
 fn safe_next(next: &str) -> String {
-    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains('\\') {
+    let shaped = next.len() <= 1024
+        && (next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?"))
+        && !next.contains("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic());
+    if shaped {
         next.to_string()
     } else {
         "/admin/".into()
@@ -47,25 +55,28 @@ pub async fn post_login(
     let next = safe_next(f.get("next"));
     let now = state.now();
     let store = state.store.as_ref();
-    if let Some(wait) = crate::accounts::login_wait(store, &username, &address, now).await? {
+    let throttle = crate::accounts::login_throttle(store, &username, &address, now).await?;
+    if let Some(wait) = throttle.locked_for {
         let minutes = (wait + 59) / 60;
         return Err(AppError::TooMany {
             message: format!("登录失败次数过多,请在 {minutes} 分钟后重试"),
             retry_after: wait.max(1),
         });
     }
+    if throttle.slowdown > 0 {
+        // failures from elsewhere: slow this try down, never refuse it
+        tokio::time::sleep(std::time::Duration::from_secs(throttle.slowdown)).await;
+    }
     let found = if username.len() <= 64 {
         state.store.user_with_hash(&username).await?
     } else {
         None
     };
-    let ok = match &found {
-        Some((user, hash)) => user.active && verify_password(&password, hash),
-        None => {
-            crate::accounts::verify_against_nothing(&password);
-            false
-        }
-    };
+    let hash = found
+        .as_ref()
+        .filter(|(user, _)| user.active)
+        .map(|(_, hash)| hash.clone());
+    let ok = crate::accounts::verify_pooled(&state.work.hash, &password, hash).await?;
     let Some((user, _)) = found.filter(|_| ok) else {
         crate::accounts::record_login_failure(store, &username, &address, now).await?;
         tracing::info!(username = %username, address = %address, "failed sign-in");
@@ -77,7 +88,7 @@ pub async fn post_login(
         )
             .into_response());
     };
-    crate::accounts::record_login_success(store, &username).await?;
+    crate::accounts::record_login_success(store, &username, &address).await?;
     let token = random_token();
     state
         .store
@@ -150,7 +161,7 @@ pub async fn post_password(
     let Some((_, hash)) = state.store.user_with_hash(&session.user.username).await? else {
         return Err(AppError::NotFound("用户不存在".into()));
     };
-    if !verify_password(f.get("current"), &hash) {
+    if !crate::accounts::verify_pooled(&state.work.hash, f.get("current"), Some(hash)).await? {
         return fail("当前密码不正确");
     }
     if let Err(m) = valid_password(f.get("new")) {
@@ -161,7 +172,11 @@ pub async fn post_password(
     }
     state
         .store
-        .set_password(session.user.id, &hash_password(f.get("new"))?, state.now())
+        .set_password(
+            session.user.id,
+            &crate::accounts::hash_pooled(&state.work.hash, f.get("new")).await??,
+            state.now(),
+        )
         .await?;
     state.store.delete_sessions_of(session.user.id).await?;
     let secure = state.config.public_url.starts_with("https://");

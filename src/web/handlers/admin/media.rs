@@ -66,7 +66,7 @@ pub async fn post_media(
     let Some(bytes) = file else {
         return error(StatusCode::BAD_REQUEST, "请选择要上传的图片");
     };
-    match media::save(state.media.as_ref(), bytes, state.now()).await {
+    match media::save(state.media.as_ref(), &state.work.decode, bytes, state.now()).await {
         Ok(stored) => {
             tracing::info!(user = %session.user.username, url = %stored.url, "image uploaded");
             Json(stored).into_response()
@@ -74,6 +74,14 @@ pub async fn post_media(
         Err(e @ MediaError::TooLarge) => error(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
         Err(e @ (MediaError::Unsupported | MediaError::Corrupt | MediaError::TooManyPixels)) => {
             error(StatusCode::UNSUPPORTED_MEDIA_TYPE, e.to_string())
+        }
+        Err(e @ MediaError::Busy) => {
+            let mut resp = error(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("3"),
+            );
+            resp
         }
         Err(e @ MediaError::Storage(MediaStoreError::Unavailable(_))) => {
             tracing::error!(error = %e, media = %state.media.describe(), "storing an upload failed");

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Fields, admin_form, render, require_admin};
-use crate::accounts::hash_password;
 use crate::db::NewUser;
 use crate::domain::user::{Role, Scope, valid_password, valid_username};
 use crate::error::AppError;
@@ -101,7 +100,7 @@ pub async fn post_users(
     let user = NewUser {
         username,
         display_name,
-        password_hash: hash_password(f.get("password"))?,
+        password_hash: crate::accounts::hash_pooled(&state.work.hash, f.get("password")).await??,
         roles,
         scopes,
     };

@@ -1,0 +1,122 @@
+//! The accept loop: HTTP/1.1 over hyper with the bounds `axum::serve` lacks.
+//!
+//! `axum::serve` sets no timer, so hyper applies no header-read timeout: a
+//! client that opens a connection and sends nothing (or a byte a minute)
+//! holds a socket and a file descriptor for ever, and a few hundred of them
+//! starve everyone else. Here:
+//! - each connection must send a request's headers within
+//!   `Limits::header_timeout`; hyper's timer also runs while a keep-alive
+//!   connection waits for its next request, so idle connections close too;
+//! - at most `Limits::max_connections` are open at once (capped below the
+//!   descriptor limit, minus a reserve for the database, the index and
+//!   media files); further clients wait in the kernel's backlog;
+//! - on shutdown the listener closes, idle connections close at once and
+//!   requests in flight finish within `GRACE`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt as _;
+
+use crate::config::Limits;
+
+/// Descriptors kept back from connections: SQLite's file and WAL, the search
+/// index's segments, media files being written, the job runner's.
+pub const RESERVED_FDS: u64 = 256;
+
+/// How long requests in flight may take to finish at shutdown.
+pub const GRACE: Duration = Duration::from_secs(20);
+
+/// Raise the soft descriptor limit to the hard one; the connection cap that
+/// leaves `RESERVED_FDS` free. Returns (descriptor limit, connection cap).
+pub fn fit_connections(wanted: usize) -> (u64, usize) {
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let room = limit.saturating_sub(RESERVED_FDS).max(16);
+    (
+        limit,
+        wanted.min(usize::try_from(room).unwrap_or(usize::MAX)),
+    )
+}
+
+/// Serve `app` on `listener` until `shutdown` resolves, then drain.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: &Limits,
+    max_connections: usize,
+    shutdown: impl Future<Output = ()>,
+) {
+    let slots = Arc::new(Semaphore::new(max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    // EMFILE and friends: the cap should prevent them; if
+                    // another part of the process used the reserve, wait a
+                    // little instead of spinning
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = app
+            .clone()
+            .map_request(move |mut req: axum::http::Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            })
+            .map_err(|e: Infallible| match e {});
+        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(GRACE) => {
+            tracing::warn!("requests still running at the end of the shutdown grace period");
+        }
+    }
+}
+
+/// The peer address a request came from (set by `serve`; absent in tests
+/// that call the router directly).
+pub fn peer(parts: &axum::http::request::Parts) -> Option<SocketAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+}
