@@ -1,5 +1,17 @@
 //! Body HTML is sanitized once, on the way in, with an allowlist (ammonia);
 //! everything else is escaped by the templates.
+//!
+//! Images and links from elsewhere (the policy, docs/security.md):
+//! - an `<img>` must show a file Gazette serves (`/media/YYYY/MM/name.ext`,
+//!   or another path on the site itself); one pointing at another host,
+//!   protocol-relative (`//host/pixel.gif`) included, is removed: it would
+//!   tell that host who reads which story (a tracking pixel), may vanish or
+//!   change after sign-off, and the pages' Content-Security-Policy would not
+//!   load it anyway. The editor is told how many were removed, and uploads
+//!   the pictures instead;
+//! - a link (`<a href>`) may point anywhere over http(s) or mailto (stories
+//!   cite their sources), opens with `rel="noopener noreferrer"`; a
+//!   protocol-relative one is made `https:`.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -54,6 +66,18 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             .collect(),
         )
         .generic_attributes(HashSet::new())
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src") => own_image(value).then(|| value.into()),
+            // no '<' or '>' left in an img's attributes: `strip_foreign_images`
+            // finds each tag's end by the first '>'
+            ("img", "alt") => Some(value.replace(['<', '>'], "").into()),
+            ("img", "width" | "height") => value
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| value.into()),
+            ("a", "href") if value.starts_with("//") => Some(format!("https:{value}").into()),
+            _ => Some(value.into()),
+        })
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
@@ -62,7 +86,57 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Sanitize untrusted body HTML to the allowlist.
 pub fn sanitize_html(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+    sanitize_body(html).html
+}
+
+/// A sanitized body and how many images from elsewhere it lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sanitized {
+    pub html: String,
+    pub removed_images: usize,
+}
+
+/// Sanitize untrusted body HTML; images not served by the site are removed
+/// and counted (the module's policy).
+pub fn sanitize_body(html: &str) -> Sanitized {
+    strip_foreign_images(&CLEANER.clean(html).to_string())
+}
+
+/// Whether an image source is the site's own: a path on it, not a URL of
+/// another host (`http:`, `https:`, `//host`), nor a `data:` or other scheme.
+fn own_image(src: &str) -> bool {
+    let src = src.trim();
+    src.starts_with('/')
+        && !src.starts_with("//")
+        && !src.contains(['<', '>', '\\'])
+        && !src.chars().any(char::is_control)
+}
+
+/// Drop the `<img>` tags the cleaner left without a source (theirs pointed
+/// elsewhere). The cleaner's output is serialized HTML whose img attributes
+/// hold no '<' or '>' (see the attribute filter), so a tag ends at its first '>'.
+fn strip_foreign_images(html: &str) -> Sanitized {
+    let mut out = String::with_capacity(html.len());
+    let mut removed = 0;
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..=start + len];
+        out.push_str(&rest[..start]);
+        if tag.contains(" src=\"") {
+            out.push_str(tag);
+        } else {
+            removed += 1;
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    Sanitized {
+        html: out,
+        removed_images: removed,
+    }
 }
 
 /// Plain-text paragraphs (archives, demo) as body HTML: each escaped in a `<p>`.
@@ -150,6 +224,34 @@ mod tests {
         assert!(clean.contains(r#"href="https://bzcm.net/a""#));
         assert!(clean.contains(r#"rel="noopener noreferrer""#));
         assert!(clean.contains(r#"src="/media/a.jpg""#));
+    }
+
+    #[test]
+    fn images_from_elsewhere_are_removed_and_counted() {
+        let html = r#"<p>甲<img src="https://tracker.example/p.gif" alt="x>y"></p><p><img alt="<b>" src="//cdn.example/a.jpg"><img src="/media/2024/04/ab.jpg" alt="a > b" width="640" height="x"></p><img src="data:image/png;base64,AAAA"><a href="//example.org/a">源</a>"#;
+        let s = sanitize_body(html);
+        assert_eq!(s.removed_images, 3, "{}", s.html);
+        assert!(!s.html.contains("tracker.example"), "{}", s.html);
+        assert!(!s.html.contains("cdn.example"), "{}", s.html);
+        assert!(!s.html.contains("data:"), "{}", s.html);
+        assert!(
+            s.html.contains(r#"src="/media/2024/04/ab.jpg""#),
+            "{}",
+            s.html
+        );
+        assert!(
+            s.html.contains(r#"width="640""#) && !s.html.contains("height"),
+            "{}",
+            s.html
+        );
+        assert!(
+            s.html.contains(r#"href="https://example.org/a""#),
+            "{}",
+            s.html
+        );
+        assert!(s.html.contains("<p>甲</p>"), "{}", s.html);
+        // what is left is whole HTML: the text after each image survives
+        assert!(s.html.ends_with("源</a>"), "{}", s.html);
     }
 
     #[test]

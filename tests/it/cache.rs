@@ -221,7 +221,17 @@ async fn concurrent_misses_render_once() {
         1,
         "200 concurrent requests, one render"
     );
-    let metrics = app.get("/metrics").await;
+    let metrics = app
+        .request(
+            axum::http::Request::get("/metrics")
+                .extension(axum::extract::ConnectInfo(
+                    "127.0.0.1:9000".parse::<std::net::SocketAddr>().unwrap(),
+                ))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(metrics.status, 200);
     assert!(metrics.body.contains("gazette_cache_renders_total"));
     assert!(metrics.body.contains("gazette_cache_hits_total"));
 }

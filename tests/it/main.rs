@@ -8,6 +8,7 @@ mod cache;
 mod conformance;
 mod export;
 mod feeds;
+mod hostile_clients;
 mod html_validity;
 mod import;
 mod media;

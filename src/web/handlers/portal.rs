@@ -191,7 +191,29 @@ pub async fn get_readyz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-pub async fn get_metrics(State(state): State<AppState>) -> Response {
+/// `/metrics` only for the configured addresses (default loopback: the
+/// client as `client::client_ip` finds it, so behind a trusted proxy the
+/// outside client is checked, not the proxy) or with the bearer token.
+pub async fn get_metrics(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let limits = &state.config.limits;
+    let (parts, _) = req.into_parts();
+    let client = crate::web::client::client_ip(
+        crate::web::server::peer(&parts).map(|a| a.ip()),
+        &parts.headers,
+        &limits.trusted_proxies,
+    );
+    let by_address = client.is_some_and(|ip| limits.metrics_allow.iter().any(|n| n.contains(&ip)));
+    let by_token = limits.metrics_token.as_deref().is_some_and(|t| {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| crate::web::auth::constant_eq(given.as_bytes(), t.as_bytes()))
+    });
+    if !by_address && !by_token {
+        return AppError::Forbidden("监控数据只对运维地址开放".into()).into_response();
+    }
     let c = &state.cache.counters;
     let body = format!(
         "# HELP gazette_cache_hits_total Pages answered from the render cache.\n# TYPE gazette_cache_hits_total counter\n\
@@ -207,14 +229,21 @@ pub async fn get_metrics(State(state): State<AppState>) -> Response {
          # HELP gazette_cache_bytes Bytes held by the render cache (all encodings).\n# TYPE gazette_cache_bytes gauge\n\
          gazette_cache_bytes {}\n\
          # HELP gazette_change_cursor Last change-log sequence number the cache applied.\n# TYPE gazette_change_cursor gauge\n\
-         gazette_change_cursor {}\n",
+         gazette_change_cursor {}\n\
+         # HELP gazette_work_slots_free Free slots of the bounded work pools.\n# TYPE gazette_work_slots_free gauge\n\
+         gazette_work_slots_free{{pool=\"hash\"}} {}\n\
+         gazette_work_slots_free{{pool=\"decode\"}} {}\n\
+         gazette_work_slots_free{{pool=\"cpu\"}} {}\n",
         c.hits.load(Ordering::Relaxed),
         c.misses.load(Ordering::Relaxed),
         c.renders.load(Ordering::Relaxed),
         c.invalidations.load(Ordering::Relaxed),
         state.cache.entries(),
         state.cache.bytes(),
-        state.cache.cursor()
+        state.cache.cursor(),
+        state.work.hash.available(),
+        state.work.decode.available(),
+        state.work.cpu.available(),
     );
     (
         [(

@@ -105,10 +105,30 @@ impl TestApp {
         case: &str,
         media: Option<gazette::media::DynMedia>,
     ) -> Option<Self> {
+        Self::configured(backend, case, media, |_| {}).await
+    }
+
+    /// An app on SQLite with the demo content and a configuration of the
+    /// test's own (limits, trusted proxies).
+    pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> Self {
+        let app = Self::configured(super::backend::Backend::Sqlite, "sqlite", None, tweak)
+            .await
+            .expect("SQLite is always there");
+        app.load_demo().await;
+        app
+    }
+
+    async fn configured(
+        backend: super::backend::Backend,
+        case: &str,
+        media: Option<gazette::media::DynMedia>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (store, pg) = super::backend::open(backend, dir.path(), case).await?;
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
-        let config = Config::for_data_dir(dir.path());
+        let mut config = Config::for_data_dir(dir.path());
+        tweak(&mut config);
         let mut state = AppState::open(config, store)
             .expect("app state")
             .with_clock(Arc::new(clock.clone()));
@@ -166,15 +186,19 @@ impl TestApp {
         app
     }
 
-    /// Serve the app on a loopback port (for the browser test); returns its address.
+    /// Serve the app on a loopback port through the production accept loop
+    /// (its timeouts and connection cap from the app's limits); returns its
+    /// address.
     pub async fn serve(&self) -> std::net::SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
         let app = self.router.clone();
+        let limits = self.state.config.limits.clone();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let cap = limits.max_connections;
+            gazette::web::server::serve(listener, app, &limits, cap, std::future::pending()).await;
         });
         addr
     }

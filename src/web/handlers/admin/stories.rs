@@ -108,7 +108,8 @@ async fn channel_groups(state: &AppState, user: &User) -> Result<Vec<ChannelGrou
 }
 
 /// Parse the editor form into a draft; the error says which field to fix.
-fn draft_from(f: &Fields) -> Result<Draft, String> {
+/// The draft a form describes, and how many images from elsewhere its body lost.
+fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
     let roles = f.all("byline_role");
     let names = f.all("byline_name");
     let byline = roles
@@ -161,6 +162,7 @@ fn draft_from(f: &Fields) -> Result<Draft, String> {
     if body.len() > crate::domain::draft::MAX_BODY_BYTES * 2 {
         return Err("正文太长(不能超过 1 MB)".into());
     }
+    let body = crate::render::sanitize::sanitize_body(body);
     let draft = Draft {
         channel_id,
         extra_channel_ids: extra,
@@ -177,7 +179,7 @@ fn draft_from(f: &Fields) -> Result<Draft, String> {
             url: f.get("reprint_url").trim().to_string(),
         },
         editor: f.get("editor").trim().to_string(),
-        body_html: sanitize_html(body),
+        body_html: body.html,
         summary: f.get("summary").trim().to_string(),
         tags,
         slots,
@@ -185,7 +187,16 @@ fn draft_from(f: &Fields) -> Result<Draft, String> {
         correction: f.get("correction").trim().to_string(),
     };
     draft.validate()?;
-    Ok(draft)
+    Ok((draft, body.removed_images))
+}
+
+/// Where a saved story's editor opens, saying what happened.
+fn saved_url(id: i64, removed_images: usize) -> String {
+    if removed_images > 0 {
+        format!("/admin/stories/{id}?done=saved_images&n={removed_images}")
+    } else {
+        format!("/admin/stories/{id}?done=saved")
+    }
 }
 
 /// `2024-04-19T10:30` (a datetime-local field) in China Standard Time.
@@ -415,7 +426,7 @@ pub async fn post_new(
 ) -> Result<Response, AppError> {
     let f = Fields(form);
     session.check_csrf(f.csrf())?;
-    let draft = match draft_from(&f) {
+    let (draft, removed_images) = match draft_from(&f) {
         Ok(d) => d,
         Err(msg) => {
             let partial = Draft {
@@ -444,7 +455,7 @@ pub async fn post_new(
         .create_story(&site, &draft, &session.user, state.now())
         .await?;
     tracing::info!(story = id, user = %session.user.username, "story created");
-    Ok(Redirect::to(&format!("/admin/stories/{id}?done=saved")).into_response())
+    Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
 }
 
 async fn load_visible(state: &AppState, session: &Session, id: i64) -> Result<Story, AppError> {
@@ -457,9 +468,18 @@ async fn load_visible(state: &AppState, session: &Session, id: i64) -> Result<St
 pub struct DoneQuery {
     #[serde(default)]
     done: String,
+    /// How many (images removed, for `saved_images`).
+    #[serde(default)]
+    n: Option<u32>,
 }
 
-fn done_message(done: &str) -> Option<String> {
+fn done_message(done: &str, n: Option<u32>) -> Option<String> {
+    if done == "saved_images" {
+        return Some(format!(
+            "已保存。正文中有 {} 张图片来自其他网站,已移除:请把图片上传到本站后再插入",
+            n.unwrap_or(1)
+        ));
+    }
     Some(
         match done {
             "saved" => "已保存",
@@ -491,7 +511,7 @@ pub async fn get_story(
             draft: &draft,
             error: None,
             conflict: None,
-            flash: done_message(&q.done),
+            flash: done_message(&q.done, q.n),
         },
         StatusCode::OK,
     )
@@ -511,7 +531,7 @@ pub async fn post_story(
         .get("version")
         .parse()
         .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试".into()))?;
-    let draft = match draft_from(&f) {
+    let (draft, removed_images) = match draft_from(&f) {
         Ok(d) => d,
         Err(msg) => {
             let partial = Draft {
@@ -578,7 +598,7 @@ pub async fn post_story(
     {
         Ok(_) => {
             state.after_write().await;
-            Ok(Redirect::to(&format!("/admin/stories/{id}?done=saved")).into_response())
+            Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
         }
         Err(crate::db::StoreError::Conflict(m)) => {
             let current = load_visible(&state, &session, id).await?;
