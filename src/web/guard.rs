@@ -135,7 +135,7 @@ mod tests {
     fn cross_site_posts_are_told_apart() {
         let public = "https://www.bzcm.net";
         let host = (header::HOST, "127.0.0.1:8080");
-        assert!(same_origin(&headers(&[host.clone()]), public));
+        assert!(same_origin(&headers(std::slice::from_ref(&host)), public));
         assert!(same_origin(
             &headers(&[host.clone(), (header::ORIGIN, "http://127.0.0.1:8080")]),
             public
