@@ -67,6 +67,20 @@ impl StoreError {
             _ => false,
         }
     }
+
+    /// Whether the database could not write for want of space (SQLite's
+    /// SQLITE_FULL, PostgreSQL's disk_full, or the OS's ENOSPC): nothing was
+    /// written, and the same write succeeds once space is freed.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(d)) => {
+                matches!(d.code().as_deref(), Some("13" | "53100"))
+                    || d.message().contains("database or disk is full")
+            }
+            StoreError::Db(sqlx::Error::Io(e)) => e.raw_os_error() == Some(28),
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

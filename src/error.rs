@@ -32,6 +32,9 @@ pub enum AppError {
     /// `Retry-After` of a few seconds.
     #[error("{0}")]
     Busy(String),
+    /// The database's disk is full: 503, logged, nothing was written.
+    #[error("storage full: {0:#}")]
+    StorageFull(anyhow::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -45,7 +48,9 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) | AppError::StorageFull(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +63,7 @@ impl From<crate::db::StoreError> for AppError {
             E::NotFound(m) => AppError::NotFound(m),
             E::Invalid(m) => AppError::BadRequest(m),
             E::Conflict(m) => AppError::Conflict(m),
+            e if e.is_disk_full() => AppError::StorageFull(e.into()),
             e => AppError::Internal(e.into()),
         }
     }
@@ -74,6 +80,11 @@ impl IntoResponse for AppError {
             AppError::Unavailable(e) => {
                 tracing::error!(error = %format!("{e:#}"), "service unavailable");
                 "服务暂时不可用,请稍后重试。".to_string()
+            }
+            AppError::StorageFull(e) => {
+                tracing::error!(error = %format!("{e:#}"), "database disk full");
+                "服务器存储空间已满,刚才的内容没有保存。请通知技术人员清理磁盘后再提交一次。"
+                    .to_string()
             }
             e => e.to_string(),
         };

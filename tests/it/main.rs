@@ -6,6 +6,7 @@ mod aborted_writes;
 mod browser;
 mod cache;
 mod conformance;
+mod disk_full;
 mod export;
 mod feeds;
 mod hostile_clients;

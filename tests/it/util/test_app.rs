@@ -118,6 +118,17 @@ impl TestApp {
         app
     }
 
+    /// An app on SQLite with the demo content, its data directory inside
+    /// `parent` (a small file system, for disk-full tests).
+    pub async fn in_dir(parent: &std::path::Path) -> Self {
+        let dir = tempfile::tempdir_in(parent).expect("temp dir");
+        let app = Self::configured_in(dir, super::backend::Backend::Sqlite, "sqlite", None, |_| {})
+            .await
+            .expect("SQLite is always there");
+        app.load_demo().await;
+        app
+    }
+
     async fn configured(
         backend: super::backend::Backend,
         case: &str,
@@ -125,6 +136,16 @@ impl TestApp {
         tweak: impl FnOnce(&mut Config),
     ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
+        Self::configured_in(dir, backend, case, media, tweak).await
+    }
+
+    async fn configured_in(
+        dir: TempDir,
+        backend: super::backend::Backend,
+        case: &str,
+        media: Option<gazette::media::DynMedia>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
         let (store, pg) = super::backend::open(backend, dir.path(), case).await?;
         let clock = FixedClock::new(parse_rfc3339("2024-04-20T12:00:00+08:00").unwrap());
         let mut config = Config::for_data_dir(dir.path());
