@@ -74,16 +74,57 @@ impl StoreError {
     pub fn is_disk_full(&self) -> bool {
         match self {
             StoreError::Db(sqlx::Error::Database(d)) => {
-                matches!(d.code().as_deref(), Some("13" | "53100"))
-                    || d.message().contains("database or disk is full")
+                sqlite_code(d.as_ref()) == Some(13) || pg_state(d.as_ref()) == Some("53100")
             }
             StoreError::Db(sqlx::Error::Io(e)) => e.raw_os_error() == Some(28),
+            _ => false,
+        }
+    }
+
+    /// Whether the database file (or a PostgreSQL page) is damaged: SQLite's
+    /// SQLITE_CORRUPT and SQLITE_NOTADB, PostgreSQL's data/index_corrupted.
+    pub fn is_corrupt(&self) -> bool {
+        match self {
+            StoreError::Corrupt(_) => true,
+            StoreError::Db(sqlx::Error::Database(d)) => {
+                matches!(sqlite_code(d.as_ref()), Some(11 | 26))
+                    || matches!(pg_state(d.as_ref()), Some("XX001" | "XX002"))
+            }
             _ => false,
         }
     }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// SQLite's primary result code of an error (extended codes masked).
+fn sqlite_code(d: &dyn sqlx::error::DatabaseError) -> Option<i32> {
+    let e = d.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
+    Some(sqlx::error::DatabaseError::code(e)?.parse::<i32>().ok()? & 0xff)
+}
+
+/// PostgreSQL's SQLSTATE of an error.
+fn pg_state(d: &dyn sqlx::error::DatabaseError) -> Option<&str> {
+    Some(
+        d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?
+            .code(),
+    )
+}
+
+/// The fingerprint `Store::change_mark` answers: a change row's fields,
+/// hashed (a restored or different database has other rows under the same
+/// seqs).
+pub fn change_mark(seq: i64, at: i64, kind: &str, article: Option<i64>, keys: &str) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(format!(
+        "{seq}\u{1f}{at}\u{1f}{kind}\u{1f}{article:?}\u{1f}{keys}"
+    ));
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// A curated slot (推荐位) and its name.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +242,13 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>>;
     /// The newest change-log sequence number (0 when empty).
     async fn last_change(&self) -> StoreResult<i64>;
+    /// A fingerprint of the change-log row `seq` (None if there is none):
+    /// derived data checks that the row it last applied is still the same.
+    async fn change_mark(&self, seq: i64) -> StoreResult<Option<String>>;
+    /// The database's identity, drawn when it was created.
+    async fn identity(&self) -> StoreResult<String>;
+    /// Write one small row and commit: proves the database takes writes.
+    async fn probe_write(&self, now: i64) -> StoreResult<()>;
 
     /// Live stories listed in a channel (its descendants included), newest first.
     async fn channel_page(

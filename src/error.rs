@@ -35,6 +35,10 @@ pub enum AppError {
     /// The database's disk is full: 503, logged, nothing was written.
     #[error("storage full: {0:#}")]
     StorageFull(anyhow::Error),
+    /// The database is damaged: 503, logged; the response carries
+    /// `health::DatabaseDamaged` so the node stops reporting ready.
+    #[error("database damaged: {0:#}")]
+    Damaged(anyhow::Error),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -48,9 +52,10 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) | AppError::Busy(_) | AppError::StorageFull(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            AppError::Unavailable(_)
+            | AppError::Busy(_)
+            | AppError::StorageFull(_)
+            | AppError::Damaged(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,15 +69,35 @@ impl From<crate::db::StoreError> for AppError {
             E::Invalid(m) => AppError::BadRequest(m),
             E::Conflict(m) => AppError::Conflict(m),
             e if e.is_disk_full() => AppError::StorageFull(e.into()),
+            e if e.is_corrupt() => AppError::Damaged(e.into()),
             e => AppError::Internal(e.into()),
+        }
+    }
+}
+
+impl AppError {
+    /// An internal error whose cause is a full disk or a damaged database
+    /// (reached through `anyhow` from the render path) answers as such.
+    fn classified(self) -> Self {
+        let AppError::Internal(e) = self else {
+            return self;
+        };
+        let store = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::db::StoreError>());
+        match store {
+            Some(s) if s.is_corrupt() => AppError::Damaged(e),
+            Some(s) if s.is_disk_full() => AppError::StorageFull(e),
+            _ => AppError::Internal(e),
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let message = match &self {
+        let this = self.classified();
+        let status = this.status();
+        let message = match &this {
             AppError::Internal(e) => {
                 tracing::error!(error = %format!("{e:#}"), "internal error");
                 "服务器内部错误,请稍后重试。".to_string()
@@ -80,6 +105,10 @@ impl IntoResponse for AppError {
             AppError::Unavailable(e) => {
                 tracing::error!(error = %format!("{e:#}"), "service unavailable");
                 "服务暂时不可用,请稍后重试。".to_string()
+            }
+            AppError::Damaged(e) => {
+                tracing::error!(error = %format!("{e:#}"), "database damaged");
+                "数据库暂时无法读取,服务暂停。已记录故障,请稍后再试。".to_string()
             }
             AppError::StorageFull(e) => {
                 tracing::error!(error = %format!("{e:#}"), "database disk full");
@@ -98,7 +127,10 @@ impl IntoResponse for AppError {
             msg = escape_text(&message)
         );
         let mut resp = (status, Html(body)).into_response();
-        let retry_after = match &self {
+        if matches!(this, AppError::Damaged(_)) {
+            resp.extensions_mut().insert(crate::health::DatabaseDamaged);
+        }
+        let retry_after = match &this {
             AppError::TooMany { retry_after, .. } => Some(*retry_after),
             AppError::Busy(_) => Some(5),
             _ => None,

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod health;
 pub mod import;
 pub mod jobs;
 pub mod media;

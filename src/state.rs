@@ -23,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounded pools for hashing, decoding and diffs (off the async threads).
     pub work: Arc<crate::work::Pools>,
+    /// Readiness: the write probe and whether the database was seen damaged.
+    pub health: Arc<crate::health::Health>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
         let work = Arc::new(crate::work::Pools::new(&config.limits));
         Ok(Self {
             work,
+            health: Arc::default(),
             config: Arc::new(config),
             store,
             render,

@@ -42,6 +42,13 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         return resp;
     }
     let mut resp = localize_rejection(next.run(req).await);
+    if resp
+        .extensions()
+        .get::<crate::health::DatabaseDamaged>()
+        .is_some()
+    {
+        state.health.mark_corrupt();
+    }
     secure(resp.headers_mut(), &state.config.public_url);
     resp
 }

@@ -17,6 +17,7 @@ mod multinode;
 mod newsroom;
 mod portal_pages;
 mod portal_routing;
+mod readiness;
 mod search;
 mod seed_page;
 mod startup;

@@ -396,6 +396,36 @@ impl Store for StoreImpl {
             .collect())
     }
 
+    async fn change_mark(&self, seq: i64) -> StoreResult<Option<String>> {
+        let row: Option<(i64, String, Option<i64>, String)> =
+            sqlx::query_as("SELECT at, kind, article_id, keys FROM changes WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(at, kind, article, keys)| {
+            crate::db::change_mark(seq, at, &kind, article, &keys)
+        }))
+    }
+
+    async fn identity(&self) -> StoreResult<String> {
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'identity'")
+                .fetch_optional(&self.pool)
+                .await?;
+        id.ok_or_else(|| StoreError::Corrupt("the database has no identity row".into()))
+    }
+
+    async fn probe_write(&self, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('probe', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(now.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn last_change(&self) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes")

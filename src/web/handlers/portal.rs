@@ -161,18 +161,40 @@ pub async fn get_healthz() -> Response {
         .into_response()
 }
 
-/// Readiness for a load balancer: the database answers and the search index
-/// is open; 503 with the reason otherwise. Also says how far the render
+/// Readiness for a load balancer: the database answers, takes a write and
+/// was not seen damaged (`health`), and the search index is open; 503 with
+/// the reason otherwise. Also says how far the render
 /// cache and the index are behind the change log.
 pub async fn get_readyz(State(state): State<AppState>) -> Response {
-    let (status, database, last) = match state.store.last_change().await {
-        Ok(last) => (StatusCode::OK, "ok".to_string(), Some(last)),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("数据库不可用: {e}"),
-            None,
-        ),
+    let read = match state.store.last_change().await {
+        Ok(last) => Ok(last),
+        Err(e) => {
+            if e.is_corrupt() {
+                state.health.mark_corrupt();
+            }
+            tracing::warn!(error = %e, "readiness read failed");
+            Err("数据库不可用:无法读取".to_string())
+        }
     };
+    let problem = if state.health.corrupt() {
+        Some("数据库文件已损坏,请从备份恢复后重启".to_string())
+    } else {
+        match &read {
+            Err(m) => Some(m.clone()),
+            Ok(_) => state
+                .health
+                .writable(state.store.as_ref(), state.now())
+                .await
+                .err(),
+        }
+    };
+    let status = if problem.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let database = problem.unwrap_or_else(|| "ok".into());
+    let last = read.ok();
     let body = serde_json::json!({
         "ready": status == StatusCode::OK,
         "database": database,
