@@ -88,6 +88,10 @@ pub enum UserCommand {
     Passwd(UserNameArgs),
     /// List accounts.
     List(UserListArgs),
+    /// Let a disabled account sign in again (and clear its sign-in throttle).
+    Enable(UserNameArgs),
+    /// Stop an account from signing in; its sessions end.
+    Disable(UserNameArgs),
 }
 
 #[derive(Debug, Clone, Args)]

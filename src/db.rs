@@ -68,6 +68,11 @@ impl StoreError {
         }
     }
 
+    /// Whether a UNIQUE constraint refused the write.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation())
+    }
+
     /// Whether the database could not write for want of space (SQLite's
     /// SQLITE_FULL, PostgreSQL's disk_full, or the OS's ENOSPC): nothing was
     /// written, and the same write succeeds once space is freed.
@@ -96,6 +101,15 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What an import line did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    Created,
+    Updated,
+    /// Left alone, with the reason (a story in the newsroom's workflow).
+    Refused(String),
+}
 
 /// SQLite's primary result code of an error (extended codes masked).
 fn sqlite_code(d: &dyn sqlx::error::DatabaseError) -> Option<i32> {
@@ -144,6 +158,9 @@ pub struct Change {
     pub article_id: Option<i64>,
     /// Page dependency keys the change touches (DESIGN.md §2).
     pub keys: Vec<String>,
+    /// The row's fingerprint (`change_mark`), for followers that check the
+    /// log they follow is still the one they followed.
+    pub mark: String,
 }
 
 /// One story's question for `Store::tagged_before`.
@@ -230,8 +247,10 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     async fn save_article(&self, article: &Article, now: i64) -> StoreResult<i64>;
 
     /// Insert or replace many articles in one transaction (an import batch):
-    /// all are written or none. Returns, per article, whether it was created.
-    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>>;
+    /// all are written or none. Returns what became of each. A story the
+    /// newsroom has (a draft, one under review or scheduled, or one with
+    /// revisions) is never changed; an update of an archive story is audited.
+    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<Imported>>;
 
     /// Articles with these ids (missing ids are skipped), any status.
     async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>>;

@@ -68,6 +68,10 @@ impl From<crate::db::StoreError> for AppError {
             E::NotFound(m) => AppError::NotFound(m),
             E::Invalid(m) => AppError::BadRequest(m),
             E::Conflict(m) => AppError::Conflict(m),
+            // a UNIQUE constraint: a user error the form should have caught
+            e if e.is_unique_violation() => {
+                AppError::Conflict("这项内容与已有的记录重复,请换一个名称或编号后再保存".into())
+            }
             e if e.is_disk_full() => AppError::StorageFull(e.into()),
             e if e.is_corrupt() => AppError::Damaged(e.into()),
             e => AppError::Internal(e.into()),

@@ -120,6 +120,19 @@ pub fn allowed(story: &Story, user: &User, actions: &[Action], now: i64) -> Vec<
         .collect()
 }
 
+/// Whether `user` may take `action` now, without taking it (an edit is
+/// saved by the store's revision write, guarded by the same version).
+pub fn check(
+    state: &AppState,
+    user: &User,
+    story: &Story,
+    action: &Action,
+) -> Result<(), NewsroomError> {
+    let actor = Actor::Person(user);
+    decide(&context(story, actor, state.now()), actor, action)?;
+    Ok(())
+}
+
 /// Take a workflow action on a story at `expected_version`.
 pub async fn act(
     state: &AppState,

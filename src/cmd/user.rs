@@ -16,6 +16,8 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add(args) => add(args).await,
         UserCommand::Passwd(args) => passwd(args).await,
         UserCommand::List(args) => list(args).await,
+        UserCommand::Enable(args) => set_active(args, true).await,
+        UserCommand::Disable(args) => set_active(args, false).await,
     }
 }
 
@@ -133,6 +135,29 @@ async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
         "password of {} changed; their sessions were signed out",
         args.username
     );
+    Ok(())
+}
+
+/// `user enable|disable`: the way back in when the last administrator was
+/// disabled, or a throttled account must sign in now.
+async fn set_active(args: UserNameArgs, active: bool) -> anyhow::Result<()> {
+    let store = super::open_store(&args.data).await?;
+    let (mut user, _) = store
+        .user_with_hash(&args.username)
+        .await?
+        .with_context(|| format!("no user {:?}", args.username))?;
+    user.active = active;
+    store.update_user(&user).await?;
+    if active {
+        crate::accounts::unlock_account(store.as_ref(), &args.username).await?;
+        println!("{} can sign in again", args.username);
+    } else {
+        store.delete_sessions_of(user.id).await?;
+        println!(
+            "{} can no longer sign in; their sessions were signed out",
+            args.username
+        );
+    }
     Ok(())
 }
 

@@ -366,3 +366,47 @@ mod tests {
         assert!(!r.is_complete());
     }
 }
+
+/// The largest story id an archive may bring (old CMS ids are far below it).
+/// Ids above it would push the newsroom's own ids (the next after the
+/// largest) into ranges no sitemap or URL rule was made for.
+pub const MAX_STORY_ID: i64 = 999_999_999;
+
+/// The earliest 签发 time an archive story may have (1990-01-01 CST).
+pub const EARLIEST_SIGNED_AT: i64 = 631_123_200;
+
+/// How far past the import an archive's 签发 time may lie: old systems hold
+/// stories scheduled ahead, and clocks are wrong; a date beyond this is a
+/// typo (a time in 9999 would pin the story at the top of every list).
+pub const MAX_FUTURE_SECS: i64 = 5 * 365 * 86_400;
+
+/// Whether a 签发 time is plausible for a story imported at `now`: not
+/// before 1990, not more than `MAX_FUTURE_SECS` ahead. The error says what
+/// to fix.
+pub fn plausible_signed_at(at: i64, now: i64) -> Result<(), String> {
+    if at < EARLIEST_SIGNED_AT {
+        return Err("签发时间早于 1990 年,请检查日期".into());
+    }
+    if at > now + MAX_FUTURE_SECS {
+        return Err("签发时间在五年之后,不像真实日期,请检查".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod plausible_tests {
+    use super::*;
+
+    #[test]
+    fn signed_times_must_be_plausible() {
+        let now = 1_713_600_000;
+        assert!(plausible_signed_at(now - 86_400 * 365 * 20, now).is_ok());
+        assert!(plausible_signed_at(now + 3_600, now).is_ok());
+        assert!(
+            plausible_signed_at(253_402_300_799, now)
+                .unwrap_err()
+                .contains("未来")
+        );
+        assert!(plausible_signed_at(0, now).unwrap_err().contains("1990"));
+    }
+}

@@ -69,6 +69,38 @@ impl Draft {
         }
     }
 
+    /// Remove control characters from every field (`text::clean_line` for
+    /// one-line fields, `clean_block` for the summary, correction and body).
+    /// The form and the import both pass through here before `validate`.
+    pub fn clean(mut self) -> Self {
+        use super::text::{clean_block, clean_line};
+        for f in [
+            &mut self.title,
+            &mut self.short_title,
+            &mut self.subtitle,
+            &mut self.source,
+            &mut self.editor,
+            &mut self.reprint.source,
+            &mut self.reprint.author,
+            &mut self.reprint.title,
+            &mut self.reprint.url,
+        ] {
+            *f = clean_line(f);
+        }
+        for b in &mut self.byline {
+            b.role = clean_line(&b.role);
+            b.name = clean_line(&b.name);
+        }
+        for t in &mut self.tags {
+            *t = clean_line(t);
+        }
+        self.tags.retain(|t| !t.is_empty());
+        self.summary = clean_block(&self.summary);
+        self.correction = clean_block(&self.correction);
+        self.body_html = clean_block(&self.body_html);
+        self
+    }
+
     /// Limits every field; an error names the field and the limit.
     pub fn validate(&self) -> Result<(), String> {
         too_long("标题", &self.title, MAX_TITLE)?;

@@ -84,3 +84,51 @@ impl Site {
         self.prefix == "/"
     }
 }
+
+/// Whether `host` is a host name a site may be reached by: dot-separated
+/// labels of letters, digits and inner hyphens, at least two labels
+/// (`bincheng.bzcm.net`), 253 characters at most. The error says what to fix.
+pub fn valid_host(host: &str) -> Result<(), String> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if host.len() > 253 || labels.len() < 2 || !labels.iter().all(label_ok) {
+        return Err(format!(
+            "“{host}”不是有效的域名:请填写如 bincheng.bzcm.net 的完整域名(小写字母、数字、点和连字符),不需要 http://"
+        ));
+    }
+    if labels
+        .last()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("“{host}”是 IP 地址,请填写域名"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::valid_host;
+
+    #[test]
+    fn hosts_are_host_names() {
+        assert!(valid_host("bincheng.bzcm.net").is_ok());
+        assert!(valid_host("www.bzcm.net").is_ok());
+        for bad in [
+            "none",
+            "evil.com/<script>",
+            "-a.com",
+            "a..com",
+            "http://a.com",
+            "1.2.3.4",
+            "a_b.com",
+        ] {
+            assert!(valid_host(bad).is_err(), "{bad}");
+        }
+    }
+}

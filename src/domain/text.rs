@@ -176,3 +176,51 @@ mod tests {
         assert_eq!(excerpt("一二三四五六", 3), "一二三…");
     }
 }
+
+/// One line of text as typed into a field, without control characters (C0,
+/// DEL and C1: invisible in review, they break feeds and sitemaps); tabs and
+/// line breaks become spaces.
+pub fn clean_line(s: &str) -> String {
+    let s = s.trim();
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Text of several lines (a summary, a body): control characters removed
+/// except tab and line feed.
+pub fn clean_block(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_removed() {
+        assert_eq!(
+            clean_line(" 滨州\u{0}网\u{7}\u{85}\t新闻\n "),
+            "滨州网 新闻"
+        );
+        assert_eq!(
+            clean_block("第一段\u{1b}\n第二段\r\u{9f}"),
+            "第一段\n第二段"
+        );
+        assert_eq!(clean_line("plain"), "plain");
+    }
+}

@@ -109,6 +109,11 @@ pub fn level_name(level: u8, levels: u8) -> String {
 pub enum Action {
     /// Open a working revision on a live or withdrawn story (an edit).
     Revise,
+    /// Save new text into the working revision. Approval is of a text: once
+    /// a level has approved it, it is not changed under the later levels
+    /// (they reject it back to draft instead), so 签发 publishes only text
+    /// every level saw.
+    Edit,
     Submit,
     Approve {
         opinion: String,
@@ -136,6 +141,7 @@ impl Action {
     pub fn name(&self) -> &'static str {
         match self {
             Action::Revise => "revise",
+            Action::Edit => "edit",
             Action::Submit => "submit",
             Action::Approve { .. } => "approve",
             Action::Reject { .. } => "reject",
@@ -209,9 +215,13 @@ pub enum Refusal {
     Incomplete(String),
     #[error("定时发布时间必须晚于现在")]
     ScheduleInPast,
+    #[error("定时发布时间不能晚于一年之后,请检查日期")]
+    ScheduleTooFar,
 }
 
 const MAX_OPINION_CHARS: usize = 2000;
+/// How far ahead a sign-off may schedule publication (a year).
+pub const MAX_SCHEDULE_SECS: i64 = 366 * 86_400;
 
 fn opinion(text: &str) -> Result<String, Refusal> {
     let t = text.trim();
@@ -283,6 +293,29 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
         }
         (Action::Revise, _) => Err(Refusal::WrongState("稿件已有正在处理的修改稿".into())),
 
+        (Action::Edit, Work::Draft) => {
+            let u = person.expect("checked");
+            if !u.is_editor() && u.id != ctx.author_id {
+                return Err(Refusal::NotPermitted("记者只能修改自己的稿件".into()));
+            }
+            Ok(keep(flow, String::new()))
+        }
+        (Action::Edit, Work::Review { level: 1 }) => {
+            let u = person.expect("checked");
+            if !u.is_editor() {
+                return Err(Refusal::NotPermitted("稿件在审核中,记者不能修改".into()));
+            }
+            Ok(keep(flow, String::new()))
+        }
+        (Action::Edit, Work::Review { level }) => Err(Refusal::WrongState(format!(
+            "这一稿已通过{},通过审核的文字不能再直接修改:请退回并写明要改的地方,改后重新送审",
+            level_name(level - 1, levels)
+        ))),
+        (Action::Edit, Work::Scheduled { .. }) => Err(Refusal::WrongState(
+            "稿件已签发待发布,请先取消定时发布再修改".into(),
+        )),
+        (Action::Edit, Work::Idle) => Err(Refusal::WrongState("请先打开修改稿".into())),
+
         (Action::Submit, Work::Draft) => {
             let u = person.expect("checked");
             if !u.is_editor() && u.id != ctx.author_id {
@@ -340,6 +373,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                 }
             }
             match publish_at {
+                Some(at) if *at > ctx.now + MAX_SCHEDULE_SECS => Err(Refusal::ScheduleTooFar),
                 Some(at) if *at > ctx.now => Ok(Outcome {
                     signed: true,
                     level: Some(level),
@@ -552,6 +586,7 @@ mod tests {
             },
         ];
         let actions = [
+            Action::Edit,
             Action::Revise,
             Action::Submit,
             approve(),
@@ -574,11 +609,18 @@ mod tests {
             }
         }
         let expected: Vec<(String, String, &str, String)> = [
+            ("unpublished/draft", "u1", "edit", "unpublished/draft"),
             ("unpublished/draft", "u1", "submit", "unpublished/review1"),
+            ("unpublished/draft", "u2", "edit", "unpublished/draft"),
             ("unpublished/draft", "u2", "submit", "unpublished/review1"),
+            ("unpublished/draft", "u3", "edit", "unpublished/draft"),
             ("unpublished/draft", "u3", "submit", "unpublished/review1"),
+            ("unpublished/draft", "u4", "edit", "unpublished/draft"),
             ("unpublished/draft", "u4", "submit", "unpublished/review1"),
+            ("unpublished/draft", "u5", "edit", "unpublished/draft"),
             ("unpublished/draft", "u5", "submit", "unpublished/review1"),
+            // at 初审 an editor may still correct the text: no level approved it yet
+            ("unpublished/review1", "u2", "edit", "unpublished/review1"),
             (
                 "unpublished/review1",
                 "u2",
@@ -586,6 +628,10 @@ mod tests {
                 "unpublished/review2",
             ),
             ("unpublished/review1", "u2", "reject", "unpublished/draft"),
+            ("unpublished/review1", "u3", "edit", "unpublished/review1"),
+            ("unpublished/review1", "u4", "edit", "unpublished/review1"),
+            ("unpublished/review1", "u5", "edit", "unpublished/review1"),
+            // from 复审 on, the approved text is not edited (no "edit" rows)
             (
                 "unpublished/review2",
                 "u3",
@@ -607,11 +653,16 @@ mod tests {
             ("live/idle", "u4", "revise", "live/draft"),
             ("live/idle", "u4", "withdraw", "withdrawn/idle"),
             ("live/idle", "u5", "revise", "live/draft"),
+            ("live/draft", "u1", "edit", "live/draft"),
             ("live/draft", "u1", "submit", "live/review1"),
+            ("live/draft", "u2", "edit", "live/draft"),
             ("live/draft", "u2", "submit", "live/review1"),
+            ("live/draft", "u3", "edit", "live/draft"),
             ("live/draft", "u3", "submit", "live/review1"),
+            ("live/draft", "u4", "edit", "live/draft"),
             ("live/draft", "u4", "submit", "live/review1"),
             ("live/draft", "u4", "withdraw", "withdrawn/draft"),
+            ("live/draft", "u5", "edit", "live/draft"),
             ("live/draft", "u5", "submit", "live/review1"),
             ("live/review3", "u4", "approve", "live/idle"),
             ("live/review3", "u4", "reject", "live/draft"),

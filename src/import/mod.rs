@@ -276,13 +276,13 @@ async fn flush(
         return Ok(());
     }
     match store.import_batch(batch, now).await {
-        Ok(created) => count(summary, &created),
+        Ok(done) => count(summary, &done, lines),
         Err(e) if !e.is_data_error() => return Err(e).context("writing an import batch"),
         Err(_) => {
             // One story spoiled the batch: write them one by one.
             for (article, line) in batch.iter().zip(lines.iter()) {
                 match store.import_batch(std::slice::from_ref(article), now).await {
-                    Ok(created) => count(summary, &created),
+                    Ok(done) => count(summary, &done, std::slice::from_ref(line)),
                     Err(e) => summary.rejected.push(Rejection {
                         line: *line,
                         reason: format!("id {}: {e}", article.id),
@@ -296,12 +296,16 @@ async fn flush(
     Ok(())
 }
 
-fn count(summary: &mut Summary, created: &[bool]) {
-    for c in created {
-        if *c {
-            summary.created += 1;
-        } else {
-            summary.updated += 1;
+fn count(summary: &mut Summary, done: &[crate::db::Imported], lines: &[usize]) {
+    use crate::db::Imported;
+    for (d, line) in done.iter().zip(lines) {
+        match d {
+            Imported::Created => summary.created += 1,
+            Imported::Updated => summary.updated += 1,
+            Imported::Refused(reason) => summary.rejected.push(Rejection {
+                line: *line,
+                reason: reason.clone(),
+            }),
         }
     }
 }

@@ -80,10 +80,16 @@ fn opt(s: Option<String>) -> Option<String> {
 pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
     let rec: Record = serde_json::from_str(line).map_err(|e| format!("not a valid story: {e}"))?;
     let id = match &rec.id {
-        serde_json::Value::Number(n) => n.as_i64().filter(|v| *v > 0 && *v < 1_000_000_000_000),
+        serde_json::Value::Number(n) => n.as_i64().filter(|v| *v > 0),
         _ => None,
     }
     .ok_or_else(|| format!("id must be a positive integer, got {}", rec.id))?;
+    if id > crate::domain::article::MAX_STORY_ID {
+        return Err(format!(
+            "id {id} 超出允许范围(1 到 {}),请为这篇稿件换一个编号",
+            crate::domain::article::MAX_STORY_ID
+        ));
+    }
     let site = rec.site.trim().to_string();
     if site.is_empty()
         || !site
@@ -112,6 +118,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
             rec.signed_at
         )
     })?;
+    crate::domain::article::plausible_signed_at(signed_at, now)?;
     let body_bytes = match &rec.body {
         Body::Paragraphs(p) => p.iter().map(String::len).sum(),
         Body::Html(h) => h.len(),
@@ -163,7 +170,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
     }
     check_len("summary", &rec.summary, 2000)?;
     let editor = rec.editor.trim().to_string();
-    let article = Article {
+    let mut article = Article {
         id,
         site_id: site.clone(),
         channel_id: 0,
@@ -188,6 +195,12 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         version: 1,
         corrections: vec![],
     };
+    // the newsroom form's cleaning and limits, so both ways in hold the same
+    // rules (a reprint link must be http(s), no control characters)
+    let draft = crate::domain::draft::Draft::from_article(&article).clean();
+    draft.validate()?;
+    draft.apply_to(&mut article);
+    article.signed_by = (!article.editor.is_empty()).then(|| article.editor.clone());
     Ok(Story {
         site,
         channel,
@@ -225,7 +238,7 @@ mod tests {
             r#"["滨州网讯 第一段", "第二段<b>"]"#,
             r#""<p onclick=x>正文<script>alert(1)</script></p>""#,
         );
-        let a = parse_line(&line, 0).unwrap().article;
+        let a = parse_line(&line, 1_700_000_000).unwrap().article;
         assert_eq!(a.body_html, "<p>正文</p>");
     }
 
@@ -255,18 +268,38 @@ mod tests {
                 &GOOD.replace(", \"title\": \"滨州召开会议\"", ""),
                 "missing field `title`",
             ),
+            // the newsroom's rules hold for archives too
+            (
+                &GOOD.replace(
+                    "\"tags\"",
+                    "\"reprint\": {\"source\": \"某报\", \"author\": \"某\", \"title\": \"某\", \"url\": \"javascript:alert(1)\"}, \"tags\"",
+                ),
+                "原文链接须以 http:// 或 https:// 开头",
+            ),
+            (
+                &GOOD.replace("2023-06-01T10:30:00+08:00", "9999-12-31T23:59:59+08:00"),
+                "签发时间在五年之后",
+            ),
+            (&GOOD.replace("\"id\": 7", "\"id\": 999999999999"), "超出允许范围"),
         ];
         for (line, want) in cases {
-            let err = parse_line(line, 0).unwrap_err();
+            let err = parse_line(line, 1_700_000_000).unwrap_err();
             assert!(err.contains(want), "{line}: {err}");
         }
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_story() {
+        let line = GOOD.replace("滨州召开会议", "滨州\\u0007召开\\u0000会议\\u0085");
+        let a = parse_line(&line, 1_700_000_000).unwrap().article;
+        assert_eq!(a.title, "滨州召开会议");
     }
 
     #[test]
     fn oversize_body_is_refused() {
         let big = "字".repeat(MAX_BODY_BYTES / 3 + 10);
         let line = GOOD.replace(r#""第二段<b>""#, &format!("\"{big}\""));
-        let err = parse_line(&line, 0).unwrap_err();
+        let err = parse_line(&line, 1_700_000_000).unwrap_err();
         assert!(err.contains("limit is 1048576 bytes"), "{err}");
     }
 }

@@ -105,6 +105,10 @@ pub struct RenderCache {
     /// dependency key -> last change-log seq that touched it
     touched: Mutex<HashMap<String, i64>>,
     cursor: AtomicI64,
+    /// The fingerprint of the change at the cursor (`Store::change_mark`):
+    /// if the log no longer has that row there, the database was restored
+    /// or replaced under the running process, and everything is dropped.
+    mark: Mutex<Option<String>>,
     sites: RwLock<Option<Arc<Vec<Site>>>>,
     channels: RwLock<HashMap<String, Arc<crate::domain::ChannelTree>>>,
     /// Short lists many pages show (a channel's newest items, a slot's
@@ -124,6 +128,7 @@ impl RenderCache {
             index: Mutex::default(),
             touched: Mutex::default(),
             cursor: AtomicI64::new(-1),
+            mark: Mutex::new(None),
             sites: RwLock::new(None),
             channels: RwLock::default(),
             lists: RwLock::default(),
@@ -209,6 +214,11 @@ impl RenderCache {
     /// Whether a page is cached now (tests and metrics).
     pub fn contains(&self, key: &str) -> bool {
         self.pages.contains_key(key)
+    }
+
+    /// Whether a page is cached now (for tests and diagnostics).
+    pub async fn holds(&self, key: &str) -> bool {
+        self.pages.get(key).await.is_some()
     }
 
     pub fn entries(&self) -> u64 {
@@ -339,10 +349,20 @@ impl RenderCache {
     /// was read before it (nothing, in a process that has just started) and
     /// moves the cursor to the end.
     pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
-        if self.cursor() < 0 {
+        let cursor = self.cursor();
+        let known = self.mark.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let moved = cursor > 0 && store.change_mark(cursor).await? != known;
+        if cursor < 0 || moved {
+            if moved {
+                tracing::warn!(
+                    cursor,
+                    "the change log no longer matches the render cache (database restored?); dropping every page"
+                );
+            }
             // anything read before the cursor was fixed may be stale
             let end = store.last_change().await?;
             self.forget_all();
+            *self.mark.lock().unwrap_or_else(|p| p.into_inner()) = store.change_mark(end).await?;
             self.cursor.store(end, Ordering::SeqCst);
             return Ok(0);
         }
@@ -356,6 +376,8 @@ impl RenderCache {
                 self.invalidate_keys(&c.keys, c.seq).await;
             }
             applied += changes.len();
+            let mark = changes.last().map(|c| c.mark.clone());
+            *self.mark.lock().unwrap_or_else(|p| p.into_inner()) = mark;
             self.cursor.store(last, Ordering::SeqCst);
         }
         Ok(applied)

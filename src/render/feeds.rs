@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::Page;
 use super::chrome::SiteUrls;
-use super::sanitize::escape_text as esc;
+use super::sanitize::escape_xml as esc;
 use crate::domain::text::{datetime_rfc3339, to_cst};
 use crate::domain::url::channel_page_path;
 use crate::domain::{ArticleSummary, Channel, ChannelTree, Site};

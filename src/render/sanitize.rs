@@ -181,6 +181,22 @@ pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result 
     out.write_str(&s[done..])
 }
 
+/// Escape text for an XML document (feeds, sitemaps): as `escape_text`,
+/// and without the characters XML 1.0 forbids (C0 controls but tab and
+/// newlines, U+FFFE, U+FFFF), whatever reached the database: one such
+/// character makes a feed reader or a search engine reject the whole file.
+pub fn escape_xml(s: &str) -> String {
+    if s.chars().any(xml_forbidden) {
+        escape_text(&s.chars().filter(|c| !xml_forbidden(*c)).collect::<String>())
+    } else {
+        escape_text(s)
+    }
+}
+
+fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
 /// The body as the page shows it: the dateline source opens the first
 /// paragraph (unless the reporter already typed it there).
 pub fn body_with_dateline(body_html: &str, source: &str) -> String {
@@ -252,6 +268,15 @@ mod tests {
         assert!(s.html.contains("<p>甲</p>"), "{}", s.html);
         // what is left is whole HTML: the text after each image survives
         assert!(s.html.ends_with("源</a>"), "{}", s.html);
+    }
+
+    #[test]
+    fn xml_text_has_no_forbidden_characters() {
+        assert_eq!(
+            escape_xml("标题\u{1}\u{8}<b>\u{b}\tx\u{ffff}"),
+            "标题&lt;b&gt;\tx"
+        );
+        assert_eq!(escape_xml("a&b"), "a&amp;b");
     }
 
     #[test]

@@ -36,6 +36,18 @@ pub struct SearchIndex {
     writer: writer::Writer,
 }
 
+/// An index commit's record of the change log it follows (the commit payload).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    pub seq: i64,
+    /// `Store::identity` of the database.
+    #[serde(default)]
+    pub db: Option<String>,
+    /// `Store::change_mark` of the change at `seq`.
+    #[serde(default)]
+    pub mark: Option<String>,
+}
+
 impl SearchIndex {
     /// Open the index in `dir` (created if missing).
     pub fn open(dir: &Path) -> anyhow::Result<Arc<Self>> {
@@ -70,12 +82,22 @@ impl SearchIndex {
 
     /// The change-log position the index reflects.
     pub fn cursor(&self) -> i64 {
-        self.index
-            .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0)
+        self.position().seq
+    }
+
+    /// What the last commit recorded: the change-log seq it reflects, and of
+    /// which database and which change row there (an index made before these
+    /// were recorded has only the seq).
+    pub fn position(&self) -> Position {
+        let payload = self.index.load_metas().ok().and_then(|m| m.payload);
+        match payload {
+            Some(p) if p.starts_with('{') => serde_json::from_str(&p).unwrap_or_default(),
+            Some(p) => Position {
+                seq: p.parse().unwrap_or(0),
+                ..Position::default()
+            },
+            None => Position::default(),
+        }
     }
 
     /// Number of stories in the index (as of the last commit).

@@ -33,6 +33,16 @@ impl Writer {
     }
 }
 
+/// The commit payload: `super::Position` as JSON.
+fn payload(seq: i64, identity: &str, mark: Option<String>) -> String {
+    serde_json::to_string(&super::Position {
+        seq,
+        db: Some(identity.to_string()),
+        mark,
+    })
+    .unwrap_or_else(|_| seq.to_string())
+}
+
 /// Channel paths per channel id, loaded once per pass.
 #[derive(Default)]
 struct ChannelPaths(HashMap<i64, String>);
@@ -108,9 +118,50 @@ impl SearchIndex {
     }
 
     /// Apply every change logged since the index's cursor. Returns the number
-    /// of stories (re)indexed or removed.
+    /// of stories (re)indexed or removed. An index that follows another log
+    /// than the database's (another database, or this one restored from a
+    /// backup: the change at its cursor is gone or different) is rebuilt
+    /// first, or it would never see the changes it thinks it has seen.
     pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
+        let stale = {
+            let _serial = self.writer.serial.lock().await;
+            self.follows_another_log(store).await?
+        };
+        if let Some(why) = stale {
+            tracing::warn!(reason = %why, "the search index does not match the database; rebuilding it");
+            return Ok(self.reindex(store, |_| {}).await? as usize);
+        }
         let _serial = self.writer.serial.lock().await;
+        self.apply_changes(store).await
+    }
+
+    /// Why the index's recorded position is not a position in this
+    /// database's change log, if it is not.
+    async fn follows_another_log(&self, store: &dyn Store) -> anyhow::Result<Option<String>> {
+        let at = self.position();
+        if at.seq == 0 {
+            return Ok(None);
+        }
+        let identity = store.identity().await?;
+        if at.db.as_ref().is_some_and(|db| *db != identity) {
+            return Ok(Some("made from another database".into()));
+        }
+        match (store.change_mark(at.seq).await?, &at.mark) {
+            (None, _) => Ok(Some(format!(
+                "its cursor {} is past the change log's end {}",
+                at.seq,
+                store.last_change().await?
+            ))),
+            (Some(here), Some(there)) if here != *there => Ok(Some(format!(
+                "the change at {} is not the one it applied",
+                at.seq
+            ))),
+            _ => Ok(None),
+        }
+    }
+
+    async fn apply_changes(&self, store: &dyn Store) -> anyhow::Result<usize> {
+        let identity = store.identity().await?;
         let mut cursor = self.cursor();
         let mut applied = 0;
         let mut channels: Option<ChannelPaths> = None;
@@ -137,6 +188,7 @@ impl SearchIndex {
                 .collect();
             let id_field = self.fields.id;
             applied += ids.len();
+            let payload = payload(last, &identity, changes.last().map(|c| c.mark.clone()));
             self.with_writer(move |w| {
                 for id in &ids {
                     w.delete_term(Term::from_field_i64(id_field, *id));
@@ -145,7 +197,7 @@ impl SearchIndex {
                     w.add_document(d)?;
                 }
                 let mut commit = w.prepare_commit()?;
-                commit.set_payload(&last.to_string());
+                commit.set_payload(&payload);
                 commit.commit()?;
                 Ok(())
             })
@@ -167,6 +219,11 @@ impl SearchIndex {
         let count = {
             let _serial = self.writer.serial.lock().await;
             let cursor = store.last_change().await?;
+            let at_cursor = payload(
+                cursor,
+                &store.identity().await?,
+                store.change_mark(cursor).await?,
+            );
             let channels = ChannelPaths::load(store).await?;
             self.with_writer(|w| w.delete_all_documents().map(|_| ()))
                 .await?;
@@ -192,7 +249,7 @@ impl SearchIndex {
             }
             self.with_writer(move |w| {
                 let mut commit = w.prepare_commit()?;
-                commit.set_payload(&cursor.to_string());
+                commit.set_payload(&at_cursor);
                 commit.commit()?;
                 Ok(())
             })
@@ -201,7 +258,8 @@ impl SearchIndex {
             count
         };
         // Changes that landed while rebuilding.
-        self.catch_up(store).await?;
+        let _serial = self.writer.serial.lock().await;
+        self.apply_changes(store).await?;
         Ok(count)
     }
 

@@ -116,3 +116,90 @@ async fn a_damaged_database_is_not_ready_and_pages_say_so_without_internals() {
     );
     assert!(saw_damage, "some page met the damage");
 }
+
+/// The ids a search of the index finds (no database re-read).
+fn found(app: &TestApp, words: &str) -> Vec<i64> {
+    app.state
+        .search
+        .search(
+            words,
+            &Default::default(),
+            gazette::search::Sort::Relevance,
+            0,
+            10,
+        )
+        .expect("search")
+        .ids
+}
+
+#[tokio::test]
+async fn derived_data_notices_a_restored_database_and_rebuilds() {
+    let app = TestApp::with_corpus(20).await;
+    let dir = app.state.config.data_dir.clone();
+    let backup = dir.join("backup.db");
+    {
+        let mut c = SqliteConnectOptions::from_str("sqlite://")
+            .unwrap()
+            .filename(dir.join("gazette.db"))
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    // after the backup: a story the index and the cache see
+    let after_backup = app
+        .publish(
+            700_001,
+            "main",
+            "zw/yw",
+            "备份之后发的稿件",
+            "2024-04-20T09:00:00+08:00",
+        )
+        .await;
+    app.index().await;
+    assert_eq!(found(&app, "备份之后发的稿件").len(), 1);
+    assert_eq!(app.get("/").await.status, 200);
+    let home = gazette::render::cache::RenderCache::key("main", "");
+    assert!(
+        app.state.cache.holds(&home).await,
+        "the home page is cached"
+    );
+
+    // the database is restored from the backup; the index and cache stay.
+    // Then a new story lands, under the seq numbers the index has seen.
+    // Then, later, a story lands under the id and the seq the index has seen.
+    let restored = gazette::db::open(&gazette::db::Location::Sqlite(backup))
+        .await
+        .unwrap();
+    app.clock.advance(3_600);
+    let mut other = after_backup.clone();
+    other.title = "恢复之后发的稿件".into();
+    restored
+        .save_article(&other, app.state.now())
+        .await
+        .unwrap();
+
+    app.state.search.catch_up(restored.as_ref()).await.unwrap();
+    assert!(
+        found(&app, "备份之后发的稿件").is_empty(),
+        "a story the restored database never had"
+    );
+    assert_eq!(
+        found(&app, "恢复之后发的稿件").len(),
+        1,
+        "the restored database's new story is indexed"
+    );
+    // the render cache drops what it rendered from the other log
+    app.state.cache.catch_up(restored.as_ref()).await.unwrap();
+    assert!(
+        !app.state.cache.holds(&home).await,
+        "pages of the other log are dropped"
+    );
+    assert_eq!(
+        app.state.cache.cursor(),
+        restored.last_change().await.unwrap()
+    );
+}

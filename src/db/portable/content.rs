@@ -290,41 +290,83 @@ impl Store for StoreImpl {
         Ok(id)
     }
 
-    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<bool>> {
+    async fn import_batch(
+        &self,
+        articles: &[Article],
+        now: i64,
+    ) -> StoreResult<Vec<crate::db::Imported>> {
+        use crate::db::Imported;
         let mut tx = dialect::begin_write(&self.pool).await?;
         let channels = site_channels(&mut tx, None).await?;
-        // which of the batch's ids exist, in one query (ids are integers we parsed)
+        // which of the batch's ids exist, and which of those the newsroom
+        // has, in one query (ids are integers we parsed)
         let ids: Vec<String> = articles
             .iter()
             .filter(|a| a.id != 0)
             .map(|a| a.id.to_string())
             .collect();
-        let existing: BTreeSet<i64> = if ids.is_empty() {
-            BTreeSet::new()
-        } else {
-            sqlx::query_scalar::<_, i64>(&format!(
-                "SELECT id FROM articles WHERE id IN ({})",
+        let mut existing = BTreeSet::new();
+        let mut in_newsroom = BTreeSet::new();
+        if !ids.is_empty() {
+            let rows: Vec<(i64, String, bool)> = sqlx::query_as(&format!(
+                "SELECT a.id, a.status, \
+                 (a.work_revision IS NOT NULL OR EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = a.id)) \
+                 FROM articles a WHERE a.id IN ({})",
                 ids.join(",")
             ))
             .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect()
-        };
+            .await?;
+            for (id, status, revised) in rows {
+                existing.insert(id);
+                if revised || !matches!(status.as_str(), "published" | "withdrawn") {
+                    in_newsroom.insert(id);
+                }
+            }
+        }
         // the id generator moves past the batch's ids first, so a story
         // without one never draws an id the batch writes
         if let Some(max) = articles.iter().map(|a| a.id).max().filter(|m| *m > 0) {
             dialect::note_explicit_article_id(&mut tx, max).await?;
         }
-        let mut created = Vec::with_capacity(articles.len());
+        let mut out = Vec::with_capacity(articles.len());
         let mut seen = BTreeSet::new();
         let mut counts = LiveCounts::default();
         let mut last_seq = None;
         for a in articles {
+            if in_newsroom.contains(&a.id) {
+                out.push(Imported::Refused(format!(
+                    "id {}:这篇稿件在采编系统中(草稿、审核中、待发布或经过编辑),导入不能覆盖它",
+                    a.id
+                )));
+                continue;
+            }
             // a line repeating an id earlier in the batch updates that story
             let existed = a.id != 0 && (existing.contains(&a.id) || !seen.insert(a.id));
             let w = write_article(&mut tx, a, now, &channels, Bulk::Yes { existed }).await?;
-            created.push(w.created);
+            if existed {
+                let state = match a.status {
+                    Status::Withdrawn => "withdrawn/idle",
+                    _ => "live/idle",
+                };
+                sqlx::query(
+                    "INSERT INTO audit (article_id, at, actor_id, actor, action, from_state, to_state, opinion, title, url) \
+                     VALUES ($1, $2, NULL, $3, 'import', $4, $4, $5, $6, $7)",
+                )
+                .bind(a.id)
+                .bind(now)
+                .bind("导入")
+                .bind(state)
+                .bind("导入文件更新了这篇稿件")
+                .bind(&a.title)
+                .bind(a.url_path.as_deref().unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            }
+            out.push(if w.created {
+                Imported::Created
+            } else {
+                Imported::Updated
+            });
             counts.merge(w.counts);
             last_seq = Some(w.seq);
         }
@@ -333,7 +375,7 @@ impl Store for StoreImpl {
             dialect::after_change(&mut tx, seq).await?;
         }
         tx.commit().await?;
-        Ok(created)
+        Ok(out)
     }
 
     async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>> {
@@ -377,8 +419,8 @@ impl Store for StoreImpl {
     }
 
     async fn changes_since(&self, after: i64, limit: i64) -> StoreResult<Vec<Change>> {
-        let rows: Vec<(i64, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
-            "SELECT seq, kind, site_id, article_id, keys FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let rows: Vec<(i64, i64, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
+            "SELECT seq, at, kind, site_id, article_id, keys FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
         .bind(limit)
@@ -386,7 +428,8 @@ impl Store for StoreImpl {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(seq, kind, site_id, article_id, keys)| Change {
+            .map(|(seq, at, kind, site_id, article_id, keys)| Change {
+                mark: crate::db::change_mark(seq, at, &kind, article_id, &keys),
                 seq,
                 kind,
                 site_id,

@@ -292,15 +292,19 @@ pub async fn post_site(
     if site.name.is_empty() {
         return Err(AppError::BadRequest("站点名称不能为空".into()));
     }
-    let host = field("host", 200)?.to_ascii_lowercase();
-    if !host.is_empty()
-        && !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-    {
-        return Err(AppError::BadRequest(
-            "独立域名只能包含字母、数字、点和连字符".into(),
-        ));
+    let host = field("host", 253)?.to_ascii_lowercase();
+    if !host.is_empty() {
+        crate::domain::site::valid_host(&host).map_err(AppError::BadRequest)?;
+        let others = state.store.sites().await?;
+        if let Some(other) = others
+            .iter()
+            .find(|o| o.id != site.id && o.host.as_deref() == Some(host.as_str()))
+        {
+            return Err(AppError::Conflict(format!(
+                "独立域名 {host} 已被站点「{}」使用,一个域名只能对应一个站点",
+                other.name
+            )));
+        }
     }
     site.host = (!host.is_empty()).then_some(host);
     let s = &mut site.settings;
@@ -345,6 +349,7 @@ pub async fn post_user(
         .into_iter()
         .map(|s| s.id)
         .collect();
+    let was_admin = user.active && user.is_admin();
     user.roles = roles;
     user.scopes = f
         .all("site")
@@ -355,7 +360,26 @@ pub async fn post_user(
             channel_path: None,
         })
         .collect();
-    user.active = f.get("active") == "1";
+    let active = f.get("active") == "1";
+    if user.id == session.user.id && !active {
+        return Err(AppError::BadRequest("不能停用自己的账号".into()));
+    }
+    user.active = active;
+    if was_admin && !(user.active && user.is_admin()) {
+        let others = state
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.id != user.id && u.active && u.is_admin())
+            .count();
+        if others == 0 {
+            return Err(AppError::BadRequest(
+                "这是最后一个在用的管理员账号,不能停用或取消管理员角色".into(),
+            ));
+        }
+    }
+    // a disabled account's sessions end with it (`update_user`)
     state.store.update_user(&user).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

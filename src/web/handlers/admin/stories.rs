@@ -185,7 +185,8 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
         slots,
         publish_at,
         correction: f.get("correction").trim().to_string(),
-    };
+    }
+    .clean();
     draft.validate()?;
     Ok((draft, body.removed_images))
 }
@@ -214,23 +215,36 @@ fn local(ts: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-/// Where the person may file a draft's channel.
-async fn check_channel(state: &AppState, user: &User, channel_id: i64) -> Result<String, AppError> {
+/// The site of a draft's channel, once the person may file in it and in
+/// every extra channel it is listed in: a scope covers all of a story's
+/// lists, not just the first.
+async fn check_channels(state: &AppState, user: &User, draft: &Draft) -> Result<String, AppError> {
+    let mut home = None;
+    let wanted: Vec<i64> = std::iter::once(draft.channel_id)
+        .chain(draft.extra_channel_ids.iter().copied())
+        .collect();
+    let mut found = 0;
     for site in state.store.sites().await? {
-        if let Some(c) = state
-            .store
-            .channels(&site.id)
-            .await?
-            .into_iter()
-            .find(|c| c.id == channel_id)
-        {
-            if !user.may_work_in(&site.id, &c.path) {
-                return Err(AppError::Forbidden("您不能在这个栏目发稿".into()));
+        for c in state.store.channels(&site.id).await? {
+            if !wanted.contains(&c.id) {
+                continue;
             }
-            return Ok(site.id);
+            found += 1;
+            if !user.may_work_in(&site.id, &c.path) {
+                return Err(AppError::Forbidden(format!(
+                    "栏目「{}」不在您的负责范围内,不能在这里发稿",
+                    c.name
+                )));
+            }
+            if c.id == draft.channel_id {
+                home = Some(site.id.clone());
+            }
         }
     }
-    Err(AppError::BadRequest("所选栏目不存在".into()))
+    match home {
+        Some(site) if found == wanted.len() => Ok(site),
+        _ => Err(AppError::BadRequest("所选栏目不存在".into())),
+    }
 }
 
 struct EditPage<'a> {
@@ -449,7 +463,7 @@ pub async fn post_new(
             .await;
         }
     };
-    let site = check_channel(&state, &session.user, draft.channel_id).await?;
+    let site = check_channels(&state, &session.user, &draft).await?;
     let id = state
         .store
         .create_story(&site, &draft, &session.user, state.now())
@@ -554,7 +568,7 @@ pub async fn post_story(
             .await;
         }
     };
-    check_channel(&state, &session.user, draft.channel_id).await?;
+    check_channels(&state, &session.user, &draft).await?;
     if version != story.state.article.version {
         let theirs = story.draft.clone();
         let msg = format!(
@@ -577,19 +591,26 @@ pub async fn post_story(
         story = load_visible(&state, &session, id).await?;
         version = story.state.article.version;
     }
-    match story.state.work {
-        Work::Scheduled { .. } => {
-            return Err(AppError::Conflict(
-                "稿件已签发待发布,请先取消定时发布再修改".into(),
-            ));
+    if let Err(e) = newsroom::check(&state, &session.user, &story, &Action::Edit) {
+        let err = AppError::from(e);
+        if err.status() != StatusCode::BAD_REQUEST {
+            return Err(err);
         }
-        Work::Review { .. } if !session.user.is_editor() => {
-            return Err(AppError::Forbidden("稿件在审核中,记者不能修改".into()));
-        }
-        _ if !session.user.is_editor() && story.state.author_id != Some(session.user.id) => {
-            return Err(AppError::Forbidden("记者只能修改自己的稿件".into()));
-        }
-        _ => {}
+        // a refusal of the state (approved text, scheduled): the form keeps
+        // what was typed, with the reason
+        return edit_page(
+            &state,
+            &session,
+            EditPage {
+                story: Some(&story),
+                draft: &draft,
+                error: Some(err.to_string()),
+                conflict: None,
+                flash: None,
+            },
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     match state
         .store
