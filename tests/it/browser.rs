@@ -111,10 +111,20 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.click("button.act-submit");
         d.wait_for_text(".flash", "已提交审核");
 
-        // 初审 passes; 复审 sends it back with a reason.
+        // 初审 passes; 复审 cannot change the approved text, and sends it back with a reason.
         login(&d, &base, "editor");
         act(&d, &base, id, "approve", "同意,请复审", "审核通过");
         login(&d, &base, "second");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        d.clear("#title");
+        d.type_into("#title", "复审改过的标题");
+        d.click("#story-form button[name=save]");
+        d.wait_for_text(".form-error", "已通过初审");
+        assert_eq!(d.script("return document.querySelector('#title').value;").as_str(), Some("复审改过的标题"), "the form keeps what was typed");
+        d.screenshot(&shots.join("edit-refused.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("edit-refused-phone.png"));
+        d.window(1280, 1800);
         act(&d, &base, id, "reject", "请在导语中写明活动主办单位", "已退回修改");
 
         // The reporter reads the reason, fixes the lead, resubmits.

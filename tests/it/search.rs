@@ -370,7 +370,7 @@ async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
         store.as_ref(),
         std::io::Cursor::new(text.clone()),
         &opts,
-        0,
+        1_713_600_000,
         &hidden,
     )
     .await
@@ -392,7 +392,7 @@ async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
         store.as_ref(),
         std::io::Cursor::new(more),
         &opts,
-        0,
+        1_713_600_000,
         &hidden,
     )
     .await

@@ -255,6 +255,15 @@ impl Driver {
         }
     }
 
+    /// Resize the window (1280 x 1800 at start; 390 x 844 is a phone).
+    pub fn window(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
     pub fn delete_cookies(&self) {
         self.cmd("DELETE", "/cookie", None);
     }
