@@ -154,8 +154,36 @@ fn export_key(out: &Path) -> anyhow::Result<String> {
     Ok(abs.to_string_lossy().into_owned())
 }
 
+/// The file in an output directory that says which database and which
+/// change the files reflect. The database keeps its own record of the
+/// export (`exports`), but a database restored from a backup has an older
+/// one: its cursor would make an incremental build skip the changes the
+/// files already hold and keep pages of stories it never had.
+pub const MARKER: &str = ".gazette-export";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Marker {
+    db: String,
+    seq: i64,
+    mark: Option<String>,
+}
+
+async fn marker_at(state: &AppState, seq: i64) -> anyhow::Result<Marker> {
+    let store = state.store.as_ref();
+    Ok(Marker {
+        db: store.identity().await?,
+        seq,
+        mark: store.change_mark(seq).await?,
+    })
+}
+
+fn read_marker(out: &Path) -> Option<Marker> {
+    serde_json::from_slice(&std::fs::read(out.join(MARKER)).ok()?).ok()
+}
+
 /// Build the export in `out`: incrementally when asked and an earlier
-/// complete export of `out` is recorded, else in full.
+/// complete export of `out` is recorded (and the directory's marker says
+/// it holds what that record says), else in full.
 pub async fn build(
     state: &AppState,
     out: &Path,
@@ -172,7 +200,20 @@ pub async fn build(
             store.export_drop(id).await?;
         }
     }
-    let known = store.export_state(&key).await?;
+    let mut known = store.export_state(&key).await?;
+    if let Some(k) = known.as_ref().filter(|_| incremental) {
+        let expected = marker_at(state, k.cursor).await?;
+        let found = read_marker(out);
+        if found.as_ref() != Some(&expected) {
+            tracing::warn!(
+                dir = %out.display(),
+                recorded = k.cursor,
+                found = ?found.map(|m| m.seq),
+                "the export directory does not hold what this database recorded (restored, or another database); building in full"
+            );
+            known = None;
+        }
+    }
     // the render cache remembers sites and channels: bring it up to the change log
     state.cache.catch_up(store).await?;
     let cursor = store.last_change().await?;
@@ -192,6 +233,8 @@ pub async fn build(
         }
         _ => full(state, out, &key, cursor, progress).await?,
     };
+    let marker = serde_json::to_vec(&marker_at(state, cursor).await?)?;
+    write_atomically(&out.join(MARKER), &marker)?;
     report.secs = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -40,7 +40,11 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         ),
     };
     let now = SystemClock.now();
-    let summary = import::run(store.as_ref(), reader, &opts, now, &progress).await?;
+    let (summary, stopped) = match import::run(store.as_ref(), reader, &opts, now, &progress).await
+    {
+        Ok(summary) => (summary, None),
+        Err(import::Stopped { summary, error }) => (summary, Some(error)),
+    };
     progress.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     let written = summary.created + summary.updated;
@@ -48,12 +52,12 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         .report
         .clone()
         .unwrap_or_else(|| default_report_path(&args.data.data_dir));
-    if let Some(parent) = report_path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(&report_path, summary.report())
-        .with_context(|| format!("cannot write {}", report_path.display()))?;
+    // the report, even after a stop (it may itself meet the full disk: then
+    // the summary below is all there is)
+    let wrote_report = report_path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&report_path, summary.report()));
     tracing::info!(
         lines = summary.lines,
         created = summary.created,
@@ -62,13 +66,16 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         secs,
         "import finished"
     );
+    let report_note = match &wrote_report {
+        Ok(()) => report_path.display().to_string(),
+        Err(e) => format!("not written ({}: {e})", report_path.display()),
+    };
     println!(
-        "imported {written} stories ({} new, {} updated) in {secs:.1} s ({:.0} stories/s); rejected {} line(s); report: {}",
+        "imported {written} stories ({} new, {} updated) in {secs:.1} s ({:.0} stories/s); rejected {} line(s); report: {report_note}",
         summary.created,
         summary.updated,
         written as f64 / secs.max(1e-9),
         summary.rejected.len(),
-        report_path.display()
     );
     for r in summary.rejected.iter().take(10) {
         println!("  line {}: {}", r.line, r.reason);
@@ -79,6 +86,15 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
             summary.rejected.len() - 10
         );
     }
+    if let Some(error) = stopped {
+        let from = summary.unwritten_from.map_or_else(String::new, |l| {
+            format!("; lines from {l} on were not written")
+        });
+        return Err(error.context(format!(
+            "the import stopped after writing {written} stories{from}; fix the cause and run it again (written stories are updated in place)"
+        )));
+    }
+    wrote_report.with_context(|| format!("cannot write {}", report_path.display()))?;
     Ok(())
 }
 

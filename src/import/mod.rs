@@ -49,6 +49,9 @@ pub struct Summary {
     pub created: usize,
     pub updated: usize,
     pub rejected: Vec<Rejection>,
+    /// The first line of the batch not yet written: after a stop, where a
+    /// rerun picks up (lines before it are written or rejected).
+    pub unwritten_from: Option<usize>,
 }
 
 impl Summary {
@@ -62,6 +65,11 @@ impl Summary {
             self.updated,
             self.rejected.len()
         );
+        if let Some(line) = self.unwritten_from {
+            out.push_str(&format!(
+                "stopped: lines from {line} on were not written (run the import again: written stories are updated in place)\n"
+            ));
+        }
         for r in &self.rejected {
             out.push_str(&format!("line {}: {}\n", r.line, r.reason));
         }
@@ -200,16 +208,40 @@ fn read_line<R: BufRead>(
     }
 }
 
+/// An import that could not go on (the input unreadable, the database
+/// failing: a full disk): what it had committed by then, and why it stopped.
+#[derive(Debug, thiserror::Error)]
+#[error("the import stopped: {error:#}")]
+pub struct Stopped {
+    /// Every batch counted here is committed; the one that failed is not.
+    pub summary: Summary,
+    pub error: anyhow::Error,
+}
+
 /// Import every line of `reader`. `progress` advances by bytes read.
 pub async fn run<R: BufRead>(
+    store: &dyn Store,
+    reader: R,
+    opts: &Options,
+    now: i64,
+    progress: &ProgressBar,
+) -> Result<Summary, Stopped> {
+    let mut summary = Summary::default();
+    match run_into(store, reader, opts, now, progress, &mut summary).await {
+        Ok(()) => Ok(summary),
+        Err(error) => Err(Stopped { summary, error }),
+    }
+}
+
+async fn run_into<R: BufRead>(
     store: &dyn Store,
     mut reader: R,
     opts: &Options,
     now: i64,
     progress: &ProgressBar,
-) -> anyhow::Result<Summary> {
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
     let mut dir = Directory::load(store, opts.create_channels).await?;
-    let mut summary = Summary::default();
     let mut batch = Vec::with_capacity(opts.batch_size);
     let mut batch_lines = Vec::with_capacity(opts.batch_size);
     let mut buf = Vec::new();
@@ -255,14 +287,17 @@ pub async fn run<R: BufRead>(
         }
         batch.push(article);
         batch_lines.push(n);
+        summary.unwritten_from = Some(batch_lines[0]);
         if batch.len() >= opts.batch_size {
-            flush(store, &mut batch, &mut batch_lines, &mut summary, now).await?;
+            flush(store, &mut batch, &mut batch_lines, summary, now).await?;
+            summary.unwritten_from = None;
             progress.set_message(format!("{} stories", summary.created + summary.updated));
         }
     }
-    flush(store, &mut batch, &mut batch_lines, &mut summary, now).await?;
+    flush(store, &mut batch, &mut batch_lines, summary, now).await?;
+    summary.unwritten_from = None;
     progress.set_message(format!("{} stories", summary.created + summary.updated));
-    Ok(summary)
+    Ok(())
 }
 
 async fn flush(

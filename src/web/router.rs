@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/words/{id}/delete", post(people::post_delete_word))
         .route("/admin/users/{id}", post(people::post_user))
+        .route("/admin/users/{id}/unlock", post(people::post_unlock))
         .route(
             "/admin/channels",
             get(people::get_channels).post(people::post_channels),

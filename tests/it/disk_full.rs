@@ -121,3 +121,90 @@ async fn a_full_disk_refuses_writes_clearly_and_recovers_without_a_restart() {
     );
     drop(app);
 }
+
+#[test]
+fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
+    let Some(fs) = Tmpfs::mount("24m") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the disk-full test needs to mount a tmpfs (root) under CI"
+        );
+        println!("NOT RUN: disk-full import test (mounting a tmpfs needs root)");
+        return;
+    };
+    let outside = tempfile::tempdir().unwrap();
+    let input = outside.path().join("archive.jsonl");
+    std::fs::write(&input, crate::util::test_app::CORPUS).unwrap();
+    let data = fs.0.join("data");
+    let gazette = |report: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args([
+                "import",
+                "--create-channels",
+                "--batch-size",
+                "50",
+                "--data-dir",
+            ])
+            .arg(&data)
+            .arg("--report")
+            .arg(outside.path().join(report))
+            .arg(&input)
+            .output()
+            .unwrap()
+    };
+    let migrate = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["migrate", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(migrate.status.success());
+    // leave room for a few batches, not for the archive
+    let filler = fs.0.join("filler");
+    fill(&filler);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
+    let len = f.metadata().unwrap().len();
+    f.set_len(len.saturating_sub(2 * 1024 * 1024)).unwrap();
+    drop(f);
+
+    let out = gazette("first.txt");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a stopped import exits non-zero: {stdout}"
+    );
+    assert!(
+        stderr.contains("the import stopped after writing"),
+        "{stderr}"
+    );
+    let written: usize = stdout
+        .split("imported ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the summary line: {stdout}"));
+    assert!(written > 0 && written < 1000, "{stdout}");
+    let report = std::fs::read_to_string(outside.path().join("first.txt")).expect("the report");
+    assert!(report.contains(&format!("created: {written}")), "{report}");
+    assert!(report.contains("were not written"), "{report}");
+
+    // space comes back: the same command finishes the archive, nothing twice
+    std::fs::remove_file(&filler).unwrap();
+    let out = gazette("second.txt");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "imported 1000 stories ({} new, {written} updated)",
+            1000 - written
+        )),
+        "{stdout}"
+    );
+}

@@ -26,10 +26,12 @@ fn ssi_expand(out: &Path, html: &str) -> String {
     done
 }
 
-/// Every file under `dir` (relative path -> bytes).
+/// Every file under `dir` (relative path -> bytes), less the export's own
+/// bookkeeping (`export::MARKER`, which every build rewrites).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walk(dir)
         .into_iter()
+        .filter(|p| p.file_name().is_none_or(|n| n != gazette::export::MARKER))
         .map(|p| {
             let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
             let bytes = std::fs::read(&p).unwrap();
@@ -478,4 +480,62 @@ async fn a_full_build_over_an_earlier_one_removes_pages_no_longer_public() {
     let mut built = tree(out.path());
     built.remove("static/operator-note.txt");
     assert_eq!(built, full_tree(&app).await);
+}
+
+#[tokio::test]
+async fn an_export_built_after_a_restore_drops_what_the_restored_database_never_had() {
+    use sqlx::ConnectOptions as _;
+    use std::str::FromStr as _;
+    let app = TestApp::with_demo().await;
+    let out = tempfile::tempdir().unwrap();
+    export(&app, out.path(), false).await;
+    // a backup now, then a story the backup never sees, exported
+    let backup = app.state.config.data_dir.join("backup.db");
+    let mut c = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite://")
+        .unwrap()
+        .filename(app.state.config.data_dir.join("gazette.db"))
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let later = app
+        .publish(
+            700_002,
+            "main",
+            "zw/yw",
+            "备份之后的稿件",
+            "2024-04-20T09:00:00+08:00",
+        )
+        .await;
+    let r = export(&app, out.path(), true).await;
+    assert!(!r.full);
+    let page = file_for(out.path(), &TestApp::path_of(&later));
+    assert!(page.exists());
+
+    // the database comes back from the backup; the export directory stays
+    let restored = gazette::db::open(&gazette::db::Location::Sqlite(backup))
+        .await
+        .unwrap();
+    let state_dir = tempfile::tempdir().unwrap();
+    let state = gazette::state::AppState::open(
+        gazette::config::Config::for_data_dir(state_dir.path()),
+        restored,
+    )
+    .unwrap()
+    .with_clock(std::sync::Arc::new(app.clock.clone()));
+    let r = build(&state, out.path(), true, false).await.unwrap();
+    assert!(
+        r.full,
+        "the directory holds more than the restored record says: a full build"
+    );
+    assert!(
+        !page.exists(),
+        "the page of a story the restored database never had is gone"
+    );
+    // and the next incremental build trusts the directory again
+    let r = build(&state, out.path(), true, false).await.unwrap();
+    assert!(!r.full);
 }

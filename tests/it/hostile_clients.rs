@@ -232,10 +232,22 @@ async fn a_stranger_cannot_lock_the_owner_out_of_an_account() {
         start.elapsed() >= Duration::from_secs(1),
         "the account's tries are slowed down"
     );
-    // and an administrator's 解除登录限制 clears the rest
-    gazette::accounts::unlock_account(app.state.store.as_ref(), "signer")
+    // and an administrator's 解除登录限制 (the users screen) clears the rest
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let admin = app.login("admin").await;
+    let signer = app
+        .state
+        .store
+        .user_with_hash("signer")
         .await
-        .unwrap();
+        .unwrap()
+        .unwrap()
+        .0;
+    let unlocked = admin
+        .post(&format!("/admin/users/{}/unlock", signer.id), &[])
+        .await;
+    assert_eq!(unlocked.status, 200, "{}", unlocked.body);
+    assert!(unlocked.text().contains("已解除"), "{}", unlocked.text());
     let r = app
         .request(from_peer("203.0.113.66:1", None, "signer", PASSWORD))
         .await;

@@ -30,9 +30,8 @@ pub(crate) async fn desk(app: &TestApp) -> Desk<'_> {
     }
 }
 
-/// File a story, take it through 初审 and 复审, and have the signer sign it
-/// off for `after` seconds from now; returns its id.
-pub(crate) async fn schedule(app: &TestApp, d: &Desk<'_>, title: &str, after: i64) -> i64 {
+/// File a story and take it through 初审 and 复审: it waits for the 签发人.
+pub(crate) async fn reviewed(d: &Desk<'_>, title: &str) -> i64 {
     let id = d.reporter.write(d.yw, title, BODY).await;
     for (who, action) in [
         (&d.reporter, "submit"),
@@ -41,6 +40,13 @@ pub(crate) async fn schedule(app: &TestApp, d: &Desk<'_>, title: &str, after: i6
     ] {
         assert_eq!(who.act(id, action, "同意").await.status, 303);
     }
+    id
+}
+
+/// File a story, take it through 初审 and 复审, and have the signer sign it
+/// off for `after` seconds from now; returns its id.
+pub(crate) async fn schedule(app: &TestApp, d: &Desk<'_>, title: &str, after: i64) -> i64 {
+    let id = reviewed(d, title).await;
     let at = gazette::domain::text::to_cst(app.state.now() + after)
         .format("%Y-%m-%dT%H:%M")
         .to_string();

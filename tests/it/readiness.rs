@@ -10,27 +10,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 
 use crate::util::TestApp;
 
-/// A GET straight through the router (no test-side catch-up of the cache,
-/// which would itself meet a damaged database): (status, body).
-async fn raw_get(app: &TestApp, path: &str) -> (u16, String) {
-    use http_body_util::BodyExt as _;
-    use tower::ServiceExt as _;
-    let resp = app
-        .router_clone()
-        .oneshot(
-            axum::http::Request::get(path)
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 async fn ready(app: &TestApp) -> (u16, serde_json::Value) {
-    let (status, body) = raw_get(app, "/readyz").await;
+    let (status, body) = app.raw_get("/readyz").await;
     (status, serde_json::from_str(&body).expect("JSON"))
 }
 
@@ -97,7 +78,7 @@ async fn a_damaged_database_is_not_ready_and_pages_say_so_without_internals() {
     // readers meet the damage: a clear 503 page, never a 500 with internals
     let mut saw_damage = false;
     for path in ["/", "/zw/yw/", "/search?q=滨州", "/sitemap.xml", "/zw/"] {
-        let (status, body) = raw_get(&app, path).await;
+        let (status, body) = app.raw_get(path).await;
         assert_ne!(status, 500, "{path}: {body}");
         assert!(
             !body.contains("malformed") && !body.contains("sqlite"),

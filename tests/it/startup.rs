@@ -123,25 +123,8 @@ fn migrate_is_repeatable() {
 
 #[tokio::test]
 async fn health_and_readiness_answer_a_load_balancer() {
-    use http_body_util::BodyExt as _;
-    use tower::ServiceExt as _;
     let app = crate::util::TestApp::with_demo().await;
-    let ask = |path: &'static str| {
-        let router = app.router_clone();
-        async move {
-            let resp = router
-                .oneshot(
-                    axum::http::Request::get(path)
-                        .body(axum::body::Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            let status = resp.status().as_u16();
-            let body = resp.into_body().collect().await.unwrap().to_bytes();
-            (status, String::from_utf8(body.to_vec()).unwrap())
-        }
-    };
+    let ask = |path: &'static str| app.raw_get(path);
     assert_eq!(ask("/healthz").await, (200, "ok\n".to_string()));
     let (status, body) = ask("/readyz").await;
     assert_eq!(status, 200, "{body}");

@@ -224,6 +224,20 @@ impl TestApp {
         addr
     }
 
+    /// A GET straight through the router, without the test-side catch-up of
+    /// the render cache that `get` does first: (status, body).
+    pub async fn raw_get(&self, path: &str) -> (u16, String) {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .expect("router answers");
+        let status = resp.status().as_u16();
+        let body = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// The router (for concurrent requests).
     pub fn router_clone(&self) -> Router {
         self.router.clone()

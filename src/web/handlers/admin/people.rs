@@ -18,6 +18,16 @@ async fn users_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    users_page_with(state, session, error, None, status).await
+}
+
+async fn users_page_with(
+    state: &AppState,
+    session: &Session,
+    error: Option<String>,
+    flash: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let sites = state.store.sites().await?;
     let users: Vec<_> = state
         .store
@@ -36,7 +46,7 @@ async fn users_page(
         })
         .collect();
     let ctx = minijinja::context! {
-        title => "用户", users, error,
+        title => "用户", users, error, flash,
         role_choices => Role::all_choices().into_iter().map(|r| (String::from(r), r.label())).collect::<Vec<_>>(),
         sites => sites.iter().map(|s| minijinja::context!{ id => s.id.clone(), name => s.name.clone() }).collect::<Vec<_>>(),
     };
@@ -321,6 +331,26 @@ pub async fn post_site(
     state.store.put_site(&site, state.now()).await?;
     state.after_write().await;
     Ok(Redirect::to(&format!("/admin/sites/{id}")).into_response())
+}
+
+/// 解除登录限制: forget every failed sign-in counted against the account,
+/// from every address (the owner was slowed down, or an address locked out).
+pub async fn post_unlock(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    admin_form(&session, form)?;
+    let user = state
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("用户 {id} 不存在")))?;
+    crate::accounts::unlock_account(state.store.as_ref(), &user.username).await?;
+    tracing::info!(admin = %session.user.username, user = %user.username, "sign-in throttle cleared");
+    let msg = format!("已解除「{}」的登录限制", user.display_name);
+    users_page_with(&state, &session, None, Some(msg), StatusCode::OK).await
 }
 
 pub async fn post_user(
