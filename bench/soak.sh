@@ -36,24 +36,33 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 LUA
-rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$PID/status; }
+# resident memory in MB: all, anonymous (heap: what a leak grows) and
+# file-backed (SQLite's and the index's memory maps, which follow the files)
+rss() { awk '/VmRSS/ {t=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.0f (anon %.0f, file %.0f)", t/1024, a/1024, f/1024}' /proc/$PID/status; }
+rss_total() { awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$PID/status; }
 figures() { # wrk output -> "req/s p99 non-2xx"
   awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} /Non-2xx or 3xx/ {n=$5} END {printf "%s req/s, p99 %s, non-2xx/3xx %s", r, p, (n==""?0:n)}' "$1"
 }
 echo "== $(nproc) cores; $N stories; $SECS s soak; $SLOW slowloris; wrk -t1 -c16 --latency"
 wrk -t1 -c16 -d30s --latency -s "$WORK/soak.lua" "http://127.0.0.1:$PORT" > "$WORK/soak-quiet.txt"
 RSS0=$(rss)
+T0=$(rss_total)
 wrk -t1 -c16 -d"${SECS}s" --latency -s "$WORK/soak.lua" "http://127.0.0.1:$PORT" > "$WORK/soak-wrk.txt" &
 WRK=$!
-trap 'kill $WRK $PID 2>/dev/null || true' EXIT
+# the RSS every minute, to tell a plateau from a leak
+( for _ in $(seq $((SECS / 60))); do sleep 60; printf '%s ' "$(rss_total)"; done ) > "$WORK/soak-rss.txt" &
+SAMPLER=$!
+trap 'kill $WRK $SAMPLER $PID 2>/dev/null || true' EXIT
 python3 bench/soak_clients.py "http://127.0.0.1:$PORT" "$SECS" "$SLOW" 4 > "$WORK/soak-clients.txt"
 wait $WRK
+wait $SAMPLER || true
 RSS1=$(rss)
+T1=$(rss_total)
 # every 5xx the server answers is logged as an ERROR line (internal error,
 # damaged database, full disk, storage unavailable)
 ERRORS=$(grep -c 'ERROR' "$WORK/soak.log" || true)
 echo "quiet:   $(figures "$WORK/soak-quiet.txt")"
 echo "loaded:  $(figures "$WORK/soak-wrk.txt")"
-echo "server RSS: ${RSS0} MB at the start, ${RSS1} MB at the end ($(awk -v a="$RSS0" -v b="$RSS1" 'BEGIN {printf "%+.1f%%", (b-a)*100/a}'))"
+echo "server RSS MB: ${RSS0} at the start, ${RSS1} at the end ($(awk -v a="$T0" -v b="$T1" 'BEGIN {printf "%+.1f%%", (b-a)*100/a}')); each minute: $(cat "$WORK/soak-rss.txt")"
 echo "server ERROR lines logged: $ERRORS"
 echo "clients: $(cat "$WORK/soak-clients.txt")"
