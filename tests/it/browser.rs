@@ -56,6 +56,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         ("editor", Role::Editor),
         ("second", Role::Reviewer(2)),
         ("signer", Role::Signer),
+        ("admin", Role::Admin),
     ] {
         app.add_user(name, &[role], &["main"]).await;
     }
@@ -161,6 +162,17 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         let story_url = d.url();
         d.goto(&format!("{base}/zw/yw/"));
         assert!(d.text(".channel-list").contains("滨州职业教育活动周启动"));
+
+        // A stranger's wrong passwords slowed the signer down; the admin lifts it.
+        login(&d, &base, "admin");
+        d.goto(&format!("{base}/admin/users"));
+        d.script("document.querySelectorAll('details').forEach(x => x.open = true);");
+        d.click("form[action$='/unlock'] button");
+        d.wait_for_text(".flash", "已解除");
+        d.screenshot(&shots.join("users.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("users-phone.png"));
+        d.window(1280, 1800);
 
         // Withdrawn: the page answers 410 with a notice.
         login(&d, &base, "signer");
