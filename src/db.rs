@@ -438,6 +438,10 @@ pub struct WorkState {
     pub work_revision: Option<i64>,
     /// Who acted at which level in the current review cycle.
     pub acts: Vec<(u8, i64)>,
+    /// Who saved the text now under review: the authors of the revisions
+    /// made since the story last went live (all of them for a story never
+    /// published). None of them reviews or signs it off.
+    pub editors: Vec<i64>,
 }
 
 impl WorkState {

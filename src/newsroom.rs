@@ -96,6 +96,7 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
         levels: story.levels,
         author_id: story.state.author_id.unwrap_or(0),
         acts: &story.state.acts,
+        editors: &story.state.editors,
         in_scope,
         reprint_incomplete: story.draft.reprint_incomplete(),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),

@@ -169,6 +169,8 @@ pub struct Context<'a> {
     /// Who acted at which level in the current review cycle (approvals and
     /// rejections since the story was last published).
     pub acts: &'a [(u8, i64)],
+    /// Who saved the text under review (they do not review or sign it off).
+    pub editors: &'a [i64],
     /// Whether the actor may work in the story's channel.
     pub in_scope: bool,
     /// A reprint (转载) whose origin is not filled in completely.
@@ -475,6 +477,11 @@ fn check_reviewer(ctx: &Context<'_>, u: &User, level: u8, levels: u8) -> Result<
     if u.id == ctx.author_id {
         return Err(Refusal::SeparationOfDuties("作者不能审核自己的稿件".into()));
     }
+    if ctx.editors.contains(&u.id) {
+        return Err(Refusal::SeparationOfDuties(
+            "修改过这一稿文字的人不能再审核或签发它,请由其他人审核".into(),
+        ));
+    }
     if ctx.acts.iter().any(|(l, who)| *who == u.id && *l != level) {
         return Err(Refusal::SeparationOfDuties(
             "同一人不能在同一稿件的两个审级上审核".into(),
@@ -512,6 +519,7 @@ mod tests {
             levels: 3,
             author_id: AUTHOR,
             acts,
+            editors: &[],
             in_scope: true,
             reprint_incomplete: false,
             blocking_hits: 0,
@@ -677,6 +685,27 @@ mod tests {
         .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c, d.to_string()))
         .collect();
         assert_eq!(allowed, expected);
+    }
+
+    #[test]
+    fn whoever_changed_the_text_does_not_review_or_sign_it() {
+        let editor = user(2, &[Role::Editor]);
+        let signer = user(4, &[Role::Signer]);
+        for (level, who) in [(1, &editor), (3, &signer)] {
+            let c = Context {
+                editors: &[who.id],
+                ..ctx(review(level), &[])
+            };
+            let refused = decide(&c, Actor::Person(who), &approve()).unwrap_err();
+            assert!(
+                matches!(refused, Refusal::SeparationOfDuties(_)),
+                "{refused}"
+            );
+            assert!(decide(&c, Actor::Person(who), &reject()).is_err());
+            // someone who did not touch the text may
+            let clean = ctx(review(level), &[]);
+            assert!(decide(&clean, Actor::Person(who), &approve()).is_ok());
+        }
     }
 
     #[test]

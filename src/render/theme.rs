@@ -128,11 +128,17 @@ pub fn environment(theme_dir: Option<&Path>) -> Environment<'static> {
 
 /// Escape like `minijinja`'s default, but leave `/` alone: URLs stay readable
 /// and pages smaller, and `/` is harmless in HTML text and quoted attributes.
+/// `none` prints nothing.
 fn html_formatter(
     out: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
+    // an absent value is an empty field, never the text "none" (which a
+    // saved form would then store, e.g. as a site's host name)
+    if value.is_none() {
+        return Ok(());
+    }
     if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
         if let Some(s) = value.as_str() {
             return super::sanitize::escape_into(out, s).map_err(minijinja::Error::from);

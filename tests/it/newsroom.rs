@@ -460,9 +460,19 @@ async fn editing_a_live_story_keeps_the_page_until_sign_off_and_adds_a_correctio
     assert_eq!(resp.status, 303, "{}", resp.body);
     // the live page is unchanged while the revision is reviewed
     assert_eq!(app.get(&url).await.select_text("h1"), vec!["初版标题"]);
+    assert_eq!(d.editor.act(id, "submit", "").await.status, 303);
+    // whoever changed the text does not review it: another editor does 初审
+    let own = d.editor.act(id, "approve", "同意").await;
+    assert_eq!(own.status, 403, "{}", own.body);
+    assert!(
+        own.text().contains("修改过这一稿文字的人"),
+        "{}",
+        own.text()
+    );
+    app.add_user("editor3", &[Role::Editor], &["main"]).await;
+    let other = app.login("editor3").await;
     for (who, action) in [
-        (&d.editor, "submit"),
-        (&d.editor, "approve"),
+        (&other, "approve"),
         (&d.second, "approve"),
         (&d.signer, "approve"),
     ] {

@@ -83,7 +83,12 @@ async fn approved_text_is_not_changed_under_the_later_levels() {
         }
     };
     assert_eq!(save("editor", "初审时改过的标题").await.status, 303);
-    assert_eq!(d.editor.act(id, "approve", "同意").await.status, 303);
+    // ...but then another editor approves it: whoever changed it does not
+    let own = d.editor.act(id, "approve", "同意").await;
+    assert_eq!(own.status, 403, "{}", own.body);
+    app.add_user("editor3", &[Role::Editor], &["main"]).await;
+    let other = app.login("editor3").await;
+    assert_eq!(other.act(id, "approve", "同意").await.status, 303);
     // after 初审 approved it, 复审 cannot change it: it goes back instead
     let refused = save("second", "复审偷改的标题").await;
     assert_eq!(refused.status, 409, "{}", refused.body);
@@ -96,7 +101,7 @@ async fn approved_text_is_not_changed_under_the_later_levels() {
     assert_eq!(d.second.act(id, "reject", "标题要改").await.status, 303);
     assert_eq!(save("second", "退回后改的标题").await.status, 303);
     assert_eq!(d.second.act(id, "submit", "").await.status, 303);
-    let page = d.editor.get(&format!("/admin/stories/{id}")).await;
+    let page = other.get(&format!("/admin/stories/{id}")).await;
     assert!(page.text().contains("待初审"), "{}", page.text());
 }
 
@@ -237,4 +242,99 @@ async fn implausible_dates_hosts_and_self_lockouts_are_refused_with_reasons() {
     assert_eq!(own.status, 400);
     assert!(own.text().contains("不能停用自己的账号"), "{}", own.text());
     assert_eq!(admin.get("/admin/").await.status, 200, "still signed in");
+}
+
+#[tokio::test]
+async fn a_signer_who_changed_the_text_does_not_sign_it_off() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let id = d.reporter.write(d.yw, "记者的稿件", BODY).await;
+    // the signer rewrites the reporter's draft, then it goes through review
+    let v = d.signer.version(id).await;
+    let yw = d.yw.to_string();
+    let saved = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}"),
+            &[
+                ("version", &v),
+                ("title", "签发人改写的标题"),
+                ("channel_id", &yw),
+                ("body", BODY),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303);
+    }
+    let own = d.signer.act(id, "approve", "同意签发").await;
+    assert_eq!(own.status, 403, "{}", own.body);
+    assert!(
+        own.text().contains("修改过这一稿文字的人"),
+        "{}",
+        own.text()
+    );
+    assert!(!app.get("/zw/yw/").await.text().contains("签发人改写的标题"));
+    // another 签发人 signs it off
+    app.add_user("signer2", &[Role::Signer], &["main"]).await;
+    let other = app.login("signer2").await;
+    assert_eq!(other.act(id, "approve", "同意签发").await.status, 303);
+    assert!(app.get("/zw/yw/").await.text().contains("签发人改写的标题"));
+}
+
+#[tokio::test]
+async fn saving_site_settings_as_shown_keeps_an_absent_host_absent() {
+    let app = TestApp::with_demo().await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let admin = app.login("admin").await;
+    let page = admin.get("/admin/sites/zouping").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.select_attr("input[name=host]", "value"),
+        vec![String::new()]
+    );
+    assert!(
+        !page.body.contains("value=\"none\""),
+        "no absent value prints as none"
+    );
+    // post every field back as the form shows it
+    let html = page.html();
+    let inputs =
+        scraper::Selector::parse("form[action='/admin/sites/zouping'] input[name]").unwrap();
+    let fields: Vec<(String, String)> = html
+        .select(&inputs)
+        .filter(|e| e.value().attr("name") != Some("_csrf"))
+        .map(|e| {
+            (
+                e.value().attr("name").unwrap().to_string(),
+                e.value().attr("value").unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = admin.post("/admin/sites/zouping", &pairs).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let site = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "zouping")
+        .unwrap();
+    assert_eq!(site.host, None);
+    let home = app.get("/zouping/").await;
+    assert!(
+        !home.body.contains("//none/"),
+        "links keep pointing at the portal"
+    );
 }

@@ -449,8 +449,17 @@ impl Newsroom for StoreImpl {
         .bind(cycle)
         .fetch_all(&mut *tx)
         .await?;
+        let editors: Vec<Option<i64>> = sqlx::query_scalar(
+            "SELECT DISTINCT author_id FROM revisions WHERE article_id = $1 AND id > COALESCE(\
+             (SELECT MAX(revision_id) FROM audit WHERE article_id = $1 AND to_state = 'live/idle' \
+              AND revision_id IS NOT NULL), 0)",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some(WorkState {
+            editors: editors.into_iter().flatten().collect(),
             article,
             work: work_from(&row.try_get::<String, _>("work")?)?,
             author_id: row.try_get("author_id")?,
