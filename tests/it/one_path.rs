@@ -338,3 +338,86 @@ async fn saving_site_settings_as_shown_keeps_an_absent_host_absent() {
         "links keep pointing at the portal"
     );
 }
+
+#[tokio::test]
+async fn refused_forms_keep_what_was_typed() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    app.state
+        .store
+        .add_sensitive_word("违禁词", "测试", "block", app.state.now())
+        .await
+        .unwrap();
+    let id = d
+        .reporter
+        .write(d.yw, "含拦截词的稿件", "<p>这里有违禁词。</p>")
+        .await;
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303);
+    }
+    // the sign-off is blocked: the opinion and the schedule stay as typed
+    let v = d.signer.version(id).await;
+    let blocked = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "approve"),
+                ("opinion", "同意签发,注意核实数据"),
+                ("publish_at", "2024-04-21T08:30"),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(blocked.status, 400, "{}", blocked.body);
+    assert!(blocked.text().contains("敏感词"), "{}", blocked.text());
+    assert_eq!(
+        blocked.select_text("#opinion"),
+        vec!["同意签发,注意核实数据"]
+    );
+    assert_eq!(
+        blocked.select_attr("#sign_publish_at", "value"),
+        vec!["2024-04-21T08:30".to_string()]
+    );
+    // the new-user form after a duplicate name: everything but the password
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let admin = app.login("admin").await;
+    let dup = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "reporter"),
+                ("display_name", "新来的记者"),
+                ("password", "a long enough password"),
+                ("role", "editor"),
+                ("site", "zouping"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    let form = "form[action='/admin/users']";
+    assert_eq!(
+        dup.select_attr(&format!("{form} input[name=username]"), "value"),
+        vec!["reporter"]
+    );
+    assert_eq!(
+        dup.select_attr(&format!("{form} input[name=display_name]"), "value"),
+        vec!["新来的记者"]
+    );
+    assert_eq!(
+        dup.select_attr(&format!("{form} input[name=role][checked]"), "value"),
+        vec!["editor"]
+    );
+    assert_eq!(
+        dup.select_attr(&format!("{form} input[name=site][checked]"), "value"),
+        vec!["zouping"]
+    );
+    assert!(
+        dup.select_attr(&format!("{form} input[name=password]"), "value")
+            .is_empty()
+    );
+}

@@ -18,14 +18,17 @@ async fn users_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    users_page_with(state, session, error, None, status).await
+    users_page_with(state, session, error, None, None, status).await
 }
 
+/// The users screen; `typed` refills the new-user form after a refusal
+/// (name, display name, roles, sites: never the password).
 async fn users_page_with(
     state: &AppState,
     session: &Session,
     error: Option<String>,
     flash: Option<String>,
+    typed: Option<minijinja::Value>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let sites = state.store.sites().await?;
@@ -46,7 +49,7 @@ async fn users_page_with(
         })
         .collect();
     let ctx = minijinja::context! {
-        title => "用户", users, error, flash,
+        title => "用户", users, error, flash, typed,
         role_choices => Role::all_choices().into_iter().map(|r| (String::from(r), r.label())).collect::<Vec<_>>(),
         sites => sites.iter().map(|s| minijinja::context!{ id => s.id.clone(), name => s.name.clone() }).collect::<Vec<_>>(),
     };
@@ -85,10 +88,24 @@ pub async fn post_users(
         }
         Ok(roles)
     };
+    let typed = minijinja::context! {
+        username => f.get("username"),
+        display_name => f.get("display_name"),
+        roles => f.all("role"),
+        sites => f.all("site"),
+    };
     let roles = match check() {
         Ok(r) => r,
         Err(m) => {
-            return users_page(&state, &session, Some(m), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return users_page_with(
+                &state,
+                &session,
+                Some(m),
+                None,
+                Some(typed),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let known: Vec<String> = state
@@ -117,7 +134,15 @@ pub async fn post_users(
     match state.store.create_user(&user, state.now()).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(crate::db::StoreError::Conflict(m)) => {
-            users_page(&state, &session, Some(m), StatusCode::CONFLICT).await
+            users_page_with(
+                &state,
+                &session,
+                Some(m),
+                None,
+                Some(typed),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -350,7 +375,7 @@ pub async fn post_unlock(
     crate::accounts::unlock_account(state.store.as_ref(), &user.username).await?;
     tracing::info!(admin = %session.user.username, user = %user.username, "sign-in throttle cleared");
     let msg = format!("已解除「{}」的登录限制", user.display_name);
-    users_page_with(&state, &session, None, Some(msg), StatusCode::OK).await
+    users_page_with(&state, &session, None, Some(msg), None, StatusCode::OK).await
 }
 
 pub async fn post_user(

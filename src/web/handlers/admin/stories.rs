@@ -253,6 +253,16 @@ struct EditPage<'a> {
     error: Option<String>,
     conflict: Option<(String, Draft)>,
     flash: Option<String>,
+    /// What was typed into the review form, shown again after a refusal.
+    act: Option<ActInput>,
+}
+
+/// The review form's fields as submitted.
+#[derive(serde::Serialize)]
+struct ActInput {
+    opinion: String,
+    publish_at: String,
+    override_reason: String,
 }
 
 async fn edit_page(
@@ -381,6 +391,7 @@ async fn edit_page(
         slot_choices => SLOTS.to_vec(),
         error => p.error,
         flash => p.flash,
+        act => p.act,
         conflict => p.conflict.as_ref().map(|c| c.0.clone()),
         theirs => p.conflict.as_ref().map(|c| minijinja::context!{ title => c.1.title.clone(), body_html => c.1.body_html.clone() }),
     };
@@ -406,6 +417,7 @@ async fn conflict_page(
         error: None,
         conflict: Some((message, theirs)),
         flash: None,
+        act: None,
     };
     edit_page(state, session, page, StatusCode::CONFLICT).await
 }
@@ -427,6 +439,7 @@ pub async fn get_new(
             error: None,
             conflict: None,
             flash: None,
+            act: None,
         },
         StatusCode::OK,
     )
@@ -457,6 +470,7 @@ pub async fn post_new(
                     error: Some(msg),
                     conflict: None,
                     flash: None,
+                    act: None,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -526,6 +540,7 @@ pub async fn get_story(
             error: None,
             conflict: None,
             flash: done_message(&q.done, q.n),
+            act: None,
         },
         StatusCode::OK,
     )
@@ -562,6 +577,7 @@ pub async fn post_story(
                     error: Some(msg),
                     conflict: None,
                     flash: None,
+                    act: None,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -607,6 +623,7 @@ pub async fn post_story(
                 error: Some(err.to_string()),
                 conflict: None,
                 flash: None,
+                act: None,
             },
             StatusCode::CONFLICT,
         )
@@ -695,6 +712,12 @@ pub async fn post_act(
                     error: Some(e.to_string()),
                     conflict: None,
                     flash: None,
+                    // the signer's opinion, schedule and 放行理由 stay as typed
+                    act: Some(ActInput {
+                        opinion: f.get("opinion").to_string(),
+                        publish_at: f.get("publish_at").to_string(),
+                        override_reason: f.get("override_reason").to_string(),
+                    }),
                 },
                 status,
             )
