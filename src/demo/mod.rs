@@ -333,6 +333,7 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             updated_at: seed_signed,
             version: 1,
             corrections: vec![],
+            revised_at: None,
         };
         store
             .save_article(&seed, now)
@@ -378,6 +379,7 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             updated_at: signed,
             version: 1,
             corrections: vec![],
+            revised_at: None,
         };
         store
             .save_article(&a, now)

@@ -116,6 +116,9 @@ pub struct Article {
     pub version: i64,
     /// 更正 notices shown on the page, oldest first.
     pub corrections: Vec<Correction>,
+    /// When the latest later revision went live (更新); the first sign-off
+    /// stays in `signed_at`.
+    pub revised_at: Option<i64>,
 }
 
 /// A dated correction notice (更正).
@@ -135,6 +138,9 @@ pub struct ArticleSummary {
     pub summary: String,
     pub url_path: String,
     pub signed_at: i64,
+    /// When its text last changed on the public side: a later revision's
+    /// sign-off (更新), else `signed_at`.
+    pub modified_at: i64,
 }
 
 impl ArticleSummary {
@@ -244,6 +250,7 @@ mod tests {
             summary: String::new(),
             url_path: format!("zw/{id}.html"),
             signed_at,
+            modified_at: signed_at,
         }
     }
 
@@ -307,6 +314,7 @@ mod tests {
             summary: String::new(),
             url_path: format!("sh/{id}.html"),
             signed_at,
+            modified_at: signed_at,
         }
     }
 

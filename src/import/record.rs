@@ -194,6 +194,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         updated_at: now,
         version: 1,
         corrections: vec![],
+        revised_at: None,
     };
     // the newsroom form's cleaning and limits, so both ways in hold the same
     // rules (a reprint link must be http(s), no control characters)

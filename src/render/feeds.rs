@@ -63,7 +63,7 @@ pub async fn feed(
             )
         }
     };
-    let updated = items.iter().map(|i| i.signed_at).max().unwrap_or(0);
+    let updated = items.iter().map(|i| i.modified_at).max().unwrap_or(0);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if atom {
         let _ = write!(
@@ -85,7 +85,7 @@ pub async fn feed(
                 esc(&i.title),
                 esc(&url),
                 esc(&url),
-                datetime_rfc3339(i.signed_at),
+                datetime_rfc3339(i.modified_at),
                 esc(&site.name),
                 esc(&i.summary)
             );

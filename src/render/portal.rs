@@ -469,6 +469,8 @@ struct StoryView {
     subtitle: Option<String>,
     byline: String,
     signed_date: String,
+    /// 更新: when a later revision went live, with the time of day.
+    revised: Option<String>,
     /// 更正 notices: (date, text).
     corrections: Vec<(String, String)>,
     reprint: Option<Reprint>,
@@ -670,7 +672,7 @@ async fn render_story(
         "@type": "NewsArticle",
         "headline": a.title,
         "datePublished": a.signed_at.map(crate::domain::text::datetime_rfc3339),
-        "dateModified": crate::domain::text::datetime_rfc3339(a.updated_at),
+        "dateModified": a.revised_at.or(a.signed_at).map(crate::domain::text::datetime_rfc3339),
         "author": a.byline.iter().map(|b| serde_json::json!({"@type": "Person", "name": b.name})).collect::<Vec<_>>(),
         "publisher": {"@type": "Organization", "name": publisher},
         "mainEntityOfPage": canonical,
@@ -687,6 +689,11 @@ async fn render_story(
         subtitle: a.subtitle.clone().filter(|s| !s.trim().is_empty()),
         byline: byline_text(&a.byline),
         signed_date: a.signed_at.map(date_cn).unwrap_or_default(),
+        revised: a.revised_at.map(|t| {
+            crate::domain::text::to_cst(t)
+                .format("%Y年%m月%d日 %H:%M")
+                .to_string()
+        }),
         corrections: a
             .corrections
             .iter()

@@ -421,3 +421,103 @@ async fn refused_forms_keep_what_was_typed() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_revision_sign_off_is_an_update_not_a_new_sign_off() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let first = reviewed(&d, "首发的稿件").await;
+    assert_eq!(d.signer.act(first, "approve", "同意签发").await.status, 303);
+    let path = format!(
+        "/{}",
+        app.state
+            .store
+            .work_state(first)
+            .await
+            .unwrap()
+            .unwrap()
+            .article
+            .url_path
+            .unwrap()
+    );
+    // hours later another story; later still the first one is revised
+    // (within the sessions' 12 hours)
+    app.clock.advance(5 * 3600);
+    let second = reviewed(&d, "后发的稿件").await;
+    assert_eq!(
+        d.signer.act(second, "approve", "同意签发").await.status,
+        303
+    );
+    app.clock.advance(5 * 3600);
+    let v = d.editor.version(first).await;
+    let yw = d.yw.to_string();
+    let saved = d
+        .editor
+        .post(
+            &format!("/admin/stories/{first}"),
+            &[
+                ("version", &v),
+                ("title", "首发的稿件(修订)"),
+                ("channel_id", &yw),
+                ("body", BODY),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    app.add_user("editor3", &[Role::Editor], &["main"]).await;
+    let other = app.login("editor3").await;
+    for (who, action) in [
+        (&d.editor, "submit"),
+        (&other, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(first, action, "同意").await.status, 303, "{action}");
+    }
+    let page = app.get(&path).await;
+    assert_eq!(page.select_text("h1"), vec!["首发的稿件(修订)"]);
+    assert_eq!(
+        page.select_text(".story-meta .signed"),
+        vec!["签发日期:2024年04月20日"]
+    );
+    assert_eq!(
+        page.select_text(".story-meta .revised"),
+        vec!["更新:2024年04月20日 22:00"]
+    );
+    let ld = page
+        .body
+        .split("application/ld+json\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let ld: serde_json::Value = serde_json::from_str(ld).unwrap();
+    assert_eq!(ld["datePublished"], "2024-04-20T12:00:00+08:00");
+    assert_eq!(ld["dateModified"], "2024-04-20T22:00:00+08:00");
+    // its place in the list is its first sign-off: the later story stays above it
+    let list = app.get("/zw/yw/").await.select_text(".channel-list li a");
+    let at = |t: &str| {
+        list.iter()
+            .position(|x| x.contains(t))
+            .unwrap_or_else(|| panic!("{t} in {list:?}"))
+    };
+    assert!(at("后发的稿件") < at("首发的稿件"), "{list:?}");
+    // feeds and sitemaps say it changed
+    let atom = app.get("/atom.xml").await.body;
+    let entry = atom
+        .split("<entry>")
+        .find(|e| e.contains("首发的稿件"))
+        .unwrap();
+    assert!(
+        entry.contains("<updated>2024-04-20T22:00:00+08:00</updated>"),
+        "{entry}"
+    );
+    let n = gazette::domain::url::sitemap_block_of(first);
+    let sitemap = app.get(&format!("/sitemap-{n}.xml")).await.body;
+    let url = sitemap.split("<url>").find(|u| u.contains(&path)).unwrap();
+    assert!(
+        url.contains("<lastmod>2024-04-20T22:00:00+08:00</lastmod>"),
+        "{url}"
+    );
+}

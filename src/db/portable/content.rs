@@ -16,10 +16,10 @@ use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status
 
 pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
      editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-     created_at, updated_at, version, corrections";
+     created_at, updated_at, version, corrections, revised_at";
 
-const SUMMARY_COLUMNS: &str =
-    "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at";
+const SUMMARY_COLUMNS: &str = "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at, \
+     COALESCE(a.revised_at, a.signed_at) AS modified_at";
 
 fn json_err(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -84,6 +84,7 @@ pub(super) fn article_from_row(row: &DbRow, extra_channel_ids: Vec<i64>) -> Stor
         version: row.try_get("version")?,
         corrections: serde_json::from_str(&row.try_get::<String, _>("corrections")?)
             .map_err(|e| json_err("corrections", e))?,
+        revised_at: row.try_get("revised_at")?,
     })
 }
 
@@ -99,6 +100,9 @@ fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
             .unwrap_or_default(),
         signed_at: row
             .try_get::<Option<i64>, _>("signed_at")?
+            .unwrap_or_default(),
+        modified_at: row
+            .try_get::<Option<i64>, _>("modified_at")?
             .unwrap_or_default(),
     })
 }
@@ -591,7 +595,7 @@ impl Store for StoreImpl {
         limit: i64,
     ) -> StoreResult<Vec<(ArticleSummary, i64)>> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, a.updated_at FROM articles a WHERE a.status = 'published' AND a.id > $1 \
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.status = 'published' AND a.id > $1 \
              ORDER BY a.id LIMIT $2"
         );
         let rows = sqlx::query(&sql)
@@ -600,7 +604,11 @@ impl Store for StoreImpl {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((summary_from_row(r)?, r.try_get("updated_at")?)))
+            .map(|r| {
+                let s = summary_from_row(r)?;
+                let modified = s.modified_at;
+                Ok((s, modified))
+            })
             .collect()
     }
 
@@ -801,9 +809,9 @@ pub(super) async fn write_article(
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version, corrections) \
+                created_at, updated_at, version, corrections, revised_at) \
              VALUES ({}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
              ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
                 title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
                 byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
@@ -812,7 +820,7 @@ pub(super) async fn write_article(
                 signed_by = excluded.signed_by, published_at = excluded.published_at, \
                 url_path = COALESCE(articles.url_path, excluded.url_path), \
                 updated_at = excluded.updated_at, version = articles.version + 1, \
-                corrections = excluded.corrections \
+                corrections = excluded.corrections, revised_at = excluded.revised_at \
              RETURNING id",
         dialect::ARTICLE_ID
     );
@@ -839,6 +847,7 @@ pub(super) async fn write_article(
         .bind(now)
         .bind(a.version.max(1))
         .bind(to_json(&a.corrections))
+        .bind(a.revised_at)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| match e {

@@ -363,6 +363,7 @@ impl Newsroom for StoreImpl {
             updated_at: now,
             version: 1,
             corrections: vec![],
+            revised_at: None,
         };
         draft.apply_to(&mut a);
         let id = write_article(&mut tx, &a, now, &channels, Bulk::No)
@@ -534,12 +535,17 @@ impl Newsroom for StoreImpl {
             }
             None => None,
         };
-        if o.signed {
+        let was_public = t.from.public != Public::Never;
+        // the first sign-off is the story's 签发日期 and its place in lists; a
+        // later revision's sign-off is recorded as 更新 when it goes live
+        if o.signed && (!was_public || a.signed_at.is_none()) {
             a.signed_at = Some(t.now);
             a.signed_by = Some(t.actor.1.clone());
         }
         if o.goes_live {
-            let was_public = t.from.public != Public::Never;
+            if was_public {
+                a.revised_at = Some(t.now);
+            }
             if let Some(d) = &draft {
                 d.apply_to(&mut a);
                 if was_public && !d.correction.trim().is_empty() {

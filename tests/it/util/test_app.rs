@@ -364,6 +364,7 @@ impl TestApp {
             updated_at: signed,
             version: 1,
             corrections: vec![],
+            revised_at: None,
         };
         self.state
             .store
