@@ -163,6 +163,33 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.goto(&format!("{base}/zw/yw/"));
         assert!(d.text(".channel-list").contains("滨州职业教育活动周启动"));
 
+        // The reporter revises the live story; its new sign-off shows as 更新, the
+        // 签发日期 stays.
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        d.clear("#title");
+        d.type_into("#title", "滨州职业教育活动周启动(更新)");
+        d.click("#story-form button[name=save]");
+        d.wait_for_text(".flash", "已保存");
+        d.click("button.act-submit");
+        d.wait_for_text(".flash", "已提交审核");
+        login(&d, &base, "editor");
+        act(&d, &base, id, "approve", "同意", "审核通过");
+        login(&d, &base, "second");
+        act(&d, &base, id, "approve", "同意", "审核通过");
+        login(&d, &base, "signer");
+        act(&d, &base, id, "approve", "同意签发", "已签发");
+        d.delete_cookies();
+        d.goto(&story_url);
+        d.wait_for(".story-title");
+        assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动(更新)");
+        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
+        assert!(d.text(".story-meta .revised").starts_with("更新:2024年04月20日"));
+        d.screenshot(&shots.join("revised.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("revised-phone.png"));
+        d.window(1280, 1800);
+
         // A stranger's wrong passwords slowed the signer down; the admin lifts it.
         login(&d, &base, "admin");
         d.goto(&format!("{base}/admin/users"));
