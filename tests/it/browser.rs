@@ -200,6 +200,19 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.window(390, 844);
         d.screenshot(&shots.join("users-phone.png"));
         d.window(1280, 1800);
+        // a channel row saves through its own form (inputs tied to it by form=)
+        d.goto(&format!("{base}/admin/channels"));
+        let row = "tbody tr:first-child";
+        d.clear(&format!("{row} input[name=page_size]"));
+        d.type_into(&format!("{row} input[name=page_size]"), "25");
+        d.click(&format!("{row} button"));
+        d.wait_for("h1");
+        d.goto(&format!("{base}/admin/channels"));
+        assert_eq!(
+            d.script(&format!("return document.querySelector('{row} input[name=page_size]').value;")).as_str(),
+            Some("25")
+        );
+        d.screenshot(&shots.join("channels.png"));
 
         // Withdrawn: the page answers 410 with a notice.
         login(&d, &base, "signer");

@@ -18,15 +18,103 @@ fn vnu_jar() -> Option<PathBuf> {
     local.exists().then_some(local)
 }
 
-#[tokio::test]
-async fn portal_pages_are_valid_html5() {
-    let Some(jar) = vnu_jar().filter(|_| Command::new("java").arg("-version").output().is_ok())
-    else {
-        let msg = "NOT RUN: portal_pages_are_valid_html5 needs java and vnu.jar (npm install vnu-jar, or set VNU_JAR)";
+/// The checker's jar, or None after saying NOT RUN (a failure under CI).
+fn checker(test: &str) -> Option<PathBuf> {
+    let jar = vnu_jar().filter(|_| Command::new("java").arg("-version").output().is_ok());
+    if jar.is_none() {
+        let msg =
+            format!("NOT RUN: {test} needs java and vnu.jar (npm install vnu-jar, or set VNU_JAR)");
         if std::env::var_os("CI").is_some() {
             panic!("{msg}");
         }
         eprintln!("{msg}");
+    }
+    jar
+}
+
+/// Run the checker over `files`; panics with its report on any error.
+fn check(jar: &std::path::Path, files: &[PathBuf]) {
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(jar)
+        .args(["--errors-only", "--format", "text"])
+        .args(files)
+        .output()
+        .expect("run vnu");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the Nu Html Checker reports errors:\n{report}"
+    );
+}
+
+#[tokio::test]
+async fn admin_pages_are_valid_html5() {
+    let Some(jar) = checker("admin_pages_are_valid_html5") else {
+        return;
+    };
+    let app = TestApp::with_demo().await;
+    let d = crate::newsroom::desk(&app).await;
+    app.add_user("admin", &[gazette::domain::user::Role::Admin], &["main"])
+        .await;
+    let admin = app.login("admin").await;
+    let id = crate::newsroom::reviewed(&d, "送签的稿件").await;
+    let v = d.editor.version(id).await;
+    let yw = d.yw.to_string();
+    // a second revision, to compare
+    d.reporter
+        .post(
+            &format!("/admin/stories/{id}"),
+            &[
+                ("version", &v),
+                ("title", "x"),
+                ("channel_id", &yw),
+                ("body", "<p>x</p>"),
+            ],
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        ("login", app.get("/admin/login").await),
+        ("dashboard", admin.get("/admin/").await),
+        ("stories", admin.get("/admin/stories").await),
+        ("new", d.reporter.get("/admin/stories/new").await),
+        ("edit", admin.get(&format!("/admin/stories/{id}")).await),
+        (
+            "signing",
+            d.signer.get(&format!("/admin/stories/{id}")).await,
+        ),
+        (
+            "diff",
+            admin
+                .get(&format!("/admin/stories/{id}/diff?a=1&b=2"))
+                .await,
+        ),
+        ("audit", admin.get("/admin/audit").await),
+        ("users", admin.get("/admin/users").await),
+        ("words", admin.get("/admin/words").await),
+        ("channels", admin.get("/admin/channels").await),
+        ("site", admin.get("/admin/sites/main").await),
+        ("password", admin.get("/admin/password").await),
+        ("forbidden", d.reporter.get("/admin/users").await),
+    ];
+    let mut files = Vec::new();
+    for (name, resp) in &pages {
+        assert!(resp.status.as_u16() < 500, "{name}: {}", resp.status);
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, &resp.body).unwrap();
+        files.push(file);
+    }
+    check(&jar, &files);
+}
+
+#[tokio::test]
+async fn portal_pages_are_valid_html5() {
+    let Some(jar) = checker("portal_pages_are_valid_html5") else {
         return;
     };
     let app = TestApp::with_demo().await;
@@ -74,20 +162,5 @@ async fn portal_pages_are_valid_html5() {
         std::fs::write(&file, &resp.body).unwrap();
         files.push(file);
     }
-    let out = Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--format", "text"])
-        .args(&files)
-        .output()
-        .expect("run vnu");
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "the Nu Html Checker reports errors:\n{report}"
-    );
+    check(&jar, &files);
 }
