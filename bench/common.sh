@@ -8,5 +8,6 @@ WORK=target/bench/$N
 mkdir -p "$WORK"
 [[ -s $WORK/corpus.jsonl ]] || python3 "$SHARED/bench/gen_corpus.py" "$N" > "$WORK/corpus.jsonl"
 if [[ ! -d $WORK/data ]]; then
+  "$BIN" migrate --data-dir "$WORK/data" > /dev/null
   "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" > /dev/null
 fi

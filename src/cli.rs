@@ -205,6 +205,10 @@ pub struct ImportArgs {
     /// Stories per transaction.
     #[arg(long, default_value_t = 1000)]
     pub batch_size: usize,
+    /// Replace stories that already exist (by id) with the file's version;
+    /// without it such lines are reported as conflicts and left alone.
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -250,7 +250,15 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     /// all are written or none. Returns what became of each. A story the
     /// newsroom has (a draft, one under review or scheduled, or one with
     /// revisions) is never changed; an update of an archive story is audited.
-    async fn import_batch(&self, articles: &[Article], now: i64) -> StoreResult<Vec<Imported>>;
+    /// Without `--update` (`updatable` is Some), an archive story that
+    /// existed before is replaced only if its id is in `updatable` (created
+    /// earlier in the same run); the others are refused as conflicts.
+    async fn import_batch(
+        &self,
+        articles: &[Article],
+        updatable: Option<&std::collections::BTreeSet<i64>>,
+        now: i64,
+    ) -> StoreResult<Vec<Imported>>;
 
     /// Articles with these ids (missing ids are skipped), any status.
     async fn articles_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Article>>;

@@ -8,7 +8,8 @@ use crate::state::AppState;
 pub async fn run(args: BuildArgs) -> anyhow::Result<()> {
     // one connection per render worker (see `db::open_with`)
     let store =
-        super::open_store_with(&args.data, Some(crate::export::workers().min(16) as u32)).await?;
+        super::open_existing_store_with(&args.data, Some(crate::export::workers().min(16) as u32))
+            .await?;
     let mut config = Config::for_data_dir(&args.data.data_dir);
     config.cache_bytes = 0;
     if let Some(u) = &args.public_url {

@@ -12,10 +12,11 @@ use crate::clock::{Clock, SystemClock};
 use crate::import::{self, Options};
 
 pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     let opts = Options {
         create_channels: args.create_channels,
         batch_size: args.batch_size.clamp(1, 100_000),
+        update: args.update,
     };
     let started = Instant::now();
     let (reader, total): (Box<dyn std::io::BufRead + Send>, Option<u64>) =
@@ -68,39 +69,51 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
     );
     let report_note = match &wrote_report {
         Ok(()) => report_path.display().to_string(),
-        Err(e) => format!("not written ({}: {e})", report_path.display()),
+        Err(e) => format!("未能写入({}:{e})", report_path.display()),
     };
     println!(
-        "imported {written} stories ({} new, {} updated) in {secs:.1} s ({:.0} stories/s); rejected {} line(s); report: {report_note}",
+        "已导入 {written} 篇(新建 {},更新 {}),用时 {secs:.1} 秒(每秒 {:.0} 篇);未导入 {} 行;报告:{report_note}",
         summary.created,
         summary.updated,
         written as f64 / secs.max(1e-9),
         summary.rejected.len(),
     );
     for r in summary.rejected.iter().take(10) {
-        println!("  line {}: {}", r.line, r.reason);
+        println!("  第 {} 行:{}", r.line, r.reason);
     }
     if summary.rejected.len() > 10 {
-        println!(
-            "  ... and {} more in the report",
-            summary.rejected.len() - 10
-        );
+        println!("  …… 其余 {} 行见报告", summary.rejected.len() - 10);
     }
     if let Some(error) = stopped {
-        let from = summary.unwritten_from.map_or_else(String::new, |l| {
-            format!("; lines from {l} on were not written")
-        });
+        let from = summary
+            .unwritten_from
+            .map_or_else(String::new, |l| format!(",第 {l} 行起没有写入"));
         return Err(error.context(format!(
-            "the import stopped after writing {written} stories{from}; fix the cause and run it again (written stories are updated in place)"
+            "导入中断:已写入 {written} 篇{from};排除原因后再运行同一命令(已写入的稿件加 --update 会原样更新)"
         )));
     }
-    wrote_report.with_context(|| format!("cannot write {}", report_path.display()))?;
+    wrote_report.with_context(|| format!("未能写入报告 {}", report_path.display()))?;
+    if !summary.rejected.is_empty() {
+        // a script running the import must notice what was left out
+        anyhow::bail!(
+            "有 {} 行没有导入,原因见报告 {}",
+            summary.rejected.len(),
+            report_path.display()
+        );
+    }
     Ok(())
 }
 
+/// `DATA_DIR/import-reports/import-TIME.txt`, numbered when two imports
+/// start within the same second: one report never replaces another.
 fn default_report_path(data_dir: &std::path::Path) -> PathBuf {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    data_dir
-        .join("import-reports")
-        .join(format!("import-{stamp}.txt"))
+    let dir = data_dir.join("import-reports");
+    let mut path = dir.join(format!("import-{stamp}.txt"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("import-{stamp}-{n}.txt"));
+        n += 1;
+    }
+    path
 }

@@ -34,6 +34,33 @@ pub async fn open_store(args: &crate::cli::DataArgs) -> anyhow::Result<crate::db
     open_store_with(args, None).await
 }
 
+/// Open the store of an existing installation: a SQLite data directory with
+/// no database yet is an error that says what to run, not a fresh empty
+/// database (a mistyped --data-dir would otherwise import into, or add a
+/// user to, a database no server reads).
+pub async fn open_existing_store(
+    args: &crate::cli::DataArgs,
+) -> anyhow::Result<crate::db::DynStore> {
+    open_existing_store_with(args, None).await
+}
+
+/// `open_existing_store` with at most `connections` connections when given.
+pub async fn open_existing_store_with(
+    args: &crate::cli::DataArgs,
+    connections: Option<u32>,
+) -> anyhow::Result<crate::db::DynStore> {
+    if args.database_url.is_none() {
+        let file = args.data_dir.join(crate::db::sqlite::FILE_NAME);
+        if !file.exists() {
+            bail!(
+                "数据目录 {dir} 里还没有数据库:先运行 gazette migrate --data-dir {dir}(或 gazette serve)建立它,或用 --data-dir 指向已有的数据目录",
+                dir = args.data_dir.display()
+            );
+        }
+    }
+    open_store_with(args, connections).await
+}
+
 /// `open_store` with at most `connections` database connections when given.
 pub async fn open_store_with(
     args: &crate::cli::DataArgs,

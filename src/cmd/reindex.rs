@@ -8,7 +8,7 @@ use crate::cli::ReindexArgs;
 use crate::search::SearchIndex;
 
 pub async fn run(args: ReindexArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     let index = SearchIndex::open(&args.data.data_dir.join("search"))?;
     let started = Instant::now();
     let bar = ProgressBar::new_spinner().with_style(

@@ -60,7 +60,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
             roles.push(role);
         }
     }
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     let known: Vec<String> = store.sites().await?.into_iter().map(|s| s.id).collect();
     let sites = if args.sites.is_empty() {
         if roles.contains(&Role::Admin) {
@@ -121,7 +121,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
 }
 
 async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     let (user, _) = store
         .user_with_hash(&args.username)
         .await?
@@ -141,7 +141,7 @@ async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
 /// `user enable|disable`: the way back in when the last administrator was
 /// disabled, or a throttled account must sign in now.
 async fn set_active(args: UserNameArgs, active: bool) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     let (mut user, _) = store
         .user_with_hash(&args.username)
         .await?
@@ -162,7 +162,7 @@ async fn set_active(args: UserNameArgs, active: bool) -> anyhow::Result<()> {
 }
 
 async fn list(args: UserListArgs) -> anyhow::Result<()> {
-    let store = super::open_store(&args.data).await?;
+    let store = super::open_existing_store(&args.data).await?;
     for u in store.users().await? {
         let roles: Vec<String> = u.roles.iter().map(|r| r.label()).collect();
         println!(

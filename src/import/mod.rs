@@ -26,6 +26,9 @@ pub struct Options {
     /// Create missing sites and channels instead of rejecting their stories.
     pub create_channels: bool,
     pub batch_size: usize,
+    /// Replace stories that existed before the import (`--update`); without
+    /// it their lines are reported as conflicts.
+    pub update: bool,
 }
 
 impl Default for Options {
@@ -33,6 +36,7 @@ impl Default for Options {
         Self {
             create_channels: false,
             batch_size: 1000,
+            update: false,
         }
     }
 }
@@ -52,6 +56,9 @@ pub struct Summary {
     /// The first line of the batch not yet written: after a stop, where a
     /// rerun picks up (lines before it are written or rejected).
     pub unwritten_from: Option<usize>,
+    /// Ids this run created: a later line with the same id updates its story
+    /// even without `--update`.
+    pub created_ids: std::collections::BTreeSet<i64>,
 }
 
 impl Summary {
@@ -59,7 +66,7 @@ impl Summary {
     /// per rejected input line.
     pub fn report(&self) -> String {
         let mut out = format!(
-            "lines read: {}\ncreated: {}\nupdated: {}\nrejected: {}\n",
+            "读取行数:{}\n新建:{}\n更新:{}\n未导入:{}\n",
             self.lines,
             self.created,
             self.updated,
@@ -67,11 +74,11 @@ impl Summary {
         );
         if let Some(line) = self.unwritten_from {
             out.push_str(&format!(
-                "stopped: lines from {line} on were not written (run the import again: written stories are updated in place)\n"
+                "导入中断:第 {line} 行起没有写入(排除原因后再运行一次;已写入的稿件加 --update 原样更新)\n"
             ));
         }
         for r in &self.rejected {
-            out.push_str(&format!("line {}: {}\n", r.line, r.reason));
+            out.push_str(&format!("第 {} 行:{}\n", r.line, r.reason));
         }
         out
     }
@@ -114,11 +121,9 @@ impl Directory {
         }
         if !self.create {
             return Err(if self.sites.contains(site) {
-                format!(
-                    "unknown channel {path:?} in site {site:?} (rerun with --create-channels to create it)"
-                )
+                format!("站点 {site} 没有栏目 {path}(加 --create-channels 重新运行可自动建立)")
             } else {
-                format!("unknown site {site:?} (rerun with --create-channels to create it)")
+                format!("没有站点 {site}(加 --create-channels 重新运行可自动建立)")
             });
         }
         if !self.sites.contains(site) {
@@ -159,7 +164,7 @@ impl Directory {
             let c = store
                 .ensure_channel(site, p, &name, 100 + i as i64)
                 .await
-                .map_err(|e| format!("cannot create channel {p:?} in site {site:?}: {e}"))?;
+                .map_err(|e| format!("不能在站点 {site} 建立栏目 {p}:{e}"))?;
             self.channels
                 .insert((site.to_string(), p.to_string()), c.id);
             id = c.id;
@@ -253,14 +258,14 @@ async fn run_into<R: BufRead>(
             progress.inc(len as u64);
             summary.rejected.push(Rejection {
                 line: n,
-                reason: format!("line is {len} bytes; the limit is {MAX_LINE_BYTES}"),
+                reason: format!("这一行有 {len} 字节,最多 {MAX_LINE_BYTES} 字节"),
             });
             continue;
         }
         let Ok(text) = std::str::from_utf8(&buf) else {
             summary.rejected.push(Rejection {
                 line: n,
-                reason: "line is not valid UTF-8".into(),
+                reason: "这一行不是 UTF-8 编码的文字".into(),
             });
             continue;
         };
@@ -280,7 +285,7 @@ async fn run_into<R: BufRead>(
             Err(reason) => {
                 summary.rejected.push(Rejection {
                     line: n,
-                    reason: format!("id {}: {reason}", article.id),
+                    reason: format!("id {}:{reason}", article.id),
                 });
                 continue;
             }
@@ -289,12 +294,28 @@ async fn run_into<R: BufRead>(
         batch_lines.push(n);
         summary.unwritten_from = Some(batch_lines[0]);
         if batch.len() >= opts.batch_size {
-            flush(store, &mut batch, &mut batch_lines, summary, now).await?;
+            flush(
+                store,
+                &mut batch,
+                &mut batch_lines,
+                summary,
+                opts.update,
+                now,
+            )
+            .await?;
             summary.unwritten_from = None;
             progress.set_message(format!("{} stories", summary.created + summary.updated));
         }
     }
-    flush(store, &mut batch, &mut batch_lines, summary, now).await?;
+    flush(
+        store,
+        &mut batch,
+        &mut batch_lines,
+        summary,
+        opts.update,
+        now,
+    )
+    .await?;
     summary.unwritten_from = None;
     progress.set_message(format!("{} stories", summary.created + summary.updated));
     Ok(())
@@ -305,22 +326,38 @@ async fn flush(
     batch: &mut Vec<crate::domain::Article>,
     lines: &mut Vec<usize>,
     summary: &mut Summary,
+    update: bool,
     now: i64,
 ) -> anyhow::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
-    match store.import_batch(batch, now).await {
-        Ok(done) => count(summary, &done, lines),
+    let result = {
+        let updatable = (!update).then_some(&summary.created_ids);
+        store.import_batch(batch, updatable, now).await
+    };
+    match result {
+        Ok(done) => count(summary, &done, batch, lines),
         Err(e) if !e.is_data_error() => return Err(e).context("writing an import batch"),
         Err(_) => {
             // One story spoiled the batch: write them one by one.
             for (article, line) in batch.iter().zip(lines.iter()) {
-                match store.import_batch(std::slice::from_ref(article), now).await {
-                    Ok(done) => count(summary, &done, std::slice::from_ref(line)),
+                let one = std::slice::from_ref(article);
+                let result = {
+                    let updatable = (!update).then_some(&summary.created_ids);
+                    store.import_batch(one, updatable, now).await
+                };
+                match result {
+                    Ok(done) => count(summary, &done, one, std::slice::from_ref(line)),
                     Err(e) => summary.rejected.push(Rejection {
                         line: *line,
-                        reason: format!("id {}: {e}", article.id),
+                        reason: match e {
+                            crate::db::StoreError::Conflict(m)
+                            | crate::db::StoreError::Invalid(m) => {
+                                format!("id {}:{m}", article.id)
+                            }
+                            e => format!("id {}:数据库拒绝了这篇稿件({e})", article.id),
+                        },
                     }),
                 }
             }
@@ -331,11 +368,19 @@ async fn flush(
     Ok(())
 }
 
-fn count(summary: &mut Summary, done: &[crate::db::Imported], lines: &[usize]) {
+fn count(
+    summary: &mut Summary,
+    done: &[crate::db::Imported],
+    batch: &[crate::domain::Article],
+    lines: &[usize],
+) {
     use crate::db::Imported;
-    for (d, line) in done.iter().zip(lines) {
+    for ((d, line), a) in done.iter().zip(lines).zip(batch) {
         match d {
-            Imported::Created => summary.created += 1,
+            Imported::Created => {
+                summary.created += 1;
+                summary.created_ids.insert(a.id);
+            }
             Imported::Updated => summary.updated += 1,
             Imported::Refused(reason) => summary.rejected.push(Rejection {
                 line: *line,

@@ -66,7 +66,7 @@ pub struct Story {
 fn check_len(field: &str, value: &str, max: usize) -> Result<(), String> {
     let n = value.chars().count();
     if n > max {
-        Err(format!("{field} has {n} characters; the limit is {max}"))
+        Err(format!("字段 {field} 有 {n} 个字,最多 {max} 个"))
     } else {
         Ok(())
     }
@@ -76,14 +76,34 @@ fn opt(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// A JSON error in plain words: which field, or where the line breaks off
+/// (serde's own text names Rust types and positions).
+fn plain_json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde's wording, without " at line 1 column N"
+    let what = text.split(" at line ").next().unwrap_or(&text);
+    if let Some(field) = what
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return format!("字段 {field} 缺失");
+    }
+    match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("这一行不是完整的 JSON(第 {} 个字符附近出错)", e.column())
+        }
+        _ => format!("有字段的内容类型不对({what})"),
+    }
+}
+
 /// Parse and validate one line. The error says what to fix.
 pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
-    let rec: Record = serde_json::from_str(line).map_err(|e| format!("not a valid story: {e}"))?;
+    let rec: Record = serde_json::from_str(line).map_err(|e| plain_json_error(&e))?;
     let id = match &rec.id {
         serde_json::Value::Number(n) => n.as_i64().filter(|v| *v > 0),
         _ => None,
     }
-    .ok_or_else(|| format!("id must be a positive integer, got {}", rec.id))?;
+    .ok_or_else(|| format!("字段 id 须为正整数,现在是 {}", rec.id))?;
     if id > crate::domain::article::MAX_STORY_ID {
         return Err(format!(
             "id {id} 超出允许范围(1 到 {}),请为这篇稿件换一个编号",
@@ -98,23 +118,21 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         || site.len() > 50
     {
         return Err(format!(
-            "site {site:?} is not a site slug (lowercase letters, digits, '-')"
+            "字段 site「{site}」不是站点代号(小写字母、数字和 -,如 zouping)"
         ));
     }
     let channel = rec.channel.trim().trim_matches('/').to_string();
     if !crate::domain::channel::valid_path(&channel) {
-        return Err(format!(
-            "channel {channel:?} is not a channel path like \"zw/yw\""
-        ));
+        return Err(format!("字段 channel「{channel}」不是栏目路径(如 zw/yw)"));
     }
     let title = rec.title.trim().to_string();
     if title.is_empty() {
-        return Err("title is empty".into());
+        return Err("字段 title(标题)为空".into());
     }
     check_len("title", &title, MAX_TITLE_CHARS)?;
     let signed_at = parse_rfc3339(&rec.signed_at).ok_or_else(|| {
         format!(
-            "signed_at {:?} is not an RFC 3339 time like 2023-06-01T10:30:00+08:00",
+            "字段 signed_at「{}」不是 RFC 3339 时间(如 2023-06-01T10:30:00+08:00)",
             rec.signed_at
         )
     })?;
@@ -125,7 +143,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
     };
     if body_bytes > MAX_BODY_BYTES {
         return Err(format!(
-            "body is {body_bytes} bytes; the limit is {MAX_BODY_BYTES} bytes (1 MiB)"
+            "字段 body(正文)有 {body_bytes} 字节,最多 {MAX_BODY_BYTES} 字节(1 MiB)"
         ));
     }
     let body_html = match &rec.body {
@@ -133,13 +151,13 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         Body::Html(h) => sanitize_html(h),
     };
     if body_html.trim().is_empty() {
-        return Err("body is empty".into());
+        return Err("字段 body(正文)为空".into());
     }
     let mut byline = Vec::with_capacity(rec.authors.len());
     for a in rec.authors {
         let name = a.name.trim().to_string();
         if name.is_empty() {
-            return Err("an author has an empty name".into());
+            return Err("字段 authors 里有一位作者没有姓名".into());
         }
         check_len("author name", &name, MAX_SHORT_FIELD_CHARS)?;
         check_len("author role", &a.role, MAX_SHORT_FIELD_CHARS)?;
@@ -151,7 +169,10 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
     check_len("source", &rec.source, MAX_SHORT_FIELD_CHARS)?;
     check_len("editor", &rec.editor, MAX_SHORT_FIELD_CHARS)?;
     if rec.tags.len() > MAX_TAGS {
-        return Err(format!("{} tags; the limit is {MAX_TAGS}", rec.tags.len()));
+        return Err(format!(
+            "字段 tags 有 {} 个标签,最多 {MAX_TAGS} 个",
+            rec.tags.len()
+        ));
     }
     let mut tags = Vec::with_capacity(rec.tags.len());
     for t in rec.tags {
@@ -246,28 +267,28 @@ mod tests {
     #[test]
     fn broken_lines_say_what_is_wrong() {
         let cases = [
-            ("{not json", "not a valid story"),
+            ("{not json", "不是完整的 JSON"),
             (
                 &GOOD.replace("\"title\": \"滨州召开会议\"", "\"title\": \"  \""),
-                "title is empty",
+                "字段 title(标题)为空",
             ),
-            (&GOOD.replace("\"id\": 7", "\"id\": -3"), "positive integer"),
+            (&GOOD.replace("\"id\": 7", "\"id\": -3"), "正整数"),
             (
                 &GOOD.replace("\"id\": 7", "\"id\": \"7\""),
-                "positive integer",
+                "正整数",
             ),
             (
                 &GOOD.replace("2023-06-01T10:30:00+08:00", "2023-06-31"),
                 "RFC 3339",
             ),
-            (&GOOD.replace("zw/yw", "政务"), "channel"),
+            (&GOOD.replace("zw/yw", "政务"), "栏目路径"),
             (
                 &GOOD.replace("\"site\": \"main\"", "\"site\": \"../x\""),
-                "site",
+                "站点代号",
             ),
             (
                 &GOOD.replace(", \"title\": \"滨州召开会议\"", ""),
-                "missing field `title`",
+                "字段 title 缺失",
             ),
             // the newsroom's rules hold for archives too
             (
@@ -301,6 +322,6 @@ mod tests {
         let big = "字".repeat(MAX_BODY_BYTES / 3 + 10);
         let line = GOOD.replace(r#""第二段<b>""#, &format!("\"{big}\""));
         let err = parse_line(&line, 1_700_000_000).unwrap_err();
-        assert!(err.contains("limit is 1048576 bytes"), "{err}");
+        assert!(err.contains("最多 1048576 字节"), "{err}");
     }
 }

@@ -136,15 +136,11 @@ fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
     let input = outside.path().join("archive.jsonl");
     std::fs::write(&input, crate::util::test_app::CORPUS).unwrap();
     let data = fs.0.join("data");
-    let gazette = |report: &str| {
+    let gazette = |report: &str, update: bool| {
         std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-            .args([
-                "import",
-                "--create-channels",
-                "--batch-size",
-                "50",
-                "--data-dir",
-            ])
+            .args(["import", "--create-channels", "--batch-size", "50"])
+            .args(if update { &["--update"][..] } else { &[][..] })
+            .arg("--data-dir")
             .arg(&data)
             .arg("--report")
             .arg(outside.path().join(report))
@@ -169,31 +165,28 @@ fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
     f.set_len(len.saturating_sub(2 * 1024 * 1024)).unwrap();
     drop(f);
 
-    let out = gazette("first.txt");
+    let out = gazette("first.txt", false);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success(),
         "a stopped import exits non-zero: {stdout}"
     );
-    assert!(
-        stderr.contains("the import stopped after writing"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("导入中断:已写入"), "{stderr}");
     let written: usize = stdout
-        .split("imported ")
+        .split("已导入 ")
         .nth(1)
         .and_then(|s| s.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the summary line: {stdout}"));
     assert!(written > 0 && written < 1000, "{stdout}");
     let report = std::fs::read_to_string(outside.path().join("first.txt")).expect("the report");
-    assert!(report.contains(&format!("created: {written}")), "{report}");
-    assert!(report.contains("were not written"), "{report}");
+    assert!(report.contains(&format!("新建:{written}\n")), "{report}");
+    assert!(report.contains("没有写入"), "{report}");
 
     // space comes back: the same command finishes the archive, nothing twice
     std::fs::remove_file(&filler).unwrap();
-    let out = gazette("second.txt");
+    let out = gazette("second.txt", true);
     assert!(
         out.status.success(),
         "{}",
@@ -202,7 +195,7 @@ fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains(&format!(
-            "imported 1000 stories ({} new, {written} updated)",
+            "已导入 1000 篇(新建 {},更新 {written})",
             1000 - written
         )),
         "{stdout}"

@@ -379,6 +379,12 @@ fn the_cli_builds_the_demo_site() {
     let input = dir.path().join("in.jsonl");
     std::fs::write(&input, corpus).unwrap();
     let gz = env!("CARGO_BIN_EXE_gazette");
+    let migrated = std::process::Command::new(gz)
+        .args(["migrate", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
     let ok = std::process::Command::new(gz)
         .args(["import", "--create-channels", "--data-dir"])
         .arg(&data)

@@ -146,6 +146,7 @@ async fn broken_lines_are_reported_and_nothing_half_written() {
     let opts = gazette::import::Options {
         create_channels: false,
         batch_size: 100,
+        update: false,
     };
     let summary = gazette::import::run(
         app.state.store.as_ref(),
@@ -164,18 +165,28 @@ async fn broken_lines_are_reported_and_nothing_half_written() {
         .collect();
     let lines_rejected: Vec<usize> = rejected.iter().map(|r| r.0).collect();
     assert_eq!(lines_rejected, vec![2, 3, 4, 5, 6, 7]);
-    assert!(rejected[0].1.contains("not a valid story"), "{rejected:?}");
-    assert!(rejected[1].1.contains("title is empty"));
-    assert!(rejected[2].1.contains("missing field `title`"));
+    // plain words that say what to fix, never serde's internals
+    assert!(rejected[0].1.contains("不是完整的 JSON"), "{rejected:?}");
+    assert!(rejected[1].1.contains("字段 title(标题)为空"));
+    assert_eq!(rejected[2].1, "字段 title 缺失");
     assert!(
-        rejected[3].1.contains("unknown channel \"nosuch\"")
-            && rejected[3].1.contains("--create-channels")
+        rejected[3].1.contains("没有栏目 nosuch") && rejected[3].1.contains("--create-channels"),
+        "{rejected:?}"
     );
     assert!(rejected[4].1.contains("RFC 3339"));
-    assert!(rejected[5].1.contains("limit is 1048576 bytes"));
+    assert!(rejected[5].1.contains("最多 1048576 字节"));
+    assert!(
+        rejected
+            .iter()
+            .all(|(_, r)| !r.contains("expected") && !r.contains("`")),
+        "{rejected:?}"
+    );
     let report = summary.report();
-    assert!(report.contains("created: 2\n"));
-    assert!(report.contains("line 5: id 5: unknown channel"));
+    assert!(report.contains("新建:2\n"));
+    assert!(
+        report.contains("第 5 行:id 5:站点 main 没有栏目 nosuch"),
+        "{report}"
+    );
     // rejected stories were not written at all
     for id in [2, 3, 4, 5, 6, 7] {
         assert!(
@@ -290,26 +301,61 @@ fn the_cli_writes_a_report_and_prints_a_summary() {
     let mut text: String = CORPUS.lines().take(50).map(|l| format!("{l}\n")).collect();
     text.push_str("this is not json\n");
     std::fs::write(&input, text).unwrap();
-    let report = dir.path().join("report.txt");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["import", "--create-channels", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .arg("--report")
-        .arg(&report)
-        .arg(&input)
-        .output()
-        .unwrap();
+    let data = dir.path().join("data");
+    let gazette = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+    // no database there yet: it says so instead of creating an empty one
+    let missing = gazette(&["import", "--create-channels", input.to_str().unwrap()]);
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("还没有数据库") && stderr.contains("gazette migrate"),
+        "{stderr}"
+    );
+    assert!(!data.join("gazette.db").exists());
+    assert!(gazette(&["migrate"]).status.success());
+    // a rejected line: the summary, the report, and a non-zero exit
+    let report = dir.path().join("report.txt");
+    let out = gazette(&[
+        "import",
+        "--create-channels",
+        "--report",
+        report.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success(),
+        "a line was rejected: the exit code says so"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("已导入 50 篇(新建 50,更新 0)"), "{stdout}");
+    assert!(stdout.contains("未导入 1 行"), "{stdout}");
     assert!(
-        stdout.contains("imported 50 stories (50 new, 0 updated)"),
+        stdout.contains("第 51 行:这一行不是完整的 JSON"),
         "{stdout}"
     );
-    assert!(stdout.contains("rejected 1 line(s)"), "{stdout}");
-    let report = std::fs::read_to_string(&report).unwrap();
-    assert!(report.contains("line 51: not a valid story"), "{report}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("第 51 行:这一行不是完整的 JSON"), "{text}");
+    // the same file again: the 50 stories exist, and without --update they
+    // are conflicts, left as they are
+    let again = gazette(&["import", input.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("已导入 0 篇(新建 0,更新 0)"), "{stdout}");
+    assert!(stdout.contains("未导入 51 行"), "{stdout}");
+    assert!(stdout.contains("请加 --update"), "{stdout}");
+    // with --update they are replaced, and each update is in the record
+    let updated = gazette(&["import", "--update", input.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&updated.stdout);
+    assert!(stdout.contains("已导入 50 篇(新建 0,更新 50)"), "{stdout}");
+    // the two runs without --report wrote a report each, neither replaced
+    let reports = std::fs::read_dir(data.join("import-reports"))
+        .unwrap()
+        .count();
+    assert_eq!(reports, 2);
 }

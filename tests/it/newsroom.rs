@@ -628,6 +628,12 @@ async fn the_audit_record_cannot_be_changed() {
 fn the_first_admin_is_created_from_the_command_line() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
+    let migrated = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(migrated.status.success());
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
         .args(["user", "add", "--role", "管理员", "chief", "--data-dir"])
         .arg(dir.path())

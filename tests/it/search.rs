@@ -364,6 +364,7 @@ async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
     let opts = gazette::import::Options {
         create_channels: true,
         batch_size: 10,
+        update: false,
     };
     let hidden = indicatif::ProgressBar::hidden();
     gazette::import::run(

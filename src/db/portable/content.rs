@@ -297,6 +297,7 @@ impl Store for StoreImpl {
     async fn import_batch(
         &self,
         articles: &[Article],
+        updatable: Option<&BTreeSet<i64>>,
         now: i64,
     ) -> StoreResult<Vec<crate::db::Imported>> {
         use crate::db::Imported;
@@ -344,8 +345,16 @@ impl Store for StoreImpl {
                 )));
                 continue;
             }
+            let before = existing.contains(&a.id);
+            if before && updatable.is_some_and(|ids| !ids.contains(&a.id)) {
+                out.push(Imported::Refused(format!(
+                    "id {} 的稿件已经存在,没有覆盖它;确要用导入文件更新已有稿件,请加 --update",
+                    a.id
+                )));
+                continue;
+            }
             // a line repeating an id earlier in the batch updates that story
-            let existed = a.id != 0 && (existing.contains(&a.id) || !seen.insert(a.id));
+            let existed = a.id != 0 && (before || !seen.insert(a.id));
             let w = write_article(&mut tx, a, now, &channels, Bulk::Yes { existed }).await?;
             if existed {
                 let state = match a.status {

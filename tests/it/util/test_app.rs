@@ -185,6 +185,7 @@ impl TestApp {
         let opts = gazette::import::Options {
             create_channels: true,
             batch_size: 100,
+            update: true,
         };
         gazette::import::run(
             self.state.store.as_ref(),
