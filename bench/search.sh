@@ -23,8 +23,9 @@ if [[ -z ${QUERIES_ONLY:-} ]]; then
 rm -rf "$WORK/data"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
 echo "== import $N stories ($(du -h "$WORK/corpus.jsonl" | cut -f1) of JSON lines)"
+"$BIN" migrate --data-dir "$WORK/data" > /dev/null
 /usr/bin/time -v "$BIN" import "$WORK/corpus.jsonl" --create-channels --data-dir "$WORK/data" \
-  2> "$WORK/import.time" | grep -E '^imported'
+  2> "$WORK/import.time" | grep -E '^已导入'
 grep -E 'Maximum resident|Elapsed' "$WORK/import.time" | sed 's/^\s*/   /'
 echo "== reindex"
 /usr/bin/time -v "$BIN" reindex --data-dir "$WORK/data" 2> "$WORK/reindex.time" | grep -E '^indexed'

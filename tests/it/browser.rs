@@ -205,9 +205,10 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         let row = "tbody tr:first-child";
         d.clear(&format!("{row} input[name=page_size]"));
         d.type_into(&format!("{row} input[name=page_size]"), "25");
+        // mark this document, click, and wait for the page the save redirects to
+        d.script("document.body.dataset.before = 'save';");
         d.click(&format!("{row} button"));
-        d.wait_for("h1");
-        d.goto(&format!("{base}/admin/channels"));
+        d.wait_for("body:not([data-before])");
         assert_eq!(
             d.script(&format!("return document.querySelector('{row} input[name=page_size]').value;")).as_str(),
             Some("25")
