@@ -79,6 +79,26 @@ impl From<crate::db::StoreError> for AppError {
     }
 }
 
+/// The message of an error page, kept on the response so that the guard
+/// can give a newsroom page its way back to the newsroom instead of the portal.
+#[derive(Debug, Clone)]
+pub struct ErrorPage(pub String);
+
+/// The error page: status, the message (escaped), and one link back.
+pub fn error_html(status: StatusCode, message: &str, back: &str, back_label: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{code} 错误</title><link rel=\"stylesheet\" href=\"/static/gazette.css\"></head>\
+         <body><main class=\"wrap\"><section class=\"error-page\"><h1>{code}</h1><p>{msg}</p>\
+         <p><a href=\"{back}\">{label}</a></p></section></main></body></html>",
+        code = status.as_u16(),
+        msg = escape_text(message),
+        back = escape_text(back),
+        label = escape_text(back_label),
+    )
+}
+
 impl AppError {
     /// An internal error whose cause is a full disk or a damaged database
     /// (reached through `anyhow` from the render path) answers as such.
@@ -121,16 +141,9 @@ impl IntoResponse for AppError {
             }
             e => e.to_string(),
         };
-        let body = format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{code} 错误</title><link rel=\"stylesheet\" href=\"/static/gazette.css\"></head>\
-             <body><main class=\"wrap\"><section class=\"error-page\"><h1>{code}</h1><p>{msg}</p>\
-             <p><a href=\"/\">返回首页</a></p></section></main></body></html>",
-            code = status.as_u16(),
-            msg = escape_text(&message)
-        );
-        let mut resp = (status, Html(body)).into_response();
+        let mut resp =
+            (status, Html(error_html(status, &message, "/", "返回首页"))).into_response();
+        resp.extensions_mut().insert(ErrorPage(message));
         if matches!(this, AppError::Damaged(_)) {
             resp.extensions_mut().insert(crate::health::DatabaseDamaged);
         }

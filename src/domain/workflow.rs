@@ -135,6 +135,9 @@ pub enum Action {
     Unschedule {
         reason: String,
     },
+    /// 撤回: the author takes a submitted story back to draft before 初审
+    /// has acted on it.
+    Recall,
 }
 
 impl Action {
@@ -148,6 +151,7 @@ impl Action {
             Action::Withdraw { .. } => "withdraw",
             Action::PublishDue => "publish",
             Action::Unschedule { .. } => "unschedule",
+            Action::Recall => "recall",
         }
     }
 }
@@ -317,6 +321,25 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
             "稿件已签发待发布,请先取消定时发布再修改".into(),
         )),
         (Action::Edit, Work::Idle) => Err(Refusal::WrongState("请先打开修改稿".into())),
+
+        (Action::Recall, Work::Review { level: 1 }) => {
+            let u = person.expect("checked");
+            if u.id != ctx.author_id {
+                return Err(Refusal::NotPermitted(
+                    "只有作者可以撤回自己提交的稿件".into(),
+                ));
+            }
+            Ok(keep(
+                Flow {
+                    public: flow.public,
+                    work: Work::Draft,
+                },
+                String::new(),
+            ))
+        }
+        (Action::Recall, _) => Err(Refusal::WrongState(
+            "稿件已进入审核,不能撤回;请联系审核人员退回".into(),
+        )),
 
         (Action::Submit, Work::Draft) => {
             let u = person.expect("checked");
@@ -605,6 +628,7 @@ mod tests {
             Action::Unschedule {
                 reason: "推迟".into(),
             },
+            Action::Recall,
         ];
         let mut allowed = Vec::new();
         for s in states {
@@ -627,6 +651,8 @@ mod tests {
             ("unpublished/draft", "u4", "submit", "unpublished/review1"),
             ("unpublished/draft", "u5", "edit", "unpublished/draft"),
             ("unpublished/draft", "u5", "submit", "unpublished/review1"),
+            // the author may take it back before 初审 acts
+            ("unpublished/review1", "u1", "recall", "unpublished/draft"),
             // at 初审 an editor may still correct the text: no level approved it yet
             ("unpublished/review1", "u2", "edit", "unpublished/review1"),
             (

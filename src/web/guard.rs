@@ -41,7 +41,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         secure(resp.headers_mut(), &state.config.public_url);
         return resp;
     }
+    let admin = req.uri().path().starts_with("/admin");
     let mut resp = localize_rejection(next.run(req).await);
+    if admin {
+        resp = back_to_the_newsroom(resp);
+    }
     if resp
         .extensions()
         .get::<crate::health::DatabaseDamaged>()
@@ -97,6 +101,17 @@ fn authority_of(url: &str) -> Option<&str> {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
     (!authority.is_empty() && !authority.contains('@')).then_some(authority)
+}
+
+/// An error page in the newsroom links back to the 工作台, not the portal.
+fn back_to_the_newsroom(resp: Response) -> Response {
+    let Some(crate::error::ErrorPage(message)) = resp.extensions().get().cloned() else {
+        return resp;
+    };
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = crate::error::error_html(parts.status, &message, "/admin/", "返回工作台");
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// An axum rejection (4xx, plain text) as the Chinese error page.

@@ -15,6 +15,7 @@ mod import;
 mod media;
 mod multinode;
 mod newsroom;
+mod newsroom_flow;
 mod one_path;
 mod portal_pages;
 mod portal_routing;

@@ -110,6 +110,17 @@ pub async fn get_dashboard(
             }
         }
     }
+    // what I sent in and nobody has finished with yet (撤回 is possible
+    // until 初审 acts)
+    let submitted = state
+        .store
+        .stories(&StoryFilter {
+            author_id: Some(me.id),
+            state: Some("review".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .await?;
     let scheduled = state
         .store
         .stories(&StoryFilter {
@@ -126,9 +137,18 @@ pub async fn get_dashboard(
             ..Default::default()
         })
         .await?;
+    let mut drafts = lines(&state, &session, drafts).await?;
+    for line in &mut drafts {
+        // sent back: say so where the author looks first
+        let record = state.store.audit_of(line.id).await?;
+        if record.last().is_some_and(|e| e.action == "reject") {
+            line.state = "已退回修改".into();
+        }
+    }
     let ctx = minijinja::context! {
         title => "工作台",
-        drafts => lines(&state, &session, drafts).await?,
+        drafts,
+        submitted => lines(&state, &session, submitted).await?,
         queue => lines(&state, &session, queue).await?,
         scheduled => lines(&state, &session, scheduled).await?,
         published => lines(&state, &session, published).await?,

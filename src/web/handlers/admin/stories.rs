@@ -289,6 +289,7 @@ async fn edit_page(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut state_label, mut editable, mut signing, mut public_url) =
         (String::new(), true, false, None);
+    let mut returned = None;
     let mut version = 0;
     if let Some(story) = p.story {
         version = story.state.article.version;
@@ -303,6 +304,7 @@ async fn edit_page(
             Action::Reject { reason: "-".into() },
             Action::Withdraw { reason: "-".into() },
             Action::Unschedule { reason: "-".into() },
+            Action::Recall,
         ];
         actions = newsroom::allowed(story, user, &probe, now);
         if let Work::Review { level } = story.state.work {
@@ -325,6 +327,7 @@ async fn edit_page(
         for a in &actions {
             match *a {
                 "submit" => buttons.insert(0, ("submit", "提交审核".to_string())),
+                "recall" => buttons.push(("recall", "撤回".to_string())),
                 "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
                 "unschedule" => buttons.push(("unschedule", "取消定时发布".to_string())),
                 _ => {}
@@ -332,11 +335,21 @@ async fn edit_page(
         }
         editable = match story.state.work {
             Work::Draft => user.is_editor() || story.state.author_id == Some(user.id),
-            Work::Review { .. } => user.is_editor(),
+            // approved text is not edited under the later levels (Action::Edit)
+            Work::Review { level } => user.is_editor() && level == 1,
             Work::Idle => user.is_editor() || story.state.author_id == Some(user.id),
             Work::Scheduled { .. } => false,
         };
-        for e in state.store.audit_of(story.state.article.id).await? {
+        let record = state.store.audit_of(story.state.article.id).await?;
+        // a story sent back: its reason opens the page, not only the record
+        if story.state.work == Work::Draft {
+            if let Some(last) = record.last().filter(|e| e.action == "reject") {
+                returned = Some(minijinja::context! {
+                    reason => last.opinion.clone(), actor => last.actor.clone(), at => datetime(last.at),
+                });
+            }
+        }
+        for e in record {
             let action = match e.action.as_str() {
                 "submit" => "提交审核",
                 "approve" if e.to_state.ends_with("idle") || e.to_state.ends_with("scheduled") => {
@@ -348,6 +361,8 @@ async fn edit_page(
                 "publish" => "定时发布",
                 "unschedule" => "取消定时",
                 "revise" => "修改已发布稿件",
+                "recall" => "撤回",
+                "import" => "导入更新",
                 other => other,
             };
             audit.push(minijinja::context! {
@@ -392,6 +407,7 @@ async fn edit_page(
         error => p.error,
         flash => p.flash,
         act => p.act,
+        returned,
         conflict => p.conflict.as_ref().map(|c| c.0.clone()),
         theirs => p.conflict.as_ref().map(|c| minijinja::context!{ title => c.1.title.clone(), body_html => c.1.body_html.clone() }),
     };
@@ -517,6 +533,7 @@ fn done_message(done: &str, n: Option<u32>) -> Option<String> {
             "reject" => "已退回修改",
             "withdraw" => "已撤稿",
             "unschedule" => "已取消定时发布",
+            "recall" => "已撤回,稿件回到草稿,可以继续修改",
             _ => return None,
         }
         .to_string(),
@@ -679,6 +696,7 @@ pub async fn post_act(
         "reject" => Action::Reject { reason: opinion },
         "withdraw" => Action::Withdraw { reason: opinion },
         "unschedule" => Action::Unschedule { reason: opinion },
+        "recall" => Action::Recall,
         other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
     };
     match newsroom::act(

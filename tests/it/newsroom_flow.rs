@@ -1,0 +1,92 @@
+//! The newsroom tells people where their stories are: what came back and
+//! why, what they sent in (and may still take back), and the way home from
+//! an error.
+
+use crate::newsroom::{BODY, desk};
+use crate::util::TestApp;
+
+#[tokio::test]
+async fn a_returned_story_says_why_at_the_top_and_on_the_dashboard() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let id = d.reporter.write(d.yw, "要退回的稿件", BODY).await;
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    // sent in: on the author's dashboard, 待初审
+    let dash = d.reporter.get("/admin/").await;
+    assert!(dash.text().contains("我提交的稿件"), "{}", dash.text());
+    assert!(dash.text().contains("要退回的稿件"));
+    assert_eq!(
+        d.editor
+            .act(id, "reject", "导语要写明主办单位")
+            .await
+            .status,
+        303
+    );
+    let page = d.reporter.get(&format!("/admin/stories/{id}")).await;
+    let returned = page.select_text(".returned");
+    assert_eq!(returned.len(), 1, "{}", page.body);
+    assert!(returned[0].contains("导语要写明主办单位"), "{returned:?}");
+    assert!(returned[0].contains("editor名"), "{returned:?}");
+    let dash = d.reporter.get("/admin/").await;
+    assert!(dash.text().contains("已退回修改"), "{}", dash.text());
+    // fixed and sent again: the notice is gone
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    let page = d.reporter.get(&format!("/admin/stories/{id}")).await;
+    assert!(page.select_text(".returned").is_empty());
+}
+
+#[tokio::test]
+async fn the_author_takes_a_submitted_story_back_until_review_acts() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let id = d.reporter.write(d.yw, "想撤回的稿件", BODY).await;
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    let page = d.reporter.get(&format!("/admin/stories/{id}")).await;
+    assert!(
+        page.select_text("button.act-recall")
+            .contains(&"撤回".to_string()),
+        "{}",
+        page.body
+    );
+    let r = d.reporter.act(id, "recall", "").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = d
+        .reporter
+        .get(&format!("/admin/stories/{id}?done=recall"))
+        .await;
+    assert!(page.text().contains("已撤回"), "{}", page.text());
+    assert_eq!(page.select_text("#flow-state"), vec!["草稿"]);
+    // once 初审 has passed it, it can no longer be taken back
+    assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
+    assert_eq!(d.editor.act(id, "approve", "同意").await.status, 303);
+    let late = d.reporter.act(id, "recall", "").await;
+    assert_eq!(late.status, 400, "{}", late.body);
+    assert!(late.text().contains("不能撤回"), "{}", late.text());
+    // nor by someone else
+    let id2 = d.reporter.write(d.yw, "别人的稿件", BODY).await;
+    assert_eq!(d.reporter.act(id2, "submit", "").await.status, 303);
+    assert_eq!(d.editor.act(id2, "recall", "").await.status, 403);
+}
+
+#[tokio::test]
+async fn newsroom_error_pages_lead_back_to_the_newsroom() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let refused = d.reporter.get("/admin/users").await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.select_attr(".error-page a", "href"),
+        vec!["/admin/"]
+    );
+    assert!(refused.text().contains("返回工作台"));
+    let missing = d.reporter.get("/admin/stories/99999999").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.select_attr(".error-page a", "href"),
+        vec!["/admin/"]
+    );
+    // the portal's own error pages still lead to its home page
+    let portal = app.get("/no/such/page.html").await;
+    assert_eq!(portal.status, 404);
+    assert!(!portal.body.contains("返回工作台"));
+}
