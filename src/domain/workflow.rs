@@ -138,6 +138,10 @@ pub enum Action {
     /// 撤回: the author takes a submitted story back to draft before 初审
     /// has acted on it.
     Recall,
+    /// 恢复: a 签发人 brings a withdrawn story back as it was, with a reason.
+    Restore {
+        reason: String,
+    },
 }
 
 impl Action {
@@ -152,6 +156,7 @@ impl Action {
             Action::PublishDue => "publish",
             Action::Unschedule { .. } => "unschedule",
             Action::Recall => "recall",
+            Action::Restore { .. } => "restore",
         }
     }
 }
@@ -337,6 +342,30 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                 String::new(),
             ))
         }
+        (Action::Restore { reason }, Work::Idle) => {
+            let u = person.expect("checked");
+            if !u.has(super::user::Role::Signer) {
+                return Err(Refusal::NotPermitted("只有签发人可以恢复已撤稿件".into()));
+            }
+            if flow.public != Public::Withdrawn {
+                return Err(Refusal::WrongState("只有已撤稿的稿件可以恢复".into()));
+            }
+            let reason = opinion(reason)?;
+            Ok(Outcome {
+                goes_live: true,
+                cycle_ends: true,
+                ..keep(
+                    Flow {
+                        public: Public::Live,
+                        work: Work::Idle,
+                    },
+                    reason,
+                )
+            })
+        }
+        (Action::Restore { .. }, _) => Err(Refusal::WrongState(
+            "稿件有正在处理的修改稿,请先处理完再恢复".into(),
+        )),
         (Action::Recall, _) => Err(Refusal::WrongState(
             "稿件已进入审核,不能撤回;请联系审核人员退回".into(),
         )),
@@ -629,6 +658,9 @@ mod tests {
                 reason: "推迟".into(),
             },
             Action::Recall,
+            Action::Restore {
+                reason: "核实无误".into(),
+            },
         ];
         let mut allowed = Vec::new();
         for s in states {
@@ -705,6 +737,7 @@ mod tests {
             ("withdrawn/idle", "u2", "revise", "withdrawn/draft"),
             ("withdrawn/idle", "u3", "revise", "withdrawn/draft"),
             ("withdrawn/idle", "u4", "revise", "withdrawn/draft"),
+            ("withdrawn/idle", "u4", "restore", "live/idle"),
             ("withdrawn/idle", "u5", "revise", "withdrawn/draft"),
         ]
         .into_iter()

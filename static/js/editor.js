@@ -2,6 +2,12 @@
 // HTML or Markdown. Without JavaScript the HTML textarea works as it is; the
 // server sanitizes whatever arrives.
 (function () {
+  // 撤稿 and 恢复 ask first: a click by mistake changes the public site
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!confirm(b.dataset.confirm)) e.preventDefault();
+    });
+  });
   var form = document.getElementById("story-form");
   if (!form) return;
   var area = form.querySelector("textarea[name=body]");

@@ -220,14 +220,29 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         );
         d.screenshot(&shots.join("channels.png"));
 
-        // Withdrawn: the page answers 410 with a notice.
+        // Withdrawn, after a confirmation: the page answers 410 with a notice.
         login(&d, &base, "signer");
-        act(&d, &base, id, "withdraw", "活动延期", "已撤稿");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        d.type_into("#opinion", "活动延期");
+        d.click("button.act-withdraw");
+        d.accept_alert();
+        d.wait_for_text(".flash", "已撤稿");
         d.delete_cookies();
         d.goto(&story_url);
         assert_eq!(d.text(".error-page h1"), "稿件已撤回");
         let status = d.script(&format!("return fetch('{story_url}').then(r => r.status);"));
         assert_eq!(status.as_i64(), Some(410));
+        // 恢复: the 签发人 brings it back, with a reason, after a confirmation
+        login(&d, &base, "signer");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        d.type_into("#opinion", "活动如期举行");
+        d.click("button.act-restore");
+        d.accept_alert();
+        d.wait_for_text(".flash", "已恢复发布");
+        d.delete_cookies();
+        d.goto(&story_url);
+        d.wait_for(".story-title");
+        assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动(更新)");
     })
     .await;
     let _ = driver_proc.kill();

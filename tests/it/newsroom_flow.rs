@@ -90,3 +90,44 @@ async fn newsroom_error_pages_lead_back_to_the_newsroom() {
     assert_eq!(portal.status, 404);
     assert!(!portal.body.contains("返回工作台"));
 }
+
+#[tokio::test]
+async fn a_signer_restores_a_withdrawn_story_with_a_reason() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let id = crate::newsroom::reviewed(&d, "撤稿后恢复的稿件").await;
+    assert_eq!(d.signer.act(id, "approve", "同意签发").await.status, 303);
+    let url = format!(
+        "/{}",
+        app.state
+            .store
+            .work_state(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .article
+            .url_path
+            .unwrap()
+    );
+    assert_eq!(d.signer.act(id, "withdraw", "待核实").await.status, 303);
+    assert_eq!(app.get(&url).await.status, 410);
+    // a reporter cannot, and a reason is required
+    assert_eq!(d.reporter.act(id, "restore", "恢复").await.status, 403);
+    assert_eq!(d.signer.act(id, "restore", "").await.status, 400);
+    let r = d.signer.act(id, "restore", "已核实无误").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app.get(&url).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.select_text("h1"), vec!["撤稿后恢复的稿件"]);
+    assert!(
+        page.select_text(".story-meta .revised").is_empty(),
+        "a restore is no update"
+    );
+    assert!(app.get("/zw/yw/").await.text().contains("撤稿后恢复的稿件"));
+    let record = app.state.store.audit_of(id).await.unwrap();
+    let last = record.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.opinion.as_str()),
+        ("restore", "已核实无误")
+    );
+}

@@ -543,11 +543,13 @@ impl Newsroom for StoreImpl {
             a.signed_by = Some(t.actor.1.clone());
         }
         if o.goes_live {
-            if was_public {
-                a.revised_at = Some(t.now);
-            }
             if let Some(d) = &draft {
                 d.apply_to(&mut a);
+                if was_public {
+                    // a later revision's text goes live: 更新 (a 恢复 brings
+                    // back the text as it was, and is no update)
+                    a.revised_at = Some(t.now);
+                }
                 if was_public && !d.correction.trim().is_empty() {
                     a.corrections.push(Correction {
                         at: t.now,

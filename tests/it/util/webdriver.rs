@@ -255,6 +255,11 @@ impl Driver {
         }
     }
 
+    /// Accept the page's confirm() dialog.
+    pub fn accept_alert(&self) {
+        self.cmd("POST", "/alert/accept", Some(json!({})));
+    }
+
     /// Resize the window (1280 x 1800 at start; 390 x 844 is a phone).
     pub fn window(&self, width: u32, height: u32) {
         self.cmd(

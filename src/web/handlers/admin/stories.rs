@@ -305,6 +305,7 @@ async fn edit_page(
             Action::Withdraw { reason: "-".into() },
             Action::Unschedule { reason: "-".into() },
             Action::Recall,
+            Action::Restore { reason: "-".into() },
         ];
         actions = newsroom::allowed(story, user, &probe, now);
         if let Work::Review { level } = story.state.work {
@@ -328,6 +329,7 @@ async fn edit_page(
             match *a {
                 "submit" => buttons.insert(0, ("submit", "提交审核".to_string())),
                 "recall" => buttons.push(("recall", "撤回".to_string())),
+                "restore" => buttons.push(("restore", "恢复发布".to_string())),
                 "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
                 "unschedule" => buttons.push(("unschedule", "取消定时发布".to_string())),
                 _ => {}
@@ -362,6 +364,7 @@ async fn edit_page(
                 "unschedule" => "取消定时",
                 "revise" => "修改已发布稿件",
                 "recall" => "撤回",
+                "restore" => "恢复发布",
                 "import" => "导入更新",
                 other => other,
             };
@@ -534,6 +537,7 @@ fn done_message(done: &str, n: Option<u32>) -> Option<String> {
             "withdraw" => "已撤稿",
             "unschedule" => "已取消定时发布",
             "recall" => "已撤回,稿件回到草稿,可以继续修改",
+            "restore" => "已恢复发布",
             _ => return None,
         }
         .to_string(),
@@ -697,6 +701,7 @@ pub async fn post_act(
         "withdraw" => Action::Withdraw { reason: opinion },
         "unschedule" => Action::Unschedule { reason: opinion },
         "recall" => Action::Recall,
+        "restore" => Action::Restore { reason: opinion },
         other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
     };
     match newsroom::act(
