@@ -131,3 +131,49 @@ async fn a_signer_restores_a_withdrawn_story_with_a_reason() {
         ("restore", "已核实无误")
     );
 }
+
+#[tokio::test]
+async fn every_admin_save_says_what_happened() {
+    let app = TestApp::with_demo().await;
+    app.add_user("admin", &[gazette::domain::user::Role::Admin], &["main"])
+        .await;
+    let admin = app.login("admin").await;
+    let follow = |r: crate::util::TestResponse| r.header("location").unwrap().to_string();
+    let saves = [
+        (
+            admin
+                .post(
+                    "/admin/sites/zouping",
+                    &[("name", "邹平"), ("icp", "鲁ICP备1号")],
+                )
+                .await,
+            "站点设置已保存,页面已随之更新",
+        ),
+        (
+            admin
+                .post("/admin/words", &[("word", "测试词"), ("severity", "warn")])
+                .await,
+            "已添加敏感词",
+        ),
+        (
+            admin
+                .post(
+                    "/admin/users",
+                    &[
+                        ("username", "newbie"),
+                        ("display_name", "新同事"),
+                        ("password", "a long enough password"),
+                        ("role", "reporter"),
+                        ("site", "main"),
+                    ],
+                )
+                .await,
+            "已创建用户",
+        ),
+    ];
+    for (resp, said) in saves {
+        assert_eq!(resp.status, 303, "{}", resp.body);
+        let page = admin.get(&follow(resp)).await;
+        assert_eq!(page.select_text(".flash"), vec![said.to_string()]);
+    }
+}

@@ -16,6 +16,28 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
 
+/// `?done=...` after a save that redirects: what the next page says happened.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+impl Done {
+    pub fn flash(&self) -> Option<&'static str> {
+        Some(match self.done.as_str() {
+            "user_created" => "已创建用户",
+            "user_saved" => "用户已保存",
+            "word_added" => "已添加敏感词",
+            "word_deleted" => "已删除敏感词",
+            "channel_created" => "已创建栏目",
+            "channel_saved" => "栏目已保存",
+            "site_saved" => "站点设置已保存,页面已随之更新",
+            _ => return None,
+        })
+    }
+}
+
 /// A submitted urlencoded form, repeated keys kept in order.
 pub struct Fields(pub Vec<(String, String)>);
 

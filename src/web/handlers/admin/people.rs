@@ -1,7 +1,7 @@
 //! Administration: users and the sensitive-word list.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -11,15 +11,6 @@ use crate::domain::user::{Role, Scope, valid_password, valid_username};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
-
-async fn users_page(
-    state: &AppState,
-    session: &Session,
-    error: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    users_page_with(state, session, error, None, None, status).await
-}
 
 /// The users screen; `typed` refills the new-user form after a refusal
 /// (name, display name, roles, sites: never the password).
@@ -63,9 +54,18 @@ async fn users_page_with(
 pub async fn get_users(
     State(state): State<AppState>,
     session: Session,
+    Query(q): Query<super::Done>,
 ) -> Result<Response, AppError> {
     require_admin(&session)?;
-    users_page(&state, &session, None, StatusCode::OK).await
+    users_page_with(
+        &state,
+        &session,
+        None,
+        q.flash().map(String::from),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn post_users(
@@ -132,7 +132,7 @@ pub async fn post_users(
         scopes,
     };
     match state.store.create_user(&user, state.now()).await {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(_) => Ok(Redirect::to("/admin/users?done=user_created").into_response()),
         Err(crate::db::StoreError::Conflict(m)) => {
             users_page_with(
                 &state,
@@ -151,6 +151,7 @@ pub async fn post_users(
 pub async fn get_words(
     State(state): State<AppState>,
     session: Session,
+    Query(q): Query<super::Done>,
 ) -> Result<Response, AppError> {
     require_admin(&session)?;
     let words = state.store.sensitive_words().await?;
@@ -158,7 +159,7 @@ pub async fn get_words(
         &state,
         Some(&session),
         "admin/words.html",
-        minijinja::context! { title => "敏感词", words },
+        minijinja::context! { title => "敏感词", words, flash => q.flash() },
     )?
     .into_response())
 }
@@ -183,7 +184,7 @@ pub async fn post_words(
         .store
         .add_sensitive_word(word, &category, severity, state.now())
         .await?;
-    Ok(Redirect::to("/admin/words").into_response())
+    Ok(Redirect::to("/admin/words?done=word_added").into_response())
 }
 
 pub async fn post_delete_word(
@@ -195,12 +196,13 @@ pub async fn post_delete_word(
     require_admin(&session)?;
     session.check_csrf(Fields(form).csrf())?;
     state.store.delete_sensitive_word(id).await?;
-    Ok(Redirect::to("/admin/words").into_response())
+    Ok(Redirect::to("/admin/words?done=word_deleted").into_response())
 }
 
 pub async fn get_channels(
     State(state): State<AppState>,
     session: Session,
+    Query(q): Query<super::Done>,
 ) -> Result<Response, AppError> {
     require_admin(&session)?;
     let mut groups = Vec::new();
@@ -213,7 +215,7 @@ pub async fn get_channels(
         &state,
         Some(&session),
         "admin/channels.html",
-        minijinja::context! { title => "栏目", groups },
+        minijinja::context! { title => "栏目", groups, flash => q.flash() },
     )?
     .into_response())
 }
@@ -247,7 +249,7 @@ pub async fn post_channels(
         }
     }
     state.store.ensure_channel(site, path, name, 100).await?;
-    Ok(Redirect::to("/admin/channels").into_response())
+    Ok(Redirect::to("/admin/channels?done=channel_created").into_response())
 }
 
 pub async fn post_channel(
@@ -282,13 +284,14 @@ pub async fn post_channel(
     c.review_levels = num("review_levels", "审核级数")?;
     state.store.update_channel(&c, state.now()).await?;
     state.after_write().await;
-    Ok(Redirect::to("/admin/channels").into_response())
+    Ok(Redirect::to("/admin/channels?done=channel_saved").into_response())
 }
 
 pub async fn get_site(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
+    Query(q): Query<super::Done>,
 ) -> Result<Response, AppError> {
     require_admin(&session)?;
     let site = state
@@ -298,7 +301,7 @@ pub async fn get_site(
         .into_iter()
         .find(|s| s.id == id)
         .ok_or_else(|| AppError::NotFound(format!("站点 {id} 不存在")))?;
-    let ctx = minijinja::context! { title => "站点设置", s => site.settings.clone(), site };
+    let ctx = minijinja::context! { title => "站点设置", s => site.settings.clone(), site, flash => q.flash() };
     Ok(render(&state, Some(&session), "admin/site.html", ctx)?.into_response())
 }
 
@@ -355,7 +358,7 @@ pub async fn post_site(
     s.report_email = field("report_email", 100)?;
     state.store.put_site(&site, state.now()).await?;
     state.after_write().await;
-    Ok(Redirect::to(&format!("/admin/sites/{id}")).into_response())
+    Ok(Redirect::to(&format!("/admin/sites/{id}?done=site_saved")).into_response())
 }
 
 /// 解除登录限制: forget every failed sign-in counted against the account,
@@ -436,5 +439,5 @@ pub async fn post_user(
     }
     // a disabled account's sessions end with it (`update_user`)
     state.store.update_user(&user).await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/admin/users?done=user_saved").into_response())
 }
