@@ -76,7 +76,10 @@ impl Flow {
             Work::Idle => String::new(),
             Work::Draft => "草稿".into(),
             Work::Review { level } => format!("待{}", level_name(level, levels)),
-            Work::Scheduled { .. } => "已签发,定时发布".into(),
+            Work::Scheduled { at } => format!(
+                "已签发,定时 {} 发布",
+                super::text::to_cst(at).format("%Y-%m-%d %H:%M")
+            ),
         };
         match (self.public, w.is_empty()) {
             (Public::Never, _) => w,
@@ -142,6 +145,13 @@ pub enum Action {
     Restore {
         reason: String,
     },
+    /// A 签发人 moves a signed-off story's publication time (the sign-off
+    /// stands: no new review).
+    Reschedule {
+        at: i64,
+    },
+    /// A 签发人 publishes a signed-off, scheduled story now.
+    PublishNow,
 }
 
 impl Action {
@@ -157,6 +167,8 @@ impl Action {
             Action::Unschedule { .. } => "unschedule",
             Action::Recall => "recall",
             Action::Restore { .. } => "restore",
+            Action::Reschedule { .. } => "reschedule",
+            Action::PublishNow => "publish_now",
         }
     }
 }
@@ -362,6 +374,50 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                     reason,
                 )
             })
+        }
+        (Action::Reschedule { at }, Work::Scheduled { .. }) => {
+            let u = person.expect("checked");
+            if !u.has(super::user::Role::Signer) {
+                return Err(Refusal::NotPermitted(
+                    "只有签发人可以修改定时发布时间".into(),
+                ));
+            }
+            if *at <= ctx.now {
+                return Err(Refusal::ScheduleInPast);
+            }
+            if *at > ctx.now + MAX_SCHEDULE_SECS {
+                return Err(Refusal::ScheduleTooFar);
+            }
+            Ok(keep(
+                Flow {
+                    public: flow.public,
+                    work: Work::Scheduled { at: *at },
+                },
+                format!(
+                    "定时发布改为 {}",
+                    super::text::to_cst(*at).format("%Y-%m-%d %H:%M")
+                ),
+            ))
+        }
+        (Action::PublishNow, Work::Scheduled { .. }) => {
+            let u = person.expect("checked");
+            if !u.has(super::user::Role::Signer) {
+                return Err(Refusal::NotPermitted("只有签发人可以立即发布".into()));
+            }
+            Ok(Outcome {
+                goes_live: true,
+                cycle_ends: true,
+                ..keep(
+                    Flow {
+                        public: Public::Live,
+                        work: Work::Idle,
+                    },
+                    "取消定时,立即发布".into(),
+                )
+            })
+        }
+        (Action::Reschedule { .. } | Action::PublishNow, _) => {
+            Err(Refusal::WrongState("稿件没有在等待定时发布".into()))
         }
         (Action::Restore { .. }, _) => Err(Refusal::WrongState(
             "稿件有正在处理的修改稿,请先处理完再恢复".into(),
@@ -661,6 +717,8 @@ mod tests {
             Action::Restore {
                 reason: "核实无误".into(),
             },
+            Action::Reschedule { at: NOW + 7200 },
+            Action::PublishNow,
         ];
         let mut allowed = Vec::new();
         for s in states {
@@ -713,6 +771,14 @@ mod tests {
                 "unschedule",
                 "unpublished/draft",
             ),
+            // the sign-off stands: only the time moves, or it goes out now
+            (
+                "unpublished/scheduled",
+                "u4",
+                "reschedule",
+                "unpublished/scheduled",
+            ),
+            ("unpublished/scheduled", "u4", "publish_now", "live/idle"),
             ("live/idle", "u1", "revise", "live/draft"),
             ("live/idle", "u2", "revise", "live/draft"),
             ("live/idle", "u3", "revise", "live/draft"),

@@ -177,3 +177,80 @@ async fn every_admin_save_says_what_happened() {
         assert_eq!(page.select_text(".flash"), vec![said.to_string()]);
     }
 }
+
+#[tokio::test]
+async fn a_signer_moves_or_brings_forward_a_schedule_without_a_new_review() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let id = crate::newsroom::schedule(&app, &d, "定时的稿件", 3600).await;
+    // the time shows wherever the story is listed in the newsroom
+    let at = |secs: i64| {
+        gazette::domain::text::to_cst(app.state.now() + secs)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let list = d.signer.get("/admin/stories").await;
+    assert!(
+        list.text().contains(&format!("定时 {} 发布", at(3600))),
+        "{}",
+        list.text()
+    );
+    // moved two hours later: no review again, the first job no longer publishes it
+    let later = gazette::domain::text::to_cst(app.state.now() + 3 * 3600)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let v = d.signer.version(id).await;
+    let moved = d
+        .signer
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "reschedule"),
+                ("publish_at", &later),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let page = d.signer.get(&format!("/admin/stories/{id}")).await;
+    assert_eq!(
+        page.select_text("#flow-state"),
+        vec![format!("已签发,定时 {} 发布", at(3 * 3600))]
+    );
+    // an editor cannot move it
+    let v = d.editor.version(id).await;
+    let refused = d
+        .editor
+        .post(
+            &format!("/admin/stories/{id}/act"),
+            &[
+                ("action", "reschedule"),
+                ("publish_at", &later),
+                ("version", &v),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    app.clock.advance(3600 + 60);
+    gazette::jobs::run_due(&app.state).await.unwrap();
+    assert!(
+        !app.get("/zw/yw/").await.text().contains("定时的稿件"),
+        "not at the old time"
+    );
+    // and published now, before the new time
+    assert_eq!(d.signer.act(id, "publish_now", "").await.status, 303);
+    assert!(app.get("/zw/yw/").await.text().contains("定时的稿件"));
+    let record = app.state.store.audit_of(id).await.unwrap();
+    let actions: Vec<&str> = record.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "submit",
+            "approve",
+            "approve",
+            "approve",
+            "reschedule",
+            "publish_now"
+        ]
+    );
+}

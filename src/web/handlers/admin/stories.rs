@@ -306,6 +306,8 @@ async fn edit_page(
             Action::Unschedule { reason: "-".into() },
             Action::Recall,
             Action::Restore { reason: "-".into() },
+            Action::Reschedule { at: now + 60 },
+            Action::PublishNow,
         ];
         actions = newsroom::allowed(story, user, &probe, now);
         if let Work::Review { level } = story.state.work {
@@ -331,7 +333,9 @@ async fn edit_page(
                 "recall" => buttons.push(("recall", "撤回".to_string())),
                 "restore" => buttons.push(("restore", "恢复发布".to_string())),
                 "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
-                "unschedule" => buttons.push(("unschedule", "取消定时发布".to_string())),
+                "reschedule" => buttons.push(("reschedule", "改定时发布时间".to_string())),
+                "publish_now" => buttons.push(("publish_now", "立即发布".to_string())),
+                "unschedule" => buttons.push(("unschedule", "取消定时,退回草稿".to_string())),
                 _ => {}
             }
         }
@@ -365,6 +369,8 @@ async fn edit_page(
                 "revise" => "修改已发布稿件",
                 "recall" => "撤回",
                 "restore" => "恢复发布",
+                "reschedule" => "改定时",
+                "publish_now" => "立即发布",
                 "import" => "导入更新",
                 other => other,
             };
@@ -404,7 +410,11 @@ async fn edit_page(
         d, byline_rows, version, state_label, editable, actions, signing, blocking, public_url, hits, audit, revisions,
         action_buttons => buttons,
         tags => d.tags.join(","),
-        publish_at => local(d.publish_at),
+        // a scheduled story's field shows when it goes out
+        publish_at => local(match p.story.map(|s| s.state.work) {
+            Some(Work::Scheduled { at }) => Some(at),
+            _ => d.publish_at,
+        }),
         channel_groups => channel_groups(state, user).await?,
         slot_choices => SLOTS.to_vec(),
         error => p.error,
@@ -538,6 +548,8 @@ fn done_message(done: &str, n: Option<u32>) -> Option<String> {
             "unschedule" => "已取消定时发布",
             "recall" => "已撤回,稿件回到草稿,可以继续修改",
             "restore" => "已恢复发布",
+            "reschedule" => "已修改定时发布时间",
+            "publish_now" => "已发布",
             _ => return None,
         }
         .to_string(),
@@ -702,6 +714,11 @@ pub async fn post_act(
         "unschedule" => Action::Unschedule { reason: opinion },
         "recall" => Action::Recall,
         "restore" => Action::Restore { reason: opinion },
+        "reschedule" => match publish_at {
+            Some(at) => Action::Reschedule { at },
+            None => return Err(AppError::BadRequest("请填写新的定时发布时间".into())),
+        },
+        "publish_now" => Action::PublishNow,
         other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
     };
     match newsroom::act(
