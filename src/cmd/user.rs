@@ -163,6 +163,7 @@ async fn set_active(args: UserNameArgs, active: bool) -> anyhow::Result<()> {
 
 async fn list(args: UserListArgs) -> anyhow::Result<()> {
     let store = super::open_existing_store(&args.data).await?;
+    println!("用户名\t姓名\t角色\t状态");
     for u in store.users().await? {
         let roles: Vec<String> = u.roles.iter().map(|r| r.label()).collect();
         println!(
@@ -170,7 +171,7 @@ async fn list(args: UserListArgs) -> anyhow::Result<()> {
             u.username,
             u.display_name,
             roles.join(","),
-            if u.active { "active" } else { "disabled" }
+            if u.active { "可用" } else { "已停用" }
         );
     }
     Ok(())

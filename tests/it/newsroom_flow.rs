@@ -254,3 +254,61 @@ async fn a_signer_moves_or_brings_forward_a_schedule_without_a_new_review() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_administrator_renames_a_person_and_resets_their_password() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    app.add_user("admin", &[gazette::domain::user::Role::Admin], &["main"])
+        .await;
+    let admin = app.login("admin").await;
+    let reporter = app
+        .state
+        .store
+        .user_with_hash("reporter")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let path = format!("/admin/users/{}", reporter.id);
+    let short = admin
+        .post(
+            &path,
+            &[
+                ("role", "reporter"),
+                ("site", "main"),
+                ("active", "1"),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, 400, "{}", short.body);
+    let saved = admin
+        .post(
+            &path,
+            &[
+                ("role", "reporter"),
+                ("site", "main"),
+                ("active", "1"),
+                ("display_name", "丁春贵"),
+                ("new_password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = admin.get(saved.header("location").unwrap()).await;
+    assert_eq!(page.select_text(".flash"), vec!["用户已保存"]);
+    assert!(page.text().contains("丁春贵"));
+    // the old session ends, the old password no longer works, the new one does
+    assert_eq!(d.reporter.get("/admin/").await.status, 303);
+    assert_eq!(
+        app.sign_in("reporter", crate::util::agent::PASSWORD)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.sign_in("reporter", "a brand new password").await.status,
+        303
+    );
+}

@@ -418,6 +418,17 @@ pub async fn post_user(
             channel_path: None,
         })
         .collect();
+    let display_name = f.get("display_name").trim();
+    if !display_name.is_empty() {
+        if display_name.chars().count() > 50 {
+            return Err(AppError::BadRequest("姓名最多 50 个字".into()));
+        }
+        user.display_name = display_name.to_string();
+    }
+    let new_password = f.get("new_password");
+    if !new_password.is_empty() {
+        valid_password(new_password).map_err(AppError::BadRequest)?;
+    }
     let active = f.get("active") == "1";
     if user.id == session.user.id && !active {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
@@ -439,5 +450,15 @@ pub async fn post_user(
     }
     // a disabled account's sessions end with it (`update_user`)
     state.store.update_user(&user).await?;
+    if !new_password.is_empty() {
+        // 重设密码: the person signs in again with the new one everywhere
+        let hash = crate::accounts::hash_pooled(&state.work.hash, new_password).await??;
+        state
+            .store
+            .set_password(user.id, &hash, state.now())
+            .await?;
+        state.store.delete_sessions_of(user.id).await?;
+        tracing::info!(admin = %session.user.username, user = %user.username, "password reset");
+    }
     Ok(Redirect::to("/admin/users?done=user_saved").into_response())
 }
