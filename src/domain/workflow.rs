@@ -356,9 +356,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
         }
         (Action::Restore { reason }, Work::Idle) => {
             let u = person.expect("checked");
-            if !u.has(super::user::Role::Signer) {
-                return Err(Refusal::NotPermitted("只有签发人可以恢复已撤稿件".into()));
-            }
+            signer_only(u, "只有签发人可以恢复已撤稿件")?;
             if flow.public != Public::Withdrawn {
                 return Err(Refusal::WrongState("只有已撤稿的稿件可以恢复".into()));
             }
@@ -377,11 +375,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
         }
         (Action::Reschedule { at }, Work::Scheduled { .. }) => {
             let u = person.expect("checked");
-            if !u.has(super::user::Role::Signer) {
-                return Err(Refusal::NotPermitted(
-                    "只有签发人可以修改定时发布时间".into(),
-                ));
-            }
+            signer_only(u, "只有签发人可以修改定时发布时间")?;
             if *at <= ctx.now {
                 return Err(Refusal::ScheduleInPast);
             }
@@ -401,9 +395,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
         }
         (Action::PublishNow, Work::Scheduled { .. }) => {
             let u = person.expect("checked");
-            if !u.has(super::user::Role::Signer) {
-                return Err(Refusal::NotPermitted("只有签发人可以立即发布".into()));
-            }
+            signer_only(u, "只有签发人可以立即发布")?;
             Ok(Outcome {
                 goes_live: true,
                 cycle_ends: true,
@@ -532,9 +524,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
 
         (Action::Withdraw { reason }, _) => {
             let u = person.expect("checked");
-            if !u.has(super::user::Role::Signer) {
-                return Err(Refusal::NotPermitted("只有签发人可以撤稿".into()));
-            }
+            signer_only(u, "只有签发人可以撤稿")?;
             if flow.public != Public::Live {
                 return Err(Refusal::WrongState("只有已发布的稿件可以撤稿".into()));
             }
@@ -556,9 +546,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
 
         (Action::Unschedule { reason }, Work::Scheduled { .. }) => {
             let u = person.expect("checked");
-            if !u.has(super::user::Role::Signer) {
-                return Err(Refusal::NotPermitted("只有签发人可以取消定时发布".into()));
-            }
+            signer_only(u, "只有签发人可以取消定时发布")?;
             let reason = opinion(reason)?;
             Ok(Outcome {
                 cycle_ends: true,
@@ -572,6 +560,15 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
             })
         }
         (Action::Unschedule { .. }, _) => Err(Refusal::WrongState("稿件没有在等待定时发布".into())),
+    }
+}
+
+/// Only a 签发人 takes this action; `what` is the refusal's message.
+fn signer_only(u: &User, what: &str) -> Result<(), Refusal> {
+    if u.has(super::user::Role::Signer) {
+        Ok(())
+    } else {
+        Err(Refusal::NotPermitted(what.into()))
     }
 }
 

@@ -332,22 +332,14 @@ async fn flush(
     if batch.is_empty() {
         return Ok(());
     }
-    let result = {
-        let updatable = (!update).then_some(&summary.created_ids);
-        store.import_batch(batch, updatable, now).await
-    };
-    match result {
+    match write(store, batch, summary, update, now).await {
         Ok(done) => count(summary, &done, batch, lines),
         Err(e) if !e.is_data_error() => return Err(e).context("writing an import batch"),
         Err(_) => {
             // One story spoiled the batch: write them one by one.
             for (article, line) in batch.iter().zip(lines.iter()) {
                 let one = std::slice::from_ref(article);
-                let result = {
-                    let updatable = (!update).then_some(&summary.created_ids);
-                    store.import_batch(one, updatable, now).await
-                };
-                match result {
+                match write(store, one, summary, update, now).await {
                     Ok(done) => count(summary, &done, one, std::slice::from_ref(line)),
                     Err(e) => summary.rejected.push(Rejection {
                         line: *line,
@@ -366,6 +358,19 @@ async fn flush(
     batch.clear();
     lines.clear();
     Ok(())
+}
+
+/// Write stories in one transaction; without `--update` only ids this run
+/// created may be replaced.
+async fn write(
+    store: &dyn Store,
+    stories: &[crate::domain::Article],
+    summary: &Summary,
+    update: bool,
+    now: i64,
+) -> crate::db::StoreResult<Vec<crate::db::Imported>> {
+    let updatable = (!update).then_some(&summary.created_ids);
+    store.import_batch(stories, updatable, now).await
 }
 
 fn count(

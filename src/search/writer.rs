@@ -123,27 +123,31 @@ impl SearchIndex {
     /// backup: the change at its cursor is gone or different) is rebuilt
     /// first, or it would never see the changes it thinks it has seen.
     pub async fn catch_up(&self, store: &dyn Store) -> anyhow::Result<usize> {
+        let identity = store.identity().await?;
         let stale = {
             let _serial = self.writer.serial.lock().await;
-            self.follows_another_log(store).await?
+            self.follows_another_log(store, &identity).await?
         };
         if let Some(why) = stale {
             tracing::warn!(reason = %why, "the search index does not match the database; rebuilding it");
             return Ok(self.reindex(store, |_| {}).await? as usize);
         }
         let _serial = self.writer.serial.lock().await;
-        self.apply_changes(store).await
+        self.apply_changes(store, &identity).await
     }
 
     /// Why the index's recorded position is not a position in this
     /// database's change log, if it is not.
-    async fn follows_another_log(&self, store: &dyn Store) -> anyhow::Result<Option<String>> {
+    async fn follows_another_log(
+        &self,
+        store: &dyn Store,
+        identity: &str,
+    ) -> anyhow::Result<Option<String>> {
         let at = self.position();
         if at.seq == 0 {
             return Ok(None);
         }
-        let identity = store.identity().await?;
-        if at.db.as_ref().is_some_and(|db| *db != identity) {
+        if at.db.as_deref().is_some_and(|db| db != identity) {
             return Ok(Some("made from another database".into()));
         }
         match (store.change_mark(at.seq).await?, &at.mark) {
@@ -160,8 +164,7 @@ impl SearchIndex {
         }
     }
 
-    async fn apply_changes(&self, store: &dyn Store) -> anyhow::Result<usize> {
-        let identity = store.identity().await?;
+    async fn apply_changes(&self, store: &dyn Store, identity: &str) -> anyhow::Result<usize> {
         let mut cursor = self.cursor();
         let mut applied = 0;
         let mut channels: Option<ChannelPaths> = None;
@@ -188,7 +191,7 @@ impl SearchIndex {
                 .collect();
             let id_field = self.fields.id;
             applied += ids.len();
-            let payload = payload(last, &identity, changes.last().map(|c| c.mark.clone()));
+            let payload = payload(last, identity, changes.last().map(|c| c.mark.clone()));
             self.with_writer(move |w| {
                 for id in &ids {
                     w.delete_term(Term::from_field_i64(id_field, *id));
@@ -258,8 +261,9 @@ impl SearchIndex {
             count
         };
         // Changes that landed while rebuilding.
+        let identity = store.identity().await?;
         let _serial = self.writer.serial.lock().await;
-        self.apply_changes(store).await?;
+        self.apply_changes(store, &identity).await?;
         Ok(count)
     }
 

@@ -490,23 +490,11 @@ async fn a_full_build_over_an_earlier_one_removes_pages_no_longer_public() {
 
 #[tokio::test]
 async fn an_export_built_after_a_restore_drops_what_the_restored_database_never_had() {
-    use sqlx::ConnectOptions as _;
-    use std::str::FromStr as _;
     let app = TestApp::with_demo().await;
     let out = tempfile::tempdir().unwrap();
     export(&app, out.path(), false).await;
     // a backup now, then a story the backup never sees, exported
-    let backup = app.state.config.data_dir.join("backup.db");
-    let mut c = sqlx::sqlite::SqliteConnectOptions::from_str("sqlite://")
-        .unwrap()
-        .filename(app.state.config.data_dir.join("gazette.db"))
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
-        .execute(&mut c)
-        .await
-        .unwrap();
+    let backup = app.backup().await;
     let later = app
         .publish(
             700_002,

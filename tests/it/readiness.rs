@@ -116,20 +116,7 @@ fn found(app: &TestApp, words: &str) -> Vec<i64> {
 #[tokio::test]
 async fn derived_data_notices_a_restored_database_and_rebuilds() {
     let app = TestApp::with_corpus(20).await;
-    let dir = app.state.config.data_dir.clone();
-    let backup = dir.join("backup.db");
-    {
-        let mut c = SqliteConnectOptions::from_str("sqlite://")
-            .unwrap()
-            .filename(dir.join("gazette.db"))
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    let backup = app.backup().await;
     // after the backup: a story the index and the cache see
     let after_backup = app
         .publish(

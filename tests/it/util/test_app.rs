@@ -239,6 +239,26 @@ impl TestApp {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// Back the SQLite database up as an operator would (`VACUUM INTO`);
+    /// returns the backup's path, beside the database.
+    pub async fn backup(&self) -> std::path::PathBuf {
+        use sqlx::ConnectOptions as _;
+        let dir = &self.state.config.data_dir;
+        let backup = dir.join("backup.db");
+        let mut c =
+            <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str("sqlite://")
+                .unwrap()
+                .filename(dir.join("gazette.db"))
+                .connect()
+                .await
+                .expect("open the database");
+        sqlx::query(&format!("VACUUM INTO '{}'", backup.display()))
+            .execute(&mut c)
+            .await
+            .expect("back up");
+        backup
+    }
+
     /// The router (for concurrent requests).
     pub fn router_clone(&self) -> Router {
         self.router.clone()
