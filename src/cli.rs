@@ -92,6 +92,18 @@ pub enum UserCommand {
     Enable(UserNameArgs),
     /// Stop an account from signing in; its sessions end.
     Disable(UserNameArgs),
+    /// Replace a person's roles, e.g. `gazette user role li --role 编辑 --role 推荐位编辑`.
+    Role(UserRoleArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserRoleArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    pub username: String,
+    /// Role, repeatable: 管理员 签发人 编辑 记者 审核2 推荐位编辑 (or admin signer editor reporter reviewer:2 curator).
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

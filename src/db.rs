@@ -5,8 +5,13 @@
 //! (`$1` placeholders, `ON CONFLICT`, `RETURNING`, BIGINT everywhere); each
 //! backend compiles them with its own types and spells the rest (`dialect`).
 
+pub mod curation;
 pub mod postgres;
+pub mod record;
 pub mod sqlite;
+
+pub use curation::{Curation, Slot, SlotItem};
+pub use record::{Actor, AuditQuery, Event, Record};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -140,15 +145,6 @@ pub fn change_mark(seq: i64, at: i64, kind: &str, article: Option<i64>, keys: &s
         .collect()
 }
 
-/// A curated slot (推荐位) and its name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Slot {
-    pub id: i64,
-    pub site_id: String,
-    pub key: String,
-    pub name: String,
-}
-
 /// One row of the change log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -209,7 +205,7 @@ pub trait Exports {
 
 /// The storage interface both backends satisfy.
 #[async_trait]
-pub trait Store: Newsroom + Exports + Send + Sync + 'static {
+pub trait Store: Newsroom + Exports + Curation + Record + Send + Sync + 'static {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 
@@ -318,8 +314,13 @@ pub trait Store: Newsroom + Exports + Send + Sync + 'static {
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
 
     async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>>;
-    /// Live stories of a slot, in curated order.
-    async fn slot_items(&self, slot_id: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// The first `limit` live stories of a slot whose time is not up at `now`, in curated order.
+    async fn slot_items(
+        &self,
+        slot_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<ArticleSummary>>;
     /// Create or rename a slot and set its items in order.
     async fn put_slot(
         &self,
@@ -482,7 +483,8 @@ pub struct Revision {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditEntry {
     pub id: i64,
-    pub article_id: i64,
+    /// `None` for acts on no story (sign-ins, settings, accounts).
+    pub article_id: Option<i64>,
     pub at: i64,
     pub actor_id: Option<i64>,
     pub actor: String,
@@ -494,6 +496,16 @@ pub struct AuditEntry {
     pub revision_id: Option<i64>,
     pub title: String,
     pub url: String,
+    /// What a non-story act was done to (`user:NAME`, `site:ID`, `slot:SITE/KEY`).
+    pub subject: String,
+    /// What changed, in words.
+    pub detail: String,
+    /// The client's address.
+    pub address: String,
+    /// The revision's number as the story's screen counts it.
+    pub revision_number: Option<i64>,
+    /// Review levels of the story's channel (for state labels).
+    pub levels: Option<i64>,
 }
 
 /// Filters of the newsroom's story lists.

@@ -67,6 +67,32 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         secs,
         "import finished"
     );
+    // the run itself goes into the publication record (each updated story
+    // has its own row); after a stop for a full disk this may fail too
+    let event = crate::db::Event {
+        action: "import",
+        subject: "import".into(),
+        title: args.file.display().to_string(),
+        detail: format!(
+            "读取 {} 行,新建 {},更新 {},未导入 {}{}",
+            summary.lines,
+            summary.created,
+            summary.updated,
+            summary.rejected.len(),
+            if args.update { "(--update)" } else { "" }
+        ),
+        ..crate::db::Event::default()
+    };
+    if let Err(e) = store
+        .record(
+            &crate::db::Actor::cli("gazette import"),
+            &event,
+            SystemClock.now(),
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "could not record the import in the publication record");
+    }
     let report_note = match &wrote_report {
         Ok(()) => report_path.display().to_string(),
         Err(e) => format!("未能写入({}:{e})", report_path.display()),

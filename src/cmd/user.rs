@@ -6,9 +6,9 @@ use std::io::{BufRead, IsTerminal};
 use anyhow::{Context as _, bail};
 
 use crate::accounts::hash_password;
-use crate::cli::{UserAddArgs, UserCommand, UserListArgs, UserNameArgs};
+use crate::cli::{UserAddArgs, UserCommand, UserListArgs, UserNameArgs, UserRoleArgs};
 use crate::clock::{Clock, SystemClock};
-use crate::db::NewUser;
+use crate::db::{Actor, DynStore, Event, NewUser};
 use crate::domain::user::{Role, Scope, valid_password, valid_username};
 
 pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
@@ -18,7 +18,90 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::List(args) => list(args).await,
         UserCommand::Enable(args) => set_active(args, true).await,
         UserCommand::Disable(args) => set_active(args, false).await,
+        UserCommand::Role(args) => set_roles(args).await,
     }
+}
+
+/// Put what the command did in the publication record.
+async fn note(
+    store: &DynStore,
+    action: &'static str,
+    username: &str,
+    title: &str,
+    detail: String,
+) -> anyhow::Result<()> {
+    let event = Event {
+        action,
+        subject: format!("user:{username}"),
+        title: title.to_string(),
+        detail,
+        ..Event::default()
+    };
+    store
+        .record(&Actor::cli("gazette user"), &event, SystemClock.now())
+        .await?;
+    Ok(())
+}
+
+fn parse_roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
+    let mut roles = Vec::new();
+    for r in names {
+        let role = Role::parse(r).with_context(|| {
+            format!(
+                "unknown role {r:?}; use 管理员, 签发人, 编辑, 记者, 推荐位编辑 or 审核N (N = level)"
+            )
+        })?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
+fn labels(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// `user role`: replace a person's roles; the last active administrator keeps theirs.
+async fn set_roles(args: UserRoleArgs) -> anyhow::Result<()> {
+    let roles = parse_roles(&args.roles)?;
+    let store = super::open_existing_store(&args.data).await?;
+    let (mut user, _) = store
+        .user_with_hash(&args.username)
+        .await?
+        .with_context(|| format!("no user {:?}", args.username))?;
+    if user.active && user.is_admin() && !roles.contains(&Role::Admin) {
+        let others = store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.id != user.id && u.active && u.is_admin())
+            .count();
+        if others == 0 {
+            bail!(
+                "{} is the last active administrator; give another account 管理员 first",
+                args.username
+            );
+        }
+    }
+    let before = labels(&user.roles);
+    user.roles = roles;
+    store.update_user(&user).await?;
+    let after = labels(&user.roles);
+    note(
+        &store,
+        "user_update",
+        &user.username,
+        &user.display_name,
+        format!("角色:「{before}」→「{after}」"),
+    )
+    .await?;
+    println!("{}: {after}", args.username);
+    Ok(())
 }
 
 /// Read a new password: prompted twice without echo on a terminal, else one line of stdin.
@@ -51,15 +134,7 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
             args.username
         )
     })?;
-    let mut roles = Vec::new();
-    for r in &args.roles {
-        let role = Role::parse(r).with_context(|| {
-            format!("unknown role {r:?}; use 管理员, 签发人, 编辑, 记者 or 审核N (N = level)")
-        })?;
-        if !roles.contains(&role) {
-            roles.push(role);
-        }
-    }
+    let roles = parse_roles(&args.roles)?;
     let store = super::open_existing_store(&args.data).await?;
     let known: Vec<String> = store.sites().await?.into_iter().map(|s| s.id).collect();
     let sites = if args.sites.is_empty() {
@@ -113,6 +188,14 @@ async fn add(args: UserAddArgs) -> anyhow::Result<()> {
         .create_user(&user, SystemClock.now())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    note(
+        &store,
+        "user_create",
+        &user.username,
+        &user.display_name,
+        format!("角色:{}", labels(&user.roles)),
+    )
+    .await?;
     println!(
         "created user {} (id {id}); they can sign in at /admin/login",
         args.username
@@ -131,6 +214,14 @@ async fn passwd(args: UserNameArgs) -> anyhow::Result<()> {
         .set_password(user.id, &hash_password(&password)?, SystemClock.now())
         .await?;
     store.delete_sessions_of(user.id).await?;
+    note(
+        &store,
+        "password_reset",
+        &user.username,
+        &user.display_name,
+        "在服务器上重设密码,此人所有登录已退出".into(),
+    )
+    .await?;
     println!(
         "password of {} changed; their sessions were signed out",
         args.username
@@ -148,6 +239,19 @@ async fn set_active(args: UserNameArgs, active: bool) -> anyhow::Result<()> {
         .with_context(|| format!("no user {:?}", args.username))?;
     user.active = active;
     store.update_user(&user).await?;
+    let detail = if active {
+        "账号启用,登录限制已清除"
+    } else {
+        "账号停用,所有登录已退出"
+    };
+    note(
+        &store,
+        "user_update",
+        &user.username,
+        &user.display_name,
+        detail.into(),
+    )
+    .await?;
     if active {
         crate::accounts::unlock_account(store.as_ref(), &args.username).await?;
         println!("{} can sign in again", args.username);

@@ -30,8 +30,6 @@ pub struct Draft {
     pub body_html: String,
     pub summary: String,
     pub tags: Vec<String>,
-    /// Slot keys (头条 `toutiao`, 焦点 `jiaodian`) the story goes into when it goes live.
-    pub slots: Vec<String>,
     /// Wanted publication time (the 签发人 confirms it at sign-off).
     pub publish_at: Option<i64>,
     /// A 更正 notice to add to the page when this revision goes live.
@@ -63,7 +61,6 @@ impl Draft {
             body_html: a.body_html.clone(),
             summary: a.summary.clone(),
             tags: a.tags.clone(),
-            slots: vec![],
             publish_at: None,
             correction: String::new(),
         }

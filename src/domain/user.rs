@@ -17,6 +17,9 @@ pub enum Role {
     Signer,
     /// 管理员: sites, channels, users, settings.
     Admin,
+    /// 推荐位编辑: places, orders and removes stories in the slots of the
+    /// sites in scope (an editorial act, without re-review).
+    Curator,
 }
 
 impl Role {
@@ -27,6 +30,7 @@ impl Role {
             Role::Reviewer(l) => format!("审核(第{l}审)"),
             Role::Signer => "签发人".into(),
             Role::Admin => "管理员".into(),
+            Role::Curator => "推荐位编辑".into(),
         }
     }
 
@@ -38,6 +42,7 @@ impl Role {
             "editor" | "编辑" => Role::Editor,
             "signer" | "签发人" => Role::Signer,
             "admin" | "管理员" => Role::Admin,
+            "curator" | "推荐位编辑" | "推荐位" => Role::Curator,
             _ => {
                 let n = s
                     .strip_prefix("reviewer:")
@@ -59,6 +64,7 @@ impl Role {
             Role::Reviewer(2),
             Role::Reviewer(3),
             Role::Signer,
+            Role::Curator,
             Role::Admin,
         ]
     }
@@ -72,6 +78,7 @@ impl From<Role> for String {
             Role::Reviewer(l) => format!("reviewer:{l}"),
             Role::Signer => "signer".into(),
             Role::Admin => "admin".into(),
+            Role::Curator => "curator".into(),
         }
     }
 }
@@ -133,9 +140,17 @@ impl User {
         self.has(Role::Reviewer(level)) || (level == 1 && self.has(Role::Editor))
     }
 
+    /// Whether the person arranges the 推荐位 of a site.
+    pub fn may_curate(&self, site_id: &str) -> bool {
+        self.is_admin()
+            || (self.has(Role::Curator) && self.scopes.iter().any(|s| s.site_id == site_id))
+    }
+
     /// Whether the person edits other people's stories (not only their own).
     pub fn is_editor(&self) -> bool {
-        self.roles.iter().any(|r| !matches!(r, Role::Reporter))
+        self.roles
+            .iter()
+            .any(|r| !matches!(r, Role::Reporter | Role::Curator))
     }
 }
 

@@ -32,6 +32,14 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
         }
         let result = match job.kind.as_str() {
             "publish" => publish::run(state, &job.key).await,
+            // a 推荐位 item's time is up: take every due item off (idempotent)
+            "slot_expiry" => match state.store.expire_slot_items(state.now()).await {
+                Ok(_) => {
+                    state.after_write().await;
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            },
             other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
         };
         match result {

@@ -19,6 +19,8 @@ use crate::state::AppState;
 
 /// Items in each "更多..." block and home block.
 const BLOCK_ITEMS: i64 = 8;
+/// The slots the home page's top shows in their own places (焦点 leads, 头条 beside it).
+const HOME_SLOTS: &[&str] = &["jiaodian", "toutiao"];
 
 /// Everything a page needs about its site while rendering.
 struct Ctx<'a> {
@@ -140,13 +142,14 @@ impl Ctx<'_> {
     ) -> anyhow::Result<Option<Block>> {
         let dep = format!("slot:{}/{key}", self.site.id);
         let (store, site_id) = (&self.state.store, &self.site.id);
+        let now = self.state.now();
         let listed = self
             .state
             .cache
             .list(&dep, || async {
                 Ok(match store.slot(site_id, key).await? {
                     Some(slot) => Listed {
-                        items: store.slot_items(slot.id, BLOCK_ITEMS).await?,
+                        items: store.slot_items(slot.id, slot.size, now).await?,
                         name: Some(slot.name),
                     },
                     None => Listed::default(),
@@ -282,6 +285,7 @@ struct HomeCtx {
     base: Base,
     lead: Option<ListItem>,
     headlines: Option<Block>,
+    slot_blocks: Vec<Block>,
     channel_blocks: Vec<Block>,
 }
 
@@ -291,6 +295,18 @@ async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
         .await?
         .and_then(|b| b.items.into_iter().next());
     let headlines = ctx.slot_block("toutiao", |n| n.to_string()).await?;
+    // the slots an editor made (县区动态 ...), in their order
+    let mut slot_blocks = Vec::new();
+    for slot in ctx.state.store.slots(Some(&ctx.site.id)).await? {
+        if HOME_SLOTS.contains(&slot.key.as_str()) {
+            continue;
+        }
+        if let Some(b) = ctx.slot_block(&slot.key, |n| n.to_string()).await? {
+            if !b.items.is_empty() {
+                slot_blocks.push(b);
+            }
+        }
+    }
     let roots: Vec<Channel> = ctx.tree.roots().cloned().collect();
     let mut channel_blocks = Vec::with_capacity(roots.len());
     for c in &roots {
@@ -311,6 +327,7 @@ async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
             base,
             lead,
             headlines,
+            slot_blocks,
             channel_blocks,
         },
     )

@@ -46,6 +46,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/audit.html"),
     ),
     (
+        "admin/slots.html",
+        include_str!("../../templates/admin/slots.html"),
+    ),
+    (
+        "admin/slot.html",
+        include_str!("../../templates/admin/slot.html"),
+    ),
+    (
         "admin/words.html",
         include_str!("../../templates/admin/words.html"),
     ),
@@ -97,6 +105,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "editor.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/editor.js"),
+    ),
+    (
+        "slots.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/slots.js"),
     ),
     (
         "gazette.css",

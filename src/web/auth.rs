@@ -24,9 +24,20 @@ pub struct Session {
     pub user: User,
     pub csrf: String,
     pub token_hash: String,
+    /// The client's address, for the publication record.
+    pub address: String,
 }
 
 impl Session {
+    /// The signed-in person as the publication record names them.
+    pub fn actor(&self) -> crate::db::Actor {
+        crate::db::Actor {
+            id: Some(self.user.id),
+            name: self.user.display_name.clone(),
+            address: self.address.clone(),
+        }
+    }
+
     /// Refuse a form whose `_csrf` does not match the session's token.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
         match submitted {
@@ -95,11 +106,19 @@ impl FromRequestParts<AppState> for Session {
         };
         let hash = token_hash(token);
         match state.store.session(&hash, state.now()).await {
-            Ok(Some((user, csrf))) => Ok(Session {
-                user,
-                csrf,
-                token_hash: hash,
-            }),
+            Ok(Some((user, csrf))) => {
+                let crate::web::client::ClientAddr(address) =
+                    match crate::web::client::ClientAddr::from_request_parts(parts, state).await {
+                        Ok(a) => a,
+                        Err(never) => match never {},
+                    };
+                Ok(Session {
+                    user,
+                    csrf,
+                    token_hash: hash,
+                    address,
+                })
+            }
             Ok(None) => Err(SignIn(next).into_response()),
             Err(e) => Err(AppError::from(e).into_response()),
         }

@@ -5,7 +5,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 
-use super::handlers::admin::{account, audit, dashboard, media, people, stories};
+use super::handlers::admin::{
+    account, audit, channels, dashboard, media, slots, stories, users, words,
+};
 use super::handlers::{assets, portal};
 use crate::state::AppState;
 
@@ -38,28 +40,37 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/stories/{id}/act", post(stories::post_act))
         .route("/admin/stories/{id}/preview", get(stories::get_preview))
         .route("/admin/stories/{id}/diff", get(stories::get_diff))
+        .route(
+            "/admin/slots",
+            get(slots::get_slots).post(slots::post_slots),
+        )
+        .route(
+            "/admin/slots/{id}",
+            get(slots::get_slot).post(slots::post_slot),
+        )
+        .route("/admin/slots/{id}/act", post(slots::post_slot_act))
         .route("/admin/audit", get(audit::get_audit))
         .route("/admin/audit.csv", get(audit::get_audit_csv))
         .route("/admin/audit.json", get(audit::get_audit_json))
         .route(
             "/admin/users",
-            get(people::get_users).post(people::post_users),
+            get(users::get_users).post(users::post_users),
         )
         .route(
             "/admin/words",
-            get(people::get_words).post(people::post_words),
+            get(words::get_words).post(words::post_words),
         )
-        .route("/admin/words/{id}/delete", post(people::post_delete_word))
-        .route("/admin/users/{id}", post(people::post_user))
-        .route("/admin/users/{id}/unlock", post(people::post_unlock))
+        .route("/admin/words/{id}/delete", post(words::post_delete_word))
+        .route("/admin/users/{id}", post(users::post_user))
+        .route("/admin/users/{id}/unlock", post(users::post_unlock))
         .route(
             "/admin/channels",
-            get(people::get_channels).post(people::post_channels),
+            get(channels::get_channels).post(channels::post_channels),
         )
-        .route("/admin/channels/{id}", post(people::post_channel))
+        .route("/admin/channels/{id}", post(channels::post_channel))
         .route(
             "/admin/sites/{id}",
-            get(people::get_site).post(people::post_site),
+            get(channels::get_site).post(channels::post_site),
         )
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .route(

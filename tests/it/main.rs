@@ -6,6 +6,7 @@ mod aborted_writes;
 mod browser;
 mod cache;
 mod conformance;
+mod curation;
 mod disk_full;
 mod export;
 mod feeds;

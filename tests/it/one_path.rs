@@ -413,7 +413,10 @@ async fn refused_forms_keep_what_was_typed() {
         vec!["editor"]
     );
     assert_eq!(
-        dup.select_attr(&format!("{form} input[name=site][checked]"), "value"),
+        dup.select_attr(
+            &format!("{form} select[name=scope] option[selected]"),
+            "value"
+        ),
         vec!["zouping"]
     );
     assert!(

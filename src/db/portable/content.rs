@@ -653,29 +653,31 @@ impl Store for StoreImpl {
     }
 
     async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>> {
-        let row = sqlx::query_as::<_, (i64, String, String, String)>(
-            "SELECT id, site_id, key, name FROM slots WHERE site_id = $1 AND key = $2",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {SLOT_COLUMNS} FROM slots WHERE site_id = $1 AND key = $2"
+        ))
         .bind(site_id)
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(id, site_id, key, name)| Slot {
-            id,
-            site_id,
-            key,
-            name,
-        }))
+        row.as_ref().map(slot_from_row).transpose()
     }
 
-    async fn slot_items(&self, slot_id: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
+    async fn slot_items(
+        &self,
+        slot_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM slot_items s JOIN articles a ON a.id = s.article_id \
-             WHERE s.slot_id = $1 AND a.status = 'published' ORDER BY s.position LIMIT $2"
+             WHERE s.slot_id = $1 AND a.status = 'published' \
+             AND (s.expires_at IS NULL OR s.expires_at > $3) ORDER BY s.position LIMIT $2"
         );
         let rows = sqlx::query(&sql)
             .bind(slot_id)
             .bind(limit)
+            .bind(now)
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(summary_from_row).collect()
@@ -706,11 +708,12 @@ impl Store for StoreImpl {
         let mut seen = BTreeSet::new();
         for (pos, id) in ids.iter().filter(|id| seen.insert(**id)).enumerate() {
             sqlx::query(
-                "INSERT INTO slot_items (slot_id, position, article_id) VALUES ($1, $2, $3)",
+                "INSERT INTO slot_items (slot_id, position, article_id, placed_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(slot_id)
             .bind(pos as i64)
             .bind(id)
+            .bind(now)
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -730,16 +733,26 @@ impl Store for StoreImpl {
         )
         .await?;
         tx.commit().await?;
-        Ok(Slot {
-            id: slot_id,
-            site_id: site_id.into(),
-            key: key.into(),
-            name: name.into(),
-        })
+        self.slot(site_id, key)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("推荐位 {key}")))
     }
 }
 
 pub(super) type Tx<'c> = sqlx::Transaction<'c, super::Db>;
+
+pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort";
+
+pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
+    Ok(Slot {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        key: row.try_get("key")?,
+        name: row.try_get("name")?,
+        size: row.try_get("size")?,
+        sort: row.try_get("sort")?,
+    })
+}
 
 /// Channels as (site, id, path), of one site or of all.
 pub(super) async fn site_channels(
@@ -1076,6 +1089,21 @@ pub(super) async fn write_article(
                 keys.push(format!("channel-pages:{}/{}", a.site_id, p));
             }
         }
+    }
+    // the 推荐位 that hold it: their lists show its title and drop it when it
+    // is no longer live (a story new to the database is in none)
+    if !matches!(bulk, Bulk::Yes { existed: false }) {
+        let held: Vec<(String, String)> = sqlx::query_as(
+            "SELECT s.site_id, s.key FROM slot_items i JOIN slots s ON s.id = i.slot_id \
+             WHERE i.article_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        keys.extend(
+            held.into_iter()
+                .map(|(site, key)| format!("slot:{site}/{key}")),
+        );
     }
     let kind = match a.status {
         Status::Published => "publish",

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::content::{
     ARTICLE_COLUMNS, Bulk, Tx, article_from_row, site_channels, to_json, write_article,
 };
+use super::record::{AUDIT_SELECT, audit_from_row};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     AuditEntry, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
@@ -51,29 +52,10 @@ fn revision_from_row(row: &DbRow) -> StoreResult<Revision> {
     })
 }
 
-fn audit_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
-    Ok(AuditEntry {
-        id: row.try_get("id")?,
-        article_id: row.try_get("article_id")?,
-        at: row.try_get("at")?,
-        actor_id: row.try_get("actor_id")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        from_state: row.try_get("from_state")?,
-        to_state: row.try_get("to_state")?,
-        level: row.try_get("level")?,
-        opinion: row.try_get("opinion")?,
-        revision_id: row.try_get("revision_id")?,
-        title: row.try_get("title")?,
-        url: row.try_get("url")?,
-    })
-}
-
 fn work_from(s: &str) -> StoreResult<Work> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("work state: {e}")))
 }
 
-const AUDIT_COLUMNS: &str = "id, article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url";
 const REVISION_COLUMNS: &str = "id, article_id, number, content, author_id, author, created_at";
 
 /// Read a story in a transaction; `lock` (a writer's read) locks its row
@@ -570,42 +552,6 @@ impl Newsroom for StoreImpl {
                     .unwrap_or_default();
                 a.url_path = Some(story_path(&path, a.signed_at.unwrap_or(t.now), a.id));
             }
-            if let Some(d) = &draft {
-                for key in &d.slots {
-                    let slot: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM slots WHERE site_id = $1 AND key = $2")
-                            .bind(&a.site_id)
-                            .bind(key)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if let Some(slot) = slot {
-                        // newest first: shift the others down
-                        sqlx::query(
-                            "UPDATE slot_items SET position = position + 1 WHERE slot_id = $1",
-                        )
-                        .bind(slot)
-                        .execute(&mut *tx)
-                        .await?;
-                        sqlx::query(
-                            "INSERT INTO slot_items (slot_id, position, article_id) VALUES ($1, 0, $2) \
-                             ON CONFLICT (slot_id, article_id) DO UPDATE SET position = 0",
-                        )
-                        .bind(slot)
-                        .bind(a.id)
-                        .execute(&mut *tx)
-                        .await?;
-                        super::content::log_change(
-                            &mut tx,
-                            t.now,
-                            "slot",
-                            Some(&a.site_id),
-                            None,
-                            &[format!("slot:{}/{key}", a.site_id)],
-                        )
-                        .await?;
-                    }
-                }
-            }
             work_revision = None;
         }
         match o.flow.public {
@@ -745,7 +691,7 @@ impl Newsroom for StoreImpl {
 
     async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit WHERE article_id = $1 ORDER BY id"
+            "{AUDIT_SELECT} WHERE au.article_id = $1 ORDER BY au.id"
         ))
         .bind(article_id)
         .fetch_all(&self.pool)
@@ -755,7 +701,7 @@ impl Newsroom for StoreImpl {
 
     async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit WHERE at >= $1 ORDER BY id LIMIT $2"
+            "{AUDIT_SELECT} WHERE au.at >= $1 ORDER BY au.id LIMIT $2"
         ))
         .bind(since.unwrap_or(i64::MIN))
         .bind(limit)

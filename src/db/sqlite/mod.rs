@@ -18,6 +18,12 @@ use super::{StoreError, StoreResult};
     reason = "compiled once per backend, on purpose"
 )]
 mod content;
+#[path = "../portable/curation.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod curation;
 #[path = "../portable/exports.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -30,6 +36,12 @@ mod exports;
     reason = "compiled once per backend, on purpose"
 )]
 mod newsroom;
+#[path = "../portable/record.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod record;
 
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;

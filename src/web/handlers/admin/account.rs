@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::{Fields, render};
 use crate::accounts::{random_token, token_hash};
+use crate::db::{Actor, Event};
 use crate::domain::user::valid_password;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -77,8 +78,29 @@ pub async fn post_login(
         .filter(|(user, _)| user.active)
         .map(|(_, hash)| hash.clone());
     let ok = crate::accounts::verify_pooled(&state.work.hash, &password, hash).await?;
+    let known = found.as_ref().map(|(u, _)| u.id);
     let Some((user, _)) = found.filter(|_| ok) else {
         crate::accounts::record_login_failure(store, &username, &address, now).await?;
+        let typed: String = crate::domain::text::clean_line(&username)
+            .chars()
+            .take(64)
+            .collect();
+        let event = Event {
+            action: "login_failed",
+            subject: format!("user:{typed}"),
+            detail: if known.is_some() {
+                "密码不正确或账号已停用".into()
+            } else {
+                "没有这个用户名".into()
+            },
+            ..Event::default()
+        };
+        let actor = Actor {
+            id: known,
+            name: typed,
+            address: address.clone(),
+        };
+        state.store.record(&actor, &event, now).await?;
         tracing::info!(username = %username, address = %address, "failed sign-in");
         let ctx =
             minijinja::context! { title => "登录", next, username, error => "用户名或密码不正确" };
@@ -101,6 +123,17 @@ pub async fn post_login(
         )
         .await?;
     tracing::info!(username = %username, "signed in");
+    let actor = Actor {
+        id: Some(user.id),
+        name: user.display_name.clone(),
+        address,
+    };
+    let event = Event {
+        action: "login",
+        subject: format!("user:{}", user.username),
+        ..Event::default()
+    };
+    state.store.record(&actor, &event, now).await?;
     let secure = state.config.public_url.starts_with("https://");
     Ok((
         [(
@@ -179,6 +212,16 @@ pub async fn post_password(
         )
         .await?;
     state.store.delete_sessions_of(session.user.id).await?;
+    let event = Event {
+        action: "password_change",
+        subject: format!("user:{}", session.user.username),
+        detail: "本人修改密码,所有登录已退出".into(),
+        ..Event::default()
+    };
+    state
+        .store
+        .record(&session.actor(), &event, state.now())
+        .await?;
     let secure = state.config.public_url.starts_with("https://");
     Ok((
         [(header::SET_COOKIE, session_cookie("", secure, 0))],

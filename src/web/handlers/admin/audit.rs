@@ -1,14 +1,26 @@
-//! The publication record, on screen and exported for a regulator.
+//! The publication record (发布记录): every act, filtered by person, story,
+//! action and date, newest first in keyset pages, and exported (CSV, JSON)
+//! exactly as filtered, streamed in pages so a large record never sits in memory.
 
-use axum::extract::State;
+use axum::body::Body;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use super::{datetime, render};
-use crate::db::AuditEntry;
+use crate::db::{AuditEntry, AuditQuery, DynStore};
+use crate::domain::record::{ACTIONS, action_label, state_label, subject_label};
+use crate::domain::text::{cst, datetime_rfc3339};
+use crate::domain::workflow::level_name;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+
+/// Rows per screen.
+const PAGE: i64 = 50;
+/// Rows per database read while exporting.
+const EXPORT_BATCH: i64 = 2000;
 
 /// Editors, reviewers, signers and admins read the record; reporters do not.
 fn may_read(session: &Session) -> Result<(), AppError> {
@@ -19,28 +31,195 @@ fn may_read(session: &Session) -> Result<(), AppError> {
     }
 }
 
+/// The record's filters as the form sends them.
+#[derive(Deserialize, Default, Clone, serde::Serialize)]
+pub struct Filter {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    action: String,
+    /// `YYYY-MM-DD`, Beijing time, inclusive.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    /// `AT.ID` of the last row of the previous page.
+    #[serde(default)]
+    before: String,
+}
+
+fn day_start(s: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    d.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(cst())
+        .single()
+        .map(|t| t.timestamp())
+}
+
+impl Filter {
+    fn query(&self, limit: i64) -> Result<AuditQuery, AppError> {
+        let number = |v: &str, what: &str| -> Result<Option<i64>, AppError> {
+            match v.trim() {
+                "" => Ok(None),
+                v => v
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| AppError::BadRequest(format!("{what}须为数字"))),
+            }
+        };
+        let date = |v: &str, what: &str| -> Result<Option<i64>, AppError> {
+            match v.trim() {
+                "" => Ok(None),
+                v => day_start(v)
+                    .map(Some)
+                    .ok_or_else(|| AppError::BadRequest(format!("{what}格式应为 2024-04-19"))),
+            }
+        };
+        let before = match self.before.split_once('.') {
+            Some((at, id)) => Some((
+                at.parse()
+                    .map_err(|_| AppError::BadRequest("翻页位置无效".into()))?,
+                id.parse()
+                    .map_err(|_| AppError::BadRequest("翻页位置无效".into()))?,
+            )),
+            None if self.before.is_empty() => None,
+            None => return Err(AppError::BadRequest("翻页位置无效".into())),
+        };
+        let action = match self.action.trim() {
+            "" => None,
+            a if ACTIONS.iter().any(|(k, _)| *k == a) => Some(a.to_string()),
+            _ => return Err(AppError::BadRequest("没有这种操作类型".into())),
+        };
+        Ok(AuditQuery {
+            actor_id: number(&self.person, "人员")?,
+            actor: None,
+            article_id: number(&self.story, "稿件编号")?,
+            action,
+            from: date(&self.from, "开始日期")?,
+            // the end date is inclusive: up to the next day's start
+            to: date(&self.to, "结束日期")?.map(|t| t + 86_400),
+            before,
+            limit,
+        })
+    }
+
+    /// The filters as a query string (without the page position).
+    fn params(&self) -> String {
+        let mut f = self.clone();
+        f.before.clear();
+        let pairs: Vec<(&str, &str)> = [
+            ("person", f.person.as_str()),
+            ("story", f.story.as_str()),
+            ("action", f.action.as_str()),
+            ("from", f.from.as_str()),
+            ("to", f.to.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// One row in words, as the screen and the exports show it.
+#[derive(serde::Serialize)]
+struct Row {
+    id: i64,
+    time: String,
+    at: i64,
+    actor: String,
+    actor_id: Option<i64>,
+    action: String,
+    action_label: String,
+    article_id: Option<i64>,
+    title: String,
+    subject: String,
+    from_state: String,
+    to_state: String,
+    level: String,
+    revision: Option<i64>,
+    opinion: String,
+    detail: String,
+    address: String,
+    url: String,
+}
+
+fn row(e: AuditEntry) -> Row {
+    let levels = e.levels.unwrap_or(3).clamp(1, 9) as u8;
+    Row {
+        id: e.id,
+        time: datetime(e.at),
+        at: e.at,
+        action_label: action_label(&e.action, &e.to_state),
+        from_state: state_label(&e.from_state, levels),
+        to_state: state_label(&e.to_state, levels),
+        level: e
+            .level
+            .map(|l| level_name(l.clamp(1, 9) as u8, levels))
+            .unwrap_or_default(),
+        subject: if e.subject.is_empty() {
+            String::new()
+        } else {
+            subject_label(&e.subject)
+        },
+        actor: e.actor,
+        actor_id: e.actor_id,
+        action: e.action,
+        article_id: e.article_id,
+        title: e.title,
+        revision: e.revision_number,
+        opinion: e.opinion,
+        detail: e.detail,
+        address: e.address,
+        url: e.url,
+    }
+}
+
 pub async fn get_audit(
     State(state): State<AppState>,
     session: Session,
+    Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let mut entries = state.store.audit_all(None, 100_000).await?;
-    entries.reverse();
-    entries.truncate(500);
-    let rows: Vec<_> = entries
+    let q = f.query(PAGE + 1)?;
+    let mut entries = state.store.audit_page(&q).await?;
+    let more = entries.len() as i64 > PAGE;
+    entries.truncate(PAGE as usize);
+    let params = f.params();
+    let next = more
+        .then(|| entries.last().map(|e| (e.at, e.id)))
+        .flatten()
+        .map(|(at, id)| {
+            let sep = if params.is_empty() { "" } else { "&" };
+            format!("/admin/audit?{params}{sep}before={at}.{id}")
+        });
+    let rows: Vec<Row> = entries.into_iter().map(row).collect();
+    let people: Vec<_> = state
+        .store
+        .users()
+        .await?
         .into_iter()
-        .map(|e| {
-            minijinja::context! {
-                at => datetime(e.at), article_id => e.article_id, title => e.title, actor => e.actor, action => e.action,
-                from_state => e.from_state, to_state => e.to_state, level => e.level, opinion => e.opinion, url => e.url,
-            }
-        })
+        .map(|u| minijinja::context! { id => u.id.to_string(), name => format!("{}({})", u.display_name, u.username) })
         .collect();
+    let actions: Vec<_> = ACTIONS
+        .iter()
+        .map(|(k, l)| minijinja::context! { key => k, label => l })
+        .collect();
+    let export = if params.is_empty() {
+        String::new()
+    } else {
+        format!("?{params}")
+    };
     Ok(render(
         &state,
         Some(&session),
         "admin/audit.html",
-        minijinja::context! { title => "发布记录", entries => rows },
+        minijinja::context! {
+            title => "发布记录", rows, next, f, people, actions, export,
+            paged => !f.before.is_empty(), first => format!("/admin/audit{export}"),
+        },
     )?
     .into_response())
 }
@@ -55,43 +234,103 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-pub fn to_csv(entries: &[AuditEntry]) -> String {
-    let mut out = String::from(
-        "\u{feff}id,time,article_id,title,actor,action,from,to,level,opinion,revision,url\r\n",
-    );
-    for e in entries {
-        let fields = [
-            e.id.to_string(),
-            crate::domain::text::datetime_rfc3339(e.at),
-            e.article_id.to_string(),
-            e.title.clone(),
-            e.actor.clone(),
-            e.action.clone(),
-            e.from_state.clone(),
-            e.to_state.clone(),
-            e.level.map(|l| l.to_string()).unwrap_or_default(),
-            e.opinion.clone(),
-            e.revision_id.map(|r| r.to_string()).unwrap_or_default(),
-            e.url.clone(),
-        ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out
+const CSV_HEADER: &str = "\u{feff}编号,时间,人员,操作,稿件编号,标题,对象,原状态,新状态,审级,修改稿,意见,说明,地址,网址\r\n";
+
+fn csv_line(r: &Row) -> String {
+    let fields = [
+        r.id.to_string(),
+        datetime_rfc3339(r.at),
+        r.actor.clone(),
+        r.action_label.clone(),
+        r.article_id.map(|i| i.to_string()).unwrap_or_default(),
+        r.title.clone(),
+        r.subject.clone(),
+        r.from_state.clone(),
+        r.to_state.clone(),
+        r.level.clone(),
+        r.revision.map(|n| format!("第 {n} 稿")).unwrap_or_default(),
+        r.opinion.clone(),
+        r.detail.clone(),
+        r.address.clone(),
+        r.url.clone(),
+    ];
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Json,
+}
+
+/// The filtered record, newest first, read and sent a batch at a time.
+fn export(store: DynStore, mut q: AuditQuery, format: Format) -> Body {
+    q.limit = EXPORT_BATCH;
+    let start = match format {
+        Format::Csv => CSV_HEADER.to_string(),
+        Format::Json => "[".to_string(),
+    };
+    let stream =
+        futures_util::stream::unfold((Some(q), Some(start), true), move |(q, head, first)| {
+            let store = store.clone();
+            async move {
+                if let Some(h) = head {
+                    return Some((Ok::<_, std::io::Error>(h), (q, None, first)));
+                }
+                let mut q = q?;
+                let batch = match store.audit_page(&q).await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        tracing::error!(error = %e, "audit export failed mid-way");
+                        return Some((
+                            Err(std::io::Error::other("audit export failed")),
+                            (None, None, first),
+                        ));
+                    }
+                };
+                let done = (batch.len() as i64) < q.limit;
+                q.before = batch.last().map(|e| (e.at, e.id));
+                let mut out = String::new();
+                let mut first = first;
+                for e in batch {
+                    let r = row(e);
+                    match format {
+                        Format::Csv => out.push_str(&csv_line(&r)),
+                        Format::Json => {
+                            if !first {
+                                out.push(',');
+                            }
+                            out.push_str(&serde_json::to_string(&r).unwrap_or_default());
+                            out.push('\n');
+                        }
+                    }
+                    first = false;
+                }
+                if done {
+                    if format == Format::Json {
+                        out.push(']');
+                    }
+                    return Some((Ok(out), (None, None, first)));
+                }
+                Some((Ok(out), (Some(q), None, first)))
+            }
+        });
+    Body::from_stream(stream)
 }
 
 pub async fn get_audit_csv(
     State(state): State<AppState>,
     session: Session,
+    Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let entries = state.store.audit_all(None, i64::MAX).await?;
+    let q = f.query(EXPORT_BATCH)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -100,7 +339,7 @@ pub async fn get_audit_csv(
                 "attachment; filename=\"publication-record.csv\"",
             ),
         ],
-        to_csv(&entries),
+        export(state.store.clone(), q, Format::Csv),
     )
         .into_response())
 }
@@ -108,12 +347,33 @@ pub async fn get_audit_csv(
 pub async fn get_audit_json(
     State(state): State<AppState>,
     session: Session,
+    Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let entries = state.store.audit_all(None, i64::MAX).await?;
+    let q = f.query(EXPORT_BATCH)?;
     Ok((
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        serde_json::to_string(&entries).map_err(|e| AppError::Internal(e.into()))?,
+        export(state.store.clone(), q, Format::Json),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_neutralizes_formulas_and_quotes() {
+        assert_eq!(csv_field("=cmd()"), "\"'=cmd()\"");
+        assert_eq!(csv_field("说\"明"), "\"说\"\"明\"");
+    }
+
+    #[test]
+    fn dates_are_beijing_days() {
+        assert_eq!(
+            day_start("2024-04-19"),
+            crate::domain::text::parse_rfc3339("2024-04-19T00:00:00+08:00")
+        );
+        assert_eq!(day_start("2024-02-30"), None);
+    }
 }

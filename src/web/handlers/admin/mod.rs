@@ -2,16 +2,19 @@
 
 pub mod account;
 pub mod audit;
+pub mod channels;
 pub mod dashboard;
 pub mod media;
-pub mod people;
+pub mod slots;
 pub mod stories;
+pub mod users;
+pub mod words;
 
 use axum::response::Html;
 use minijinja::Value;
 use serde::Serialize;
 
-use crate::domain::text::to_cst;
+use crate::domain::text::{parse_rfc3339, to_cst};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
@@ -70,6 +73,7 @@ struct Me {
     display_name: String,
     role_labels: String,
     is_admin: bool,
+    may_curate: bool,
 }
 
 /// Render an admin template with the signed-in user and CSRF token added.
@@ -89,6 +93,7 @@ pub fn render(
             .collect::<Vec<_>>()
             .join("、"),
         is_admin: s.user.is_admin(),
+        may_curate: slots::may_curate_any(&s.user),
     });
     let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();
     let full = minijinja::context! { me, csrf, ..ctx };
@@ -98,6 +103,56 @@ pub fn render(
 /// `2024-04-19 10:30` in China Standard Time.
 pub fn datetime(ts: i64) -> String {
     to_cst(ts).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `2024-04-19T10:30` (a datetime-local field) in China Standard Time.
+pub fn parse_local(s: &str) -> Option<i64> {
+    let s = if s.len() == 16 {
+        format!("{s}:00")
+    } else {
+        s.to_string()
+    };
+    parse_rfc3339(&format!("{s}+08:00"))
+}
+
+/// A time for a `datetime-local` field, in China Standard Time.
+pub fn local(ts: Option<i64>) -> String {
+    ts.map(|t| to_cst(t).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Append an administrative act to the publication record (after the change
+/// it records has been written).
+pub async fn note(
+    state: &AppState,
+    session: &Session,
+    action: &'static str,
+    subject: String,
+    title: String,
+    detail: String,
+) -> Result<(), AppError> {
+    let event = crate::db::Event {
+        action,
+        subject,
+        article_id: None,
+        title,
+        detail,
+    };
+    state
+        .store
+        .record(&session.actor(), &event, state.now())
+        .await?;
+    Ok(())
+}
+
+/// `字段:「旧」→「新」` for each field that changed, joined with `;`.
+pub fn changes(fields: &[(&str, String, String)]) -> String {
+    fields
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(label, old, new)| format!("{label}:「{old}」→「{new}」"))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// An administrator's submitted form, its CSRF token checked.

@@ -7,11 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::dashboard::lines;
-use super::{Fields, datetime, render};
+use super::{Fields, datetime, local, parse_local, render};
 use crate::db::StoryFilter;
 use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
-use crate::domain::text::{parse_rfc3339, to_cst};
 use crate::domain::user::User;
 use crate::domain::workflow::{Action, Actor, Work, level_name};
 use crate::error::AppError;
@@ -21,7 +20,6 @@ use crate::state::AppState;
 use crate::web::auth::Session;
 
 /// Slots an editor may put a story in.
-const SLOTS: &[(&str, &str)] = &[("toutiao", "头条"), ("jiaodian", "焦点")];
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -135,12 +133,6 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
             extra.push(id);
         }
     }
-    let slots = f
-        .all("slot")
-        .into_iter()
-        .filter(|s| SLOTS.iter().any(|(k, _)| k == s))
-        .map(str::to_string)
-        .collect();
     let mut tags: Vec<String> = Vec::new();
     for t in f
         .get("tags")
@@ -182,7 +174,6 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
         body_html: body.html,
         summary: f.get("summary").trim().to_string(),
         tags,
-        slots,
         publish_at,
         correction: f.get("correction").trim().to_string(),
     }
@@ -198,21 +189,6 @@ fn saved_url(id: i64, removed_images: usize) -> String {
     } else {
         format!("/admin/stories/{id}?done=saved")
     }
-}
-
-/// `2024-04-19T10:30` (a datetime-local field) in China Standard Time.
-fn parse_local(s: &str) -> Option<i64> {
-    let s = if s.len() == 16 {
-        format!("{s}:00")
-    } else {
-        s.to_string()
-    };
-    parse_rfc3339(&format!("{s}+08:00"))
-}
-
-fn local(ts: Option<i64>) -> String {
-    ts.map(|t| to_cst(t).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
 }
 
 /// The site of a draft's channel, once the person may file in it and in
@@ -290,6 +266,7 @@ async fn edit_page(
     let (mut state_label, mut editable, mut signing, mut public_url) =
         (String::new(), true, false, None);
     let mut returned = None;
+    let mut held_slots = Vec::new();
     let mut version = 0;
     if let Some(story) = p.story {
         version = story.state.article.version;
@@ -347,35 +324,28 @@ async fn edit_page(
             Work::Scheduled { .. } => false,
         };
         let record = state.store.audit_of(story.state.article.id).await?;
+        for (slot, position) in state.store.slots_holding(story.state.article.id).await? {
+            held_slots.push(minijinja::context! { id => slot.id, name => slot.name, position });
+        }
         // a story sent back: its reason opens the page, not only the record
         if story.state.work == Work::Draft {
-            if let Some(last) = record.last().filter(|e| e.action == "reject") {
+            // the last workflow act (slot changes are no transitions)
+            let last = record.iter().rev().find(|e| e.subject.is_empty());
+            if let Some(last) = last.filter(|e| e.action == "reject") {
                 returned = Some(minijinja::context! {
                     reason => last.opinion.clone(), actor => last.actor.clone(), at => datetime(last.at),
                 });
             }
         }
         for e in record {
-            let action = match e.action.as_str() {
-                "submit" => "提交审核",
-                "approve" if e.to_state.ends_with("idle") || e.to_state.ends_with("scheduled") => {
-                    "签发"
-                }
-                "approve" => "审核通过",
-                "reject" => "退回",
-                "withdraw" => "撤稿",
-                "publish" => "定时发布",
-                "unschedule" => "取消定时",
-                "revise" => "修改已发布稿件",
-                "recall" => "撤回",
-                "restore" => "恢复发布",
-                "reschedule" => "改定时",
-                "publish_now" => "立即发布",
-                "import" => "导入更新",
-                other => other,
+            let action = crate::domain::record::action_label(&e.action, &e.to_state);
+            let opinion = if e.opinion.is_empty() {
+                e.detail
+            } else {
+                e.opinion
             };
             audit.push(minijinja::context! {
-                at => datetime(e.at), actor => e.actor, action, opinion => e.opinion,
+                at => datetime(e.at), actor => e.actor, action, opinion,
                 level => e.level.map(|l| level_name(l as u8, story.levels)).unwrap_or_default(),
             });
         }
@@ -416,7 +386,7 @@ async fn edit_page(
             _ => d.publish_at,
         }),
         channel_groups => channel_groups(state, user).await?,
-        slot_choices => SLOTS.to_vec(),
+        held_slots, may_curate => crate::web::handlers::admin::slots::may_curate_any(user),
         error => p.error,
         flash => p.flash,
         act => p.act,
@@ -853,6 +823,7 @@ pub async fn get_diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::parse_rfc3339;
 
     #[test]
     fn local_times_are_beijing_time() {

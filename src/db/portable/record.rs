@@ -1,0 +1,113 @@
+//! The publication record (`db::Record`), compiled once per backend: acts
+//! other than story transitions, and the record's filtered, keyset pages.
+
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Row};
+
+use super::content::Tx;
+use super::{DbRow, StoreImpl, dialect};
+use crate::db::{Actor, AuditEntry, AuditQuery, Event, Record, StoreResult};
+
+/// The record's columns, with the revision's number as the screen counts it
+/// and the review levels of the story's channel (for its state labels).
+pub(super) const AUDIT_SELECT: &str = "SELECT au.id, au.article_id, au.at, au.actor_id, au.actor, au.action, \
+     au.from_state, au.to_state, au.level, au.opinion, au.revision_id, au.title, au.url, au.subject, \
+     au.detail, au.address, r.number AS revision_number, c.review_levels AS levels \
+     FROM audit au LEFT JOIN revisions r ON r.id = au.revision_id \
+     LEFT JOIN articles a ON a.id = au.article_id LEFT JOIN channels c ON c.id = a.channel_id";
+
+pub(super) fn audit_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        article_id: row.try_get("article_id")?,
+        at: row.try_get("at")?,
+        actor_id: row.try_get("actor_id")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        from_state: row.try_get("from_state")?,
+        to_state: row.try_get("to_state")?,
+        level: row.try_get("level")?,
+        opinion: row.try_get("opinion")?,
+        revision_id: row.try_get("revision_id")?,
+        title: row.try_get("title")?,
+        url: row.try_get("url")?,
+        subject: row.try_get("subject")?,
+        detail: row.try_get("detail")?,
+        address: row.try_get("address")?,
+        revision_number: row.try_get("revision_number")?,
+        levels: row.try_get("levels")?,
+    })
+}
+
+/// Append one act inside the caller's transaction (a slot change writes its
+/// record row with the change itself).
+pub(super) async fn insert_event(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    event: &Event,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit (article_id, at, actor_id, actor, action, title, subject, detail, address) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(event.article_id)
+    .bind(now)
+    .bind(actor.id)
+    .bind(&actor.name)
+    .bind(event.action)
+    .bind(&event.title)
+    .bind(&event.subject)
+    .bind(&event.detail)
+    .bind(&actor.address)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Record for StoreImpl {
+    async fn record(&self, actor: &Actor, event: &Event, now: i64) -> StoreResult<()> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        insert_event(&mut tx, actor, event, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let mut b: QueryBuilder<'_, super::Db> = QueryBuilder::new(AUDIT_SELECT);
+        b.push(" WHERE 1 = 1");
+        if let Some(id) = q.actor_id {
+            b.push(" AND au.actor_id = ").push_bind(id);
+        }
+        if let Some(name) = &q.actor {
+            b.push(" AND au.actor = ").push_bind(name.clone());
+        }
+        if let Some(id) = q.article_id {
+            b.push(" AND au.article_id = ").push_bind(id);
+        }
+        if let Some(a) = &q.action {
+            b.push(" AND au.action = ").push_bind(a.clone());
+        }
+        if let Some(t) = q.from {
+            b.push(" AND au.at >= ").push_bind(t);
+        }
+        if let Some(t) = q.to {
+            b.push(" AND au.at < ").push_bind(t);
+        }
+        if let Some((at, id)) = q.before {
+            // row-value comparison in the form both backends use an index for
+            b.push(" AND (au.at < ")
+                .push_bind(at)
+                .push(" OR (au.at = ")
+                .push_bind(at)
+                .push(" AND au.id < ")
+                .push_bind(id)
+                .push("))");
+        }
+        b.push(" ORDER BY au.at DESC, au.id DESC LIMIT ")
+            .push_bind(q.limit);
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(audit_from_row).collect()
+    }
+}

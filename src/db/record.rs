@@ -1,0 +1,66 @@
+//! The publication record's storage interface: every editorial and
+//! administrative act (story transitions are written by `apply_transition`
+//! in the same transaction as the change; everything else through `record`).
+
+use async_trait::async_trait;
+
+use super::StoreResult;
+
+/// Who did something, from where.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// `None`: the command line or the scheduler.
+    pub id: Option<i64>,
+    pub name: String,
+    /// The client's address (empty for the command line).
+    pub address: String,
+}
+
+impl Actor {
+    /// A command run by an operator on the server.
+    pub fn cli(command: &str) -> Self {
+        Actor {
+            id: None,
+            name: format!("命令行({command})"),
+            address: String::new(),
+        }
+    }
+}
+
+/// One act that is not a story transition.
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    /// An action name of `domain::record::ACTIONS`.
+    pub action: &'static str,
+    /// What it was done to: `user:NAME`, `site:ID`, `slot:SITE/KEY`, `words`, `import`.
+    pub subject: String,
+    pub article_id: Option<i64>,
+    /// The story's title, or the subject's name.
+    pub title: String,
+    /// What changed, in words (old → new for settings).
+    pub detail: String,
+}
+
+/// Filters and position of one page of the record (newest first).
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub actor_id: Option<i64>,
+    /// A person by the name the record holds (failed sign-ins have no id).
+    pub actor: Option<String>,
+    pub article_id: Option<i64>,
+    pub action: Option<String>,
+    /// `at >= from` and `at < to` (seconds).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Keyset: rows strictly older than (at, id).
+    pub before: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
+#[async_trait]
+pub trait Record: Send + Sync {
+    /// Append one act to the record.
+    async fn record(&self, actor: &Actor, event: &Event, now: i64) -> StoreResult<()>;
+    /// One page of the record, newest first.
+    async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<super::AuditEntry>>;
+}

@@ -1,0 +1,138 @@
+//! The publication record's words: the Chinese label of every recorded action
+//! and state, as a regulator reads them. No I/O.
+
+use super::workflow::level_name;
+
+/// Every action the record holds, with its label, in the order the filter lists them.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("submit", "提交审核"),
+    ("approve", "审核通过/签发"),
+    ("reject", "退回"),
+    ("recall", "撤回"),
+    ("withdraw", "撤稿"),
+    ("restore", "恢复发布"),
+    ("publish", "定时发布"),
+    ("unschedule", "取消定时"),
+    ("reschedule", "改定时"),
+    ("publish_now", "立即发布"),
+    ("revise", "修改已发布稿件"),
+    ("edit", "修改"),
+    ("import", "导入"),
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("password_change", "修改密码"),
+    ("user_create", "创建用户"),
+    ("user_update", "修改用户"),
+    ("password_reset", "重置密码"),
+    ("user_unlock", "解除登录限制"),
+    ("site_settings", "修改站点设置"),
+    ("channel_create", "创建栏目"),
+    ("channel_update", "修改栏目"),
+    ("word_add", "添加敏感词"),
+    ("word_delete", "删除敏感词"),
+    ("slot_create", "创建推荐位"),
+    ("slot_update", "修改推荐位"),
+    ("slot_place", "放入推荐位"),
+    ("slot_remove", "移出推荐位"),
+    ("slot_reorder", "调整推荐位顺序"),
+    ("slot_pin", "固定推荐位置"),
+    ("slot_unpin", "取消固定"),
+    ("slot_expiry", "设置推荐下线时间"),
+    ("slot_expired", "推荐到期下线"),
+];
+
+/// The label of a recorded action; a sign-off is an approval that left review.
+pub fn action_label(action: &str, to_state: &str) -> String {
+    if action == "approve" {
+        return if to_state.ends_with("/idle") || to_state.ends_with("/scheduled") {
+            "签发".into()
+        } else {
+            "审核通过".into()
+        };
+    }
+    ACTIONS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or_else(|| format!("其他操作({action})"), |(_, l)| (*l).to_string())
+}
+
+/// The label of a recorded state (`Flow::name`, e.g. `live/review2`) for a
+/// story whose channel has `levels` review levels; empty for none.
+pub fn state_label(name: &str, levels: u8) -> String {
+    let Some((public, work)) = name.split_once('/') else {
+        return String::new();
+    };
+    let work = match work {
+        "idle" => String::new(),
+        "draft" => "草稿".into(),
+        "scheduled" => "已签发,定时发布".into(),
+        w => match w.strip_prefix("review").and_then(|n| n.parse::<u8>().ok()) {
+            Some(l) => format!("待{}", level_name(l, levels.max(l))),
+            None => w.to_string(),
+        },
+    };
+    match (public, work.is_empty()) {
+        ("live", true) => "已发布".into(),
+        ("live", false) => format!("已发布(修改稿{work})"),
+        ("withdrawn", true) => "已撤稿".into(),
+        ("withdrawn", false) => format!("已撤稿(修改稿{work})"),
+        (_, true) => "未发布".into(),
+        (_, false) => work,
+    }
+}
+
+/// What a non-story act was done to, in words (`user:alice` → `用户 alice`).
+pub fn subject_label(subject: &str) -> String {
+    match subject.split_once(':') {
+        Some(("user", name)) => format!("用户 {name}"),
+        Some(("site", id)) => format!("站点 {id}"),
+        Some(("channel", path)) => format!("栏目 {path}"),
+        Some(("slot", key)) => format!("推荐位 {key}"),
+        _ => match subject {
+            "words" => "敏感词表".into(),
+            "import" => "稿件导入".into(),
+            other => other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workflow::{Flow, Public, Work};
+
+    #[test]
+    fn every_state_name_has_a_chinese_label() {
+        for public in [Public::Never, Public::Live, Public::Withdrawn] {
+            for work in [
+                Work::Idle,
+                Work::Draft,
+                Work::Review { level: 1 },
+                Work::Review { level: 3 },
+                Work::Scheduled { at: 0 },
+            ] {
+                let name = Flow { public, work }.name();
+                let label = state_label(&name, 3);
+                assert!(!label.is_empty(), "{name}");
+                assert!(
+                    !label.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{name}: {label}"
+                );
+            }
+        }
+        assert_eq!(state_label("live/idle", 3), "已发布");
+        assert_eq!(state_label("unpublished/review3", 3), "待终审(签发)");
+        assert_eq!(state_label("unpublished/review2", 3), "待复审");
+        assert_eq!(state_label("", 3), "");
+    }
+
+    #[test]
+    fn actions_have_labels_and_sign_off_is_told_apart() {
+        for (a, _) in ACTIONS {
+            assert!(!action_label(a, "").contains('('), "{a}");
+        }
+        assert_eq!(action_label("approve", "live/idle"), "签发");
+        assert_eq!(action_label("approve", "unpublished/review2"), "审核通过");
+        assert_eq!(action_label("approve", "unpublished/scheduled"), "签发");
+    }
+}
