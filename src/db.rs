@@ -521,6 +521,16 @@ pub struct StoryFilter {
     pub limit: i64,
 }
 
+/// A story with work pending, as the navigation counts it.
+#[derive(Debug, Clone)]
+pub struct InWork {
+    pub id: i64,
+    pub site_id: String,
+    pub channel_id: i64,
+    pub author_id: Option<i64>,
+    pub work: crate::domain::workflow::Work,
+}
+
 /// A background job (DESIGN.md §6).
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -626,6 +636,10 @@ pub trait Newsroom: Send + Sync {
     /// corrections, audit record, jobs and change log, in one transaction.
     async fn apply_transition(&self, t: &Transition<'_>) -> StoreResult<()>;
     async fn stories(&self, filter: &StoryFilter) -> StoreResult<Vec<StoryRow>>;
+    /// Every story with work pending (drafts, reviews, schedules) as
+    /// (id, site, channel, author, work), and how many of `author_id`'s
+    /// drafts were sent back by their last workflow act: the nav counts.
+    async fn in_work(&self, author_id: i64) -> StoreResult<(Vec<InWork>, i64)>;
 
     async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>>;
     /// The whole record, oldest first, optionally from a time on.

@@ -26,6 +26,45 @@ pub struct Session {
     pub token_hash: String,
     /// The client's address, for the publication record.
     pub address: String,
+    /// The navigation's counts (pages only: not worked out for a POST).
+    pub nav: NavCounts,
+}
+
+/// What waits for the signed-in person: 待我审核 and 被退回.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct NavCounts {
+    pub to_review: usize,
+    pub returned: i64,
+}
+
+impl NavCounts {
+    async fn of(state: &AppState, user: &User) -> anyhow::Result<NavCounts> {
+        let (pending, returned) = state.store.in_work(user.id).await?;
+        let mut to_review = 0;
+        for p in pending {
+            let crate::domain::workflow::Work::Review { level } = p.work else {
+                continue;
+            };
+            if p.author_id == Some(user.id) {
+                continue;
+            }
+            let tree = state
+                .cache
+                .channels(state.store.as_ref(), &p.site_id)
+                .await?;
+            let Some(channel) = tree.iter().find(|c| c.id == p.channel_id) else {
+                continue;
+            };
+            let levels = channel.review_levels.clamp(1, 9) as u8;
+            if user.may_review(level, levels) && user.may_work_in(&p.site_id, &channel.path) {
+                to_review += 1;
+            }
+        }
+        Ok(NavCounts {
+            to_review,
+            returned,
+        })
+    }
 }
 
 impl Session {
@@ -112,11 +151,20 @@ impl FromRequestParts<AppState> for Session {
                         Ok(a) => a,
                         Err(never) => match never {},
                     };
+                let nav = if parts.method == axum::http::Method::GET {
+                    match NavCounts::of(state, &user).await {
+                        Ok(n) => n,
+                        Err(e) => return Err(AppError::Internal(e).into_response()),
+                    }
+                } else {
+                    NavCounts::default()
+                };
                 Ok(Session {
                     user,
                     csrf,
                     token_hash: hash,
                     address,
+                    nav,
                 })
             }
             Ok(None) => Err(SignIn(next).into_response()),

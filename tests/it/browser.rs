@@ -220,6 +220,54 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         );
         d.screenshot(&shots.join("channels.png"));
 
+        // 推荐位: drag the third 头条 item to the top; the home page follows
+        d.goto(&format!("{base}/admin/slots"));
+        d.screenshot(&shots.join("slots.png"));
+        d.click("table.slots tbody tr:first-child td a");
+        d.wait_for("#slot-list");
+        let third_id = d.script("return document.querySelectorAll('#slot-list li.slot-item')[2].dataset.id;");
+        let third_title = d.script("return document.querySelectorAll('#slot-list li.slot-item')[2].querySelector('a').textContent;");
+        d.script(
+            "const items = document.querySelectorAll('#slot-list li.slot-item');\n\
+             const dt = new DataTransfer();\n\
+             const from = items[2], to = items[0];\n\
+             const box = to.getBoundingClientRect();\n\
+             from.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));\n\
+             to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt, clientY: box.top + 2 }));\n\
+             to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));\n\
+             from.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt }));",
+        );
+        d.wait_for_text(".flash", "顺序已调整");
+        assert_eq!(
+            d.script("return document.querySelector('#slot-list li.slot-item').dataset.id;"),
+            third_id
+        );
+        // the keyboard's way: 下移 on the first item
+        d.script("document.body.dataset.before = 'down';");
+        d.click("#slot-list li.slot-item:first-child .slot-actions form:first-child button");
+        d.wait_for("body:not([data-before])");
+        d.wait_for_text(".flash", "顺序已调整");
+        assert_eq!(
+            d.script("return document.querySelectorAll('#slot-list li.slot-item')[1].dataset.id;"),
+            third_id
+        );
+        d.screenshot(&shots.join("slot.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("slot-phone.png"));
+        d.window(1280, 1800);
+        d.goto(&format!("{base}/"));
+        let second_on_home = d.script("return document.querySelectorAll('.home-top .block li a')[1].title;");
+        assert_eq!(second_on_home, third_title, "the home page shows the new order");
+        // the record shows what was done, in words
+        d.goto(&format!("{base}/admin/audit"));
+        assert!(d.text("table.audit").contains("调整推荐位顺序"));
+        d.screenshot(&shots.join("audit.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("audit-phone.png"));
+        d.window(1280, 1800);
+        d.goto(&format!("{base}/admin/"));
+        d.screenshot(&shots.join("dashboard.png"));
+
         // Withdrawn, after a confirmation: the page answers 410 with a notice.
         login(&d, &base, "signer");
         d.goto(&format!("{base}/admin/stories/{id}"));

@@ -77,6 +77,32 @@ async fn admin_pages_are_valid_html5() {
             ],
         )
         .await;
+    // a slot with a pinned item that expires
+    let toutiao = app
+        .state
+        .store
+        .slot("main", "toutiao")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let soon = gazette::domain::text::to_cst(app.state.now() + 3600)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let act = format!("/admin/slots/{toutiao}/act");
+    admin
+        .post(&act, &[("op", "pin"), ("article_id", "900102")])
+        .await;
+    admin
+        .post(
+            &act,
+            &[
+                ("op", "expiry"),
+                ("article_id", "900101"),
+                ("expires_at", &soon),
+            ],
+        )
+        .await;
     let dir = tempfile::tempdir().unwrap();
     let pages = [
         ("login", app.get("/admin/login").await),
@@ -95,6 +121,15 @@ async fn admin_pages_are_valid_html5() {
                 .await,
         ),
         ("audit", admin.get("/admin/audit").await),
+        (
+            "audit-filtered",
+            admin
+                .get("/admin/audit?action=approve&from=2020-01-01")
+                .await,
+        ),
+        ("slots", admin.get("/admin/slots").await),
+        ("slots-place", admin.get("/admin/slots?place=900101").await),
+        ("slot", admin.get(&format!("/admin/slots/{toutiao}")).await),
         ("users", admin.get("/admin/users").await),
         ("words", admin.get("/admin/words").await),
         ("channels", admin.get("/admin/channels").await),

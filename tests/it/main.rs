@@ -21,6 +21,7 @@ mod one_path;
 mod portal_pages;
 mod portal_routing;
 mod readiness;
+mod record;
 mod search;
 mod seed_page;
 mod startup;

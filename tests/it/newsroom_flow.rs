@@ -15,6 +15,29 @@ async fn a_returned_story_says_why_at_the_top_and_on_the_dashboard() {
     let dash = d.reporter.get("/admin/").await;
     assert!(dash.text().contains("我提交的稿件"), "{}", dash.text());
     assert!(dash.text().contains("要退回的稿件"));
+    // the navigation counts what waits: 初审 for the editor, not for 复审
+    let count = |page: &crate::util::TestResponse, label: &str| -> String {
+        page.select_text("nav .nav-count")
+            .into_iter()
+            .find(|t| t.contains(label))
+            .map(|t| t.replace(label, "").trim().to_string())
+            .unwrap_or_else(|| format!("no {label} in the nav"))
+    };
+    assert_eq!(
+        count(&d.editor.get("/admin/stories").await, "待我审核"),
+        "1"
+    );
+    assert_eq!(count(&d.second.get("/admin/").await, "待我审核"), "0");
+    assert!(
+        d.reporter
+            .get("/admin/")
+            .await
+            .select_text("nav .nav-count")
+            .iter()
+            .all(|t| !t.contains("待我审核")),
+        "a reporter reviews nothing"
+    );
+    assert_eq!(count(&d.reporter.get("/admin/").await, "被退回"), "0");
     assert_eq!(
         d.editor
             .act(id, "reject", "导语要写明主办单位")
@@ -29,6 +52,8 @@ async fn a_returned_story_says_why_at_the_top_and_on_the_dashboard() {
     assert!(returned[0].contains("editor名"), "{returned:?}");
     let dash = d.reporter.get("/admin/").await;
     assert!(dash.text().contains("已退回修改"), "{}", dash.text());
+    assert_eq!(count(&dash, "被退回"), "1");
+    assert_eq!(count(&d.editor.get("/admin/").await, "待我审核"), "0");
     // fixed and sent again: the notice is gone
     assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
     let page = d.reporter.get(&format!("/admin/stories/{id}")).await;

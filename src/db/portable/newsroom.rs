@@ -11,7 +11,7 @@ use super::content::{
 use super::record::{AUDIT_SELECT, audit_from_row};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
-    AuditEntry, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
+    AuditEntry, InWork, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
     StoryFilter, StoryRow, Transition, WorkState,
 };
 use crate::domain::article::Correction;
@@ -608,6 +608,38 @@ impl Newsroom for StoreImpl {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn in_work(&self, author_id: i64) -> StoreResult<(Vec<InWork>, i64)> {
+        // the condition is the partial index's own (articles_in_work)
+        let rows = sqlx::query(
+            "SELECT id, site_id, channel_id, author_id, work FROM articles \
+             WHERE work <> '{\"state\":\"idle\"}'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let pending = rows
+            .iter()
+            .map(|r| {
+                Ok(InWork {
+                    id: r.try_get("id")?,
+                    site_id: r.try_get("site_id")?,
+                    channel_id: r.try_get("channel_id")?,
+                    author_id: r.try_get("author_id")?,
+                    work: work_from(&r.try_get::<String, _>("work")?)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let returned: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles a WHERE a.work <> '{\"state\":\"idle\"}' \
+             AND a.work = '{\"state\":\"draft\"}' \
+             AND a.author_id = $1 AND (SELECT au.action FROM audit au \
+             WHERE au.article_id = a.id AND au.subject = '' ORDER BY au.id DESC LIMIT 1) = 'reject'",
+        )
+        .bind(author_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((pending, returned))
     }
 
     async fn stories(&self, f: &StoryFilter) -> StoreResult<Vec<StoryRow>> {

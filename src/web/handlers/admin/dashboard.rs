@@ -141,7 +141,9 @@ pub async fn get_dashboard(
     for line in &mut drafts {
         // sent back: say so where the author looks first
         let record = state.store.audit_of(line.id).await?;
-        if record.last().is_some_and(|e| e.action == "reject") {
+        // the last workflow act (a slot change is none)
+        let last = record.iter().rev().find(|e| e.subject.is_empty());
+        if last.is_some_and(|e| e.action == "reject") {
             line.state = "已退回修改".into();
         }
     }

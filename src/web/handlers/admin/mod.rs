@@ -74,6 +74,9 @@ struct Me {
     role_labels: String,
     is_admin: bool,
     may_curate: bool,
+    /// Reviews or signs at some level (the 待我审核 count is shown).
+    reviews: bool,
+    nav: crate::web::auth::NavCounts,
 }
 
 /// Render an admin template with the signed-in user and CSRF token added.
@@ -94,6 +97,8 @@ pub fn render(
             .join("、"),
         is_admin: s.user.is_admin(),
         may_curate: slots::may_curate_any(&s.user),
+        reviews: (1..=9).any(|l| s.user.may_review(l, 9) || s.user.may_review(l, l)),
+        nav: s.nav,
     });
     let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();
     let full = minijinja::context! { me, csrf, ..ctx };
