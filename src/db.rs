@@ -640,6 +640,22 @@ pub trait Newsroom: Send + Sync {
     /// (id, site, channel, author, work), and how many of `author_id`'s
     /// drafts were sent back by their last workflow act: the nav counts.
     async fn in_work(&self, author_id: i64) -> StoreResult<(Vec<InWork>, i64)>;
+    /// Keep a person's working copy of a story (replacing the last one).
+    async fn put_autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        draft: &crate::domain::draft::Draft,
+        base_version: i64,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// A person's working copy: (draft, version it was based on, saved at).
+    async fn autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+    ) -> StoreResult<Option<(crate::domain::draft::Draft, i64, i64)>>;
+    async fn drop_autosave(&self, article_id: i64, user_id: i64) -> StoreResult<()>;
 
     async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>>;
     /// The whole record, oldest first, optionally from a time on.

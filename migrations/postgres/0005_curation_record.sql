@@ -20,3 +20,15 @@ CREATE INDEX audit_action ON audit (action, at, id);
 -- The stories someone is working on (a small set beside an archive of idle
 -- ones): the navigation counts 待我审核 and 被退回 on every admin page.
 CREATE INDEX articles_in_work ON articles (work, author_id) WHERE work <> '{"state":"idle"}';
+
+-- The editor's autosave: one working copy per (story, person), replaced every
+-- ~30 s and when the page is left; not a revision (the revision list stays the
+-- saves people made), dropped when they save.
+CREATE TABLE autosaves (
+    article_id   BIGINT NOT NULL REFERENCES articles(id),
+    user_id      BIGINT NOT NULL REFERENCES users(id),
+    content      TEXT NOT NULL,
+    base_version BIGINT NOT NULL,
+    saved_at     BIGINT NOT NULL,
+    PRIMARY KEY (article_id, user_id)
+);

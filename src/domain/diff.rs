@@ -1,45 +1,127 @@
-//! Comparing two revisions' fields, line by line (修改记录).
+//! Comparing two revisions' fields, line by line, and inside a changed
+//! line character by character (修改记录): Chinese has no spaces, so a
+//! whole-paragraph mark would hide a changed number.
 //!
-//! `similar`'s Myers diff takes linear space; with a deadline it falls back
-//! to a coarser (still correct) answer instead of running on. Callers run it
-//! off the async threads (`work::Pools::cpu`) with `MAX_LINES` as the bound
-//! on input.
+//! `similar`'s Myers diff takes linear space; with a deadline (one for the
+//! whole comparison) it falls back to a coarser, still correct answer
+//! instead of running on. Callers run it off the async threads
+//! (`work::Pools::cpu`) with `MAX_LINES` as the bound on input.
 
 use std::time::{Duration, Instant};
 
-use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+use serde::Serialize;
+use similar::{Algorithm, ChangeTag, DiffTag, TextDiff, capture_diff_slices_deadline};
 
 /// Lines per side compared at most; beyond, the rest is shown as changed.
 pub const MAX_LINES: usize = 20_000;
 /// Time one comparison may take before it settles for a coarser answer.
 pub const DEADLINE: Duration = Duration::from_secs(2);
+/// A line longer than this is marked whole, not character by character.
+const MAX_CHARS: usize = 5_000;
 
-/// A line of the comparison: ("same"|"del"|"ins", text).
-pub fn lines(a: &[String], b: &[String]) -> Vec<(&'static str, String)> {
+/// One line of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    /// `same`, `del` (only in the older) or `ins` (only in the newer).
+    pub kind: &'static str,
+    /// The line's text in pieces; `changed` pieces are what differs from
+    /// the line it replaced (all of it for a line with no counterpart).
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub changed: bool,
+    pub text: String,
+}
+
+impl Line {
+    fn whole(kind: &'static str, text: &str) -> Line {
+        Line {
+            kind,
+            parts: vec![Part {
+                changed: kind != "same",
+                text: text.to_string(),
+            }],
+        }
+    }
+
+    /// The line's text.
+    pub fn text(&self) -> String {
+        self.parts.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
+/// Compare two fields given as lines.
+pub fn lines(a: &[String], b: &[String]) -> Vec<Line> {
+    let deadline = Instant::now() + DEADLINE;
     let (a_head, a_rest) = a.split_at(a.len().min(MAX_LINES));
     let (b_head, b_rest) = b.split_at(b.len().min(MAX_LINES));
-    let ops = capture_diff_slices_deadline(
-        Algorithm::Myers,
-        a_head,
-        b_head,
-        Some(Instant::now() + DEADLINE),
-    );
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, a_head, b_head, Some(deadline));
     let mut out = Vec::new();
     for op in ops {
         let (tag, old, new) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => out.extend(a_head[old].iter().map(|l| ("same", l.clone()))),
-            DiffTag::Delete => out.extend(a_head[old].iter().map(|l| ("del", l.clone()))),
-            DiffTag::Insert => out.extend(b_head[new].iter().map(|l| ("ins", l.clone()))),
+            DiffTag::Equal => out.extend(a_head[old].iter().map(|l| Line::whole("same", l))),
+            DiffTag::Delete => out.extend(a_head[old].iter().map(|l| Line::whole("del", l))),
+            DiffTag::Insert => out.extend(b_head[new].iter().map(|l| Line::whole("ins", l))),
             DiffTag::Replace => {
-                out.extend(a_head[old].iter().map(|l| ("del", l.clone())));
-                out.extend(b_head[new].iter().map(|l| ("ins", l.clone())));
+                // the k-th old line was most likely edited into the k-th new one
+                let (old, new) = (&a_head[old], &b_head[new]);
+                let paired = old.len().min(new.len());
+                for k in 0..paired {
+                    let (d, i) = chars(&old[k], &new[k], deadline);
+                    out.push(d);
+                    out.push(i);
+                }
+                out.extend(old[paired..].iter().map(|l| Line::whole("del", l)));
+                out.extend(new[paired..].iter().map(|l| Line::whole("ins", l)));
             }
         }
     }
-    out.extend(a_rest.iter().map(|l| ("del", l.clone())));
-    out.extend(b_rest.iter().map(|l| ("ins", l.clone())));
+    out.extend(a_rest.iter().map(|l| Line::whole("del", l)));
+    out.extend(b_rest.iter().map(|l| Line::whole("ins", l)));
     out
+}
+
+/// An edited line as its old and new versions, the differing characters marked.
+fn chars(old: &str, new: &str, deadline: Instant) -> (Line, Line) {
+    if old.chars().count() > MAX_CHARS || new.chars().count() > MAX_CHARS {
+        return (Line::whole("del", old), Line::whole("ins", new));
+    }
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .deadline(deadline)
+        .diff_chars(old, new);
+    let (mut del, mut ins) = (Vec::<Part>::new(), Vec::<Part>::new());
+    let push = |parts: &mut Vec<Part>, changed: bool, text: &str| match parts.last_mut() {
+        Some(p) if p.changed == changed => p.text.push_str(text),
+        _ => parts.push(Part {
+            changed,
+            text: text.to_string(),
+        }),
+    };
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut del, false, text);
+                push(&mut ins, false, text);
+            }
+            ChangeTag::Delete => push(&mut del, true, text),
+            ChangeTag::Insert => push(&mut ins, true, text),
+        }
+    }
+    (
+        Line {
+            kind: "del",
+            parts: del,
+        },
+        Line {
+            kind: "ins",
+            parts: ins,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -53,8 +135,28 @@ mod tests {
     #[test]
     fn marks_changed_paragraphs() {
         let d = lines(&v(&["一", "二", "三"]), &v(&["一", "贰", "三", "四"]));
-        let kinds: Vec<&str> = d.iter().map(|(k, _)| *k).collect();
+        let kinds: Vec<&str> = d.iter().map(|l| l.kind).collect();
         assert_eq!(kinds, vec!["same", "del", "ins", "same", "ins"]);
+    }
+
+    #[test]
+    fn marks_a_changed_number_inside_a_paragraph() {
+        let d = lines(
+            &v(&["全市共有职业院校12所,在校生3.5万人。"]),
+            &v(&["全市共有职业院校13所,在校生3.5万人。"]),
+        );
+        assert_eq!(d.len(), 2);
+        let marked = |l: &Line| {
+            l.parts
+                .iter()
+                .filter(|p| p.changed)
+                .map(|p| p.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marked(&d[0]), ["2"]);
+        assert_eq!(marked(&d[1]), ["3"]);
+        assert_eq!(d[0].text(), "全市共有职业院校12所,在校生3.5万人。");
+        assert_eq!(d[1].text(), "全市共有职业院校13所,在校生3.5万人。");
     }
 
     #[test]
@@ -74,9 +176,9 @@ mod tests {
         let start = Instant::now();
         let d = lines(&a, &b);
         assert!(start.elapsed() < DEADLINE * 3, "{:?}", start.elapsed());
-        let same = d.iter().filter(|(k, _)| *k == "same").count();
-        let del = d.iter().filter(|(k, _)| *k == "del").count();
-        let ins = d.iter().filter(|(k, _)| *k == "ins").count();
+        let same = d.iter().filter(|l| l.kind == "same").count();
+        let del = d.iter().filter(|l| l.kind == "del").count();
+        let ins = d.iter().filter(|l| l.kind == "ins").count();
         assert_eq!(same + del, a.len());
         assert_eq!(same + ins, b.len());
     }

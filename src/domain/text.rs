@@ -177,6 +177,12 @@ mod tests {
     }
 }
 
+/// 正文字数: the characters of a text without whitespace (how Chinese
+/// newsrooms count a story's length; the editor counts the same way live).
+pub fn body_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
 /// One line of text as typed into a field, without control characters (C0,
 /// DEL and C1: invisible in review, they break feeds and sitemaps); tabs and
 /// line breaks become spaces.

@@ -6,7 +6,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, channels, dashboard, media, slots, stories, users, words,
+    account, audit, autosave, channels, dashboard, media, slots, stories, users, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -38,6 +38,14 @@ pub fn router(state: AppState) -> Router {
             get(stories::get_story).post(stories::post_story),
         )
         .route("/admin/stories/{id}/act", post(stories::post_act))
+        .route(
+            "/admin/stories/{id}/autosave",
+            post(autosave::post_autosave),
+        )
+        .route(
+            "/admin/stories/{id}/autosave/discard",
+            post(autosave::post_discard),
+        )
         .route("/admin/stories/{id}/preview", get(stories::get_preview))
         .route("/admin/stories/{id}/diff", get(stories::get_diff))
         .route(

@@ -109,6 +109,25 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.wait_for_text(".flash", "已保存");
         let url = d.url();
         let id: i64 = url.split("/admin/stories/").nth(1).unwrap().split('?').next().unwrap().parse().unwrap();
+        // Leaving with unsaved changes asks first, and what was typed comes back.
+        d.click(".editor");
+        d.script("const e = document.querySelector('.editor'); const r = document.createRange(); r.selectNodeContents(e); r.collapse(false); const s = getSelection(); s.removeAllRanges(); s.addRange(r);");
+        d.type_into(".editor", "\u{e007}离开页面前没有保存的一句话。");
+        let count = d.text("#body-count");
+        assert!(count.parse::<usize>().unwrap() > 30, "正文字数 {count}");
+        // the page asks before it goes (WebDriver accepts such prompts itself)
+        let asks = "const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented;";
+        assert_eq!(d.script(asks).as_bool(), Some(true), "no unsaved-changes warning");
+        d.goto(&format!("{base}/admin/"));
+        d.wait_for(".admin-head");
+        d.goto(&format!("{base}/admin/stories/{id}"));
+        d.wait_for(".restored");
+        assert!(d.text(".editor").contains("离开页面前没有保存的一句话"));
+        d.screenshot(&shots.join("autosave-restored.png"));
+        // not wanted after all: back to the saved story
+        d.click(".restored button");
+        d.wait_for_text(".flash", "已放弃自动保存");
+        assert!(!d.text(".editor").contains("离开页面前没有保存的一句话"));
         d.click("button.act-submit");
         d.wait_for_text(".flash", "已提交审核");
 
@@ -157,6 +176,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.click("a[href*='/zw/yw/2024-04/20/']");
         d.wait_for(".story-title");
         assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动");
+        d.wait_for(".story-meta .signed");
         assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
         assert_eq!(d.text(".story-body h2"), "活动安排");
         assert!(d.text(".story-body").contains("由市教育局主办"));
@@ -188,6 +208,8 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.goto(&story_url);
         d.wait_for(".story-title");
         assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动(更新)");
+
+        d.wait_for(".story-meta .signed");
         assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
         assert!(d.text(".story-meta .revised").starts_with("更新:2024年04月20日"));
         d.screenshot(&shots.join("revised.png"));
@@ -291,6 +313,34 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.goto(&story_url);
         d.wait_for(".story-title");
         assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动(更新)");
+
+        // Pasting from Word: styles, Office tags and comments go at once; a
+        // local image cannot be kept, and the editor says so.
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/new"));
+        d.click(".editor");
+        d.script(r#"
+            const html = '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head><body>'
+              + '<!--[if gte mso 9]><xml><o:OfficeDocumentSettings/></xml><![endif]-->'
+              + '<p class="MsoNormal" style="text-indent:2em;mso-char-indent-count:2"><span style="font-family:宋体;font-size:16pt">滨州网讯 记者从市教育局获悉,<b>全市</b>新增职业院校3所。<o:p></o:p></span></p>'
+              + '<p class="MsoNormal"><img src="file:///C:/Users/a/AppData/Local/Temp/msohtmlclip1/01/clip_image001.jpg"></p>'
+              + '<h1 style="color:red">二、工作安排</h1></body></html>';
+            const dt = new DataTransfer();
+            dt.setData('text/html', html);
+            dt.setData('text/plain', '滨州网讯');
+            document.querySelector('.editor').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+        "#);
+        let html = d.script("return document.querySelector('.editor').innerHTML;");
+        let html = html.as_str().unwrap_or_default().to_string();
+        assert!(html.contains("全市新增职业院校3所") || html.contains("<strong>全市</strong>"), "{html}");
+        for junk in ["MsoNormal", "style=", "mso-", "o:p", "file:", "<span", "<!--"] {
+            assert!(!html.contains(junk), "{junk} kept: {html}");
+        }
+        assert!(html.contains("<h2>二、工作安排</h2>"), "{html}");
+        assert!(d.text("#paste-warning").contains("1 张图片无法保留"));
+        d.screenshot(&shots.join("paste-warning.png"));
+        assert_eq!(d.script(asks).as_bool(), Some(true), "pasted text is an unsaved change");
+        d.goto(&format!("{base}/admin/"));
     })
     .await;
     let _ = driver_proc.kill();

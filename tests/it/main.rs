@@ -8,6 +8,7 @@ mod cache;
 mod conformance;
 mod curation;
 mod disk_full;
+mod editor;
 mod export;
 mod feeds;
 mod hostile_clients;

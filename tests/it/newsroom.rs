@@ -506,11 +506,25 @@ async fn editing_a_live_story_keeps_the_page_until_sign_off_and_adds_a_correctio
     assert_eq!(diff.status, 200);
     assert!(
         diff.select_text(".diff-lines .del")
-            .contains(&"- 初版标题".to_string())
+            .contains(&"−初版标题".to_string())
     );
     assert!(
         diff.select_text(".diff-lines .ins")
-            .contains(&"+ 修订标题".to_string())
+            .contains(&"+修订标题".to_string())
+    );
+    // inside the line, the characters that changed
+    assert_eq!(
+        diff.select_text("section.diff:first-of-type .del del"),
+        ["初版"]
+    );
+    assert_eq!(
+        diff.select_text("section.diff:first-of-type .ins ins"),
+        ["修订"]
+    );
+    // every field is compared: the 更正 notice is one
+    assert!(
+        diff.select_text(".diff h2")
+            .contains(&"更正说明".to_string())
     );
     // the body did not change, so it is not listed
     assert!(!diff.select_text(".diff h2").contains(&"正文".to_string()));

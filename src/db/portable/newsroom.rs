@@ -610,6 +610,58 @@ impl Newsroom for StoreImpl {
         Ok(())
     }
 
+    async fn put_autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        draft: &Draft,
+        base_version: i64,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO autosaves (article_id, user_id, content, base_version, saved_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (article_id, user_id) DO UPDATE SET \
+             content = excluded.content, base_version = excluded.base_version, saved_at = excluded.saved_at",
+        )
+        .bind(article_id)
+        .bind(user_id)
+        .bind(to_json(draft))
+        .bind(base_version)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn autosave(
+        &self,
+        article_id: i64,
+        user_id: i64,
+    ) -> StoreResult<Option<(Draft, i64, i64)>> {
+        let row: Option<(String, i64, i64)> = sqlx::query_as(
+            "SELECT content, base_version, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2",
+        )
+        .bind(article_id)
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(content, base, at)| {
+            serde_json::from_str(&content)
+                .map(|d| (d, base, at))
+                .map_err(|e| StoreError::Corrupt(format!("autosave: {e}")))
+        })
+        .transpose()
+    }
+
+    async fn drop_autosave(&self, article_id: i64, user_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2")
+            .bind(article_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn in_work(&self, author_id: i64) -> StoreResult<(Vec<InWork>, i64)> {
         // the condition is the partial index's own (articles_in_work)
         let rows = sqlx::query(

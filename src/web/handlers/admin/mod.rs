@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod autosave;
 pub mod channels;
 pub mod dashboard;
 pub mod media;

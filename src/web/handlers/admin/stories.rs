@@ -105,9 +105,17 @@ async fn channel_groups(state: &AppState, user: &User) -> Result<Vec<ChannelGrou
     Ok(groups)
 }
 
-/// Parse the editor form into a draft; the error says which field to fix.
-/// The draft a form describes, and how many images from elsewhere its body lost.
+/// The draft a form describes, and how many images from elsewhere its body
+/// lost; the error says which field to fix.
 fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
+    let (draft, removed) = parse_draft(f)?;
+    draft.validate()?;
+    Ok((draft, removed))
+}
+
+/// The draft a form describes, without the rules a save enforces (an
+/// autosave keeps a half-written story as it is).
+pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
     let roles = f.all("byline_role");
     let names = f.all("byline_name");
     let byline = roles
@@ -178,8 +186,17 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
         correction: f.get("correction").trim().to_string(),
     }
     .clean();
-    draft.validate()?;
     Ok((draft, body.removed_images))
+}
+
+/// Whether the person may change the text of the story as it stands.
+pub(super) fn may_edit(story: &Story, user: &User) -> bool {
+    match story.state.work {
+        Work::Draft | Work::Idle => user.is_editor() || story.state.author_id == Some(user.id),
+        // approved text is not edited under the later levels (Action::Edit)
+        Work::Review { level } => user.is_editor() && level == 1,
+        Work::Scheduled { .. } => false,
+    }
 }
 
 /// Where a saved story's editor opens, saying what happened.
@@ -231,6 +248,9 @@ struct EditPage<'a> {
     flash: Option<String>,
     /// What was typed into the review form, shown again after a refusal.
     act: Option<ActInput>,
+    /// The form holds the person's autosaved copy: (saved at, version it
+    /// was based on); the story changed since when that differs.
+    restored: Option<(i64, i64)>,
 }
 
 /// The review form's fields as submitted.
@@ -269,7 +289,11 @@ async fn edit_page(
     let mut held_slots = Vec::new();
     let mut version = 0;
     if let Some(story) = p.story {
-        version = story.state.article.version;
+        // a restored copy is saved against the version it was based on, so a
+        // change made meanwhile by someone else shows as a conflict
+        version = p
+            .restored
+            .map_or(story.state.article.version, |(_, base)| base);
         state_label = story.state.flow().label(story.levels);
         let probe = [
             Action::Submit,
@@ -316,13 +340,7 @@ async fn edit_page(
                 _ => {}
             }
         }
-        editable = match story.state.work {
-            Work::Draft => user.is_editor() || story.state.author_id == Some(user.id),
-            // approved text is not edited under the later levels (Action::Edit)
-            Work::Review { level } => user.is_editor() && level == 1,
-            Work::Idle => user.is_editor() || story.state.author_id == Some(user.id),
-            Work::Scheduled { .. } => false,
-        };
+        editable = may_edit(story, user);
         let record = state.store.audit_of(story.state.article.id).await?;
         for (slot, position) in state.store.slots_holding(story.state.article.id).await? {
             held_slots.push(minijinja::context! { id => slot.id, name => slot.name, position });
@@ -391,6 +409,11 @@ async fn edit_page(
         flash => p.flash,
         act => p.act,
         returned,
+        body_chars => crate::domain::text::body_chars(&crate::render::html_to_text(&d.body_html)),
+        restored => p.restored.map(|(at, base)| minijinja::context! {
+            at => datetime(at),
+            changed_since => p.story.is_some_and(|s| s.state.article.version != base),
+        }),
         conflict => p.conflict.as_ref().map(|c| c.0.clone()),
         theirs => p.conflict.as_ref().map(|c| minijinja::context!{ title => c.1.title.clone(), body_html => c.1.body_html.clone() }),
     };
@@ -417,6 +440,7 @@ async fn conflict_page(
         conflict: Some((message, theirs)),
         flash: None,
         act: None,
+        restored: None,
     };
     edit_page(state, session, page, StatusCode::CONFLICT).await
 }
@@ -439,6 +463,7 @@ pub async fn get_new(
             conflict: None,
             flash: None,
             act: None,
+            restored: None,
         },
         StatusCode::OK,
     )
@@ -470,6 +495,7 @@ pub async fn post_new(
                     conflict: None,
                     flash: None,
                     act: None,
+                    restored: None,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -520,6 +546,7 @@ fn done_message(done: &str, n: Option<u32>) -> Option<String> {
             "restore" => "已恢复发布",
             "reschedule" => "已修改定时发布时间",
             "publish_now" => "已发布",
+            "discarded" => "已放弃自动保存的内容,显示的是最后保存的稿件",
             _ => return None,
         }
         .to_string(),
@@ -533,7 +560,17 @@ pub async fn get_story(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let story = load_visible(&state, &session, id).await?;
-    let draft = story.draft.clone();
+    let mut draft = story.draft.clone();
+    // the person's autosaved copy, if it holds more than the story does
+    let mut restored = None;
+    if may_edit(&story, &session.user) {
+        if let Some((copy, base, at)) = state.store.autosave(id, session.user.id).await? {
+            if copy != draft {
+                draft = copy;
+                restored = Some((at, base));
+            }
+        }
+    }
     edit_page(
         &state,
         &session,
@@ -544,6 +581,7 @@ pub async fn get_story(
             conflict: None,
             flash: done_message(&q.done, q.n),
             act: None,
+            restored,
         },
         StatusCode::OK,
     )
@@ -581,6 +619,7 @@ pub async fn post_story(
                     conflict: None,
                     flash: None,
                     act: None,
+                    restored: None,
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -627,6 +666,7 @@ pub async fn post_story(
                 conflict: None,
                 flash: None,
                 act: None,
+                restored: None,
             },
             StatusCode::CONFLICT,
         )
@@ -639,6 +679,8 @@ pub async fn post_story(
     {
         Ok(_) => {
             state.after_write().await;
+            // saved for real: the working copy has served its purpose
+            state.store.drop_autosave(id, session.user.id).await?;
             Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
         }
         Err(crate::db::StoreError::Conflict(m)) => {
@@ -728,6 +770,7 @@ pub async fn post_act(
                         publish_at: f.get("publish_at").to_string(),
                         override_reason: f.get("override_reason").to_string(),
                     }),
+                    restored: None,
                 },
                 status,
             )
@@ -761,21 +804,70 @@ pub struct DiffQuery {
 }
 
 /// Lines of a draft's fields, for comparison.
-fn field_lines(d: &Draft) -> Vec<(&'static str, Vec<String>)> {
-    let body: Vec<String> =
-        crate::render::html_to_text(&d.body_html.replace("</p>", "</p>\n").replace("<br>", "\n"))
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
+/// Every field of a revision as lines for 修改记录 (channels by name).
+fn field_lines(
+    d: &Draft,
+    channel_name: &dyn Fn(i64) -> String,
+) -> Vec<(&'static str, Vec<String>)> {
+    // paragraphs and subheadings as lines; an image as its own line
+    let marked = d
+        .body_html
+        .replace("</p>", "</p>\n")
+        .replace("</h2>", "</h2>\n")
+        .replace("<br>", "\n");
+    let mut with_images = String::with_capacity(marked.len());
+    let mut rest = marked.as_str();
+    while let Some(at) = rest.find("<img") {
+        with_images.push_str(&rest[..at]);
+        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at..tag_end];
+        let src = tag
+            .split("src=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default();
+        with_images.push_str(&format!("\n〔图片 {src}〕\n"));
+        rest = &rest[tag_end..];
+    }
+    with_images.push_str(rest);
+    let body: Vec<String> = crate::render::html_to_text(&with_images)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let one = |s: &str| vec![s.to_string()];
+    let reprint = if d.is_reprint {
+        format!(
+            "转载自 {} / 作者 {} / 原标题 {} / {}",
+            d.reprint.source, d.reprint.author, d.reprint.title, d.reprint.url
+        )
+    } else {
+        "原创".to_string()
+    };
     vec![
-        ("标题", vec![d.title.clone()]),
-        ("副标题", vec![d.subtitle.clone()]),
-        ("署名", vec![crate::domain::article::byline_text(&d.byline)]),
-        ("稿源", vec![d.source.clone()]),
-        ("摘要", vec![d.summary.clone()]),
+        ("标题", one(&d.title)),
+        ("短标题", one(&d.short_title)),
+        ("副标题", one(&d.subtitle)),
+        ("署名", one(&crate::domain::article::byline_text(&d.byline))),
+        ("稿源", one(&d.source)),
+        ("转载", one(&reprint)),
+        ("栏目", one(&channel_name(d.channel_id))),
+        (
+            "同时发布到",
+            d.extra_channel_ids
+                .iter()
+                .map(|c| channel_name(*c))
+                .collect(),
+        ),
+        ("编辑", one(&d.editor)),
+        ("摘要", one(&d.summary)),
         ("正文", body),
-        ("标签", vec![d.tags.join(",")]),
+        ("标签", one(&d.tags.join(","))),
+        (
+            "定时发布",
+            one(&d.publish_at.map(datetime).unwrap_or_default()),
+        ),
+        ("更正说明", one(&d.correction)),
     ]
 }
 
@@ -799,14 +891,26 @@ pub async fn get_diff(
         .revision(id, b)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("没有第 {b} 稿")))?;
+    let mut names = std::collections::HashMap::new();
+    for site in state.store.sites().await? {
+        for c in state.store.channels(&site.id).await? {
+            names.insert(c.id, format!("{}·{}", site.name, c.name));
+        }
+    }
+    let name = move |id: i64| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("栏目 {id}"))
+    };
     // compared on the CPU pool: two large revisions take real time
     let changed = state
         .work
         .cpu
         .run(move || {
-            field_lines(&ra.draft)
+            field_lines(&ra.draft, &name)
                 .into_iter()
-                .zip(field_lines(&rb.draft))
+                .zip(field_lines(&rb.draft, &name))
                 .filter(|((_, la), (_, lb))| la != lb)
                 .map(|((name, la), (_, lb))| (name, crate::domain::diff::lines(&la, &lb)))
                 .collect::<Vec<_>>()
