@@ -517,7 +517,17 @@ pub struct StoryFilter {
     pub review_level: Option<u8>,
     pub site_id: Option<String>,
     pub channel_id: Option<i64>,
+    /// Only these channels (a person's scope, a channel and its subtree).
+    pub channel_ids: Option<Vec<i64>>,
+    pub id: Option<i64>,
+    /// The 签发人 by the name the story records.
+    pub signer: Option<String>,
+    /// `updated_at >= from` and `< to`.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
     pub title_contains: Option<String>,
+    /// Keyset: rows strictly older than (updated_at, id).
+    pub before: Option<(i64, i64)>,
     pub limit: i64,
 }
 

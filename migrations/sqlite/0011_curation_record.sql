@@ -64,3 +64,9 @@ CREATE TABLE autosaves (
     saved_at     BIGINT NOT NULL,
     PRIMARY KEY (article_id, user_id)
 );
+
+-- The newsroom's story list at archive scale: newest change first, keyset
+-- paged, by channel, by author (articles_author) or by signer.
+CREATE INDEX articles_updated ON articles (updated_at, id);
+CREATE INDEX articles_channel_updated ON articles (channel_id, updated_at, id);
+CREATE INDEX articles_signer_updated ON articles (signed_by, updated_at, id);

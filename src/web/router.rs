@@ -6,7 +6,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, media, slots, stories, users, words,
+    account, audit, autosave, channels, dashboard, media, slots, stories, story_list, users, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -28,7 +28,8 @@ pub fn router(state: AppState) -> Router {
             "/admin/password",
             get(account::get_password).post(account::post_password),
         )
-        .route("/admin/stories", get(stories::get_stories))
+        .route("/admin/stories", get(story_list::get_stories))
+        .route("/admin/stories/bulk", post(story_list::post_bulk))
         .route(
             "/admin/stories/new",
             get(stories::get_new).post(stories::post_new),

@@ -26,3 +26,4 @@ mod record;
 mod search;
 mod seed_page;
 mod startup;
+mod story_list;

@@ -695,63 +695,88 @@ impl Newsroom for StoreImpl {
     }
 
     async fn stories(&self, f: &StoryFilter) -> StoreResult<Vec<StoryRow>> {
-        let mut conds: Vec<String> = Vec::new();
-        let mut text_binds: Vec<String> = Vec::new();
-        let mut int_binds: Vec<i64> = Vec::new();
+        // newest change first, paged by (updated_at, id): each page is one
+        // index range whatever the page's depth (articles_updated and the
+        // per-author, per-channel and per-signer indexes)
+        let mut b: sqlx::QueryBuilder<'_, super::Db> = sqlx::QueryBuilder::new(
+            "SELECT id, site_id, channel_id, title, status, work, author_id, updated_at, signed_at, \
+             url_path, version FROM articles WHERE 1 = 1",
+        );
         if let Some(a) = f.author_id {
-            int_binds.push(a);
-            conds.push(format!("author_id = $I{}", int_binds.len()));
+            b.push(" AND author_id = ").push_bind(a);
         }
         if let Some(c) = f.channel_id {
-            int_binds.push(c);
-            conds.push(format!("channel_id = $I{}", int_binds.len()));
+            b.push(" AND channel_id = ").push_bind(c);
+        }
+        if let Some(ids) = &f.channel_ids {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            b.push(" AND channel_id IN (");
+            let mut sep = b.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            b.push(")");
         }
         if let Some(s) = &f.site_id {
-            text_binds.push(s.clone());
-            conds.push(format!("site_id = $T{}", text_binds.len()));
+            b.push(" AND site_id = ").push_bind(s.clone());
+        }
+        if let Some(id) = f.id {
+            b.push(" AND id = ").push_bind(id);
+        }
+        if let Some(name) = &f.signer {
+            b.push(" AND signed_by = ").push_bind(name.clone());
+        }
+        if let Some(t) = f.from {
+            b.push(" AND updated_at >= ").push_bind(t);
+        }
+        if let Some(t) = f.to {
+            b.push(" AND updated_at < ").push_bind(t);
         }
         if let Some(q) = &f.title_contains {
-            text_binds.push(format!("%{}%", q.replace(['%', '_'], "")));
-            conds.push(format!("title LIKE $T{}", text_binds.len()));
+            b.push(" AND title LIKE ")
+                .push_bind(format!("%{}%", q.replace(['%', '_', '\\'], "")));
         }
         match f.state.as_deref() {
-            Some("draft") => conds.push("work = '{\"state\":\"draft\"}'".into()),
+            // the partial index's own condition first (articles_in_work)
+            Some("draft") => {
+                b.push(" AND work <> '{\"state\":\"idle\"}' AND work = '{\"state\":\"draft\"}'");
+            }
             Some("review") => match f.review_level {
-                Some(l) => conds.push(format!("work = '{{\"state\":\"review\",\"level\":{l}}}'")),
-                None => conds.push("work LIKE '{\"state\":\"review\"%'".into()),
+                Some(l) => {
+                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work = ")
+                        .push_bind(format!("{{\"state\":\"review\",\"level\":{l}}}"));
+                }
+                None => {
+                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"review\"%'");
+                }
             },
-            Some("scheduled") => conds.push("work LIKE '{\"state\":\"scheduled\"%'".into()),
-            Some("live") => conds.push("status = 'published'".into()),
-            Some("withdrawn") => conds.push("status = 'withdrawn'".into()),
+            Some("scheduled") => {
+                b.push(
+                    " AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"scheduled\"%'",
+                );
+            }
+            Some("live") => {
+                b.push(" AND status = 'published'");
+            }
+            Some("withdrawn") => {
+                b.push(" AND status = 'withdrawn'");
+            }
             _ => {}
         }
-        // number the placeholders: texts first, then integers
-        let n_text = text_binds.len();
-        let mut where_sql = conds.join(" AND ");
-        for i in (1..=int_binds.len()).rev() {
-            where_sql = where_sql.replace(&format!("$I{i}"), &format!("${}", n_text + i));
+        if let Some((at, id)) = f.before {
+            b.push(" AND updated_at <= ")
+                .push_bind(at)
+                .push(" AND (updated_at < ")
+                .push_bind(at)
+                .push(" OR id < ")
+                .push_bind(id)
+                .push(")");
         }
-        for i in (1..=n_text).rev() {
-            where_sql = where_sql.replace(&format!("$T{i}"), &format!("${i}"));
-        }
-        let sql = format!(
-            "SELECT id, site_id, channel_id, title, status, work, author_id, updated_at, signed_at, url_path, version \
-             FROM articles {} ORDER BY updated_at DESC, id DESC LIMIT {}",
-            if where_sql.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {where_sql}")
-            },
-            f.limit.clamp(1, 500)
-        );
-        let mut q = sqlx::query(&sql);
-        for t in &text_binds {
-            q = q.bind(t);
-        }
-        for i in &int_binds {
-            q = q.bind(i);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
+        b.push(" ORDER BY updated_at DESC, id DESC LIMIT ")
+            .push_bind(f.limit.clamp(1, 500));
+        let rows = b.build().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let status: String = r.try_get("status")?;

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod media;
 pub mod slots;
 pub mod stories;
+pub mod story_list;
 pub mod users;
 pub mod words;
 

@@ -6,9 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use super::dashboard::lines;
 use super::{Fields, datetime, local, parse_local, render};
-use crate::db::StoryFilter;
 use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
 use crate::domain::user::User;
@@ -18,53 +16,6 @@ use crate::newsroom::{self, Story};
 use crate::render::sanitize::sanitize_html;
 use crate::state::AppState;
 use crate::web::auth::Session;
-
-/// Slots an editor may put a story in.
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    state: String,
-    #[serde(default)]
-    site: String,
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    mine: String,
-}
-
-pub async fn get_stories(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let states = [
-        ("", "全部"),
-        ("draft", "草稿"),
-        ("review", "审核中"),
-        ("scheduled", "定时发布"),
-        ("live", "已发布"),
-        ("withdrawn", "已撤稿"),
-    ];
-    let filter = StoryFilter {
-        author_id: (!q.mine.is_empty() || !session.user.is_editor()).then_some(session.user.id),
-        state: states
-            .iter()
-            .any(|(k, _)| *k == q.state && !k.is_empty())
-            .then(|| q.state.clone()),
-        site_id: (!q.site.is_empty()).then(|| q.site.clone()),
-        title_contains: (!q.q.trim().is_empty()).then(|| q.q.trim().chars().take(50).collect()),
-        limit: 200,
-        ..Default::default()
-    };
-    let rows = lines(&state, &session, state.store.stories(&filter).await?).await?;
-    let sites = state.store.sites().await?;
-    let ctx = minijinja::context! {
-        title => "稿件", rows, states => states.to_vec(), state => q.state, site => q.site, q => q.q, mine => !q.mine.is_empty(),
-        sites => sites.iter().map(|s| minijinja::context!{ id => s.id.clone(), name => s.name.clone() }).collect::<Vec<_>>(),
-    };
-    Ok(render(&state, Some(&session), "admin/stories.html", ctx)?.into_response())
-}
 
 #[derive(Serialize)]
 struct ChannelChoice {
@@ -211,7 +162,11 @@ fn saved_url(id: i64, removed_images: usize) -> String {
 /// The site of a draft's channel, once the person may file in it and in
 /// every extra channel it is listed in: a scope covers all of a story's
 /// lists, not just the first.
-async fn check_channels(state: &AppState, user: &User, draft: &Draft) -> Result<String, AppError> {
+pub(super) async fn check_channels(
+    state: &AppState,
+    user: &User,
+    draft: &Draft,
+) -> Result<String, AppError> {
     let mut home = None;
     let wanted: Vec<i64> = std::iter::once(draft.channel_id)
         .chain(draft.extra_channel_ids.iter().copied())
@@ -511,7 +466,11 @@ pub async fn post_new(
     Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
 }
 
-async fn load_visible(state: &AppState, session: &Session, id: i64) -> Result<Story, AppError> {
+pub(super) async fn load_visible(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+) -> Result<Story, AppError> {
     newsroom::load(state, &session.user, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("稿件 {id} 不存在,或您无权查看")))
