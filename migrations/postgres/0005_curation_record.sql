@@ -38,3 +38,5 @@ CREATE TABLE autosaves (
 CREATE INDEX articles_updated ON articles (updated_at, id);
 CREATE INDEX articles_channel_updated ON articles (channel_id, updated_at, id);
 CREATE INDEX articles_signer_updated ON articles (signed_by, updated_at, id);
+-- 稿件统计: the stories written in a period
+CREATE INDEX articles_created ON articles (created_at);

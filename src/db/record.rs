@@ -63,4 +63,11 @@ pub trait Record: Send + Sync {
     async fn record(&self, actor: &Actor, event: &Event, now: i64) -> StoreResult<()>;
     /// One page of the record, newest first.
     async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<super::AuditEntry>>;
+    /// For 稿件统计 of `[from, to)`: the workflow acts on stories, and the
+    /// stories written (author, channel).
+    async fn stats_acts(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<(Vec<crate::domain::stats::Act>, Vec<(i64, i64)>)>;
 }

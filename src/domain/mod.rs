@@ -7,6 +7,7 @@ pub mod draft;
 pub mod record;
 pub mod site;
 pub mod slot;
+pub mod stats;
 pub mod text;
 pub mod url;
 pub mod user;

@@ -46,6 +46,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/audit.html"),
     ),
     (
+        "admin/stats.html",
+        include_str!("../../templates/admin/stats.html"),
+    ),
+    (
         "admin/slots.html",
         include_str!("../../templates/admin/slots.html"),
     ),

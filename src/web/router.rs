@@ -6,7 +6,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, media, slots, stories, story_list, users, words,
+    account, audit, autosave, channels, dashboard, media, slots, stats, stories, story_list, users,
+    words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
             get(slots::get_slot).post(slots::post_slot),
         )
         .route("/admin/slots/{id}/act", post(slots::post_slot_act))
+        .route("/admin/stats", get(stats::get_stats))
+        .route("/admin/stats.csv", get(stats::get_stats_csv))
         .route("/admin/audit", get(audit::get_audit))
         .route("/admin/audit.csv", get(audit::get_audit_csv))
         .route("/admin/audit.json", get(audit::get_audit_json))

@@ -289,6 +289,17 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.window(1280, 1800);
         d.goto(&format!("{base}/admin/"));
         d.screenshot(&shots.join("dashboard.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("dashboard-phone.png"));
+        d.window(1280, 1800);
+        d.goto(&format!("{base}/admin/stats"));
+        assert!(d.text("table.stats").contains("signer名"));
+        d.screenshot(&shots.join("stats.png"));
+        d.goto(&format!("{base}/admin/stories?state=live"));
+        d.screenshot(&shots.join("stories.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("stories-phone.png"));
+        d.window(1280, 1800);
 
         // Withdrawn, after a confirmation: the page answers 410 with a notice.
         login(&d, &base, "signer");

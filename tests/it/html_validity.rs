@@ -128,6 +128,37 @@ async fn admin_pages_are_valid_html5() {
                 .await,
         ),
         ("slots", admin.get("/admin/slots").await),
+        ("stats", admin.get("/admin/stats").await),
+        (
+            "stories-filtered",
+            admin
+                .get("/admin/stories?state=live&q=滨州&from=2020-01-01")
+                .await,
+        ),
+        (
+            "bulk-report",
+            admin
+                .post(
+                    "/admin/stories/bulk",
+                    &[("bulk", "submit"), ("ids", "900101"), ("ids", "900102")],
+                )
+                .await,
+        ),
+        ("editor-restored", {
+            let v = d.reporter.version(id).await;
+            d.reporter
+                .post(
+                    &format!("/admin/stories/{id}/autosave"),
+                    &[
+                        ("version", &v),
+                        ("title", "自动保存"),
+                        ("channel_id", &yw),
+                        ("body", "<p>y</p>"),
+                    ],
+                )
+                .await;
+            d.reporter.get(&format!("/admin/stories/{id}")).await
+        }),
         ("slots-place", admin.get("/admin/slots?place=900101").await),
         ("slot", admin.get(&format!("/admin/slots/{toutiao}")).await),
         ("users", admin.get("/admin/users").await),

@@ -26,4 +26,5 @@ mod record;
 mod search;
 mod seed_page;
 mod startup;
+mod stats;
 mod story_list;

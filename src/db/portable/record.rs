@@ -74,6 +74,47 @@ impl Record for StoreImpl {
         Ok(())
     }
 
+    async fn stats_acts(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<(Vec<crate::domain::stats::Act>, Vec<(i64, i64)>)> {
+        let rows = sqlx::query(
+            "SELECT au.article_id, au.at, au.actor_id, au.actor, au.action, au.from_state, \
+             au.to_state, a.author_id, a.channel_id FROM audit au JOIN articles a ON a.id = au.article_id \
+             WHERE au.at >= $1 AND au.at < $2 AND au.subject = ''",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let acts = rows
+            .iter()
+            .map(|r| {
+                Ok(crate::domain::stats::Act {
+                    article_id: r.try_get("article_id")?,
+                    at: r.try_get("at")?,
+                    actor_id: r.try_get("actor_id")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    from_state: r.try_get("from_state")?,
+                    to_state: r.try_get("to_state")?,
+                    author_id: r.try_get("author_id")?,
+                    channel_id: r.try_get("channel_id")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let written: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT author_id, channel_id FROM articles WHERE created_at >= $1 AND created_at < $2 \
+             AND author_id IS NOT NULL",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((acts, written))
+    }
+
     async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         let mut b: QueryBuilder<'_, super::Db> = QueryBuilder::new(AUDIT_SELECT);
         b.push(" WHERE 1 = 1");

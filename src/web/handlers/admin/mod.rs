@@ -7,6 +7,7 @@ pub mod channels;
 pub mod dashboard;
 pub mod media;
 pub mod slots;
+pub mod stats;
 pub mod stories;
 pub mod story_list;
 pub mod users;
@@ -76,6 +77,8 @@ struct Me {
     role_labels: String,
     is_admin: bool,
     may_curate: bool,
+    /// Edits others' stories: sees the statistics and the record.
+    is_editor: bool,
     /// Reviews or signs at some level (the 待我审核 count is shown).
     reviews: bool,
     nav: crate::web::auth::NavCounts,
@@ -99,6 +102,7 @@ pub fn render(
             .join("、"),
         is_admin: s.user.is_admin(),
         may_curate: slots::may_curate_any(&s.user),
+        is_editor: s.user.is_editor(),
         reviews: (1..=9).any(|l| s.user.may_review(l, 9) || s.user.may_review(l, l)),
         nav: s.nav,
     });
