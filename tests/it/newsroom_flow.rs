@@ -2,6 +2,8 @@
 //! why, what they sent in (and may still take back), and the way home from
 //! an error.
 
+use gazette::domain::user::Role;
+
 use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
 
@@ -336,4 +338,56 @@ async fn an_administrator_renames_a_person_and_resets_their_password() {
         app.sign_in("reporter", "a brand new password").await.status,
         303
     );
+}
+
+#[tokio::test]
+async fn the_users_form_offers_every_review_level_and_keeps_roles_it_did_not_list() {
+    let app = TestApp::with_demo().await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let admin = app.login("admin").await;
+    // a channel reviewed at five levels: 审核 up to the fourth (the fifth signs)
+    let mut yw = app
+        .state
+        .store
+        .channels("main")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.path == "zw/yw")
+        .unwrap();
+    yw.review_levels = 5;
+    app.state.store.update_channel(&yw, app.state.now()).await.unwrap();
+    // someone holding a level no channel has (set from the command line)
+    let odd = app.add_user("odd", &[Role::Reviewer(7)], &["main"]).await;
+    let page = admin.get("/admin/users").await;
+    let offered = page.select_attr("form[action='/admin/users'] input[name=role]", "value");
+    for r in ["reviewer:1", "reviewer:4", "reviewer:7", "signer", "curator", "admin"] {
+        assert!(offered.contains(&r.to_string()), "{r} in {offered:?}");
+    }
+    assert!(!offered.contains(&"reviewer:5".to_string()), "the last level is the 签发人's");
+    let form = format!("form[action='/admin/users/{odd}']");
+    assert_eq!(
+        page.select_attr(&format!("{form} input[name=role][checked]"), "value"),
+        ["reviewer:7"]
+    );
+    // a channel scope is offered and kept
+    let scopes = page.select_attr(&format!("{form} select[name=scope] option"), "value");
+    assert!(scopes.contains(&"main:zw/yw".to_string()), "{scopes:?}");
+    let r = admin
+        .post(
+            &format!("/admin/users/{odd}"),
+            &[("role", "reviewer:7"), ("role", "reviewer:4"), ("scope", "main:zw/yw"), ("active", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let user = app.state.store.user(odd).await.unwrap().unwrap();
+    assert!(user.has(Role::Reviewer(7)) && user.has(Role::Reviewer(4)));
+    assert_eq!(user.scopes.len(), 1);
+    assert_eq!(user.scopes[0].channel_path.as_deref(), Some("zw/yw"));
+    // a scope that does not exist is refused, not stored
+    let r = admin
+        .post(&format!("/admin/users/{odd}"), &[("role", "editor"), ("scope", "main:nope"), ("active", "1")])
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("栏目 main:nope 不存在"));
 }
