@@ -60,6 +60,7 @@ conformance!(
     followers_see_every_change_in_order,
     sessions_expire_and_end,
     export_bookkeeping_follows_the_files,
+    slots_the_record_lists_and_autosaves_behave_alike,
 );
 
 async fn the_portal_serves_an_imported_archive(app: &TestApp, _: Backend) {
@@ -497,4 +498,131 @@ async fn export_bookkeeping_follows_the_files(app: &TestApp, _: Backend) {
     );
     store.export_drop(id).await.unwrap();
     assert!(store.export_list().await.unwrap().is_empty());
+}
+
+async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Backend) {
+    use gazette::db::{Actor, AuditQuery, Event, Slot, StoryFilter};
+    use gazette::domain::slot::Op;
+    app.load_demo().await;
+    let store = &app.state.store;
+    let now = app.state.now();
+    let actor = Actor {
+        id: None,
+        name: "测试".into(),
+        address: "127.0.0.1".into(),
+    };
+    // a new slot, placing, pinning, reordering, expiring
+    let id = store
+        .save_slot(
+            &Slot {
+                id: 0,
+                site_id: "main".into(),
+                key: "xianqu".into(),
+                name: "县区动态".into(),
+                size: 2,
+                sort: 1,
+            },
+            &actor,
+            now,
+        )
+        .await
+        .unwrap();
+    for a in [900_101, 900_102, 900_103] {
+        let op = Op::Place {
+            article_id: a,
+            expires_at: (a == 900_103).then_some(now + 60),
+        };
+        store.curate(id, &op, &actor, now).await.unwrap();
+    }
+    store
+        .curate(id, &Op::Pin { article_id: 900_102, pinned: true }, &actor, now)
+        .await
+        .unwrap();
+    let order = |l: Vec<gazette::db::SlotItem>| l.iter().map(|i| i.entry.article_id).collect::<Vec<_>>();
+    assert_eq!(order(store.slot_list(id).await.unwrap()), [900_103, 900_102, 900_101]);
+    let stale = Op::Reorder { order: vec![900_101] };
+    assert!(matches!(store.curate(id, &stale, &actor, now).await, Err(StoreError::Invalid(_))));
+    let shown: Vec<i64> = store.slot_items(id, 2, now).await.unwrap().iter().map(|s| s.id).collect();
+    assert_eq!(shown, [900_103, 900_102], "the slot's size");
+    assert_eq!(store.expire_slot_items(now + 60).await.unwrap(), 1);
+    // the pinned item keeps its second place
+    assert_eq!(order(store.slot_list(id).await.unwrap()), [900_101, 900_102]);
+    assert_eq!(store.slots_holding(900_102).await.unwrap()[0].1, 2);
+    // the record: other acts, filters and keyset pages, newest first
+    for i in 0..5 {
+        let e = Event {
+            action: "word_add",
+            subject: "words".into(),
+            title: format!("词{i}"),
+            ..Event::default()
+        };
+        store.record(&actor, &e, now + 100 + i).await.unwrap();
+    }
+    let q = AuditQuery {
+        action: Some("word_add".into()),
+        limit: 2,
+        ..Default::default()
+    };
+    let first = store.audit_page(&q).await.unwrap();
+    assert_eq!(first.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["词4", "词3"]);
+    let next = store
+        .audit_page(&AuditQuery {
+            before: Some((first[1].at, first[1].id)),
+            ..q.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(next.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["词2", "词1"]);
+    let slot_rows = store
+        .audit_page(&AuditQuery {
+            action: Some("slot_place".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(slot_rows.len(), 3);
+    assert_eq!(slot_rows[0].address, "127.0.0.1");
+    // the story list's keyset pages hold every story once
+    let mut seen = BTreeSet::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .stories(&StoryFilter {
+                state: Some("live".into()),
+                before,
+                limit: 7,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        for r in &page {
+            assert!(seen.insert(r.id), "{} twice", r.id);
+        }
+        before = page.last().map(|r| (r.updated_at, r.id));
+    }
+    assert_eq!(seen.len() as i64, store.live_count().await.unwrap());
+    // the nav counts and an autosave
+    let d = desk(app).await;
+    let story = d.reporter.write(d.yw, "存稿", BODY).await;
+    let reporter = store.user_with_hash("reporter").await.unwrap().unwrap().0;
+    let (work, returned) = store.in_work(reporter.id).await.unwrap();
+    assert!(work.iter().any(|w| w.id == story));
+    assert_eq!(returned, 0);
+    let mut draft = store.working_revision(story).await.unwrap().unwrap().draft;
+    draft.title = "自动保存的标题".into();
+    store.put_autosave(story, reporter.id, &draft, 1, now).await.unwrap();
+    store.put_autosave(story, reporter.id, &draft, 1, now + 30).await.unwrap();
+    let (copy, base, at) = store.autosave(story, reporter.id).await.unwrap().unwrap();
+    assert_eq!((copy.title.as_str(), base, at), ("自动保存的标题", 1, now + 30));
+    store.drop_autosave(story, reporter.id).await.unwrap();
+    assert!(store.autosave(story, reporter.id).await.unwrap().is_none());
+    // statistics read the same acts on both
+    assert_eq!(d.reporter.act(story, "submit", "").await.status, 303);
+    let (acts, written) = store.stats_acts(now - 10, now + 1000).await.unwrap();
+    assert!(acts.iter().any(|a| a.article_id == story && a.action == "submit"));
+    assert!(written.iter().any(|(a, _)| *a == reporter.id));
 }

@@ -109,6 +109,51 @@ async fn sign_ins_settings_words_and_accounts_are_recorded_with_old_and_new_valu
     assert!(detail.contains("范围:「滨州网」→「滨州网·zw」"), "{detail}");
     assert_eq!(rows(&admin, "action=password_reset").await.len(), 1);
 
+    // the rest of an administrator's day: a word removed, a channel changed,
+    // an account created and unlocked, one's own password changed
+    let word_id = app.state.store.sensitive_words().await.unwrap()[0].id;
+    let r = admin.post(&format!("/admin/words/{word_id}/delete"), &[]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(rows(&admin, "action=word_delete").await[0]["title"], "违禁词甲");
+    let yw = app.channel_id("main", "zw/yw").await;
+    let r = admin
+        .post(
+            &format!("/admin/channels/{yw}"),
+            &[("name", "政务要闻"), ("sort", "1"), ("page_size", "30"), ("review_levels", "2")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let ch = rows(&admin, "action=channel_update").await;
+    assert!(ch[0]["detail"].as_str().unwrap().contains("审核级数:「3」→「2」"), "{}", ch[0]["detail"]);
+    let r = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "newbie"),
+                ("display_name", "新人"),
+                ("password", "a long enough password"),
+                ("role", "reporter"),
+                ("scope", "main"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let created = rows(&admin, "action=user_create").await;
+    assert!(created[0]["detail"].as_str().unwrap().contains("记者/通讯员"));
+    let r = admin.post(&format!("/admin/users/{editor_id}/unlock"), &[]).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(rows(&admin, "action=user_unlock").await.len(), 1);
+    let newbie = app.login_with("newbie", "a long enough password").await;
+    let r = newbie
+        .post(
+            "/admin/password",
+            &[("current", "a long enough password"), ("new", "an even longer password"), ("repeat", "an even longer password")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let changed_pw = rows(&admin, "action=password_change").await;
+    assert_eq!(changed_pw[0]["actor"], "新人");
+
     // the screen: Chinese labels only, no machine names or None
     let page = admin.get("/admin/audit").await;
     let text = page.text();

@@ -69,7 +69,12 @@ impl TestApp {
 
     /// Sign in through the login form.
     pub async fn login(&self, username: &str) -> Agent<'_> {
-        let resp = self.sign_in(username, PASSWORD).await;
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// Sign in with a given password and read the session's CSRF token.
+    pub async fn login_with(&self, username: &str, password: &str) -> Agent<'_> {
+        let resp = self.sign_in(username, password).await;
         assert_eq!(resp.status, 303, "login of {username}: {}", resp.body);
         let set = resp
             .header("set-cookie")
