@@ -2,7 +2,8 @@
 # The newsroom's archive-scale screens: the story list (稿件) and the
 # publication record (发布记录) at N stories and AUDIT publication-record rows,
 # signed in as an administrator, wrk --latency for SECS seconds per URL:
-# the first page, a page deep in the archive (keyset), and filtered pages.
+# the first page, a page deep in the archive (keyset), filtered pages, and a
+# title search for a common word (滨州) and for words no title holds (龙虾养殖基地).
 # Side by side, the same deep page the way list screens of 帝国CMS/DedeCMS
 # page (ORDER BY ... LIMIT n OFFSET k), timed in sqlite3 on the same file.
 #
@@ -62,11 +63,15 @@ DEEP_STORY=$(sqlite3 "$DB" "SELECT updated_at || '.' || id FROM articles ORDER B
 DEEP_AUDIT=$(sqlite3 "$DB" "SELECT at || '.' || id FROM audit ORDER BY at DESC, id DESC LIMIT 1 OFFSET $((AUDIT * 2 / 5))")
 CHANNEL=$(sqlite3 "$DB" "SELECT id FROM channels WHERE site_id = 'main' AND path = 'zw/yw'")
 ARTICLE=$(sqlite3 "$DB" "SELECT article_id FROM audit WHERE article_id IS NOT NULL LIMIT 1")
+# the import gave every story its own run's time as the last change
+TODAY=$(TZ=Asia/Shanghai date +%F)
 for url in \
   "/admin/stories" \
   "/admin/stories?before=$DEEP_STORY" \
   "/admin/stories?state=live&channel=$CHANNEL" \
-  "/admin/stories?state=live&from=2021-01-01&to=2021-12-31" \
+  "/admin/stories?state=live&from=$TODAY&to=$TODAY&before=$DEEP_STORY" \
+  "/admin/stories?q=%E6%BB%A8%E5%B7%9E" \
+  "/admin/stories?q=%E9%BE%99%E8%99%BE%E5%85%BB%E6%AE%96%E5%9F%BA%E5%9C%B0" \
   "/admin/audit" \
   "/admin/audit?before=$DEEP_AUDIT" \
   "/admin/audit?action=reject" \
@@ -97,8 +102,9 @@ offset_ms() {
 }
 keyset_ms() { offset_ms "$1"; }
 S_OFF=$(offset_ms "SELECT id, title FROM articles ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET $((N / 2))")
-S_KEY=$(keyset_ms "SELECT id, title FROM articles WHERE updated_at <= ${DEEP_STORY%.*} AND (updated_at < ${DEEP_STORY%.*} OR id < ${DEEP_STORY#*.}) ORDER BY updated_at DESC, id DESC LIMIT 50")
+# the server's two seeks: the rest of the cursor's second, then the older ones
+S_KEY=$(keyset_ms "SELECT id, title FROM (SELECT * FROM (SELECT id, title, updated_at FROM articles WHERE updated_at = ${DEEP_STORY%.*} AND id < ${DEEP_STORY#*.} ORDER BY id DESC LIMIT 50) UNION ALL SELECT * FROM (SELECT id, title, updated_at FROM articles WHERE updated_at < ${DEEP_STORY%.*} ORDER BY updated_at DESC, id DESC LIMIT 50)) ORDER BY updated_at DESC, id DESC LIMIT 50")
 A_OFF=$(offset_ms "SELECT id, actor FROM audit ORDER BY at DESC, id DESC LIMIT 50 OFFSET $((AUDIT * 2 / 5))")
-A_KEY=$(keyset_ms "SELECT id, actor FROM audit WHERE at < ${DEEP_AUDIT%.*} OR (at = ${DEEP_AUDIT%.*} AND id < ${DEEP_AUDIT#*.}) ORDER BY at DESC, id DESC LIMIT 50")
+A_KEY=$(keyset_ms "SELECT id, actor FROM audit WHERE (at, id) < (${DEEP_AUDIT%.*}, ${DEEP_AUDIT#*.}) ORDER BY at DESC, id DESC LIMIT 50")
 printf "  story list, page %d:   OFFSET %5s ms   keyset %5s ms (sqlite3 process start included in both)\n" $((N / 2 / 50)) "$S_OFF" "$S_KEY"
 printf "  record, page %d:       OFFSET %5s ms   keyset %5s ms\n" $((AUDIT * 2 / 5 / 50)) "$A_OFF" "$A_KEY"

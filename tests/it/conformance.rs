@@ -535,18 +535,44 @@ async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Bac
         store.curate(id, &op, &actor, now).await.unwrap();
     }
     store
-        .curate(id, &Op::Pin { article_id: 900_102, pinned: true }, &actor, now)
+        .curate(
+            id,
+            &Op::Pin {
+                article_id: 900_102,
+                pinned: true,
+            },
+            &actor,
+            now,
+        )
         .await
         .unwrap();
-    let order = |l: Vec<gazette::db::SlotItem>| l.iter().map(|i| i.entry.article_id).collect::<Vec<_>>();
-    assert_eq!(order(store.slot_list(id).await.unwrap()), [900_103, 900_102, 900_101]);
-    let stale = Op::Reorder { order: vec![900_101] };
-    assert!(matches!(store.curate(id, &stale, &actor, now).await, Err(StoreError::Invalid(_))));
-    let shown: Vec<i64> = store.slot_items(id, 2, now).await.unwrap().iter().map(|s| s.id).collect();
+    let order =
+        |l: Vec<gazette::db::SlotItem>| l.iter().map(|i| i.entry.article_id).collect::<Vec<_>>();
+    assert_eq!(
+        order(store.slot_list(id).await.unwrap()),
+        [900_103, 900_102, 900_101]
+    );
+    let stale = Op::Reorder {
+        order: vec![900_101],
+    };
+    assert!(matches!(
+        store.curate(id, &stale, &actor, now).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let shown: Vec<i64> = store
+        .slot_items(id, 2, now)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     assert_eq!(shown, [900_103, 900_102], "the slot's size");
     assert_eq!(store.expire_slot_items(now + 60).await.unwrap(), 1);
     // the pinned item keeps its second place
-    assert_eq!(order(store.slot_list(id).await.unwrap()), [900_101, 900_102]);
+    assert_eq!(
+        order(store.slot_list(id).await.unwrap()),
+        [900_101, 900_102]
+    );
     assert_eq!(store.slots_holding(900_102).await.unwrap()[0].1, 2);
     // the record: other acts, filters and keyset pages, newest first
     for i in 0..5 {
@@ -564,7 +590,10 @@ async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Bac
         ..Default::default()
     };
     let first = store.audit_page(&q).await.unwrap();
-    assert_eq!(first.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["词4", "词3"]);
+    assert_eq!(
+        first.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(),
+        ["词4", "词3"]
+    );
     let next = store
         .audit_page(&AuditQuery {
             before: Some((first[1].at, first[1].id)),
@@ -572,7 +601,10 @@ async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Bac
         })
         .await
         .unwrap();
-    assert_eq!(next.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["词2", "词1"]);
+    assert_eq!(
+        next.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(),
+        ["词2", "词1"]
+    );
     let slot_rows = store
         .audit_page(&AuditQuery {
             action: Some("slot_place".into()),
@@ -614,15 +646,27 @@ async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Bac
     assert_eq!(returned, 0);
     let mut draft = store.working_revision(story).await.unwrap().unwrap().draft;
     draft.title = "自动保存的标题".into();
-    store.put_autosave(story, reporter.id, &draft, 1, now).await.unwrap();
-    store.put_autosave(story, reporter.id, &draft, 1, now + 30).await.unwrap();
+    store
+        .put_autosave(story, reporter.id, &draft, 1, now)
+        .await
+        .unwrap();
+    store
+        .put_autosave(story, reporter.id, &draft, 1, now + 30)
+        .await
+        .unwrap();
     let (copy, base, at) = store.autosave(story, reporter.id).await.unwrap().unwrap();
-    assert_eq!((copy.title.as_str(), base, at), ("自动保存的标题", 1, now + 30));
+    assert_eq!(
+        (copy.title.as_str(), base, at),
+        ("自动保存的标题", 1, now + 30)
+    );
     store.drop_autosave(story, reporter.id).await.unwrap();
     assert!(store.autosave(story, reporter.id).await.unwrap().is_none());
     // statistics read the same acts on both
     assert_eq!(d.reporter.act(story, "submit", "").await.status, 303);
     let (acts, written) = store.stats_acts(now - 10, now + 1000).await.unwrap();
-    assert!(acts.iter().any(|a| a.article_id == story && a.action == "submit"));
+    assert!(
+        acts.iter()
+            .any(|a| a.article_id == story && a.action == "submit")
+    );
     assert!(written.iter().any(|(a, _)| *a == reporter.id));
 }

@@ -356,15 +356,29 @@ async fn the_users_form_offers_every_review_level_and_keeps_roles_it_did_not_lis
         .find(|c| c.path == "zw/yw")
         .unwrap();
     yw.review_levels = 5;
-    app.state.store.update_channel(&yw, app.state.now()).await.unwrap();
+    app.state
+        .store
+        .update_channel(&yw, app.state.now())
+        .await
+        .unwrap();
     // someone holding a level no channel has (set from the command line)
     let odd = app.add_user("odd", &[Role::Reviewer(7)], &["main"]).await;
     let page = admin.get("/admin/users").await;
     let offered = page.select_attr("form[action='/admin/users'] input[name=role]", "value");
-    for r in ["reviewer:1", "reviewer:4", "reviewer:7", "signer", "curator", "admin"] {
+    for r in [
+        "reviewer:1",
+        "reviewer:4",
+        "reviewer:7",
+        "signer",
+        "curator",
+        "admin",
+    ] {
         assert!(offered.contains(&r.to_string()), "{r} in {offered:?}");
     }
-    assert!(!offered.contains(&"reviewer:5".to_string()), "the last level is the 签发人's");
+    assert!(
+        !offered.contains(&"reviewer:5".to_string()),
+        "the last level is the 签发人's"
+    );
     let form = format!("form[action='/admin/users/{odd}']");
     assert_eq!(
         page.select_attr(&format!("{form} input[name=role][checked]"), "value"),
@@ -376,7 +390,12 @@ async fn the_users_form_offers_every_review_level_and_keeps_roles_it_did_not_lis
     let r = admin
         .post(
             &format!("/admin/users/{odd}"),
-            &[("role", "reviewer:7"), ("role", "reviewer:4"), ("scope", "main:zw/yw"), ("active", "1")],
+            &[
+                ("role", "reviewer:7"),
+                ("role", "reviewer:4"),
+                ("scope", "main:zw/yw"),
+                ("active", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -386,7 +405,10 @@ async fn the_users_form_offers_every_review_level_and_keeps_roles_it_did_not_lis
     assert_eq!(user.scopes[0].channel_path.as_deref(), Some("zw/yw"));
     // a scope that does not exist is refused, not stored
     let r = admin
-        .post(&format!("/admin/users/{odd}"), &[("role", "editor"), ("scope", "main:nope"), ("active", "1")])
+        .post(
+            &format!("/admin/users/{odd}"),
+            &[("role", "editor"), ("scope", "main:nope"), ("active", "1")],
+        )
         .await;
     assert_eq!(r.status, 400);
     assert!(r.text().contains("栏目 main:nope 不存在"));

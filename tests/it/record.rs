@@ -112,19 +112,36 @@ async fn sign_ins_settings_words_and_accounts_are_recorded_with_old_and_new_valu
     // the rest of an administrator's day: a word removed, a channel changed,
     // an account created and unlocked, one's own password changed
     let word_id = app.state.store.sensitive_words().await.unwrap()[0].id;
-    let r = admin.post(&format!("/admin/words/{word_id}/delete"), &[]).await;
+    let r = admin
+        .post(&format!("/admin/words/{word_id}/delete"), &[])
+        .await;
     assert_eq!(r.status, 303);
-    assert_eq!(rows(&admin, "action=word_delete").await[0]["title"], "违禁词甲");
+    assert_eq!(
+        rows(&admin, "action=word_delete").await[0]["title"],
+        "违禁词甲"
+    );
     let yw = app.channel_id("main", "zw/yw").await;
     let r = admin
         .post(
             &format!("/admin/channels/{yw}"),
-            &[("name", "政务要闻"), ("sort", "1"), ("page_size", "30"), ("review_levels", "2")],
+            &[
+                ("name", "政务要闻"),
+                ("sort", "1"),
+                ("page_size", "30"),
+                ("review_levels", "2"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let ch = rows(&admin, "action=channel_update").await;
-    assert!(ch[0]["detail"].as_str().unwrap().contains("审核级数:「3」→「2」"), "{}", ch[0]["detail"]);
+    assert!(
+        ch[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("审核级数:「3」→「2」"),
+        "{}",
+        ch[0]["detail"]
+    );
     let r = admin
         .post(
             "/admin/users",
@@ -139,15 +156,26 @@ async fn sign_ins_settings_words_and_accounts_are_recorded_with_old_and_new_valu
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let created = rows(&admin, "action=user_create").await;
-    assert!(created[0]["detail"].as_str().unwrap().contains("记者/通讯员"));
-    let r = admin.post(&format!("/admin/users/{editor_id}/unlock"), &[]).await;
+    assert!(
+        created[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("记者/通讯员")
+    );
+    let r = admin
+        .post(&format!("/admin/users/{editor_id}/unlock"), &[])
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(rows(&admin, "action=user_unlock").await.len(), 1);
     let newbie = app.login_with("newbie", "a long enough password").await;
     let r = newbie
         .post(
             "/admin/password",
-            &[("current", "a long enough password"), ("new", "an even longer password"), ("repeat", "an even longer password")],
+            &[
+                ("current", "a long enough password"),
+                ("new", "an even longer password"),
+                ("repeat", "an even longer password"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);

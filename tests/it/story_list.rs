@@ -83,6 +83,24 @@ async fn keyset_pages_hold_every_story_once_and_filters_narrow_them() {
     .await;
     assert!(by_title.contains(&one), "{word}");
     assert!(all_pages(&admin, "to=1999-12-31").await.is_empty());
+    // a day's pages, across the many stories an import gave the same second
+    let today = gazette::domain::text::to_cst(app.state.now())
+        .format("%Y-%m-%d")
+        .to_string();
+    let day = all_pages(&admin, &format!("state=live&from={today}&to={today}")).await;
+    let mut expected = Vec::new();
+    for id in &ids {
+        let a = app.state.store.article(*id).await.unwrap().unwrap();
+        if gazette::domain::text::to_cst(a.updated_at)
+            .format("%Y-%m-%d")
+            .to_string()
+            == today
+        {
+            expected.push(*id);
+        }
+    }
+    assert!(expected.len() > 100, "{}", expected.len());
+    assert_eq!(day, expected);
     // bad filters are told apart
     let bad = admin.get("/admin/stories?from=2024-13-01").await;
     assert_eq!(bad.status, 400);

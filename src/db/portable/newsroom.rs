@@ -698,84 +698,53 @@ impl Newsroom for StoreImpl {
         // newest change first, paged by (updated_at, id): each page is one
         // index range whatever the page's depth (articles_updated and the
         // per-author, per-channel and per-signer indexes)
-        let mut b: sqlx::QueryBuilder<'_, super::Db> = sqlx::QueryBuilder::new(
-            "SELECT id, site_id, channel_id, title, status, work, author_id, updated_at, signed_at, \
-             url_path, version FROM articles WHERE 1 = 1",
-        );
-        if let Some(a) = f.author_id {
-            b.push(" AND author_id = ").push_bind(a);
+        if f.channel_ids.as_ref().is_some_and(|ids| ids.is_empty()) {
+            return Ok(Vec::new());
         }
-        if let Some(c) = f.channel_id {
-            b.push(" AND channel_id = ").push_bind(c);
-        }
-        if let Some(ids) = &f.channel_ids {
-            if ids.is_empty() {
-                return Ok(Vec::new());
+        const COLUMNS: &str = "id, site_id, channel_id, title, status, work, author_id, updated_at, \
+             signed_at, url_path, version";
+        let limit = f.limit.clamp(1, 500);
+        let mut b: sqlx::QueryBuilder<'_, super::Db> = sqlx::QueryBuilder::new("");
+        match f.before {
+            None => {
+                b.push(format!("SELECT {COLUMNS} FROM articles WHERE 1 = 1"));
+                push_story_filters(&mut b, f, true);
             }
-            b.push(" AND channel_id IN (");
-            let mut sep = b.separated(", ");
-            for id in ids {
-                sep.push_bind(*id);
-            }
-            b.push(")");
-        }
-        if let Some(s) = &f.site_id {
-            b.push(" AND site_id = ").push_bind(s.clone());
-        }
-        if let Some(id) = f.id {
-            b.push(" AND id = ").push_bind(id);
-        }
-        if let Some(name) = &f.signer {
-            b.push(" AND signed_by = ").push_bind(name.clone());
-        }
-        if let Some(t) = f.from {
-            b.push(" AND updated_at >= ").push_bind(t);
-        }
-        if let Some(t) = f.to {
-            b.push(" AND updated_at < ").push_bind(t);
-        }
-        if let Some(q) = &f.title_contains {
-            b.push(" AND title LIKE ")
-                .push_bind(format!("%{}%", q.replace(['%', '_', '\\'], "")));
-        }
-        match f.state.as_deref() {
-            // the partial index's own condition first (articles_in_work)
-            Some("draft") => {
-                b.push(" AND work <> '{\"state\":\"idle\"}' AND work = '{\"state\":\"draft\"}'");
-            }
-            Some("review") => match f.review_level {
-                Some(l) => {
-                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work = ")
-                        .push_bind(format!("{{\"state\":\"review\",\"level\":{l}}}"));
+            Some((at, id)) => {
+                // the rest of the cursor's second, then the older ones: two
+                // index seeks. An import gives a million stories the same
+                // updated_at; one range with `id < ?` on top would walk them.
+                // The date range is folded into the bounds (a redundant range
+                // beside the equality makes SQLite pick a worse plan).
+                let in_range = f.from.is_none_or(|t| at >= t) && f.to.is_none_or(|t| at < t);
+                b.push(format!("SELECT {COLUMNS} FROM ("));
+                if in_range {
+                    b.push(format!(
+                        "SELECT * FROM (SELECT {COLUMNS} FROM articles WHERE updated_at = "
+                    ))
+                    .push_bind(at)
+                    .push(" AND id < ")
+                    .push_bind(id);
+                    push_story_filters(&mut b, f, false);
+                    b.push(" ORDER BY id DESC LIMIT ")
+                        .push_bind(limit)
+                        .push(") AS same_second UNION ALL ");
                 }
-                None => {
-                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"review\"%'");
+                b.push(format!(
+                    "SELECT * FROM (SELECT {COLUMNS} FROM articles WHERE updated_at < "
+                ))
+                .push_bind(f.to.map_or(at, |t| t.min(at)));
+                if let Some(t) = f.from {
+                    b.push(" AND updated_at >= ").push_bind(t);
                 }
-            },
-            Some("scheduled") => {
-                b.push(
-                    " AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"scheduled\"%'",
-                );
+                push_story_filters(&mut b, f, false);
+                b.push(" ORDER BY updated_at DESC, id DESC LIMIT ")
+                    .push_bind(limit)
+                    .push(") AS older) AS page WHERE 1 = 1");
             }
-            Some("live") => {
-                b.push(" AND status = 'published'");
-            }
-            Some("withdrawn") => {
-                b.push(" AND status = 'withdrawn'");
-            }
-            _ => {}
-        }
-        if let Some((at, id)) = f.before {
-            b.push(" AND updated_at <= ")
-                .push_bind(at)
-                .push(" AND (updated_at < ")
-                .push_bind(at)
-                .push(" OR id < ")
-                .push_bind(id)
-                .push(")");
         }
         b.push(" ORDER BY updated_at DESC, id DESC LIMIT ")
-            .push_bind(f.limit.clamp(1, 500));
+            .push_bind(limit);
         let rows = b.build().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
@@ -943,5 +912,72 @@ impl Newsroom for StoreImpl {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+}
+
+/// The story list's filters, after a `WHERE` (pushed once per branch of a
+/// page's query); `dates`: the date range too (else the caller bounds it).
+fn push_story_filters(b: &mut sqlx::QueryBuilder<'_, super::Db>, f: &StoryFilter, dates: bool) {
+    if let Some(a) = f.author_id {
+        b.push(" AND author_id = ").push_bind(a);
+    }
+    if let Some(c) = f.channel_id {
+        b.push(" AND channel_id = ").push_bind(c);
+    }
+    if let Some(ids) = &f.channel_ids {
+        b.push(" AND channel_id IN (");
+        let mut sep = b.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        b.push(")");
+    }
+    if let Some(s) = &f.site_id {
+        b.push(" AND site_id = ").push_bind(s.clone());
+    }
+    if let Some(id) = f.id {
+        b.push(" AND id = ").push_bind(id);
+    }
+    if let Some(name) = &f.signer {
+        b.push(" AND signed_by = ").push_bind(name.clone());
+    }
+    if dates {
+        if let Some(t) = f.from {
+            b.push(" AND updated_at >= ").push_bind(t);
+        }
+        if let Some(t) = f.to {
+            b.push(" AND updated_at < ").push_bind(t);
+        }
+    }
+    if let Some(q) = &f.title_contains {
+        b.push(" AND title LIKE ")
+            .push_bind(format!("%{}%", q.replace(['%', '_', '\\'], "")));
+    }
+    match f.state.as_deref() {
+        // the partial index's own condition first (articles_in_work)
+        Some("draft") => {
+            b.push(" AND work <> '{\"state\":\"idle\"}' AND work = '{\"state\":\"draft\"}'");
+        }
+        Some("review") => {
+            match f.review_level {
+                Some(l) => {
+                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work = ")
+                        .push_bind(format!("{{\"state\":\"review\",\"level\":{l}}}"));
+                }
+                None => {
+                    b.push(" AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"review\"%'");
+                }
+            }
+        }
+        Some("scheduled") => {
+            b.push(" AND work <> '{\"state\":\"idle\"}' AND work LIKE '{\"state\":\"scheduled\"%'");
+        }
+        Some("live") => {
+            b.push(" AND status = 'published'");
+        }
+        Some("withdrawn") => {
+            b.push(" AND status = 'withdrawn'");
+        }
+        _ => {}
     }
 }

@@ -137,14 +137,14 @@ impl Record for StoreImpl {
             b.push(" AND au.at < ").push_bind(t);
         }
         if let Some((at, id)) = q.before {
-            // row-value comparison in the form both backends use an index for
-            b.push(" AND (au.at < ")
+            // a row value: both backends seek the (at, id) index with it; the
+            // same test spelled with OR and bound parameters makes SQLite
+            // scan the index from the top (measured: 0.7 s at 2M rows deep)
+            b.push(" AND (au.at, au.id) < (")
                 .push_bind(at)
-                .push(" OR (au.at = ")
-                .push_bind(at)
-                .push(" AND au.id < ")
+                .push(", ")
                 .push_bind(id)
-                .push("))");
+                .push(")");
         }
         b.push(" ORDER BY au.at DESC, au.id DESC LIMIT ")
             .push_bind(q.limit);
