@@ -177,6 +177,16 @@ mod tests {
     }
 }
 
+/// The start of a `YYYY-MM-DD` day in China Standard Time (date filters).
+pub fn cst_day_start(s: &str) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()?
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(cst())
+        .single()
+        .map(|t| t.timestamp())
+}
+
 /// 正文字数: the characters of a text without whitespace (how Chinese
 /// newsrooms count a story's length; the editor counts the same way live).
 pub fn body_chars(text: &str) -> usize {

@@ -60,6 +60,15 @@ async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
     let story = reporter.write(yw, "被打断的稿件", BODY).await;
     let yw_s = yw.to_string();
     let (upload_type, upload_body) = multipart(&admin.csrf, &png(400, 300));
+    let toutiao = app
+        .state
+        .store
+        .slot("main", "toutiao")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let story_s = story.to_string();
 
     // every write endpoint, as a request factory
     type Make<'a> = Box<dyn Fn() -> Request<Body> + 'a>;
@@ -136,6 +145,50 @@ async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
             }),
         ),
         (
+            "推荐位 reorder",
+            Box::new(|| {
+                form(
+                    &format!("/admin/slots/{toutiao}/act"),
+                    Some(&admin.cookie),
+                    &[
+                        ("_csrf", &admin.csrf),
+                        ("op", "down"),
+                        ("article_id", "900101"),
+                        ("position", "1"),
+                    ],
+                )
+            }),
+        ),
+        (
+            "autosave",
+            Box::new(|| {
+                form(
+                    &format!("/admin/stories/{story}/autosave"),
+                    Some(&reporter.cookie),
+                    &[
+                        ("_csrf", &reporter.csrf),
+                        ("title", "自动保存"),
+                        ("channel_id", &yw_s),
+                        ("body", BODY),
+                    ],
+                )
+            }),
+        ),
+        (
+            "bulk submit",
+            Box::new(|| {
+                form(
+                    "/admin/stories/bulk",
+                    Some(&reporter.cookie),
+                    &[
+                        ("_csrf", &reporter.csrf),
+                        ("bulk", "submit"),
+                        ("ids", &story_s),
+                    ],
+                )
+            }),
+        ),
+        (
             "upload",
             Box::new(|| {
                 Request::post("/admin/media")
@@ -185,4 +238,37 @@ async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
     let page = reporter.get(&format!("/admin/stories/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("打断之后的稿件"));
+    // the slot's list is whole: every item once, none lost to a cut-off reorder
+    let items = app.state.store.slot_list(toutiao).await.unwrap();
+    let ids: std::collections::BTreeSet<i64> = items.iter().map(|i| i.entry.article_id).collect();
+    assert_eq!(ids.len(), items.len());
+    assert!(ids.contains(&900_101));
+    // an oversized autosave is refused with the form limit, and the copy is untouched
+    let huge = "<p>字</p>".repeat(400_000);
+    let r = reporter
+        .post(
+            &format!("/admin/stories/{id}/autosave"),
+            &[("title", "x"), ("body", &huge)],
+        )
+        .await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(
+        app.state
+            .store
+            .autosave(id, reporter_id(&app).await)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn reporter_id(app: &TestApp) -> i64 {
+    app.state
+        .store
+        .user_with_hash("reporter")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
 }

@@ -8,10 +8,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{datetime, render};
+use super::{csv_field, datetime, render};
 use crate::db::{AuditEntry, AuditQuery, DynStore};
 use crate::domain::record::{ACTIONS, action_label, state_label, subject_label};
-use crate::domain::text::{cst, datetime_rfc3339};
+use crate::domain::text::{cst_day_start, datetime_rfc3339};
 use crate::domain::workflow::level_name;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -50,14 +50,6 @@ pub struct Filter {
     before: String,
 }
 
-fn day_start(s: &str) -> Option<i64> {
-    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    d.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(cst())
-        .single()
-        .map(|t| t.timestamp())
-}
-
 impl Filter {
     fn query(&self, limit: i64) -> Result<AuditQuery, AppError> {
         let number = |v: &str, what: &str| -> Result<Option<i64>, AppError> {
@@ -72,7 +64,7 @@ impl Filter {
         let date = |v: &str, what: &str| -> Result<Option<i64>, AppError> {
             match v.trim() {
                 "" => Ok(None),
-                v => day_start(v)
+                v => cst_day_start(v)
                     .map(Some)
                     .ok_or_else(|| AppError::BadRequest(format!("{what}格式应为 2024-04-19"))),
             }
@@ -224,16 +216,6 @@ pub async fn get_audit(
     .into_response())
 }
 
-fn csv_field(s: &str) -> String {
-    // quote every field; neutralize spreadsheet formulas
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 const CSV_HEADER: &str = "\u{feff}编号,时间,人员,操作,稿件编号,标题,对象,原状态,新状态,审级,修改稿,意见,说明,地址,网址\r\n";
 
 fn csv_line(r: &Row) -> String {
@@ -371,9 +353,9 @@ mod tests {
     #[test]
     fn dates_are_beijing_days() {
         assert_eq!(
-            day_start("2024-04-19"),
+            cst_day_start("2024-04-19"),
             crate::domain::text::parse_rfc3339("2024-04-19T00:00:00+08:00")
         );
-        assert_eq!(day_start("2024-02-30"), None);
+        assert_eq!(cst_day_start("2024-02-30"), None);
     }
 }

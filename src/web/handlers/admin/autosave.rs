@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Fields;
-use super::stories::{may_edit, parse_draft};
+use super::stories::{load_visible, may_edit, parse_draft};
 use crate::error::AppError;
 use crate::newsroom;
 use crate::state::AppState;
@@ -20,9 +20,7 @@ async fn editable(
     session: &Session,
     id: i64,
 ) -> Result<newsroom::Story, AppError> {
-    let story = newsroom::load(state, &session.user, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("稿件 {id} 不存在,或您无权查看")))?;
+    let story = load_visible(state, session, id).await?;
     if !may_edit(&story, &session.user) {
         return Err(AppError::Conflict(
             "这篇稿件现在不能修改(已进入后续审核或已定时签发),自动保存未进行".into(),
@@ -69,9 +67,7 @@ pub async fn post_discard(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     session.check_csrf(Fields(form).csrf())?;
-    newsroom::load(&state, &session.user, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("稿件 {id} 不存在,或您无权查看")))?;
+    load_visible(&state, &session, id).await?;
     state.store.drop_autosave(id, session.user.id).await?;
     Ok(Redirect::to(&format!("/admin/stories/{id}?done=discarded")).into_response())
 }

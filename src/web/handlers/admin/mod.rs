@@ -156,6 +156,17 @@ pub async fn note(
     Ok(())
 }
 
+/// One CSV field for the exports: always quoted, and a leading `= + - @`
+/// neutralized so a spreadsheet does not run it as a formula.
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
 /// `字段:「旧」→「新」` for each field that changed, joined with `;`.
 pub fn changes(fields: &[(&str, String, String)]) -> String {
     fields

@@ -7,9 +7,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::render;
+use super::{csv_field, render};
 use crate::domain::stats::{Totals, compute, duration_cn};
-use crate::domain::text::{cst, to_cst};
+use crate::domain::text::{cst_day_start, to_cst};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
@@ -28,15 +28,6 @@ pub struct Period {
     kind: String,
 }
 
-fn day_start(s: &str) -> Option<i64> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()?
-        .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(cst())
-        .single()
-        .map(|t| t.timestamp())
-}
-
 /// `[from, to)` in seconds and the dates as shown; the last 30 days by default.
 fn period(p: &Period, now: i64) -> Result<(i64, i64, String, String), AppError> {
     let today = to_cst(now).format("%Y-%m-%d").to_string();
@@ -45,7 +36,7 @@ fn period(p: &Period, now: i64) -> Result<(i64, i64, String, String), AppError> 
     } else {
         p.to.trim().to_string()
     };
-    let to = day_start(&to_s)
+    let to = cst_day_start(&to_s)
         .ok_or_else(|| AppError::BadRequest("结束日期格式应为 2024-04-19".into()))?
         + 86_400;
     let from_s = if p.from.trim().is_empty() {
@@ -53,7 +44,7 @@ fn period(p: &Period, now: i64) -> Result<(i64, i64, String, String), AppError> 
     } else {
         p.from.trim().to_string()
     };
-    let from = day_start(&from_s)
+    let from = cst_day_start(&from_s)
         .ok_or_else(|| AppError::BadRequest("开始日期格式应为 2024-04-19".into()))?;
     if from >= to {
         return Err(AppError::BadRequest("开始日期须早于结束日期".into()));
@@ -149,15 +140,6 @@ pub async fn get_stats(
         minijinja::context! { title => "稿件统计", people, channels, from => from_s, to => to_s, query },
     )?
     .into_response())
-}
-
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 pub async fn get_stats_csv(

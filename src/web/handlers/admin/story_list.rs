@@ -11,7 +11,7 @@ use super::dashboard::lines;
 use super::stories::{check_channels, load_visible, may_edit};
 use super::{Fields, render};
 use crate::db::StoryFilter;
-use crate::domain::text::cst;
+use crate::domain::text::cst_day_start;
 use crate::domain::workflow::{Action, Actor, Work};
 use crate::error::AppError;
 use crate::newsroom;
@@ -66,11 +66,8 @@ pub struct ListQuery {
 fn day(s: &str, what: &str) -> Result<Option<i64>, AppError> {
     match s.trim() {
         "" => Ok(None),
-        v => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|t| t.and_local_timezone(cst()).single())
-            .map(|t| Some(t.timestamp()))
+        v => cst_day_start(v)
+            .map(Some)
             .ok_or_else(|| AppError::BadRequest(format!("{what}格式应为 2024-04-19"))),
     }
 }

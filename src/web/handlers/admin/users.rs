@@ -194,22 +194,12 @@ pub async fn post_users(
         roles => f.all("role"),
         scopes => f.all("scope").into_iter().chain(f.all("site")).collect::<Vec<_>>(),
     };
-    let roles = match check() {
-        Ok(r) => r,
-        Err(m) => {
-            return users_page_with(
-                &state,
-                &session,
-                Some(m),
-                None,
-                Some(typed),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let checked = match check() {
+        Ok(roles) => scopes_of(&state, &f).await.map(|scopes| (roles, scopes)),
+        Err(m) => Err(m),
     };
-    let scopes = match scopes_of(&state, &f).await {
-        Ok(s) => s,
+    let (roles, scopes) = match checked {
+        Ok(ok) => ok,
         Err(m) => {
             return users_page_with(
                 &state,
