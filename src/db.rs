@@ -6,11 +6,13 @@
 //! backend compiles them with its own types and spells the rest (`dialect`).
 
 pub mod curation;
+pub mod pictures;
 pub mod postgres;
 pub mod record;
 pub mod sqlite;
 
 pub use curation::{Curation, Slot, SlotItem};
+pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditQuery, Event, Record};
 
 use std::path::Path;
@@ -205,7 +207,7 @@ pub trait Exports {
 
 /// The storage interface both backends satisfy.
 #[async_trait]
-pub trait Store: Newsroom + Exports + Curation + Record + Send + Sync + 'static {
+pub trait Store: Newsroom + Exports + Curation + Record + Pictures + Send + Sync + 'static {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 

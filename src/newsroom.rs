@@ -99,6 +99,7 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
         editors: &story.state.editors,
         in_scope,
         reprint_incomplete: story.draft.reprint_incomplete(),
+        pictures_unpublishable: story.draft.parts.unpublishable(),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
         incomplete: story.draft.incomplete(),
         now,

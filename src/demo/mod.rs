@@ -334,6 +334,8 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             version: 1,
             corrections: vec![],
             revised_at: None,
+            kind: Default::default(),
+            parts: Default::default(),
         };
         store
             .save_article(&seed, now)
@@ -380,6 +382,8 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             version: 1,
             corrections: vec![],
             revised_at: None,
+            kind: Default::default(),
+            parts: Default::default(),
         };
         store
             .save_article(&a, now)

@@ -119,6 +119,12 @@ pub struct Article {
     /// When the latest later revision went live (更新); the first sign-off
     /// stays in `signed_at`.
     pub revised_at: Option<i64>,
+    /// 文字, 图集 ... (`domain::kind`).
+    #[serde(default)]
+    pub kind: super::kind::Kind,
+    /// The 题图 and a gallery's pictures.
+    #[serde(default)]
+    pub parts: super::kind::Parts,
 }
 
 /// A dated correction notice (更正).
@@ -141,6 +147,14 @@ pub struct ArticleSummary {
     /// When its text last changed on the public side: a later revision's
     /// sign-off (更新), else `signed_at`.
     pub modified_at: i64,
+    #[serde(default)]
+    pub kind: super::kind::Kind,
+    /// The library picture lists show for it (its 题图, else a gallery's first).
+    #[serde(default)]
+    pub cover: Option<i64>,
+    /// Pictures in a gallery (0 for other kinds).
+    #[serde(default)]
+    pub pictures: i64,
 }
 
 impl ArticleSummary {
@@ -251,6 +265,9 @@ mod tests {
             url_path: format!("zw/{id}.html"),
             signed_at,
             modified_at: signed_at,
+            kind: Default::default(),
+            cover: None,
+            pictures: 0,
         }
     }
 
@@ -315,6 +332,9 @@ mod tests {
             url_path: format!("sh/{id}.html"),
             signed_at,
             modified_at: signed_at,
+            kind: Default::default(),
+            cover: None,
+            pictures: 0,
         }
     }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::article::{Article, Byline, Reprint};
+use super::kind::{Kind, Parts};
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SHORT: usize = 100;
@@ -34,6 +35,10 @@ pub struct Draft {
     pub publish_at: Option<i64>,
     /// A 更正 notice to add to the page when this revision goes live.
     pub correction: String,
+    /// 文字 or 图集 (`domain::kind`).
+    pub kind: Kind,
+    /// The 题图 and a gallery's pictures.
+    pub parts: Parts,
 }
 
 fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
@@ -63,6 +68,8 @@ impl Draft {
             tags: a.tags.clone(),
             publish_at: None,
             correction: String::new(),
+            kind: a.kind,
+            parts: a.parts.clone(),
         }
     }
 
@@ -95,6 +102,10 @@ impl Draft {
         self.summary = clean_block(&self.summary);
         self.correction = clean_block(&self.correction);
         self.body_html = clean_block(&self.body_html);
+        self.parts = self.parts.clean();
+        if self.kind != Kind::Gallery {
+            self.parts.gallery.clear();
+        }
         self
     }
 
@@ -138,7 +149,7 @@ impl Draft {
             too_long("署名身份", &b.role, 20)?;
             too_long("署名姓名", &b.name, MAX_SHORT)?;
         }
-        Ok(())
+        self.parts.validate()
     }
 
     /// What still keeps the draft from review, if anything.
@@ -146,12 +157,16 @@ impl Draft {
         if self.title.trim().is_empty() {
             return Some("标题不能为空".into());
         }
-        if crate::render::html_to_text(&self.body_html)
-            .trim()
-            .is_empty()
+        if self.kind.needs_body()
+            && crate::render::html_to_text(&self.body_html)
+                .trim()
+                .is_empty()
             && !self.body_html.contains("<img")
         {
             return Some("正文不能为空".into());
+        }
+        if let Some(missing) = self.kind.missing(&self.parts) {
+            return Some(missing);
         }
         if self.channel_id == 0 {
             return Some("请选择栏目".into());
@@ -165,12 +180,21 @@ impl Draft {
     }
 
     /// Every text a sensitive-word scan reads.
-    pub fn scanned_texts(&self) -> [(&'static str, String); 4] {
+    pub fn scanned_texts(&self) -> [(&'static str, String); 5] {
+        let captions: Vec<&str> = self
+            .parts
+            .lead
+            .iter()
+            .chain(&self.parts.gallery)
+            .flat_map(|u| [u.caption.as_str(), u.credit.as_str(), u.alt.as_str()])
+            .filter(|t| !t.is_empty())
+            .collect();
         [
             ("标题", self.title.clone()),
             ("副标题", self.subtitle.clone()),
             ("摘要", self.summary.clone()),
             ("正文", crate::render::html_to_text(&self.body_html)),
+            ("图片说明", captions.join("\n")),
         ]
     }
 
@@ -189,6 +213,8 @@ impl Draft {
         a.body_html = self.body_html.clone();
         a.summary = self.summary.trim().to_string();
         a.tags = self.tags.clone();
+        a.kind = self.kind;
+        a.parts = self.parts.clone();
     }
 }
 

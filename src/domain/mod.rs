@@ -4,6 +4,8 @@ pub mod article;
 pub mod channel;
 pub mod diff;
 pub mod draft;
+pub mod kind;
+pub mod picture;
 pub mod record;
 pub mod site;
 pub mod slot;

@@ -39,6 +39,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("slot_unpin", "取消固定"),
     ("slot_expiry", "设置推荐下线时间"),
     ("slot_expired", "推荐到期下线"),
+    ("picture_upload", "上传图片"),
+    ("picture_edit", "修改图片信息"),
 ];
 
 /// The label of a recorded action; a sign-off is an approval that left review.

@@ -140,6 +140,22 @@ impl User {
         self.has(Role::Reviewer(level)) || (level == 1 && self.has(Role::Editor))
     }
 
+    /// Whether the person works in some channel of a site (and so may use
+    /// its image library).
+    pub fn works_in_site(&self, site_id: &str) -> bool {
+        self.is_admin() || self.scopes.iter().any(|s| s.site_id == site_id)
+    }
+
+    /// The sites whose libraries the person sees (`None`: every site).
+    pub fn library_sites(&self) -> Option<Vec<String>> {
+        if self.is_admin() {
+            return None;
+        }
+        let mut sites: Vec<String> = self.scopes.iter().map(|s| s.site_id.clone()).collect();
+        sites.dedup();
+        Some(sites)
+    }
+
     /// Whether the person arranges the 推荐位 of a site.
     pub fn may_curate(&self, site_id: &str) -> bool {
         self.is_admin()

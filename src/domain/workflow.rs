@@ -196,6 +196,9 @@ pub struct Context<'a> {
     pub in_scope: bool,
     /// A reprint (转载) whose origin is not filled in completely.
     pub reprint_incomplete: bool,
+    /// What keeps the story's pictures from publication (a 题图 without its
+    /// 替代文字 ...), if anything.
+    pub pictures_unpublishable: Option<String>,
     /// Number of "block" sensitive-word hits in the working revision.
     pub blocking_hits: usize,
     /// What is missing for the story to be submitted (empty title, body ...).
@@ -232,6 +235,8 @@ pub enum Refusal {
     SeparationOfDuties(String),
     #[error("转载稿须填写原出处、原作者、原标题和原文链接后才能签发")]
     ReprintIncomplete,
+    #[error("{0}")]
+    Pictures(String),
     #[error("稿件含有 {0} 处须拦截的敏感词,签发人须填写放行理由后才能签发")]
     SensitiveWords(usize),
     #[error("稿件还不完整:{0}")]
@@ -463,6 +468,9 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
             if ctx.reprint_incomplete {
                 return Err(Refusal::ReprintIncomplete);
             }
+            if let Some(why) = &ctx.pictures_unpublishable {
+                return Err(Refusal::Pictures(why.clone()));
+            }
             let mut opinion = opinion;
             if ctx.blocking_hits > 0 {
                 match override_reason
@@ -627,6 +635,7 @@ mod tests {
             editors: &[],
             in_scope: true,
             reprint_incomplete: false,
+            pictures_unpublishable: None,
             blocking_hits: 0,
             incomplete: None,
             now: NOW,
@@ -956,6 +965,21 @@ mod tests {
             decide(&ctx(live, &[]), Actor::Person(&signer), &w),
             Err(Refusal::OpinionRequired)
         );
+    }
+
+    #[test]
+    fn pictures_without_alt_text_are_not_signed_off() {
+        let signer = user(4, &[Role::Signer]);
+        let mut c = ctx(review(3), &[]);
+        c.pictures_unpublishable = Some("题图须填写替代文字".into());
+        assert_eq!(
+            decide(&c, Actor::Person(&signer), &approve()),
+            Err(Refusal::Pictures("题图须填写替代文字".into()))
+        );
+        let editor = user(2, &[Role::Editor]);
+        let mut c1 = ctx(review(1), &[]);
+        c1.pictures_unpublishable = Some("x".into());
+        assert!(decide(&c1, Actor::Person(&editor), &approve()).is_ok());
     }
 
     #[test]

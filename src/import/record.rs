@@ -216,6 +216,8 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         version: 1,
         corrections: vec![],
         revised_at: None,
+        kind: Default::default(),
+        parts: Default::default(),
     };
     // the newsroom form's cleaning and limits, so both ways in hold the same
     // rules (a reprint link must be http(s), no control characters)

@@ -1,6 +1,7 @@
 //! Jobs are rows (DESIGN.md §6): a runner claims due rows, runs the idempotent
 //! job, marks it done; a failed job is retried later, an expired claim too.
 
+mod pictures;
 mod publish;
 
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
         }
         let result = match job.kind.as_str() {
             "publish" => publish::run(state, &job.key).await,
+            "picture_variants" => pictures::run(state, &job.key).await,
             // a 推荐位 item's time is up: take every due item off (idempotent)
             "slot_expiry" => match state.store.expire_slot_items(state.now()).await {
                 Ok(_) => {

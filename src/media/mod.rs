@@ -7,11 +7,11 @@
 mod local;
 mod s3;
 mod store;
+pub mod variants;
 
 use std::io::Cursor;
 
 use bytes::Bytes;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use local::LocalMedia;
@@ -20,9 +20,7 @@ pub use store::{DynMedia, MediaStore, MediaStoreError, open, process_env};
 
 /// Largest upload accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
-/// Width of the list variant.
-pub const THUMB_WIDTH: u32 = 320;
-const MAX_SIDE: u32 = 12_000;
+pub const MAX_SIDE: u32 = 12_000;
 /// Pixels at most (50 MP: more than any news camera's frame that fits in
 /// `MAX_BYTES`); read from the header before anything is decoded.
 pub const MAX_PIXELS: u64 = 50_000_000;
@@ -37,6 +35,8 @@ pub enum MediaError {
     Unsupported,
     #[error("图片文件已损坏或无法识别")]
     Corrupt,
+    #[error("图片文件不完整(可能上传时中断了),请重新上传")]
+    Truncated,
     #[error("图片尺寸过大(宽高不能超过 12000 像素,总像素不能超过 5000 万)")]
     TooManyPixels,
     /// Every decoding slot is taken.
@@ -50,16 +50,6 @@ pub enum MediaError {
     Storage(#[from] MediaStoreError),
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Stored {
-    /// Public URL of the original (`/media/2024/04/ab12....jpg`).
-    pub url: String,
-    /// Public URL of the list variant (the original when already narrow).
-    pub thumb: String,
-    pub width: u32,
-    pub height: u32,
-}
-
 /// One file to store: its key (`YYYY/MM/name.ext`), bytes and MIME type.
 #[derive(Debug, Clone)]
 pub struct Object {
@@ -68,11 +58,21 @@ pub struct Object {
     pub content_type: &'static str,
 }
 
-/// A checked upload: the files to store and what the editor is told.
+/// An upload that passed every check, as it will be stored.
 #[derive(Debug, Clone)]
-pub struct Prepared {
-    pub objects: Vec<Object>,
-    pub stored: Stored,
+pub struct Checked {
+    /// `YYYY/MM/<hash>.<ext>`, the hash of the bytes as uploaded.
+    pub key: String,
+    pub mime: &'static str,
+    /// Upright size (after the EXIF orientation).
+    pub width: u32,
+    pub height: u32,
+    pub animated: bool,
+    /// The original to store: the upload with its EXIF cut to orientation,
+    /// copyright and artist (no GPS position, no camera serial).
+    pub original: Bytes,
+    /// The EXIF copyright or artist, for the credit field when the uploader left it empty.
+    pub credit: Option<String>,
 }
 
 /// The image type from the first bytes: (extension, MIME type).
@@ -101,13 +101,35 @@ pub fn content_type(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Check an upload and make its list variant. Blocking (decodes the image):
-/// call from a blocking task. Nothing is stored.
-pub fn prepare(bytes: Bytes, now: i64) -> Result<Prepared, MediaError> {
+/// A JPEG ends with its EOI marker; a cut-off upload does not (the decoder
+/// would fill the missing rows with grey and call it a picture).
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    // cameras may append data after EOI: look in the last 64 KiB
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
+}
+
+/// Whether a GIF has more than one frame (decoding at most two).
+fn gif_animated(bytes: &[u8]) -> bool {
+    use image::AnimationDecoder;
+    match image::codecs::gif::GifDecoder::new(Cursor::new(bytes)) {
+        Ok(d) => d.into_frames().take(2).filter(Result::is_ok).count() > 1,
+        Err(_) => false,
+    }
+}
+
+/// Check an upload: type from its bytes, size limits from its header before
+/// anything is decoded, then one full decode within the memory limit (a
+/// damaged file is refused now, not when the variants are made). Blocking:
+/// call from the decoding pool. Nothing is stored.
+pub fn check(bytes: Bytes, now: i64) -> Result<Checked, MediaError> {
     if bytes.len() > MAX_BYTES {
         return Err(MediaError::TooLarge);
     }
     let (ext, mime) = sniff(&bytes).ok_or(MediaError::Unsupported)?;
+    if ext == "jpg" && !jpeg_complete(&bytes) {
+        return Err(MediaError::Truncated);
+    }
     let reader = || {
         image::ImageReader::new(Cursor::new(&bytes[..]))
             .with_guessed_format()
@@ -126,72 +148,89 @@ pub fn prepare(bytes: Bytes, now: i64) -> Result<Prepared, MediaError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| match e {
+    reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooManyPixels,
+        image::ImageError::Decoding(_) | image::ImageError::IoError(_) => MediaError::Truncated,
         _ => MediaError::Corrupt,
     })?;
-    let (width, height) = (img.width(), img.height());
+    let meta = variants::read_meta(&bytes);
+    let (width, height) = if meta.orientation >= 5 {
+        (h, w)
+    } else {
+        (w, h)
+    };
     let hash: String = Sha256::digest(&bytes)
         .iter()
         .take(10)
         .map(|b| format!("{b:02x}"))
         .collect();
     let month = crate::domain::text::to_cst(now).format("%Y/%m").to_string();
-    let key = format!("{month}/{hash}.{ext}");
-    let mut objects = vec![Object {
-        key: key.clone(),
-        bytes,
-        content_type: mime,
-    }];
-    let thumb = if width > THUMB_WIDTH {
-        let small = img.thumbnail(THUMB_WIDTH, u32::MAX).to_rgb8();
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
-            .encode_image(&small)
-            .map_err(|e| MediaError::Io(e.to_string()))?;
-        let thumb_key = format!("{month}/{hash}_{THUMB_WIDTH}.jpg");
-        objects.push(Object {
-            key: thumb_key.clone(),
-            bytes: Bytes::from(out),
-            content_type: "image/jpeg",
-        });
-        thumb_key
-    } else {
-        key.clone()
-    };
-    Ok(Prepared {
-        objects,
-        stored: Stored {
-            url: format!("/media/{key}"),
-            thumb: format!("/media/{thumb}"),
-            width,
-            height,
-        },
+    let animated = ext == "gif" && gif_animated(&bytes);
+    let credit = meta.copyright.clone().or(meta.artist.clone());
+    Ok(Checked {
+        key: format!("{month}/{hash}.{ext}"),
+        mime,
+        width,
+        height,
+        animated,
+        original: variants::clean_original(bytes, ext)?,
+        credit,
     })
 }
 
-/// Check an upload on the decoding pool (`Busy` when every slot is taken),
-/// then put its files into `media`. Nothing is stored unless the upload
-/// passes every check; the answer comes only once every file is stored.
+/// Run blocking picture work on the decoding pool (`Busy` when every slot is taken).
+async fn on_pool<T: Send + 'static>(
+    decode: &crate::work::Pool,
+    f: impl FnOnce() -> Result<T, MediaError> + Send + 'static,
+) -> Result<T, MediaError> {
+    decode.run(f).await.map_err(|e| match e {
+        crate::work::WorkError::Busy(_) => MediaError::Busy,
+        e => MediaError::Io(e.to_string()),
+    })?
+}
+
+/// Check an upload on the decoding pool, then put its original into
+/// `media`. Nothing is stored unless the upload passes every check; the
+/// answer comes once the file is stored. The variants are a job's
+/// (`make_variants`).
 pub async fn save(
     media: &dyn MediaStore,
     decode: &crate::work::Pool,
     bytes: Bytes,
     now: i64,
-) -> Result<Stored, MediaError> {
-    let prepared = decode
-        .run(move || prepare(bytes, now))
-        .await
-        .map_err(|e| match e {
-            crate::work::WorkError::Busy(_) => MediaError::Busy,
-            e => MediaError::Io(e.to_string()),
-        })??;
-    for object in prepared.objects {
-        media
-            .put(&object.key, object.bytes, object.content_type)
-            .await?;
+) -> Result<Checked, MediaError> {
+    let checked = on_pool(decode, move || check(bytes, now)).await?;
+    media
+        .put(&checked.key, checked.original.clone(), checked.mime)
+        .await?;
+    Ok(checked)
+}
+
+/// Make and store every variant `made` lists for the picture whose
+/// original is under `key` (upright `width` x `height`). Idempotent: a file
+/// made again is the same file.
+pub async fn make_variants(
+    media: &dyn MediaStore,
+    decode: &crate::work::Pool,
+    key: &str,
+    width: u32,
+    height: u32,
+    made: &crate::domain::picture::Made,
+) -> Result<usize, MediaError> {
+    let original = media
+        .get(key)
+        .await?
+        .ok_or_else(|| MediaError::Io(format!("original {key} is missing from the media store")))?;
+    let (key_owned, made_owned) = (key.to_string(), made.clone());
+    let objects = on_pool(decode, move || {
+        variants::make(&original, &key_owned, width, height, &made_owned)
+    })
+    .await?;
+    let n = objects.len();
+    for o in objects {
+        media.put(&o.key, o.bytes, o.content_type).await?;
     }
-    Ok(prepared.stored)
+    Ok(n)
 }
 
 /// A stored media path is `YYYY/MM/name.ext` of safe characters only.
@@ -210,14 +249,75 @@ pub fn safe_path(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::picture::{Focal, Ratio, plan};
 
     fn png(w: u32, h: u32) -> Bytes {
-        let img = image::RgbImage::from_pixel(w, h, image::Rgb([180, 0, 0]));
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
         let mut out = Vec::new();
         image::DynamicImage::ImageRgb8(img)
             .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
             .unwrap();
         Bytes::from(out)
+    }
+
+    /// A JPEG with EXIF: orientation 6 (turned right), a copyright, an artist and a GPS position.
+    fn camera_jpeg(w: u32, h: u32) -> Bytes {
+        let rgb: Vec<u8> = (0..w * h)
+            .flat_map(|i| [((i % w) * 255 / w) as u8, ((i / w) * 255 / h) as u8, 128])
+            .collect();
+        let mut fields = vec![
+            exif::Field {
+                tag: exif::Tag::Orientation,
+                ifd_num: exif::In::PRIMARY,
+                value: exif::Value::Short(vec![6]),
+            },
+            exif::Field {
+                tag: exif::Tag::Copyright,
+                ifd_num: exif::In::PRIMARY,
+                value: exif::Value::Ascii(vec![b"Binzhou Daily".to_vec()]),
+            },
+            exif::Field {
+                tag: exif::Tag::Artist,
+                ifd_num: exif::In::PRIMARY,
+                value: exif::Value::Ascii(vec![b"Zhang San".to_vec()]),
+            },
+            exif::Field {
+                tag: exif::Tag::GPSLatitudeRef,
+                ifd_num: exif::In::PRIMARY,
+                value: exif::Value::Ascii(vec![b"N".to_vec()]),
+            },
+        ];
+        fields.push(exif::Field {
+            tag: exif::Tag::GPSLatitude,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Rational(vec![(37, 1).into(), (22, 1).into(), (1, 1).into()]),
+        });
+        let mut w_ = exif::experimental::Writer::new();
+        for f in &fields {
+            w_.push_field(f);
+        }
+        let mut tiff = Cursor::new(Vec::new());
+        w_.write(&mut tiff, false).unwrap();
+        let mut seg = b"Exif\0\0".to_vec();
+        seg.extend_from_slice(&tiff.into_inner());
+        let mut out = Vec::new();
+        let mut e = jpeg_encoder::Encoder::new(&mut out, 85);
+        e.add_app_segment(1, seg).unwrap();
+        e.encode(&rgb, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        Bytes::from(out)
+    }
+
+    fn has_gps(bytes: &[u8]) -> bool {
+        exif::Reader::new()
+            .read_from_container(&mut Cursor::new(bytes))
+            .map(|e| {
+                e.fields()
+                    .any(|f| f.ifd_num == exif::In::PRIMARY && f.tag.to_string().starts_with("GPS"))
+            })
+            .unwrap_or(false)
     }
 
     fn pool() -> crate::work::Pool {
@@ -234,65 +334,185 @@ mod tests {
             .unwrap();
         assert!(out.len() < MAX_BYTES);
         assert_eq!(
-            prepare(Bytes::from(out), 0).unwrap_err(),
+            check(Bytes::from(out), 0).unwrap_err(),
             MediaError::TooManyPixels
         );
     }
 
     #[tokio::test]
-    async fn stores_an_image_and_a_list_variant_in_the_data_dir() {
+    async fn stores_the_original_then_makes_every_planned_variant() {
         let dir = tempfile::tempdir().unwrap();
         let media = LocalMedia::new(dir.path().join("media"));
-        let original = png(800, 600);
-        let s = save(&media, &pool(), original.clone(), 1_713_500_000)
+        let original = png(1000, 750);
+        let c = save(&media, &pool(), original.clone(), 1_713_500_000)
             .await
             .unwrap();
-        assert_eq!((s.width, s.height), (800, 600));
+        assert_eq!((c.width, c.height), (1000, 750));
         assert!(
-            s.url.starts_with("/media/2024/04/") && s.url.ends_with(".png"),
+            c.key.starts_with("2024/04/") && c.key.ends_with(".png"),
             "{}",
-            s.url
+            c.key
         );
-        assert!(s.thumb.ends_with("_320.jpg"));
-        let on_disk = |url: &str| {
-            std::fs::read(
-                dir.path()
-                    .join("media")
-                    .join(url.trim_start_matches("/media/")),
-            )
-            .unwrap()
-        };
-        assert_eq!(on_disk(&s.url), original);
-        let thumb = image::load_from_memory(&on_disk(&s.thumb)).unwrap();
-        assert_eq!(thumb.width(), 320);
-        // read back through the store; no temporary files left behind
-        let key = s.url.trim_start_matches("/media/");
-        assert_eq!(media.get(key).await.unwrap(), Some(original));
-        let month = dir.path().join("media/2024/04");
-        let names: Vec<String> = std::fs::read_dir(&month)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
-        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
-        // small images are their own variant
-        let small = save(&media, &pool(), png(100, 80), 1_713_500_000)
+        // the original as it came (a PNG without EXIF), and nothing else yet
+        assert_eq!(media.get(&c.key).await.unwrap(), Some(original));
+        assert_eq!(media.keys().await.unwrap().len(), 1);
+        let made = plan(1000, 750, Focal::new(20, 50));
+        let n = make_variants(&media, &pool(), &c.key, 1000, 750, &made)
             .await
             .unwrap();
-        assert_eq!(small.thumb, small.url);
+        assert_eq!(n, made.variants.len() * 2);
+        for v in &made.variants {
+            for (ext, _) in crate::domain::picture::FORMATS {
+                let key = crate::domain::picture::variant_key(&c.key, v, made.focal, ext);
+                let bytes = media
+                    .get(&key)
+                    .await
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{key} missing"));
+                let img = image::load_from_memory(&bytes).unwrap();
+                assert_eq!((img.width(), img.height()), (v.width, v.height), "{key}");
+                assert_eq!(sniff(&bytes).unwrap().0, ext);
+            }
+        }
+        // the 4:3 crop of a 4:3 picture is the picture: its left edge is dark red like the original's
+        let crop = made
+            .variants
+            .iter()
+            .find(|v| v.ratio == Some(Ratio::Standard))
+            .unwrap();
+        let key = crate::domain::picture::variant_key(&c.key, crop, made.focal, "jpg");
+        let img = image::load_from_memory(&media.get(&key).await.unwrap().unwrap())
+            .unwrap()
+            .to_rgb8();
+        assert!(img.get_pixel(0, 0)[0] < 40, "{:?}", img.get_pixel(0, 0));
+        // no temporary files left behind
+        let month = dir.path().join("media/2024/04");
+        assert!(
+            std::fs::read_dir(&month).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.'))
+        );
+    }
+
+    #[tokio::test]
+    async fn gps_is_cut_copyright_kept_and_the_picture_turned_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = LocalMedia::new(dir.path().join("media"));
+        let upload = camera_jpeg(400, 300);
+        assert!(has_gps(&upload));
+        let c = save(&media, &pool(), upload, 0).await.unwrap();
+        // stored 400x300 turned right: upright it is 300 wide, 400 high
+        assert_eq!((c.width, c.height), (300, 400));
+        assert_eq!(c.credit.as_deref(), Some("Binzhou Daily"));
+        let stored = media.get(&c.key).await.unwrap().unwrap();
+        assert!(
+            !has_gps(&stored),
+            "the stored original keeps no GPS position"
+        );
+        let meta = variants::read_meta(&stored);
+        assert_eq!(meta.orientation, 6);
+        assert_eq!(meta.copyright.as_deref(), Some("Binzhou Daily"));
+        assert_eq!(meta.artist.as_deref(), Some("Zhang San"));
+        let made = plan(300, 400, Focal::default());
+        make_variants(&media, &pool(), &c.key, 300, 400, &made)
+            .await
+            .unwrap();
+        let v = &made.variants[0];
+        for ext in ["jpg", "webp"] {
+            let key = crate::domain::picture::variant_key(&c.key, v, made.focal, ext);
+            let bytes = media.get(&key).await.unwrap().unwrap();
+            assert!(!has_gps(&bytes), "{key}");
+            let meta = variants::read_meta(&bytes);
+            assert_eq!(
+                (meta.orientation, meta.copyright.as_deref()),
+                (1, Some("Binzhou Daily")),
+                "{key}"
+            );
+            let img = image::load_from_memory(&bytes).unwrap();
+            assert_eq!((img.width(), img.height()), (v.width, v.height));
+            assert!(img.height() > img.width(), "upright");
+        }
     }
 
     #[test]
     fn refuses_what_is_not_an_image() {
-        let check = |bytes: &[u8]| prepare(Bytes::copy_from_slice(bytes), 0).unwrap_err();
-        assert_eq!(check(b"<script>alert(1)</script>"), MediaError::Unsupported);
+        let refuse = |bytes: &[u8]| check(Bytes::copy_from_slice(bytes), 0).unwrap_err();
         assert_eq!(
-            check(&[0xFF, 0xD8, 0xFF, 0xFE, 0x80, 0x81]),
+            refuse(b"<script>alert(1)</script>"),
+            MediaError::Unsupported
+        );
+        assert_eq!(
+            refuse(&[0xFF, 0xD8, 0xFF, 0xFE, 0x80, 0x81, 0xFF, 0xD9]),
             MediaError::Corrupt
         );
         let invalid_utf8 = [0xC3u8, 0x28, 0xA0, 0xA1, 0xE2, 0x28, 0xA1];
-        assert_eq!(check(&invalid_utf8), MediaError::Unsupported);
-        assert_eq!(check(&vec![0u8; MAX_BYTES + 1]), MediaError::TooLarge);
+        assert_eq!(refuse(&invalid_utf8), MediaError::Unsupported);
+        assert_eq!(refuse(&vec![0u8; MAX_BYTES + 1]), MediaError::TooLarge);
+        // a PNG header on a GIF body; a file cut off mid-way
+        let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
+        fake.extend_from_slice(b"GIF89a....");
+        assert_eq!(refuse(&fake), MediaError::Corrupt);
+        let jpeg = camera_jpeg(640, 480);
+        assert_eq!(refuse(&jpeg[..jpeg.len() / 2]), MediaError::Truncated);
+        let p = png(640, 480);
+        assert!(matches!(
+            refuse(&p[..p.len() * 2 / 3]),
+            MediaError::Truncated | MediaError::Corrupt
+        ));
+    }
+
+    #[tokio::test]
+    async fn cmyk_jpegs_16_bit_pngs_and_animated_gifs_make_variants() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = LocalMedia::new(dir.path().join("media"));
+        // CMYK, as print desks send them
+        let (w, h) = (500u32, 300u32);
+        let cmyk: Vec<u8> = (0..w * h)
+            .flat_map(|i| [(i % 200) as u8, 40, 200, 10])
+            .collect();
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 85)
+            .encode(&cmyk, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        // 16 bits a channel
+        let deep = image::ImageBuffer::<image::Rgb<u16>, Vec<u16>>::from_pixel(
+            700,
+            400,
+            image::Rgb([60000, 1000, 30000]),
+        );
+        let mut png16 = Vec::new();
+        image::DynamicImage::ImageRgb16(deep)
+            .write_to(&mut Cursor::new(&mut png16), image::ImageFormat::Png)
+            .unwrap();
+        // two frames
+        let mut gif = Vec::new();
+        {
+            let mut enc = image::codecs::gif::GifEncoder::new(&mut gif);
+            for shade in [0u8, 255] {
+                let frame = image::Frame::new(image::RgbaImage::from_pixel(
+                    360,
+                    200,
+                    image::Rgba([shade, 0, 0, 255]),
+                ));
+                enc.encode_frame(frame).unwrap();
+            }
+        }
+        for (bytes, size, animated) in [
+            (jpeg, (500, 300), false),
+            (png16, (700, 400), false),
+            (gif, (360, 200), true),
+        ] {
+            let c = save(&media, &pool(), Bytes::from(bytes), 0).await.unwrap();
+            assert_eq!((c.width, c.height), size, "{}", c.key);
+            assert_eq!(c.animated, animated, "{}", c.key);
+            let made = plan(c.width, c.height, Focal::default());
+            let n = make_variants(&media, &pool(), &c.key, c.width, c.height, &made)
+                .await
+                .unwrap();
+            assert_eq!(n, made.variants.len() * 2, "{}", c.key);
+        }
     }
 
     #[tokio::test]
@@ -302,7 +522,7 @@ mod tests {
         let err = save(
             &media,
             &pool(),
-            Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xFE, 0x80, 0x81]),
+            Bytes::from_static(&[0xFF, 0xD8, 0xFF, 0xFE, 0x80, 0x81, 0xFF, 0xD9]),
             0,
         )
         .await

@@ -16,10 +16,10 @@ use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status
 
 pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
      editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-     created_at, updated_at, version, corrections, revised_at";
+     created_at, updated_at, version, corrections, revised_at, kind, parts";
 
 const SUMMARY_COLUMNS: &str = "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at, \
-     COALESCE(a.revised_at, a.signed_at) AS modified_at";
+     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures";
 
 fn json_err(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -85,7 +85,16 @@ pub(super) fn article_from_row(row: &DbRow, extra_channel_ids: Vec<i64>) -> Stor
         corrections: serde_json::from_str(&row.try_get::<String, _>("corrections")?)
             .map_err(|e| json_err("corrections", e))?,
         revised_at: row.try_get("revised_at")?,
+        kind: kind_from_row(row)?,
+        parts: serde_json::from_str(&row.try_get::<String, _>("parts")?)
+            .map_err(|e| json_err("parts", e))?,
     })
+}
+
+fn kind_from_row(row: &DbRow) -> StoreResult<crate::domain::kind::Kind> {
+    let kind: String = row.try_get("kind")?;
+    crate::domain::kind::Kind::parse(&kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("story kind {kind:?}")))
 }
 
 fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
@@ -104,6 +113,9 @@ fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
         modified_at: row
             .try_get::<Option<i64>, _>("modified_at")?
             .unwrap_or_default(),
+        kind: kind_from_row(row)?,
+        cover: row.try_get("cover")?,
+        pictures: row.try_get("pictures")?,
     })
 }
 
@@ -831,9 +843,9 @@ pub(super) async fn write_article(
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version, corrections, revised_at) \
+                created_at, updated_at, version, corrections, revised_at, kind, parts, cover, pictures) \
              VALUES ({}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) \
              ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
                 title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
                 byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
@@ -842,7 +854,9 @@ pub(super) async fn write_article(
                 signed_by = excluded.signed_by, published_at = excluded.published_at, \
                 url_path = COALESCE(articles.url_path, excluded.url_path), \
                 updated_at = excluded.updated_at, version = articles.version + 1, \
-                corrections = excluded.corrections, revised_at = excluded.revised_at \
+                corrections = excluded.corrections, revised_at = excluded.revised_at, \
+                kind = excluded.kind, parts = excluded.parts, cover = excluded.cover, \
+                pictures = excluded.pictures \
              RETURNING id",
         dialect::ARTICLE_ID
     );
@@ -870,6 +884,10 @@ pub(super) async fn write_article(
         .bind(a.version.max(1))
         .bind(to_json(&a.corrections))
         .bind(a.revised_at)
+        .bind(a.kind.as_str())
+        .bind(to_json(&a.parts))
+        .bind(a.parts.cover().map(|c| c.image_id))
+        .bind(a.parts.gallery.len() as i64)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| match e {
@@ -903,6 +921,8 @@ pub(super) async fn write_article(
             .execute(&mut **tx)
             .await?;
     }
+
+    super::pictures::record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
 
     // Listings: every channel the story is in, and their ancestors.
     let mut listed = BTreeSet::new();

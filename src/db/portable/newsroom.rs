@@ -104,6 +104,7 @@ async fn next_revision(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    super::pictures::record_uses(tx, id, &draft.parts, &draft.body_html, false).await?;
     Ok((rev, number))
 }
 
@@ -346,6 +347,8 @@ impl Newsroom for StoreImpl {
             version: 1,
             corrections: vec![],
             revised_at: None,
+            kind: Default::default(),
+            parts: Default::default(),
         };
         draft.apply_to(&mut a);
         let id = write_article(&mut tx, &a, now, &channels, Bulk::No)

@@ -36,6 +36,12 @@ mod exports;
     reason = "compiled once per backend, on purpose"
 )]
 mod newsroom;
+#[path = "../portable/pictures.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod pictures;
 #[path = "../portable/record.rs"]
 #[allow(
     clippy::duplicate_mod,

@@ -386,6 +386,8 @@ impl TestApp {
             version: 1,
             corrections: vec![],
             revised_at: None,
+            kind: Default::default(),
+            parts: Default::default(),
         };
         self.state
             .store

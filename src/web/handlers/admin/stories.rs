@@ -64,6 +64,62 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
     Ok((draft, removed))
 }
 
+/// The 题图 and gallery fields: `lead_image` (a library number) with its
+/// words, and one row of `g_image`, `g_caption`, `g_credit`, `g_alt`, `g_order`
+/// per gallery picture (the order numbers sort them; rows keep their place
+/// when the numbers tie). A row without a number is left out.
+fn parse_parts(f: &Fields) -> Result<crate::domain::kind::Parts, String> {
+    use crate::domain::picture::PictureUse;
+    let number = |what: &str, s: &str| -> Result<i64, String> {
+        match s.trim() {
+            "" => Ok(0),
+            t => t
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{what}的图片编号“{t}”不对,应为图片库里的编号")),
+        }
+    };
+    let lead_id = number("题图", f.get("lead_image"))?;
+    let lead = (lead_id > 0).then(|| PictureUse {
+        image_id: lead_id,
+        caption: f.get("lead_caption").to_string(),
+        credit: f.get("lead_credit").to_string(),
+        alt: f.get("lead_alt").to_string(),
+    });
+    let (ids, captions, credits, alts, orders) = (
+        f.all("g_image"),
+        f.all("g_caption"),
+        f.all("g_credit"),
+        f.all("g_alt"),
+        f.all("g_order"),
+    );
+    let at = |v: &Vec<&str>, i: usize| v.get(i).map(|s| s.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let image_id = number(&format!("图集第 {} 行", i + 1), id)?;
+        if image_id == 0 {
+            continue;
+        }
+        let order = at(&orders, i).trim().parse::<i64>().unwrap_or(i as i64 + 1);
+        rows.push((
+            order,
+            i,
+            PictureUse {
+                image_id,
+                caption: at(&captions, i),
+                credit: at(&credits, i),
+                alt: at(&alts, i),
+            },
+        ));
+    }
+    rows.sort_by_key(|(order, i, _)| (*order, *i));
+    Ok(crate::domain::kind::Parts {
+        lead,
+        gallery: rows.into_iter().map(|(_, _, u)| u).collect(),
+    })
+}
+
 /// The draft a form describes, without the rules a save enforces (an
 /// autosave keeps a half-written story as it is).
 pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
@@ -135,6 +191,8 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
         tags,
         publish_at,
         correction: f.get("correction").trim().to_string(),
+        kind: crate::domain::kind::Kind::parse(f.get("kind").trim()).unwrap_or_default(),
+        parts: parse_parts(f)?,
     }
     .clean();
     Ok((draft, body.removed_images))

@@ -1,0 +1,88 @@
+//! The image library's storage: one row per uploaded picture (its original,
+//! its words, its focal point, what the variant job made), which stories use
+//! it, and the `picture_variants` job that makes its files. A change a page
+//! can show (new variants, new words, a moved focal point) logs `image:ID`.
+
+use async_trait::async_trait;
+
+use super::{Actor, StoreResult};
+use crate::domain::picture::{Focal, Made, Picture};
+
+/// An upload that passed the checks, before it has an id.
+#[derive(Debug, Clone, Default)]
+pub struct NewPicture {
+    pub site_id: String,
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: i64,
+    pub mime: String,
+    pub caption: String,
+    pub credit: String,
+    pub alt: String,
+    pub animated: bool,
+}
+
+/// The words and focal point an editor gives a picture in the library.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PictureMeta {
+    pub caption: String,
+    pub credit: String,
+    pub alt: String,
+    pub focal: Focal,
+}
+
+/// A page of the library, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct LibraryQuery {
+    /// The sites whose pictures may be listed (`None`: every site).
+    pub sites: Option<Vec<String>>,
+    /// Words in the caption, credit or alt text.
+    pub words: String,
+    pub uploader: String,
+    /// Uploaded at or after / before (epoch seconds).
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Keyset: older than this (created_at, id).
+    pub before: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
+/// A story that uses a picture.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PictureUseOf {
+    pub article_id: i64,
+    pub title: String,
+    pub status: String,
+}
+
+#[async_trait]
+pub trait Pictures: Send + Sync {
+    /// Add an upload to the library with its `picture_variants` job, in one
+    /// transaction. The same file uploaded for the same site again answers
+    /// the picture it already is (`false`: not new).
+    async fn add_picture(
+        &self,
+        p: &NewPicture,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<(Picture, bool)>;
+    async fn picture(&self, id: i64) -> StoreResult<Option<Picture>>;
+    /// Pictures by id, in no particular order; ids not found are left out.
+    async fn pictures(&self, ids: &[i64]) -> StoreResult<Vec<Picture>>;
+    /// Pictures of `site` by original key (a story body's `<img>`s).
+    async fn pictures_by_key(&self, site_id: &str, keys: &[String]) -> StoreResult<Vec<Picture>>;
+    async fn library(&self, q: &LibraryQuery) -> StoreResult<Vec<Picture>>;
+    /// New words or focal point; a moved focal point queues new crops.
+    async fn edit_picture(
+        &self,
+        id: i64,
+        meta: &PictureMeta,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Picture>;
+    /// What the job made (variants for the focal point in `made`).
+    async fn set_made(&self, id: i64, made: &Made, now: i64) -> StoreResult<()>;
+    /// The stories whose saved text uses the picture, newest first.
+    async fn picture_uses(&self, id: i64) -> StoreResult<Vec<PictureUseOf>>;
+}

@@ -1,0 +1,364 @@
+//! The image library (`db::Pictures`), compiled once per backend.
+
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Row};
+
+use super::content::{Tx, log_change};
+use super::record::insert_event;
+use super::{DbRow, StoreImpl, dialect};
+use crate::db::{
+    Actor, Event, LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures, StoreError,
+    StoreResult,
+};
+use crate::domain::kind::Parts;
+use crate::domain::picture::{Focal, Made, Picture, body_keys};
+
+const COLUMNS: &str = "id, site_id, key, width, height, bytes, mime, caption, credit, alt, \
+     focal_x, focal_y, animated, made, uploader, created_at";
+
+/// The job that makes a picture's files.
+pub(super) const VARIANTS_JOB: &str = "picture_variants";
+
+fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
+    let made: Option<String> = row.try_get("made")?;
+    Ok(Picture {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        key: row.try_get("key")?,
+        width: row.try_get::<i64, _>("width")? as u32,
+        height: row.try_get::<i64, _>("height")? as u32,
+        bytes: row.try_get("bytes")?,
+        mime: row.try_get("mime")?,
+        caption: row.try_get("caption")?,
+        credit: row.try_get("credit")?,
+        alt: row.try_get("alt")?,
+        focal: Focal::new(row.try_get("focal_x")?, row.try_get("focal_y")?),
+        animated: row.try_get::<i64, _>("animated")? != 0,
+        made: made
+            .map(|m| serde_json::from_str::<Made>(&m))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("picture variants: {e}")))?,
+        uploader: row.try_get("uploader")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Note which pictures a story's saved text uses: its parts and the
+/// `/media/` images of its body (of its own site). `replace`: the live text
+/// was written, so the list starts again from it.
+pub(super) async fn record_uses(
+    tx: &mut Tx<'_>,
+    article_id: i64,
+    parts: &Parts,
+    body_html: &str,
+    replace: bool,
+) -> StoreResult<()> {
+    if replace {
+        sqlx::query("DELETE FROM image_uses WHERE article_id = $1")
+            .bind(article_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let ids = parts.image_ids();
+    let keys = body_keys(body_html);
+    if ids.is_empty() && keys.is_empty() {
+        return Ok(());
+    }
+    let mut b: QueryBuilder<'_, super::Db> =
+        QueryBuilder::new("INSERT INTO image_uses (image_id, article_id) SELECT i.id, ");
+    b.push_bind(article_id);
+    b.push(" FROM images i WHERE i.id IN (0");
+    for id in &ids {
+        b.push(", ").push_bind(*id);
+    }
+    b.push(") OR (i.key IN (''");
+    for k in keys {
+        b.push(", ").push_bind(k);
+    }
+    b.push(") AND i.site_id = (SELECT site_id FROM articles WHERE id = ")
+        .push_bind(article_id)
+        .push(")) ON CONFLICT DO NOTHING");
+    b.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn load(tx: &mut Tx<'_>, id: i64) -> StoreResult<Picture> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM images WHERE id = $1{}",
+        dialect::FOR_UPDATE
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("图片 {id} 不存在")))?;
+    picture_from_row(&row)
+}
+
+async fn queue_variants(tx: &mut Tx<'_>, id: i64, now: i64) -> StoreResult<()> {
+    sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
+        .bind(VARIANTS_JOB)
+        .bind(id.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Pictures for StoreImpl {
+    async fn add_picture(
+        &self,
+        p: &NewPicture,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<(Picture, bool)> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let existing = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM images WHERE site_id = $1 AND key = $2"
+        ))
+        .bind(&p.site_id)
+        .bind(&p.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = existing {
+            return Ok((picture_from_row(&row)?, false));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO images (site_id, key, width, height, bytes, mime, caption, credit, alt, \
+             animated, uploader_id, uploader, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(&p.site_id)
+        .bind(&p.key)
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
+        .bind(p.bytes)
+        .bind(&p.mime)
+        .bind(&p.caption)
+        .bind(&p.credit)
+        .bind(&p.alt)
+        .bind(i64::from(p.animated))
+        .bind(actor.id)
+        .bind(&actor.name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        queue_variants(&mut tx, id, now).await?;
+        insert_event(
+            &mut tx,
+            actor,
+            &Event {
+                action: "picture_upload",
+                subject: format!("image:{id}"),
+                article_id: None,
+                title: if p.caption.is_empty() {
+                    format!("图片 {id}")
+                } else {
+                    p.caption.clone()
+                },
+                detail: format!("{} x {},{} 字节", p.width, p.height, p.bytes),
+            },
+            now,
+        )
+        .await?;
+        let picture = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok((picture, true))
+    }
+
+    async fn picture(&self, id: i64) -> StoreResult<Option<Picture>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM images WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(picture_from_row).transpose()
+    }
+
+    async fn pictures(&self, ids: &[i64]) -> StoreResult<Vec<Picture>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM images WHERE id IN ("));
+        let mut list = b.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        b.push(")");
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(picture_from_row).collect()
+    }
+
+    async fn pictures_by_key(&self, site_id: &str, keys: &[String]) -> StoreResult<Vec<Picture>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM images WHERE site_id = "));
+        b.push_bind(site_id.to_string()).push(" AND key IN (");
+        let mut list = b.separated(", ");
+        for k in keys {
+            list.push_bind(k.clone());
+        }
+        b.push(")");
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(picture_from_row).collect()
+    }
+
+    async fn library(&self, q: &LibraryQuery) -> StoreResult<Vec<Picture>> {
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM images WHERE 1 = 1"));
+        if let Some(sites) = &q.sites {
+            b.push(" AND site_id IN (''");
+            for s in sites {
+                b.push(", ").push_bind(s.clone());
+            }
+            b.push(")");
+        }
+        let words = q.words.trim().replace(['%', '_', '\\'], "");
+        if !words.is_empty() {
+            let like = format!("%{words}%");
+            b.push(" AND (caption LIKE ")
+                .push_bind(like.clone())
+                .push(" OR credit LIKE ")
+                .push_bind(like.clone())
+                .push(" OR alt LIKE ")
+                .push_bind(like)
+                .push(")");
+        }
+        if !q.uploader.trim().is_empty() {
+            b.push(" AND uploader = ")
+                .push_bind(q.uploader.trim().to_string());
+        }
+        if let Some(t) = q.from {
+            b.push(" AND created_at >= ").push_bind(t);
+        }
+        if let Some(t) = q.until {
+            b.push(" AND created_at < ").push_bind(t);
+        }
+        if let Some((at, id)) = q.before {
+            b.push(" AND (created_at < ")
+                .push_bind(at)
+                .push(" OR (created_at = ")
+                .push_bind(at)
+                .push(" AND id < ")
+                .push_bind(id)
+                .push("))");
+        }
+        b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(q.limit.clamp(1, 200));
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(picture_from_row).collect()
+    }
+
+    async fn edit_picture(
+        &self,
+        id: i64,
+        meta: &PictureMeta,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Picture> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let old = load(&mut tx, id).await?;
+        sqlx::query(
+            "UPDATE images SET caption = $1, credit = $2, alt = $3, focal_x = $4, focal_y = $5 \
+             WHERE id = $6",
+        )
+        .bind(&meta.caption)
+        .bind(&meta.credit)
+        .bind(&meta.alt)
+        .bind(i64::from(meta.focal.x))
+        .bind(i64::from(meta.focal.y))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let mut changed = Vec::new();
+        for (label, a, b) in [
+            ("说明", &old.caption, &meta.caption),
+            ("摄影/来源", &old.credit, &meta.credit),
+            ("替代文字", &old.alt, &meta.alt),
+        ] {
+            if a != b {
+                changed.push(format!("{label}:{a} → {b}"));
+            }
+        }
+        if old.focal != meta.focal {
+            changed.push(format!(
+                "焦点:{},{} → {},{}",
+                old.focal.x, old.focal.y, meta.focal.x, meta.focal.y
+            ));
+            queue_variants(&mut tx, id, now).await?;
+        }
+        if !changed.is_empty() {
+            insert_event(
+                &mut tx,
+                actor,
+                &Event {
+                    action: "picture_edit",
+                    subject: format!("image:{id}"),
+                    article_id: None,
+                    title: if meta.caption.is_empty() {
+                        format!("图片 {id}")
+                    } else {
+                        meta.caption.clone()
+                    },
+                    detail: changed.join(";"),
+                },
+                now,
+            )
+            .await?;
+            log_change(
+                &mut tx,
+                now,
+                "image",
+                Some(&old.site_id),
+                None,
+                &[format!("image:{id}")],
+            )
+            .await?;
+        }
+        let picture = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(picture)
+    }
+
+    async fn set_made(&self, id: i64, made: &Made, now: i64) -> StoreResult<()> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let old = load(&mut tx, id).await?;
+        sqlx::query("UPDATE images SET made = $1 WHERE id = $2")
+            .bind(super::content::to_json(made))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        log_change(
+            &mut tx,
+            now,
+            "image",
+            Some(&old.site_id),
+            None,
+            &[format!("image:{id}")],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn picture_uses(&self, id: i64) -> StoreResult<Vec<PictureUseOf>> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.title, a.status FROM image_uses u JOIN articles a ON a.id = u.article_id \
+             WHERE u.image_id = $1 ORDER BY a.updated_at DESC, a.id DESC LIMIT 200",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PictureUseOf {
+                    article_id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    status: r.try_get("status")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,489 @@
+//! Pictures: an image in the library (the original upload and the variants
+//! made from it), a story's use of one (题图, a gallery's item), focal-point
+//! crops, and the `srcset` the pages list. Pure: the pixels are `media`'s.
+//!
+//! Every upload gets, made once by a job, the widths the templates ask for
+//! ([`WIDTHS`], never wider than the original) and three crops around the
+//! focal point ([`Ratio`]), each in JPEG and WebP. The keys say what they
+//! are, so a page can name them without asking the store:
+//! `2024/04/ab12cd_640.webp`, `2024/04/ab12cd_16x9_f50x40_1280.jpg` (the
+//! focal point is in a crop's key, so moving it makes new URLs and no cache
+//! anywhere keeps the old crop under the new point).
+
+use serde::{Deserialize, Serialize};
+
+/// Widths of the uncropped variants, narrowest first.
+pub const WIDTHS: [u32; 4] = [320, 640, 960, 1600];
+/// The widest variant: wider originals are not served to readers.
+pub const MAX_WIDTH: u32 = 1600;
+pub const MAX_CAPTION: usize = 500;
+pub const MAX_CREDIT: usize = 100;
+pub const MAX_ALT: usize = 300;
+
+/// An aspect ratio the pages crop to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Ratio {
+    /// 16:9, the 焦点图 carousel and share cards.
+    #[serde(rename = "16x9")]
+    Wide,
+    /// 4:3, list thumbnails.
+    #[serde(rename = "4x3")]
+    Standard,
+    /// 1:1, for search engines that ask for a square.
+    #[serde(rename = "1x1")]
+    Square,
+}
+
+impl Ratio {
+    pub const ALL: [Ratio; 3] = [Ratio::Wide, Ratio::Standard, Ratio::Square];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Ratio::Wide => "16x9",
+            Ratio::Standard => "4x3",
+            Ratio::Square => "1x1",
+        }
+    }
+
+    fn parts(self) -> (u32, u32) {
+        match self {
+            Ratio::Wide => (16, 9),
+            Ratio::Standard => (4, 3),
+            Ratio::Square => (1, 1),
+        }
+    }
+
+    /// The widths this crop is made at (when the original is wide enough).
+    pub fn widths(self) -> &'static [u32] {
+        match self {
+            Ratio::Wide => &[640, 1280],
+            Ratio::Standard => &[320, 640],
+            Ratio::Square => &[640],
+        }
+    }
+
+    /// Height of this ratio at `width`, rounded.
+    pub fn height_at(self, width: u32) -> u32 {
+        let (a, b) = self.parts();
+        ((u64::from(width) * u64::from(b) + u64::from(a) / 2) / u64::from(a)).max(1) as u32
+    }
+}
+
+/// Where the subject is, in percent of the width and height from the top
+/// left (50, 50 is the centre, the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Focal {
+    pub x: u8,
+    pub y: u8,
+}
+
+impl Default for Focal {
+    fn default() -> Self {
+        Focal { x: 50, y: 50 }
+    }
+}
+
+impl Focal {
+    /// A focal point from percentages, each clamped to 0..=100.
+    pub fn new(x: i64, y: i64) -> Self {
+        Focal {
+            x: x.clamp(0, 100) as u8,
+            y: y.clamp(0, 100) as u8,
+        }
+    }
+}
+
+/// The largest rectangle of `ratio` inside a `w` x `h` picture, placed so
+/// the focal point is as near its centre as the edges allow:
+/// `(left, top, width, height)` in source pixels.
+pub fn crop_rect(w: u32, h: u32, ratio: Ratio, focal: Focal) -> (u32, u32, u32, u32) {
+    let (a, b) = ratio.parts();
+    let (w64, h64) = (u64::from(w), u64::from(h));
+    // widest that fits: w x (w*b/a) when that is not taller than h
+    let (cw, ch) = if w64 * u64::from(b) <= h64 * u64::from(a) {
+        (w64, (w64 * u64::from(b) / u64::from(a)).max(1))
+    } else {
+        ((h64 * u64::from(a) / u64::from(b)).max(1), h64)
+    };
+    let place = |size: u64, crop: u64, at: u8| -> u64 {
+        let centre = size * u64::from(at) / 100;
+        centre.saturating_sub(crop / 2).min(size - crop)
+    };
+    let left = place(w64, cw, focal.x);
+    let top = place(h64, ch, focal.y);
+    (left as u32, top as u32, cw as u32, ch as u32)
+}
+
+/// One made variant: uncropped (`ratio` none) or a crop, in both formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<Ratio>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The file formats every variant is made in: (extension, MIME type).
+pub const FORMATS: [(&str, &str); 2] = [("webp", "image/webp"), ("jpg", "image/jpeg")];
+
+/// What the variant job made: the variants, and the focal point the crops
+/// were cut around.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Made {
+    pub variants: Vec<Variant>,
+    pub focal: Focal,
+}
+
+/// The variants a `w` x `h` original gets with its focal point at `focal`.
+/// Never wider than the original (an upscaled picture is blurred and larger).
+pub fn plan(w: u32, h: u32, focal: Focal) -> Made {
+    let mut variants = Vec::new();
+    let top = w.min(MAX_WIDTH);
+    for width in WIDTHS.iter().copied().filter(|x| *x < top).chain([top]) {
+        let height = ((u64::from(h) * u64::from(width) + u64::from(w) / 2) / u64::from(w)).max(1);
+        variants.push(Variant {
+            ratio: None,
+            width,
+            height: height as u32,
+        });
+    }
+    for ratio in Ratio::ALL {
+        let (_, _, cw, _) = crop_rect(w, h, ratio, focal);
+        let mut widths: Vec<u32> = ratio.widths().iter().map(|x| (*x).min(cw)).collect();
+        widths.dedup();
+        for width in widths {
+            variants.push(Variant {
+                ratio: Some(ratio),
+                width,
+                height: ratio.height_at(width),
+            });
+        }
+    }
+    Made { variants, focal }
+}
+
+/// The file key of a variant of the original `key` (`2024/04/ab12.png`).
+pub fn variant_key(key: &str, v: &Variant, focal: Focal, ext: &str) -> String {
+    let stem = key.rsplit_once('.').map_or(key, |(s, _)| s);
+    match v.ratio {
+        None => format!("{stem}_{}.{ext}", v.width),
+        Some(r) => format!(
+            "{stem}_{}_f{}x{}_{}.{ext}",
+            r.name(),
+            focal.x,
+            focal.y,
+            v.width
+        ),
+    }
+}
+
+/// The media keys of a sanitized body's `<img src="/media/...">`, in order,
+/// each once. (The sanitizer serializes every attribute in double quotes.)
+pub fn body_keys(html: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("src=\"/media/") {
+        rest = &rest[at + 12..];
+        let Some(end) = rest.find('"') else { break };
+        let key = &rest[..end];
+        if crate::media::safe_path(key) && !keys.iter().any(|k| k == key) {
+            keys.push(key.to_string());
+        }
+        rest = &rest[end..];
+    }
+    keys
+}
+
+/// A picture in the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Picture {
+    pub id: i64,
+    /// The site whose stories may use it (its scope).
+    pub site_id: String,
+    /// The original's media key (`2024/04/ab12cd.jpg`).
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: i64,
+    pub mime: String,
+    /// 图片说明, as given at upload (a story's use may say more).
+    pub caption: String,
+    /// 摄影/来源.
+    pub credit: String,
+    /// Text a screen reader reads instead of the picture.
+    pub alt: String,
+    /// Where the subject is; the crops follow it once the job has made them.
+    pub focal: Focal,
+    /// An animated GIF: its variants are the first frame; the body shows the original.
+    pub animated: bool,
+    /// What the variant job made (none until it ran).
+    pub made: Option<Made>,
+    pub uploader: String,
+    pub created_at: i64,
+}
+
+/// One `srcset` candidate list per format, and the fallback `src`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Sources {
+    /// `a_320.webp 320w, a_640.webp 640w` (empty before the variants exist).
+    pub webp: String,
+    pub jpeg: String,
+    /// The `src` of the `<img>`: a middle-sized JPEG variant, else the original.
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Picture {
+    /// Public URL of the original.
+    pub fn url(&self) -> String {
+        format!("/media/{}", self.key)
+    }
+
+    /// The variants of `ratio` (none: uncropped), narrowest first.
+    fn made_of(&self, ratio: Option<Ratio>) -> (Vec<Variant>, Focal) {
+        match &self.made {
+            Some(m) => (
+                m.variants
+                    .iter()
+                    .filter(|v| v.ratio == ratio)
+                    .copied()
+                    .collect(),
+                m.focal,
+            ),
+            None => (Vec::new(), self.focal),
+        }
+    }
+
+    /// What a `<picture>` of this image lists: the uncropped variants, or
+    /// those of a crop. Before the job has run (or for a crop it did not
+    /// make) the original alone, with its own size.
+    pub fn sources(&self, ratio: Option<Ratio>, prefer_width: u32) -> Sources {
+        let (variants, focal) = self.made_of(ratio);
+        if variants.is_empty() || (self.animated && ratio.is_none()) {
+            return Sources {
+                src: self.url(),
+                width: self.width,
+                height: self.height,
+                ..Sources::default()
+            };
+        }
+        let list = |ext: &str| {
+            variants
+                .iter()
+                .map(|v| {
+                    format!(
+                        "/media/{} {}w",
+                        variant_key(&self.key, v, focal, ext),
+                        v.width
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let fallback = variants
+            .iter()
+            .find(|v| v.width >= prefer_width)
+            .or(variants.last())
+            .copied()
+            .unwrap_or(variants[0]);
+        Sources {
+            webp: list("webp"),
+            jpeg: list("jpg"),
+            src: format!("/media/{}", variant_key(&self.key, &fallback, focal, "jpg")),
+            width: fallback.width,
+            height: fallback.height,
+        }
+    }
+
+    /// The widest made variant of `ratio` as an absolute-path URL with its
+    /// size (share cards, structured data), if made.
+    pub fn largest(&self, ratio: Option<Ratio>) -> Option<(String, u32, u32)> {
+        let (variants, focal) = self.made_of(ratio);
+        let v = variants.last()?;
+        Some((
+            format!("/media/{}", variant_key(&self.key, v, focal, "jpg")),
+            v.width,
+            v.height,
+        ))
+    }
+
+    /// Every media key this picture has: the original and each variant.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = vec![self.key.clone()];
+        if let Some(m) = &self.made {
+            for v in &m.variants {
+                for (ext, _) in FORMATS {
+                    keys.push(variant_key(&self.key, v, m.focal, ext));
+                }
+            }
+        }
+        keys
+    }
+}
+
+/// A story's use of a library picture: as its 题图 or a gallery's item, with
+/// the words this story gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PictureUse {
+    pub image_id: i64,
+    pub caption: String,
+    pub credit: String,
+    pub alt: String,
+}
+
+fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
+    let n = s.chars().count();
+    if n > max {
+        Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))
+    } else {
+        Ok(())
+    }
+}
+
+impl PictureUse {
+    pub fn clean(mut self) -> Self {
+        use super::text::{clean_block, clean_line};
+        self.caption = clean_block(&self.caption).trim().to_string();
+        self.credit = clean_line(&self.credit).trim().to_string();
+        self.alt = clean_line(&self.alt).trim().to_string();
+        self
+    }
+
+    /// Limits; `what` names the picture in the message (题图, 第 3 张图片).
+    pub fn validate(&self, what: &str) -> Result<(), String> {
+        too_long(&format!("{what}的图片说明"), &self.caption, MAX_CAPTION)?;
+        too_long(&format!("{what}的摄影/来源"), &self.credit, MAX_CREDIT)?;
+        too_long(&format!("{what}的替代文字"), &self.alt, MAX_ALT)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crops_keep_the_focal_point_inside_and_stop_at_the_edges() {
+        // a 4000 x 3000 photo, subject near the right edge
+        let (l, t, w, h) = crop_rect(4000, 3000, Ratio::Square, Focal::new(90, 50));
+        assert_eq!((w, h), (3000, 3000));
+        assert_eq!((l, t), (1000, 0), "pushed against the right edge");
+        let (l, _, w, _) = crop_rect(4000, 3000, Ratio::Square, Focal::new(50, 50));
+        assert_eq!(l, 500);
+        assert_eq!(w, 3000);
+        // 16:9 of a 4:3 photo: full width, 2250 high, moved to the face at the top
+        let (l, t, w, h) = crop_rect(4000, 3000, Ratio::Wide, Focal::new(50, 10));
+        assert_eq!((l, t, w, h), (0, 0, 4000, 2250));
+        let (_, t, _, h) = crop_rect(4000, 3000, Ratio::Wide, Focal::new(50, 60));
+        assert_eq!(h, 2250);
+        assert_eq!(t, 1800 - 1125);
+        // a portrait photo cropped wide
+        let (l, t, w, h) = crop_rect(1000, 2000, Ratio::Wide, Focal::new(0, 100));
+        assert_eq!((l, w, h), (0, 1000, 562));
+        assert_eq!(t, 2000 - 562);
+        // the focal point is inside every crop
+        for (x, y) in [(0, 0), (100, 100), (33, 77), (50, 50)] {
+            for r in Ratio::ALL {
+                let (l, t, w, h) = crop_rect(1234, 777, r, Focal::new(x, y));
+                let (fx, fy) = (
+                    1234 * u32::from(x as u8) / 100,
+                    777 * u32::from(y as u8) / 100,
+                );
+                assert!(l + w <= 1234 && t + h <= 777);
+                assert!(
+                    fx >= l && fx <= l + w && fy >= t && fy <= t + h,
+                    "{r:?} {x} {y}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_plan_never_upscales() {
+        let m = plan(4000, 3000, Focal::default());
+        let full: Vec<u32> = m
+            .variants
+            .iter()
+            .filter(|v| v.ratio.is_none())
+            .map(|v| v.width)
+            .collect();
+        assert_eq!(full, WIDTHS);
+        assert!(m.variants.contains(&Variant {
+            ratio: Some(Ratio::Wide),
+            width: 1280,
+            height: 720
+        }));
+        assert_eq!(m.variants.len(), 4 + 2 + 2 + 1);
+        // a 700-wide picture: 320, 640 and itself; crops no wider than it
+        let m = plan(700, 500, Focal::default());
+        let widths: Vec<(Option<Ratio>, u32)> =
+            m.variants.iter().map(|v| (v.ratio, v.width)).collect();
+        assert_eq!(
+            widths,
+            [
+                (None, 320),
+                (None, 640),
+                (None, 700),
+                (Some(Ratio::Wide), 640),
+                (Some(Ratio::Wide), 700),
+                (Some(Ratio::Standard), 320),
+                (Some(Ratio::Standard), 640),
+                (Some(Ratio::Square), 500),
+            ]
+        );
+        // tiny: one of each
+        let m = plan(200, 100, Focal::default());
+        assert_eq!(m.variants.len(), 4);
+        assert!(m.variants.iter().all(|v| v.width <= 200 && v.height <= 100));
+    }
+
+    #[test]
+    fn body_keys_are_the_bodys_own_images() {
+        let html = r#"<p>甲</p><figure><img src="/media/2024/04/ab.jpg" alt="x"><figcaption>说明</figcaption></figure><img src="/media/2024/04/ab.jpg"><img src="/media/../x.jpg"><img src="/static/a.png"><img src="/media/2025/01/cd_e.png" alt="">"#;
+        assert_eq!(body_keys(html), ["2024/04/ab.jpg", "2025/01/cd_e.png"]);
+    }
+
+    #[test]
+    fn sources_name_the_made_files() {
+        let mut p = Picture {
+            id: 7,
+            site_id: "main".into(),
+            key: "2024/04/ab12.png".into(),
+            width: 800,
+            height: 600,
+            bytes: 1,
+            mime: "image/png".into(),
+            caption: String::new(),
+            credit: String::new(),
+            alt: String::new(),
+            focal: Focal::new(30, 40),
+            animated: false,
+            made: None,
+            uploader: "x".into(),
+            created_at: 0,
+        };
+        let before = p.sources(None, 640);
+        assert_eq!(before.src, "/media/2024/04/ab12.png");
+        assert!(before.webp.is_empty());
+        p.made = Some(plan(800, 600, Focal::new(30, 40)));
+        let s = p.sources(None, 640);
+        assert_eq!(s.src, "/media/2024/04/ab12_640.jpg");
+        assert_eq!((s.width, s.height), (640, 480));
+        assert_eq!(
+            s.webp,
+            "/media/2024/04/ab12_320.webp 320w, /media/2024/04/ab12_640.webp 640w, /media/2024/04/ab12_800.webp 800w"
+        );
+        let c = p.sources(Some(Ratio::Wide), 640);
+        assert_eq!(c.src, "/media/2024/04/ab12_16x9_f30x40_640.jpg");
+        assert_eq!(
+            p.keys().len(),
+            1 + 2 * p.made.as_ref().unwrap().variants.len()
+        );
+        assert!(
+            p.keys().iter().all(|k| crate::media::safe_path(k)),
+            "{:?}",
+            p.keys()
+        );
+    }
+}

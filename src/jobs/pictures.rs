@@ -1,0 +1,41 @@
+//! `picture_variants`: make the files a picture's pages list (the widths and
+//! the crops around its focal point), then record them, which logs `image:ID`
+//! so the pages showing it re-render with `srcset`. Idempotent: run again,
+//! it makes the same files; a picture whose files are already those of its
+//! focal point is left alone.
+
+use anyhow::Context as _;
+
+use crate::state::AppState;
+
+pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
+    let id: i64 = key.parse().context("picture job key is not an id")?;
+    let Some(p) = state.store.picture(id).await? else {
+        // the row is gone (a restored database): nothing to make
+        return Ok(());
+    };
+    let plan = crate::domain::picture::plan(p.width, p.height, p.focal);
+    if p.made.as_ref() == Some(&plan) {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let files = crate::media::make_variants(
+        state.media.as_ref(),
+        &state.work.decode,
+        &p.key,
+        p.width,
+        p.height,
+        &plan,
+    )
+    .await
+    .with_context(|| format!("making the variants of picture {id}"))?;
+    state.store.set_made(id, &plan, state.now()).await?;
+    state.after_write().await;
+    tracing::info!(
+        picture = id,
+        files,
+        ms = started.elapsed().as_millis() as u64,
+        "picture variants made"
+    );
+    Ok(())
+}
