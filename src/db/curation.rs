@@ -18,6 +18,8 @@ pub struct Slot {
     pub size: i64,
     /// Order among the site's slots on its home page.
     pub sort: i64,
+    /// Its home block: titles, or 图文.
+    pub style: crate::domain::channel::ListStyle,
 }
 
 /// One item of a slot as the back office shows it.

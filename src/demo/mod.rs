@@ -237,6 +237,8 @@ fn main_settings() -> SiteSettings {
         report_phone: "0543-3163568".into(),
         report_email: "bzrbxmt@163.com".into(),
         article_blocks: default_blocks(),
+        logo_image: None,
+        favicon_image: None,
     }
 }
 

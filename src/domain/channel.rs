@@ -18,6 +18,45 @@ pub struct Channel {
     pub sort: i64,
     pub page_size: i64,
     pub review_levels: i64,
+    /// How its pages and its home block list stories.
+    #[serde(default)]
+    pub list_style: ListStyle,
+}
+
+/// How a list shows its stories: titles (with dates), or 图文 (a
+/// thumbnail, the title and the summary).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStyle {
+    #[default]
+    Text,
+    Pictures,
+}
+
+impl ListStyle {
+    pub const ALL: [ListStyle; 2] = [ListStyle::Text, ListStyle::Pictures];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListStyle::Text => "text",
+            ListStyle::Pictures => "pictures",
+        }
+    }
+
+    /// Anything unknown reads as the text list.
+    pub fn parse(s: &str) -> ListStyle {
+        ListStyle::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ListStyle::Text => "文字列表",
+            ListStyle::Pictures => "图文列表",
+        }
+    }
 }
 
 impl Channel {
@@ -120,6 +159,7 @@ mod tests {
             sort,
             page_size: DEFAULT_PAGE_SIZE,
             review_levels: DEFAULT_REVIEW_LEVELS,
+            list_style: ListStyle::Text,
         }
     }
 

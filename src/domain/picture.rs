@@ -132,6 +132,17 @@ pub const FORMATS: [(&str, &str); 2] = [("webp", "image/webp"), ("jpg", "image/j
 pub struct Made {
     pub variants: Vec<Variant>,
     pub focal: Focal,
+    /// Size in bytes of each variant's JPEG, in `variants` order (feeds
+    /// give an enclosure's length); empty in a plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jpeg_bytes: Vec<u64>,
+}
+
+impl Made {
+    /// Whether these are the files `plan` asks for.
+    pub fn fulfils(&self, plan: &Made) -> bool {
+        self.variants == plan.variants && self.focal == plan.focal
+    }
 }
 
 /// The variants a `w` x `h` original gets with its focal point at `focal`.
@@ -159,7 +170,11 @@ pub fn plan(w: u32, h: u32, focal: Focal) -> Made {
             });
         }
     }
-    Made { variants, focal }
+    Made {
+        variants,
+        focal,
+        jpeg_bytes: Vec::new(),
+    }
 }
 
 /// The file key of a variant of the original `key` (`2024/04/ab12.png`).
@@ -305,6 +320,28 @@ impl Picture {
             format!("/media/{}", variant_key(&self.key, v, focal, "jpg")),
             v.width,
             v.height,
+        ))
+    }
+
+    /// The JPEG a feed encloses: a middle-sized uncropped variant (URL, bytes), if made.
+    pub fn enclosure(&self) -> Option<(String, u64)> {
+        let m = self.made.as_ref()?;
+        let (i, v) = m
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.ratio.is_none())
+            .find(|(_, v)| v.width >= 960)
+            .or_else(|| {
+                m.variants
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| v.ratio.is_none())
+            })?;
+        let bytes = *m.jpeg_bytes.get(i)?;
+        Some((
+            format!("/media/{}", variant_key(&self.key, v, m.focal, "jpg")),
+            bytes,
         ))
     }
 

@@ -66,6 +66,11 @@ pub struct SiteSettings {
     pub report_email: String,
     /// The "更多..." blocks under an article, in order.
     pub article_blocks: Vec<BlockSource>,
+    /// The site logo (a library picture): shown in the header instead of
+    /// the name, and as the publisher's logo in structured data.
+    pub logo_image: Option<i64>,
+    /// The favicon (a library picture, shown square).
+    pub favicon_image: Option<i64>,
 }
 
 impl Site {

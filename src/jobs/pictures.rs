@@ -15,11 +15,11 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         return Ok(());
     };
     let plan = crate::domain::picture::plan(p.width, p.height, p.focal);
-    if p.made.as_ref() == Some(&plan) {
+    if p.made.as_ref().is_some_and(|m| m.fulfils(&plan)) {
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let files = crate::media::make_variants(
+    let sizes = crate::media::make_variants(
         state.media.as_ref(),
         &state.work.decode,
         &p.key,
@@ -29,7 +29,17 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
     )
     .await
     .with_context(|| format!("making the variants of picture {id}"))?;
-    state.store.set_made(id, &plan, state.now()).await?;
+    let files = sizes.len();
+    let mut made = plan;
+    made.jpeg_bytes = made
+        .variants
+        .iter()
+        .map(|v| {
+            let key = crate::domain::picture::variant_key(&p.key, v, made.focal, "jpg");
+            sizes.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n)
+        })
+        .collect();
+    state.store.set_made(id, &made, state.now()).await?;
     state.after_write().await;
     tracing::info!(
         picture = id,

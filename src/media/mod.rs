@@ -216,7 +216,7 @@ pub async fn make_variants(
     width: u32,
     height: u32,
     made: &crate::domain::picture::Made,
-) -> Result<usize, MediaError> {
+) -> Result<Vec<(String, u64)>, MediaError> {
     let original = media
         .get(key)
         .await?
@@ -226,11 +226,12 @@ pub async fn make_variants(
         variants::make(&original, &key_owned, width, height, &made_owned)
     })
     .await?;
-    let n = objects.len();
+    let mut sizes = Vec::with_capacity(objects.len());
     for o in objects {
+        sizes.push((o.key.clone(), o.bytes.len() as u64));
         media.put(&o.key, o.bytes, o.content_type).await?;
     }
-    Ok(n)
+    Ok(sizes)
 }
 
 /// A stored media path is `YYYY/MM/name.ext` of safe characters only.
@@ -360,7 +361,7 @@ mod tests {
         let n = make_variants(&media, &pool(), &c.key, 1000, 750, &made)
             .await
             .unwrap();
-        assert_eq!(n, made.variants.len() * 2);
+        assert_eq!(n.len(), made.variants.len() * 2);
         for v in &made.variants {
             for (ext, _) in crate::domain::picture::FORMATS {
                 let key = crate::domain::picture::variant_key(&c.key, v, made.focal, ext);
@@ -511,7 +512,7 @@ mod tests {
             let n = make_variants(&media, &pool(), &c.key, c.width, c.height, &made)
                 .await
                 .unwrap();
-            assert_eq!(n, made.variants.len() * 2, "{}", c.key);
+            assert_eq!(n.len(), made.variants.len() * 2, "{}", c.key);
         }
     }
 

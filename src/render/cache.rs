@@ -114,6 +114,8 @@ pub struct RenderCache {
     /// Short lists many pages show (a channel's newest items, a slot's
     /// items), by the dependency key that invalidates them.
     lists: RwLock<HashMap<String, Arc<Listed>>>,
+    /// Library pictures pages show, by id (dropped on `image:ID`).
+    pictures: RwLock<HashMap<i64, Arc<crate::domain::picture::Picture>>>,
     pub counters: Counters,
     pub enabled: bool,
 }
@@ -132,6 +134,7 @@ impl RenderCache {
             sites: RwLock::new(None),
             channels: RwLock::default(),
             lists: RwLock::default(),
+            pictures: RwLock::default(),
             counters: Counters::default(),
             enabled: max_bytes > 0,
         }
@@ -205,6 +208,56 @@ impl RenderCache {
                 .insert(dep.to_string(), fresh.clone());
         }
         Ok(fresh)
+    }
+
+    /// The pictures `ids` names (those that exist), from memory where
+    /// known, the rest in one query. A load a change overtook is answered
+    /// but not kept.
+    pub async fn pictures(
+        &self,
+        store: &dyn Store,
+        ids: &[i64],
+    ) -> anyhow::Result<HashMap<i64, Arc<crate::domain::picture::Picture>>> {
+        let mut found = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let memo = self.pictures.read().unwrap_or_else(|p| p.into_inner());
+            for id in ids {
+                match memo.get(id) {
+                    Some(p) => {
+                        found.insert(*id, p.clone());
+                    }
+                    None if !missing.contains(id) => missing.push(*id),
+                    None => {}
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(found);
+        }
+        let seq_before = self.cursor();
+        let loaded = store.pictures(&missing).await?;
+        let overtaken: HashSet<i64> = {
+            let touched = self.touched.lock().unwrap_or_else(|p| p.into_inner());
+            loaded
+                .iter()
+                .filter(|p| {
+                    touched
+                        .get(&format!("image:{}", p.id))
+                        .is_some_and(|seq| *seq > seq_before)
+                })
+                .map(|p| p.id)
+                .collect()
+        };
+        let mut memo = self.pictures.write().unwrap_or_else(|p| p.into_inner());
+        for p in loaded {
+            let p = Arc::new(p);
+            if !overtaken.contains(&p.id) && seq_before >= 0 {
+                memo.insert(p.id, p.clone());
+            }
+            found.insert(p.id, p);
+        }
+        Ok(found)
     }
 
     pub fn cursor(&self) -> i64 {
@@ -315,6 +368,15 @@ impl RenderCache {
                 lists.remove(k);
             }
         }
+        {
+            let mut pictures = self.pictures.write().unwrap_or_else(|p| p.into_inner());
+            for id in keys
+                .iter()
+                .filter_map(|k| k.strip_prefix("image:")?.parse::<i64>().ok())
+            {
+                pictures.remove(&id);
+            }
+        }
         if keys.iter().any(|k| k.starts_with("site:")) {
             *self.sites.write().unwrap_or_else(|p| p.into_inner()) = None;
             self.channels
@@ -340,6 +402,10 @@ impl RenderCache {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.lists
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.pictures
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
@@ -388,6 +454,8 @@ impl RenderCache {
 #[derive(Debug, Default)]
 pub struct Listed {
     pub name: Option<String>,
+    /// A slot's block style.
+    pub style: crate::domain::channel::ListStyle,
     pub items: Vec<crate::domain::ArticleSummary>,
 }
 

@@ -59,6 +59,8 @@ fn normalize_host(h: &str) -> String {
 pub struct SiteUrls {
     root: String,
     canonical_root: String,
+    /// `https://www.example.cn`: absolute URLs of host paths (`/media/...`).
+    origin: String,
 }
 
 impl SiteUrls {
@@ -67,10 +69,12 @@ impl SiteUrls {
             Some(h) => Self {
                 root: format!("//{h}/"),
                 canonical_root: format!("{scheme}://{h}/"),
+                origin: format!("{scheme}://{h}"),
             },
             None => Self {
                 root: site.prefix.clone(),
                 canonical_root: format!("{public_url}{}", site.prefix),
+                origin: public_url.trim_end_matches('/').to_string(),
             },
         }
     }
@@ -87,6 +91,11 @@ impl SiteUrls {
 
     pub fn home(&self) -> &str {
         &self.root
+    }
+
+    /// The site's scheme and host (`https://www.example.cn`).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 

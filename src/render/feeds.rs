@@ -64,6 +64,7 @@ pub async fn feed(
         }
     };
     let updated = items.iter().map(|i| i.modified_at).max().unwrap_or(0);
+    let extras = item_extras(state, &items, &mut deps).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if atom {
         let _ = write!(
@@ -76,18 +77,24 @@ pub async fn feed(
             esc(&u.canonical(&self_rel)),
             datetime_rfc3339(updated)
         );
-        for i in &items {
+        for (i, x) in items.iter().zip(&extras) {
             let url = u.canonical(&i.url_path);
+            let enclosure = x.enclosure.as_ref().map_or(String::new(), |(href, len)| {
+                format!(
+                    "<link rel=\"enclosure\" type=\"image/jpeg\" length=\"{len}\" href=\"{}\"/>\n",
+                    esc(&format!("{}{href}", u.origin()))
+                )
+            });
             let _ = write!(
                 out,
-                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n<updated>{}</updated>\n\
+                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n{enclosure}<updated>{}</updated>\n\
                  <author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
                 esc(&i.title),
                 esc(&url),
                 esc(&url),
                 datetime_rfc3339(i.modified_at),
                 esc(&site.name),
-                esc(&i.summary)
+                esc(&x.description)
             );
         }
         out.push_str("</feed>\n");
@@ -109,21 +116,89 @@ pub async fn feed(
                 to_cst(updated).to_rfc2822()
             );
         }
-        for i in &items {
+        for (i, x) in items.iter().zip(&extras) {
             let url = u.canonical(&i.url_path);
+            let enclosure = x.enclosure.as_ref().map_or(String::new(), |(href, len)| {
+                format!(
+                    "<enclosure url=\"{}\" length=\"{len}\" type=\"image/jpeg\"/>\n",
+                    esc(&format!("{}{href}", u.origin()))
+                )
+            });
             let _ = write!(
                 out,
-                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n<description>{}</description>\n</item>\n",
+                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n<description>{}</description>\n{enclosure}</item>\n",
                 esc(&i.title),
                 esc(&url),
                 esc(&url),
                 to_cst(i.signed_at).to_rfc2822(),
-                esc(&i.summary)
+                esc(&x.description)
             );
         }
         out.push_str("</channel>\n</rss>\n");
         Ok(xml(out, "application/rss+xml; charset=utf-8", deps))
     }
+}
+
+/// What a feed item says beyond the list line: its description (the
+/// summary, else the start of the body) and its cover picture's JPEG.
+struct Extras {
+    description: String,
+    enclosure: Option<(String, u64)>,
+}
+
+/// Characters of body text a description takes when there is no summary.
+const DESCRIPTION_CHARS: usize = 200;
+
+async fn item_extras(
+    state: &AppState,
+    items: &[ArticleSummary],
+    deps: &mut BTreeSet<String>,
+) -> anyhow::Result<Vec<Extras>> {
+    // the body is read only for stories without a summary; each listed
+    // story's text is then a dependency of the feed
+    let bare: Vec<i64> = items
+        .iter()
+        .filter(|i| i.summary.trim().is_empty())
+        .map(|i| i.id)
+        .collect();
+    let bodies: std::collections::HashMap<i64, String> = if bare.is_empty() {
+        Default::default()
+    } else {
+        state
+            .store
+            .articles_by_ids(&bare)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id,
+                    super::portal::html_excerpt(&a.body_html, DESCRIPTION_CHARS),
+                )
+            })
+            .collect()
+    };
+    for id in &bare {
+        deps.insert(format!("story:{id}"));
+    }
+    let covers: Vec<i64> = items.iter().filter_map(|i| i.cover).collect();
+    let pictures = state.cache.pictures(state.store.as_ref(), &covers).await?;
+    for id in pictures.keys() {
+        deps.insert(format!("image:{id}"));
+    }
+    Ok(items
+        .iter()
+        .map(|i| Extras {
+            description: if i.summary.trim().is_empty() {
+                bodies.get(&i.id).cloned().unwrap_or_default()
+            } else {
+                i.summary.clone()
+            },
+            enclosure: i
+                .cover
+                .and_then(|c| pictures.get(&c))
+                .and_then(|p| p.enclosure()),
+        })
+        .collect())
 }
 
 fn site_of<'a>(sites: &'a [Site], s: &ArticleSummary) -> Option<&'a Site> {

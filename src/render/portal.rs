@@ -9,9 +9,13 @@ use serde::Serialize;
 use super::Page;
 use super::cache::Listed;
 use super::chrome::{self, Chrome, SiteUrls};
+use super::pictures::{PictureView, SIZES_LEAD, SIZES_THUMB};
 use super::sanitize::body_with_dateline;
 use crate::domain::article::byline_text;
+use crate::domain::channel::ListStyle;
 use crate::domain::channel::paging;
+use crate::domain::kind::Kind;
+use crate::domain::picture::Ratio;
 use crate::domain::text::{LIST_TITLE_CELLS, date_cn, date_iso, date_mmdd, excerpt};
 use crate::domain::url::{MORE_BLOCKS_PATH, Route, channel_page_path, route};
 use crate::domain::{ArticleSummary, BlockSource, Channel, ChannelTree, Reprint, Site, Status};
@@ -20,7 +24,11 @@ use crate::state::AppState;
 /// Items in each "更多..." block and home block.
 const BLOCK_ITEMS: i64 = 8;
 /// The slots the home page's top shows in their own places (焦点 leads, 头条 beside it).
-const HOME_SLOTS: &[&str] = &["jiaodian", "toutiao"];
+const HOME_SLOTS: &[&str] = &[LEAD_SLOT, "toutiao"];
+/// The 焦点 slot: the home page's 焦点图 carousel.
+const LEAD_SLOT: &str = "jiaodian";
+/// Items the carousel turns through.
+const CAROUSEL_ITEMS: usize = 6;
 
 /// Everything a page needs about its site while rendering.
 struct Ctx<'a> {
@@ -33,6 +41,61 @@ struct Ctx<'a> {
     /// Rendering for the static export: story pages include the shared
     /// "更多..." fragment by SSI instead of carrying the blocks.
     export: bool,
+    /// The site's logo and favicon (filled by `brand`).
+    brand: Brand,
+}
+
+/// The site's pictures in the page chrome.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(super) struct Brand {
+    /// The header logo: URL, and its size at 48 px high.
+    logo: Option<(String, u32, u32)>,
+    favicon: Option<(String, &'static str)>,
+}
+
+/// Height of the header logo.
+const LOGO_HEIGHT: u32 = 48;
+
+/// Load the site's logo and favicon pictures (a county site without its own
+/// uses the main site's).
+async fn brand(ctx: &mut Ctx<'_>) -> anyhow::Result<Brand> {
+    let (brand, deps) = site_brand(ctx.state, ctx.sites, ctx.site).await?;
+    ctx.deps.extend(deps);
+    Ok(brand)
+}
+
+/// A site's logo and favicon, and the dependency keys they read.
+pub(super) async fn site_brand(
+    state: &AppState,
+    sites: &[Site],
+    site: &Site,
+) -> anyhow::Result<(Brand, Vec<String>)> {
+    let main = sites.iter().find(|s| s.is_main());
+    let pick = |f: fn(&crate::domain::SiteSettings) -> Option<i64>| {
+        f(&site.settings).or_else(|| main.and_then(|m| f(&m.settings)))
+    };
+    let (logo_id, icon_id) = (pick(|s| s.logo_image), pick(|s| s.favicon_image));
+    let ids: Vec<i64> = logo_id.into_iter().chain(icon_id).collect();
+    if ids.is_empty() {
+        return Ok((Brand::default(), Vec::new()));
+    }
+    let found = state.cache.pictures(state.store.as_ref(), &ids).await?;
+    let deps = found.keys().map(|id| format!("image:{id}")).collect();
+    let logo = logo_id.and_then(|id| found.get(&id)).map(|p| {
+        let w = (u64::from(p.width) * u64::from(LOGO_HEIGHT) / u64::from(p.height.max(1))).max(1);
+        (p.url(), w as u32, LOGO_HEIGHT)
+    });
+    let favicon = icon_id.and_then(|id| found.get(&id)).map(|p| {
+        match p.largest(Some(Ratio::Square)) {
+            // a square crop unless the original is small and may be transparent
+            Some((url, _, _)) if p.width > 256 || p.mime == "image/jpeg" => (url, "image/jpeg"),
+            _ => (
+                p.url(),
+                crate::media::content_type(&p.key).unwrap_or("image/png"),
+            ),
+        }
+    });
+    Ok((Brand { logo, favicon }, deps))
 }
 
 impl Ctx<'_> {
@@ -66,7 +129,60 @@ impl Ctx<'_> {
             url: self.story_url(s),
             date,
             summary: s.summary.clone(),
+            blurb: excerpt(&s.summary, 60),
+            thumb: None,
+            gallery: if s.kind == Kind::Gallery {
+                s.pictures
+            } else {
+                0
+            },
         }
+    }
+
+    /// The library pictures `ids` names, each a dependency of the page.
+    async fn pictures(
+        &mut self,
+        ids: &[i64],
+    ) -> anyhow::Result<
+        std::collections::HashMap<i64, std::sync::Arc<crate::domain::picture::Picture>>,
+    > {
+        let found = self
+            .state
+            .cache
+            .pictures(self.state.store.as_ref(), ids)
+            .await?;
+        for id in found.keys() {
+            self.deps.insert(format!("image:{id}"));
+        }
+        Ok(found)
+    }
+
+    /// Give each item its story's cover picture, cropped to `ratio`.
+    async fn with_covers(
+        &mut self,
+        items: &mut [ListItem],
+        stories: &[ArticleSummary],
+        ratio: Ratio,
+        sizes: &'static str,
+        prefer_width: u32,
+    ) -> anyhow::Result<()> {
+        let ids: Vec<i64> = stories.iter().filter_map(|s| s.cover).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let found = self.pictures(&ids).await?;
+        for (item, s) in items.iter_mut().zip(stories) {
+            if let Some(p) = s.cover.and_then(|id| found.get(&id)) {
+                item.thumb = Some(super::pictures::view(
+                    p,
+                    None,
+                    Some(ratio),
+                    sizes,
+                    prefer_width,
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn crumbs(&self, channel_path: &str) -> Vec<Crumb> {
@@ -93,6 +209,7 @@ impl Ctx<'_> {
             canonical,
             asset_base: "/",
             chrome: self.chrome(current_root),
+            brand: self.brand.clone(),
         }
     }
 
@@ -118,20 +235,26 @@ impl Ctx<'_> {
             .cache
             .list(&dep, || async {
                 Ok(Listed {
-                    name: None,
                     items: store.channel_page(channel.id, BLOCK_ITEMS, 0).await?,
+                    ..Listed::default()
                 })
             })
             .await?;
         self.deps.insert(dep);
+        let mut items: Vec<ListItem> = listed
+            .items
+            .iter()
+            .map(|s| self.item(s, date_fmt(s.signed_at)))
+            .collect();
+        if channel.list_style == ListStyle::Pictures {
+            self.with_covers(&mut items, &listed.items, Ratio::Standard, SIZES_THUMB, 320)
+                .await?;
+        }
         Ok(Block {
             title,
             url: Some(self.urls.link(&channel_page_path(&channel.path, 1))),
-            items: listed
-                .items
-                .iter()
-                .map(|s| self.item(s, date_fmt(s.signed_at)))
-                .collect(),
+            items,
+            style: channel.list_style,
         })
     }
 
@@ -151,6 +274,7 @@ impl Ctx<'_> {
                     Some(slot) => Listed {
                         items: store.slot_items(slot.id, slot.size, now).await?,
                         name: Some(slot.name),
+                        style: slot.style,
                     },
                     None => Listed::default(),
                 })
@@ -160,14 +284,24 @@ impl Ctx<'_> {
         let Some(name) = &listed.name else {
             return Ok(None);
         };
+        let mut items: Vec<ListItem> = listed
+            .items
+            .iter()
+            .map(|s| self.item(s, date_mmdd(s.signed_at)))
+            .collect();
+        // the 焦点图 carousel shows its items wide; a 图文 block as thumbnails
+        if key == LEAD_SLOT {
+            self.with_covers(&mut items, &listed.items, Ratio::Wide, SIZES_LEAD, 960)
+                .await?;
+        } else if listed.style == ListStyle::Pictures {
+            self.with_covers(&mut items, &listed.items, Ratio::Standard, SIZES_THUMB, 320)
+                .await?;
+        }
         Ok(Some(Block {
             title: title(name),
             url: None,
-            items: listed
-                .items
-                .iter()
-                .map(|s| self.item(s, date_mmdd(s.signed_at)))
-                .collect(),
+            items,
+            style: listed.style,
         }))
     }
 }
@@ -179,6 +313,7 @@ struct Base {
     canonical: Option<String>,
     asset_base: &'static str,
     chrome: Chrome,
+    brand: Brand,
 }
 
 #[derive(Serialize)]
@@ -194,6 +329,12 @@ struct ListItem {
     url: String,
     date: String,
     summary: String,
+    /// The summary cut for a 图文 line.
+    blurb: String,
+    /// The cover picture (图文 lists, the carousel).
+    thumb: Option<PictureView>,
+    /// A gallery's picture count (0: not a gallery).
+    gallery: i64,
 }
 
 #[derive(Serialize)]
@@ -201,6 +342,7 @@ struct Block {
     title: String,
     url: Option<String>,
     items: Vec<ListItem>,
+    style: ListStyle,
 }
 
 pub(super) async fn page(
@@ -236,7 +378,9 @@ pub(super) async fn page(
         urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
         deps: BTreeSet::new(),
         export,
+        brand: Brand::default(),
     };
+    ctx.brand = brand(&mut ctx).await?;
     ctx.deps.insert(format!("site:{}", site.id));
     // every site's footer falls back to the main site's facts, and shows the region list
     for s in ctx.sites.iter().filter(|s| s.is_main()) {
@@ -283,17 +427,22 @@ pub(super) async fn page(
 struct HomeCtx {
     #[serde(flatten)]
     base: Base,
-    lead: Option<ListItem>,
+    /// The 焦点图 carousel: the 焦点 slot's first items with their pictures.
+    carousel: Option<Block>,
     headlines: Option<Block>,
     slot_blocks: Vec<Block>,
     channel_blocks: Vec<Block>,
 }
 
 async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
-    let lead = ctx
-        .slot_block("jiaodian", |n| n.to_string())
+    let carousel = ctx
+        .slot_block(LEAD_SLOT, |n| n.to_string())
         .await?
-        .and_then(|b| b.items.into_iter().next());
+        .filter(|b| !b.items.is_empty())
+        .map(|mut b| {
+            b.items.truncate(CAROUSEL_ITEMS);
+            b
+        });
     let headlines = ctx.slot_block("toutiao", |n| n.to_string()).await?;
     // the slots an editor made (县区动态 ...), in their order
     let mut slot_blocks = Vec::new();
@@ -325,7 +474,7 @@ async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
         "portal/home.html",
         HomeCtx {
             base,
-            lead,
+            carousel,
             headlines,
             slot_blocks,
             channel_blocks,
@@ -368,6 +517,7 @@ struct ChannelCtx {
 struct ChannelInfo {
     name: String,
     path: String,
+    style: ListStyle,
 }
 
 /// Page numbers to link: the first, the last, and two either side of the current.
@@ -408,10 +558,14 @@ async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page
         .store
         .channel_page(channel.id, limit, offset)
         .await?;
-    let items = summaries
+    let mut items: Vec<ListItem> = summaries
         .iter()
         .map(|s| ctx.item(s, date_iso(s.signed_at)))
         .collect();
+    if channel.list_style == ListStyle::Pictures {
+        ctx.with_covers(&mut items, &summaries, Ratio::Standard, SIZES_THUMB, 320)
+            .await?;
+    }
     let link = |n: u32| ctx.urls.link(&channel_page_path(&channel.path, n));
     let pager = Pager {
         page,
@@ -465,6 +619,7 @@ async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page
     let info = ChannelInfo {
         name: channel.name.clone(),
         path: channel.path.clone(),
+        style: channel.list_style,
     };
     ctx.finish(
         200,
@@ -493,6 +648,10 @@ struct StoryView {
     reprint: Option<Reprint>,
     body_html: String,
     editor: String,
+    /// The 题图.
+    lead: Option<PictureView>,
+    /// A gallery's pictures, in order.
+    gallery: Vec<PictureView>,
 }
 
 #[derive(Serialize)]
@@ -501,9 +660,11 @@ struct StoryCtx {
     base: Base,
     crumbs: Vec<Crumb>,
     a: StoryView,
-    /// JSON-LD `NewsArticle`, escaped for a `<script>` element.
+    /// JSON-LD `NewsArticle` (and `ImageGallery`), escaped for a `<script>` element.
     jsonld: String,
     og_url: String,
+    /// The share card's picture: absolute URL, width, height, alt.
+    og_image: Option<(String, u32, u32, String)>,
     related: Vec<ListItem>,
     blocks: Vec<Block>,
     /// In the export: the SSI path of the "更多..." fragment.
@@ -631,7 +792,10 @@ pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> any
         urls: SiteUrls::new(site, &cfg.public_url, cfg.scheme()),
         deps: BTreeSet::new(),
         export: false,
+        brand: Brand::default(),
     };
+    let mut ctx = ctx;
+    ctx.brand = brand(&mut ctx).await?;
     let rel = a.url_path.clone().unwrap_or_default();
     render_story(ctx, a.clone(), &rel, None).await
 }
@@ -658,6 +822,66 @@ async fn render_story(
     };
     let related = related(&mut ctx, &a, related_candidates).await?;
     let body_html = body_with_dateline(&a.body_html, &a.source);
+    // pictures: the 题图 and a gallery's from the library, and the body's own
+    let parts = ctx.pictures(&a.parts.image_ids()).await?;
+    let lead_picture = a
+        .parts
+        .lead
+        .as_ref()
+        .and_then(|u| Some((parts.get(&u.image_id)?.clone(), u)));
+    let lead = lead_picture
+        .as_ref()
+        .map(|(p, u)| super::pictures::view(p, Some(u), None, super::pictures::SIZES_COLUMN, 960));
+    let gallery: Vec<PictureView> = a
+        .parts
+        .gallery
+        .iter()
+        .filter_map(|u| {
+            let p = parts.get(&u.image_id)?;
+            Some(super::pictures::view(
+                p,
+                Some(u),
+                None,
+                super::pictures::SIZES_COLUMN,
+                960,
+            ))
+        })
+        .collect();
+    let keys = crate::domain::picture::body_keys(&body_html);
+    let mut by_key = std::collections::HashMap::new();
+    if !keys.is_empty() {
+        for p in ctx.state.store.pictures_by_key(&a.site_id, &keys).await? {
+            ctx.deps.insert(format!("image:{}", p.id));
+            by_key.insert(p.key.clone(), std::sync::Arc::new(p));
+        }
+    }
+    let body_html = super::pictures::body_with_pictures(&body_html, &by_key);
+    // the picture share cards and search engines show: the 题图, else the gallery's first
+    let cover = a
+        .parts
+        .cover()
+        .and_then(|u| Some((parts.get(&u.image_id)?.clone(), u)));
+    let origin = ctx.urls.origin().to_string();
+    let absolute = |path: &str| format!("{origin}{path}");
+    let og_image = cover.as_ref().and_then(|(p, u)| {
+        let (url, w, h) = p.largest(Some(Ratio::Wide))?;
+        let alt = if u.alt.is_empty() {
+            p.alt.clone()
+        } else {
+            u.alt.clone()
+        };
+        Some((absolute(&url), w, h, alt))
+    });
+    let ld_images: Vec<String> = cover
+        .as_ref()
+        .map(|(p, _)| {
+            Ratio::ALL
+                .iter()
+                .filter_map(|r| p.largest(Some(*r)).map(|(url, _, _)| absolute(&url)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let logo = publisher_logo(&mut ctx).await?;
     let description = if a.summary.trim().is_empty() {
         html_excerpt(&body_html, 120)
     } else {
@@ -691,10 +915,40 @@ async fn render_story(
         "datePublished": a.signed_at.map(crate::domain::text::datetime_rfc3339),
         "dateModified": a.revised_at.or(a.signed_at).map(crate::domain::text::datetime_rfc3339),
         "author": a.byline.iter().map(|b| serde_json::json!({"@type": "Person", "name": b.name})).collect::<Vec<_>>(),
-        "publisher": {"@type": "Organization", "name": publisher},
+        "publisher": match &logo {
+            Some((url, w, h)) => serde_json::json!({"@type": "Organization", "name": publisher,
+                "logo": {"@type": "ImageObject", "url": absolute(url), "width": w, "height": h}}),
+            None => serde_json::json!({"@type": "Organization", "name": publisher}),
+        },
         "mainEntityOfPage": canonical,
         "description": base.description,
+        "image": ld_images,
     });
+    let ld = if gallery.is_empty() {
+        ld
+    } else {
+        let images: Vec<serde_json::Value> = gallery
+            .iter()
+            .map(|g| {
+                serde_json::json!({
+                    "@type": "ImageObject",
+                    "contentUrl": absolute(&g.full),
+                    "width": g.full_width,
+                    "height": g.full_height,
+                    "caption": g.caption,
+                    "creditText": g.credit,
+                    "description": g.alt,
+                })
+            })
+            .collect();
+        serde_json::json!([ld, {
+            "@context": "https://schema.org",
+            "@type": "ImageGallery",
+            "name": a.title,
+            "url": canonical,
+            "associatedMedia": images,
+        }])
+    };
     // `<` never appears raw, so no text can close the script element
     let jsonld = ld
         .to_string()
@@ -719,16 +973,23 @@ async fn render_story(
         reprint: a.reprint.clone().filter(|r| !r.source.trim().is_empty()),
         body_html,
         editor: a.editor.clone(),
+        lead,
+        gallery,
+    };
+    let template = match a.kind {
+        Kind::Text => "portal/article.html",
+        Kind::Gallery => "portal/gallery.html",
     };
     let mut page = ctx.finish(
         200,
-        "portal/article.html",
+        template,
         StoryCtx {
             base,
             crumbs,
             a: view,
             jsonld,
             og_url: canonical,
+            og_image,
             related,
             blocks,
             more_include,
@@ -736,6 +997,20 @@ async fn render_story(
     )?;
     page.last_modified = Some(a.updated_at);
     Ok(page)
+}
+
+/// The publisher's logo for structured data: the main site's logo
+/// picture (its original, with its size), if one is set.
+async fn publisher_logo(ctx: &mut Ctx<'_>) -> anyhow::Result<Option<(String, u32, u32)>> {
+    let main = ctx.sites.iter().find(|s| s.is_main()).unwrap_or(ctx.site);
+    let Some(id) = main.settings.logo_image else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .pictures(&[id])
+        .await?
+        .get(&id)
+        .map(|p| (p.url(), p.width, p.height)))
 }
 
 #[derive(Serialize)]
@@ -792,7 +1067,7 @@ fn gone(ctx: Ctx<'_>) -> anyhow::Result<Page> {
 /// `excerpt(&html_to_text(html), max_chars)`, reading only as much of
 /// `html` as that needs: a story's description is 120 characters of a body
 /// of kilobytes.
-fn html_excerpt(html: &str, max_chars: usize) -> String {
+pub(super) fn html_excerpt(html: &str, max_chars: usize) -> String {
     let mut end = max_chars * 8;
     while end < html.len() {
         let mut cut = end;

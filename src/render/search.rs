@@ -279,6 +279,7 @@ pub async fn page(
         canonical => Option::<String>::None,
         asset_base => "/",
         chrome,
+        brand => super::portal::site_brand(state, &sites, site).await?.0,
         action => urls.link("search"),
         q => params.q.trim(),
         channel => params.channel.trim(),

@@ -96,6 +96,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "portal/search.html",
         include_str!("../../templates/portal/search.html"),
     ),
+    (
+        "portal/gallery.html",
+        include_str!("../../templates/portal/gallery.html"),
+    ),
 ];
 
 /// Built-in static assets, served under `/static/`.
@@ -114,6 +118,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "slots.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/slots.js"),
+    ),
+    (
+        "portal.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/portal.js"),
     ),
     (
         "gazette.css",

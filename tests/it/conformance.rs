@@ -521,6 +521,7 @@ async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Bac
                 name: "县区动态".into(),
                 size: 2,
                 sort: 1,
+                style: gazette::domain::channel::ListStyle::Pictures,
             },
             &actor,
             now,

@@ -320,7 +320,10 @@ async fn every_answer_carries_the_security_headers() {
     let upload = reporter
         .upload(&reporter.csrf, &crate::util::upload::png(400, 300))
         .await;
-    let url = upload.body.split('"').nth(3).unwrap().to_string();
+    let url = serde_json::from_str::<serde_json::Value>(&upload.body).unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
     for (what, resp) in [
         ("home", app.get("/").await),
         ("404", app.get("/no/such/page.html").await),

@@ -47,6 +47,9 @@ fn channel_from_row(row: &DbRow) -> StoreResult<Channel> {
         sort: row.try_get("sort")?,
         page_size: row.try_get("page_size")?,
         review_levels: row.try_get("review_levels")?,
+        list_style: crate::domain::channel::ListStyle::parse(
+            &row.try_get::<String, _>("list_style")?,
+        ),
     })
 }
 
@@ -183,7 +186,7 @@ impl Store for StoreImpl {
 
     async fn channels(&self, site_id: &str) -> StoreResult<Vec<Channel>> {
         let rows = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels WHERE site_id = $1",
+            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style FROM channels WHERE site_id = $1",
         )
         .bind(site_id)
         .fetch_all(&self.pool)
@@ -229,7 +232,7 @@ impl Store for StoreImpl {
         }
         tx.commit().await?;
         let row = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels FROM channels \
+            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style FROM channels \
              WHERE site_id = $1 AND path = $2",
         )
         .bind(site_id)
@@ -249,11 +252,12 @@ impl Store for StoreImpl {
             ));
         }
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4 WHERE id = $5")
+        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4, list_style = $5 WHERE id = $6")
             .bind(c.name.trim())
             .bind(c.sort)
             .bind(c.page_size)
             .bind(c.review_levels)
+            .bind(c.list_style.as_str())
             .bind(c.id)
             .execute(&mut *tx)
             .await?
@@ -753,7 +757,7 @@ impl Store for StoreImpl {
 
 pub(super) type Tx<'c> = sqlx::Transaction<'c, super::Db>;
 
-pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort";
+pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort, style";
 
 pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
     Ok(Slot {
@@ -763,6 +767,7 @@ pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
         name: row.try_get("name")?,
         size: row.try_get("size")?,
         sort: row.try_get("sort")?,
+        style: crate::domain::channel::ListStyle::parse(&row.try_get::<String, _>("style")?),
     })
 }
 

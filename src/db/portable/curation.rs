@@ -126,7 +126,7 @@ impl Curation for StoreImpl {
 
     async fn slots_holding(&self, article_id: i64) -> StoreResult<Vec<(Slot, i64)>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.site_id, s.key, s.name, s.size, s.sort, i.position \
+            "SELECT s.id, s.site_id, s.key, s.name, s.size, s.sort, s.style, i.position \
              FROM slot_items i JOIN slots s ON s.id = i.slot_id WHERE i.article_id = $1 \
              ORDER BY s.site_id, s.sort, s.id",
         )
@@ -143,13 +143,14 @@ impl Curation for StoreImpl {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let (id, event) = if s.id == 0 {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO slots (site_id, key, name, size, sort) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO slots (site_id, key, name, size, sort, style) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(&s.site_id)
             .bind(&s.key)
             .bind(s.name.trim())
             .bind(s.size)
             .bind(s.sort)
+            .bind(s.style.as_str())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -165,13 +166,16 @@ impl Curation for StoreImpl {
             (id, ("slot_create", detail))
         } else {
             let old = load_slot(&mut tx, s.id).await?;
-            sqlx::query("UPDATE slots SET name = $2, size = $3, sort = $4 WHERE id = $1")
-                .bind(s.id)
-                .bind(s.name.trim())
-                .bind(s.size)
-                .bind(s.sort)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE slots SET name = $2, size = $3, sort = $4, style = $5 WHERE id = $1",
+            )
+            .bind(s.id)
+            .bind(s.name.trim())
+            .bind(s.size)
+            .bind(s.sort)
+            .bind(s.style.as_str())
+            .execute(&mut *tx)
+            .await?;
             let mut changed = Vec::new();
             if old.name != s.name.trim() {
                 changed.push(format!("名称:「{}」→「{}」", old.name, s.name.trim()));
@@ -181,6 +185,13 @@ impl Curation for StoreImpl {
             }
             if old.sort != s.sort {
                 changed.push(format!("排序:{} → {}", old.sort, s.sort));
+            }
+            if old.style != s.style {
+                changed.push(format!(
+                    "显示方式:{} → {}",
+                    old.style.label(),
+                    s.style.label()
+                ));
             }
             (s.id, ("slot_update", changed.join(";")))
         };

@@ -115,6 +115,12 @@ impl SqliteStore {
             }
         }
         MIGRATOR.run(&self.pool).await?;
+        // a migration may grow the write-ahead log by megabytes (a table
+        // rebuilt, an index built); give that space back now rather than
+        // keep it allocated under the database for ever
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -103,6 +103,7 @@ pub async fn post_channel(
     c.sort = num("sort", "排序")?;
     c.page_size = num("page_size", "每页条数")?;
     c.review_levels = num("review_levels", "审核级数")?;
+    c.list_style = crate::domain::channel::ListStyle::parse(f.get("list_style").trim());
     state.store.update_channel(&c, state.now()).await?;
     state.after_write().await;
     let detail = changes(&[
@@ -117,6 +118,11 @@ pub async fn post_channel(
             "审核级数",
             old.review_levels.to_string(),
             c.review_levels.to_string(),
+        ),
+        (
+            "列表方式",
+            old.list_style.label().to_string(),
+            c.list_style.label().to_string(),
         ),
     ]);
     note(

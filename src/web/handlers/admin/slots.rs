@@ -302,6 +302,7 @@ fn definition(f: &Fields, site_id: &str, key: &str, id: i64) -> Result<Slot, App
         name: f.get("name").trim().to_string(),
         size,
         sort,
+        style: crate::domain::channel::ListStyle::parse(f.get("style").trim()),
     })
 }
 
