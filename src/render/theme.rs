@@ -73,6 +73,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/site.html",
         include_str!("../../templates/admin/site.html"),
     ),
+    (
+        "admin/images.html",
+        include_str!("../../templates/admin/images.html"),
+    ),
+    (
+        "admin/image.html",
+        include_str!("../../templates/admin/image.html"),
+    ),
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -113,6 +121,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "editor.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/editor.js"),
+    ),
+    (
+        "pictures.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/pictures.js"),
+    ),
+    (
+        "library.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/library.js"),
     ),
     (
         "slots.js",

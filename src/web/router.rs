@@ -6,7 +6,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, media, slots, stats, stories, story_list, users,
+    account, audit, autosave, channels, dashboard, images, media, slots, stats, stories, story_list, users,
     words,
 };
 use super::handlers::{assets, portal};
@@ -59,6 +59,11 @@ pub fn router(state: AppState) -> Router {
             get(slots::get_slot).post(slots::post_slot),
         )
         .route("/admin/slots/{id}/act", post(slots::post_slot_act))
+        .route("/admin/images", get(images::get_images))
+        .route(
+            "/admin/images/{id}",
+            get(images::get_image).post(images::post_image),
+        )
         .route("/admin/stats", get(stats::get_stats))
         .route("/admin/stats.csv", get(stats::get_stats_csv))
         .route("/admin/audit", get(audit::get_audit))

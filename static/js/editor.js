@@ -65,12 +65,20 @@
       var data = new FormData();
       data.append("file", file.files[0]);
       data.append("_csrf", form.querySelector("input[name=_csrf]").value);
+      var ch = form.querySelector("select[name=channel_id]");
+      var opt = ch && ch.options[ch.selectedIndex];
+      if (opt && opt.dataset.site) data.append("site", opt.dataset.site);
       fetch(file.dataset.upload, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (res) {
           if (!res.ok) { alert(res.j.error || "上传失败"); return; }
+          // the caption goes under the picture; it is also what a screen reader says of it
+          var caption = prompt("图片说明(可不填,显示在图片下方,也作为替代文字)", res.j.caption || "") || "";
+          var alt = escapeText(res.j.alt || caption).replace(/"/g, "&quot;");
           editor.focus();
-          document.execCommand("insertHTML", false, '<p><img src="' + res.j.url + '" alt=""></p>');
+          document.execCommand("insertHTML", false, caption
+            ? '<figure><img src="' + res.j.url + '" alt="' + alt + '"><figcaption>' + escapeText(caption) + "</figcaption></figure><p><br></p>"
+            : '<p><img src="' + res.j.url + '" alt="' + alt + '"></p>');
           changed();
         })
         .catch(function () { alert("上传失败,请重试"); });

@@ -207,6 +207,36 @@ pub async fn post_site(
     s.design_credit = field("design_credit", 100)?;
     s.report_phone = field("report_phone", 50)?;
     s.report_email = field("report_email", 100)?;
+    // the logo and favicon are pictures of this site's library, by number
+    for (k, what) in [("logo_image", "站标"), ("favicon_image", "网站图标")] {
+        let v = field(k, 20)?;
+        let id = match v.as_str() {
+            "" => None,
+            t => Some(t.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                AppError::BadRequest(format!("{what}的图片编号“{t}”不对,应为图片库里的编号"))
+            })?),
+        };
+        if let Some(id) = id {
+            match state.store.picture(id).await? {
+                Some(p) if p.site_id == site.id => {}
+                Some(_) => {
+                    return Err(AppError::BadRequest(format!(
+                        "{what}:图片 {id} 属于其他站点的图片库"
+                    )));
+                }
+                None => {
+                    return Err(AppError::BadRequest(format!(
+                        "{what}:图片库里没有编号为 {id} 的图片"
+                    )));
+                }
+            }
+        }
+        if k == "logo_image" {
+            site.settings.logo_image = id;
+        } else {
+            site.settings.favicon_image = id;
+        }
+    }
     state.store.put_site(&site, state.now()).await?;
     state.after_write().await;
     let (o, n) = (&old.settings, &site.settings);
@@ -232,6 +262,16 @@ pub async fn post_site(
         ("视觉设计", o.design_credit.clone(), n.design_credit.clone()),
         ("举报电话", o.report_phone.clone(), n.report_phone.clone()),
         ("举报邮箱", o.report_email.clone(), n.report_email.clone()),
+        (
+            "站标图片",
+            o.logo_image.map(|i| i.to_string()).unwrap_or_default(),
+            n.logo_image.map(|i| i.to_string()).unwrap_or_default(),
+        ),
+        (
+            "网站图标图片",
+            o.favicon_image.map(|i| i.to_string()).unwrap_or_default(),
+            n.favicon_image.map(|i| i.to_string()).unwrap_or_default(),
+        ),
     ]);
     note(
         &state,

@@ -35,7 +35,9 @@ pub async fn post_media(
                         csrf = Some(String::from_utf8_lossy(&bytes).to_string())
                     }
                     Ok(bytes) if name == "file" => file = Some(bytes),
-                    Ok(bytes) if ["site", "caption", "credit", "alt"].contains(&name.as_str()) => {
+                    Ok(bytes)
+                        if ["site", "caption", "credit", "alt", "return"].contains(&name.as_str()) =>
+                    {
                         words.insert(name, String::from_utf8_lossy(&bytes).into_owned());
                     }
                     Ok(_) => {}
@@ -128,6 +130,11 @@ pub async fn post_media(
     {
         Ok((p, created)) => {
             tracing::info!(user = %session.user.username, id = p.id, key = %p.key, created, "picture uploaded");
+            // the library's form without script: on to the new picture
+            if word("return") == "library" {
+                return axum::response::Redirect::to(&format!("/admin/images/{}", p.id))
+                    .into_response();
+            }
             let sources = p.sources(None, 640);
             Json(serde_json::json!({
                 "id": p.id,

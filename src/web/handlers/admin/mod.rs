@@ -5,11 +5,13 @@ pub mod audit;
 pub mod autosave;
 pub mod channels;
 pub mod dashboard;
+pub mod images;
 pub mod media;
 pub mod slots;
 pub mod stats;
 pub mod stories;
 pub mod story_list;
+pub mod story_pictures;
 pub mod users;
 pub mod words;
 

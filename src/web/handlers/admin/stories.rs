@@ -26,6 +26,7 @@ struct ChannelChoice {
 #[derive(Serialize)]
 struct ChannelGroup {
     site: String,
+    site_id: String,
     channels: Vec<ChannelChoice>,
 }
 
@@ -49,6 +50,7 @@ async fn channel_groups(state: &AppState, user: &User) -> Result<Vec<ChannelGrou
         if !channels.is_empty() {
             groups.push(ChannelGroup {
                 site: site.name.clone(),
+                site_id: site.id.clone(),
                 channels,
             });
         }
@@ -62,62 +64,6 @@ fn draft_from(f: &Fields) -> Result<(Draft, usize), String> {
     let (draft, removed) = parse_draft(f)?;
     draft.validate()?;
     Ok((draft, removed))
-}
-
-/// The 题图 and gallery fields: `lead_image` (a library number) with its
-/// words, and one row of `g_image`, `g_caption`, `g_credit`, `g_alt`, `g_order`
-/// per gallery picture (the order numbers sort them; rows keep their place
-/// when the numbers tie). A row without a number is left out.
-fn parse_parts(f: &Fields) -> Result<crate::domain::kind::Parts, String> {
-    use crate::domain::picture::PictureUse;
-    let number = |what: &str, s: &str| -> Result<i64, String> {
-        match s.trim() {
-            "" => Ok(0),
-            t => t
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| format!("{what}的图片编号“{t}”不对,应为图片库里的编号")),
-        }
-    };
-    let lead_id = number("题图", f.get("lead_image"))?;
-    let lead = (lead_id > 0).then(|| PictureUse {
-        image_id: lead_id,
-        caption: f.get("lead_caption").to_string(),
-        credit: f.get("lead_credit").to_string(),
-        alt: f.get("lead_alt").to_string(),
-    });
-    let (ids, captions, credits, alts, orders) = (
-        f.all("g_image"),
-        f.all("g_caption"),
-        f.all("g_credit"),
-        f.all("g_alt"),
-        f.all("g_order"),
-    );
-    let at = |v: &Vec<&str>, i: usize| v.get(i).map(|s| s.to_string()).unwrap_or_default();
-    let mut rows = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let image_id = number(&format!("图集第 {} 行", i + 1), id)?;
-        if image_id == 0 {
-            continue;
-        }
-        let order = at(&orders, i).trim().parse::<i64>().unwrap_or(i as i64 + 1);
-        rows.push((
-            order,
-            i,
-            PictureUse {
-                image_id,
-                caption: at(&captions, i),
-                credit: at(&credits, i),
-                alt: at(&alts, i),
-            },
-        ));
-    }
-    rows.sort_by_key(|(order, i, _)| (*order, *i));
-    Ok(crate::domain::kind::Parts {
-        lead,
-        gallery: rows.into_iter().map(|(_, _, u)| u).collect(),
-    })
 }
 
 /// The draft a form describes, without the rules a save enforces (an
@@ -192,7 +138,7 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
         publish_at,
         correction: f.get("correction").trim().to_string(),
         kind: crate::domain::kind::Kind::parse(f.get("kind").trim()).unwrap_or_default(),
-        parts: parse_parts(f)?,
+        parts: super::story_pictures::parse_parts(f)?,
     }
     .clean();
     Ok((draft, body.removed_images))
@@ -423,6 +369,9 @@ async fn edit_page(
         act => p.act,
         returned,
         body_chars => crate::domain::text::body_chars(&crate::render::html_to_text(&d.body_html)),
+        pictures => super::story_pictures::editor_pictures(state, d).await?,
+        kinds => crate::domain::kind::Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect::<Vec<_>>(),
+        upload_site => p.story.map(|s| s.state.article.site_id.clone()),
         restored => p.restored.map(|(at, base)| minijinja::context! {
             at => datetime(at),
             changed_since => p.story.is_some_and(|s| s.state.article.version != base),
@@ -516,6 +465,7 @@ pub async fn post_new(
         }
     };
     let site = check_channels(&state, &session.user, &draft).await?;
+    super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
     let id = state
         .store
         .create_story(&site, &draft, &session.user, state.now())
@@ -643,7 +593,8 @@ pub async fn post_story(
             .await;
         }
     };
-    check_channels(&state, &session.user, &draft).await?;
+    let site = check_channels(&state, &session.user, &draft).await?;
+    super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
     if version != story.state.article.version {
         let theirs = story.draft.clone();
         let msg = format!(
