@@ -41,7 +41,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let state = AppState::open(config, store)?;
     if args.demo {
-        let created = crate::demo::load(state.store.as_ref(), state.now())
+        let created = crate::demo::load(state.store.as_ref(), state.media.as_ref(), state.now())
             .await
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");

@@ -6,6 +6,8 @@
 //! an imported archive lands in them. Demo story ids start at 900001, above
 //! the ids of a typical legacy archive.
 
+pub mod photos;
+
 use anyhow::Context as _;
 
 use crate::db::Store;
@@ -39,6 +41,7 @@ pub const CHANNELS: &[(&str, &str)] = &[
     ("fb", "滨州发布"),
     ("st", "视听滨州"),
     ("sh", "社会民生"),
+    ("tp", "图片新闻"),
 ];
 
 pub const SEED_ARTICLE_ID: i64 = 900_001;
@@ -251,8 +254,13 @@ pub fn default_blocks() -> Vec<BlockSource> {
     ]
 }
 
-/// Load the demo content; returns how many stories were created.
-pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
+/// Load the demo content, its pictures into `media`; returns how many
+/// stories were created.
+pub async fn load(
+    store: &dyn Store,
+    media: &dyn crate::media::MediaStore,
+    now: i64,
+) -> anyhow::Result<usize> {
     let existing = store.sites().await?;
     for (i, (id, name)) in SITES.iter().enumerate() {
         if existing.iter().any(|s| s.id == *id) {
@@ -399,9 +407,18 @@ pub async fn load(store: &dyn Store, now: i64) -> anyhow::Result<usize> {
             .put_slot("main", "toutiao", "滨州头条", HEADLINES, now)
             .await?;
     }
+    created += photos::load(store, media, now)
+        .await
+        .context("loading the demo's pictures")?;
     if store.slot("main", "jiaodian").await?.is_none() {
         store
-            .put_slot("main", "jiaodian", "焦点", &[SEED_ARTICLE_ID], now)
+            .put_slot(
+                "main",
+                "jiaodian",
+                "焦点",
+                &photos::carousel(SEED_ARTICLE_ID),
+                now,
+            )
             .await?;
     }
     Ok(created)

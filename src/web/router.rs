@@ -6,8 +6,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, images, media, slots, stats, stories, story_list, users,
-    words,
+    account, audit, autosave, channels, dashboard, images, media, slots, stats, stories,
+    story_list, users, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;

@@ -19,6 +19,7 @@ mod multinode;
 mod newsroom;
 mod newsroom_flow;
 mod one_path;
+mod pictures;
 mod portal_pages;
 mod portal_routing;
 mod readiness;

@@ -276,7 +276,9 @@ fn two_nodes_share_one_postgres_database() {
         }))
         .expect("open PostgreSQL");
     let now = chrono::Utc::now().timestamp();
-    rt.block_on(gazette::demo::load(store.as_ref(), now))
+    let media_dir = tempfile::tempdir().unwrap();
+    let media = gazette::media::LocalMedia::new(media_dir.path().join("media"));
+    rt.block_on(gazette::demo::load(store.as_ref(), &media, now))
         .unwrap();
     for (name, role) in [
         ("reporter", Role::Reporter),

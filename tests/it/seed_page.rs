@@ -133,9 +133,13 @@ async fn demo_is_idempotent() {
         .get("/zw/")
         .await
         .select_text(".pager-info, .channel-list li");
-    let created = gazette::demo::load(app.state.store.as_ref(), app.state.now())
-        .await
-        .unwrap();
+    let created = gazette::demo::load(
+        app.state.store.as_ref(),
+        app.state.media.as_ref(),
+        app.state.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(created, 0);
     let after = app
         .get("/zw/")

@@ -175,9 +175,13 @@ impl TestApp {
 
     /// Load the 滨州网 demo content.
     pub async fn load_demo(&self) {
-        gazette::demo::load(self.state.store.as_ref(), self.state.now())
-            .await
-            .expect("demo loads");
+        gazette::demo::load(
+            self.state.store.as_ref(),
+            self.state.media.as_ref(),
+            self.state.now(),
+        )
+        .await
+        .expect("demo loads");
     }
 
     /// Import JSON lines (created channels on demand) and return the summary.
@@ -265,6 +269,13 @@ impl TestApp {
     }
 
     /// Headers and raw body bytes (for compressed answers).
+    /// A GET's body as bytes (a picture, not text).
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        self.router_response(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .1
+    }
+
     pub async fn router_response(&self, req: Request<Body>) -> (HeaderMap, Vec<u8>) {
         self.state
             .cache

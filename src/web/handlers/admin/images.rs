@@ -106,14 +106,15 @@ pub async fn get_images(
     let day = |s: &str, what: &str| -> Result<Option<i64>, AppError> {
         match s.trim() {
             "" => Ok(None),
-            t => cst_day_start(t)
-                .map(Some)
-                .ok_or_else(|| AppError::BadRequest(format!("{what}“{t}”格式不对,应为 2024-04-19"))),
+            t => cst_day_start(t).map(Some).ok_or_else(|| {
+                AppError::BadRequest(format!("{what}“{t}”格式不对,应为 2024-04-19"))
+            }),
         }
     };
-    let before = params.before.split_once('-').and_then(|(a, b)| {
-        Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?))
-    });
+    let before = params
+        .before
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
     let q = LibraryQuery {
         sites: only,
         words: params.q.clone(),
@@ -132,7 +133,10 @@ pub async fn get_images(
             .find(|s| s.id == id)
             .map_or_else(|| id.to_string(), |s| s.name.clone())
     };
-    let cards: Vec<Card> = found.iter().map(|p| card(p, &name_of(&p.site_id))).collect();
+    let cards: Vec<Card> = found
+        .iter()
+        .map(|p| card(p, &name_of(&p.site_id)))
+        .collect();
     let next = more
         .then(|| found.last().map(|p| format!("{}-{}", p.created_at, p.id)))
         .flatten()
@@ -170,7 +174,9 @@ pub async fn get_images(
 async fn load(state: &AppState, session: &Session, id: i64) -> Result<Picture, AppError> {
     match state.store.picture(id).await? {
         Some(p) if may_see(session, &p) => Ok(p),
-        _ => Err(AppError::NotFound(format!("图片 {id} 不存在或不在您的站点"))),
+        _ => Err(AppError::NotFound(format!(
+            "图片 {id} 不存在或不在您的站点"
+        ))),
     }
 }
 

@@ -36,7 +36,8 @@ pub async fn post_media(
                     }
                     Ok(bytes) if name == "file" => file = Some(bytes),
                     Ok(bytes)
-                        if ["site", "caption", "credit", "alt", "return"].contains(&name.as_str()) =>
+                        if ["site", "caption", "credit", "alt", "return"]
+                            .contains(&name.as_str()) =>
                     {
                         words.insert(name, String::from_utf8_lossy(&bytes).into_owned());
                     }

@@ -128,7 +128,9 @@ pub(super) async fn editor_pictures(
             credit: u.credit.clone(),
             alt: u.alt.clone(),
             thumb: p.map(|p| p.sources(None, 320).src).unwrap_or_default(),
-            size: p.map(|p| format!("{}×{}", p.width, p.height)).unwrap_or_default(),
+            size: p
+                .map(|p| format!("{}×{}", p.width, p.height))
+                .unwrap_or_default(),
             library_alt: p.map(|p| p.alt.clone()).unwrap_or_default(),
         }
     };
