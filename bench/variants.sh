@@ -66,7 +66,8 @@ for i in $(seq 0 $((N - 1))); do ln -s "../photos/photo-$(printf %03d "$i").jpg"
 ((made)) && echo "made $made photos"
 
 # -- gazette's bench binary (release)
-BENCH=$(cargo bench --bench variants --no-run 2>&1 | grep -o 'target/release/deps/variants-[0-9a-f]*' | tail -1)
+cargo bench --bench variants --no-run > "$ROOT/build.log" 2>&1 || { tail -20 "$ROOT/build.log"; exit 1; }
+BENCH=$(grep -o 'target/release/deps/variants-[0-9a-f]*' "$ROOT/build.log" | tail -1)
 [[ -x $BENCH ]] || { echo "cannot find the variants bench binary"; exit 1; }
 
 # vipsthumbnail's jobs: 18 per photo, photo by photo
@@ -163,7 +164,9 @@ run_vips() {
 
 echo "== $(nproc) cores; $N photos 4000x3000 q90 ($(du -sh -L "$IN" | cut -f1)); $THREADS at a time; $(vips --version); gazette $(git rev-parse --short HEAD)"
 for r in $(seq "$ROUNDS"); do
+  load0=$(cut -d' ' -f1 /proc/loadavg)
   if ((r % 2)); then run_gazette; run_vips; else run_vips; run_gazette; fi
+  echo "round $r: load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after (1 min)"
   sed 's/^/  /' "$ROOT/gazette.txt"
   awk -v r="$r" -v n="$N" -v gw="$G_WALL" -v gr="$G_RSS" -v gf="$G_FILES" -v gj="$G_JPG" -v gx="$G_WEBP" -v gc="$G_CPU" \
     -v vw="$V_WALL" -v vr="$V_RSS" -v vs="$V_SUM" -v vf="$V_FILES" -v vj="$V_JPG" -v vx="$V_WEBP" -v vc="$V_CPU" 'BEGIN {

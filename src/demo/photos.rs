@@ -207,6 +207,23 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
     };
     let mut created = 0;
     let signed0 = parse_rfc3339("2024-04-19T19:00:00+08:00").expect("valid time");
+    // a photo story's byline is its photographer (摄影); a gallery's are in its captions
+    let photographer = |parts: &Parts| -> Vec<Byline> {
+        parts
+            .lead
+            .iter()
+            .map(|l| Byline {
+                role: "摄影".into(),
+                name: l
+                    .credit
+                    .split(['(', '('])
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .into(),
+            })
+            .collect()
+    };
     let story =
         |id: i64, title: &str, signed: i64, kind: Kind, parts: Parts, body: Vec<String>| Article {
             id,
@@ -216,10 +233,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
             title: title.into(),
             short_title: None,
             subtitle: None,
-            byline: vec![Byline {
-                role: "编辑".into(),
-                name: "滨州网图片编辑部".into(),
-            }],
+            byline: photographer(&parts),
             source: "滨州网".into(),
             reprint: None,
             editor: "闫晓亮".into(),

@@ -72,8 +72,11 @@
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (res) {
           if (!res.ok) { alert(res.j.error || "上传失败"); return; }
-          // the caption goes under the picture; it is also what a screen reader says of it
-          var caption = prompt("图片说明(可不填,显示在图片下方,也作为替代文字)", res.j.caption || "") || "";
+          // the caption typed beside the button goes under the picture; it is
+          // also what a screen reader says of it
+          var captionField = toolbar.querySelector(".body-caption");
+          var caption = ((captionField && captionField.value) || res.j.caption || "").trim();
+          if (captionField) captionField.value = "";
           var alt = escapeText(res.j.alt || caption).replace(/"/g, "&quot;");
           editor.focus();
           document.execCommand("insertHTML", false, caption

@@ -47,8 +47,15 @@
   function setLead(p) {
     lead.querySelector("input[name=lead_image]").value = p.id;
     var img = lead.querySelector(".picture-preview");
+    if (!img) {
+      img = document.createElement("img");
+      img.className = "picture-preview";
+      img.alt = "";
+      img.width = 160;
+      img.height = 120;
+      lead.querySelector(".picture-row").insertBefore(img, lead.querySelector(".picture-fields"));
+    }
     img.src = p.thumb || p.url;
-    img.hidden = false;
     lead.querySelector(".picture-size").textContent = p.width + "×" + p.height;
     var fill = function (name, v) {
       var f = lead.querySelector("input[name=" + name + "]");

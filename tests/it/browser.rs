@@ -22,6 +22,34 @@ fn available() -> bool {
             .is_ok()
 }
 
+/// Start chromedriver on a free port.
+fn chromedriver() -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    (child, port)
+}
+
+fn not_run_unless_available() -> bool {
+    if available() {
+        return false;
+    }
+    let msg = "NOT RUN: the browser test needs /usr/bin/chromium and chromedriver (apt install chromium chromium-driver fonts-noto-cjk)";
+    if std::env::var_os("CI").is_some() {
+        panic!("{msg}");
+    }
+    eprintln!("{msg}");
+    true
+}
+
 fn login(d: &Driver, base: &str, user: &str) {
     d.delete_cookies();
     d.goto(&format!("{base}/admin/login"));
@@ -42,12 +70,7 @@ fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str, done: &str)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
-    if !available() {
-        let msg = "NOT RUN: the browser test needs /usr/bin/chromium and chromedriver (apt install chromium chromium-driver fonts-noto-cjk)";
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}");
-        }
-        eprintln!("{msg}");
+    if not_run_unless_available() {
         return;
     }
     let app = TestApp::with_demo().await;
@@ -62,17 +85,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
     }
     let addr = app.serve().await;
     let base = format!("http://{addr}");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut driver_proc = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
+    let (mut driver_proc, port) = chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let image = profile.path().join("photo.png");
     let img = image::RgbImage::from_fn(640, 360, |x, y| {
@@ -351,6 +364,144 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         assert!(d.text("#paste-warning").contains("1 张图片无法保留"));
         d.screenshot(&shots.join("paste-warning.png"));
         assert_eq!(d.script(asks).as_bool(), Some(true), "pasted text is an unsaved change");
+        d.goto(&format!("{base}/admin/"));
+    })
+    .await;
+    let _ = driver_proc.kill();
+    let _ = driver_proc.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// The reader's pictures: the 焦点图 carousel turns by the arrow keys and by
+/// a swipe, a gallery by the arrow keys with its address following, a story
+/// picture opens large; the editor uploads a 题图 and a gallery. Screenshots
+/// of home, story and gallery at desktop and phone size land in `target/browser/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_in_a_browser() {
+    if not_run_unless_available() {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.add_user("reporter", &[Role::Reporter], &["main"]).await;
+    let gallery = app.state.store.article(900_410).await.unwrap().unwrap();
+    let photo = app.state.store.article(900_401).await.unwrap().unwrap();
+    let addr = app.serve().await;
+    let base = format!("http://{addr}");
+    let gallery_url = format!("{base}/{}", gallery.url_path.unwrap());
+    let photo_url = format!("{base}/{}", photo.url_path.unwrap());
+    let (mut driver_proc, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let upload = profile.path().join("lead.png");
+    image::RgbImage::from_fn(1200, 800, |x, y| {
+        image::Rgb([(x % 256) as u8, 90, (y % 256) as u8])
+    })
+    .save(&upload)
+    .unwrap();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let profile_dir = profile.path().join("chrome");
+    let result = tokio::task::spawn_blocking(move || {
+        assert!(wait_ready(port), "chromedriver did not start");
+        let d = Driver::new(port, &profile_dir);
+        let current = |css: &str| {
+            d.script(&format!("return document.querySelector('{css}').getAttribute('data-current');"))
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let pictures_loaded = "return Array.from(document.querySelectorAll('img')).filter(i => i.loading !== 'lazy').every(i => i.complete && i.naturalWidth > 0);";
+        for (w, h, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+            d.window(w, h);
+            d.goto(&format!("{base}/"));
+            d.wait_for(".carousel[data-js]");
+            for _ in 0..50 {
+                if d.script(pictures_loaded).as_bool() == Some(true) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            assert_eq!(d.script(pictures_loaded).as_bool(), Some(true), "the first pictures load");
+            d.screenshot(&shots.join(format!("home-{name}.png")));
+        }
+        // the carousel: the arrow key moves it on, a swipe to the left too, one to the right back
+        assert_eq!(current(".carousel"), "0");
+        d.type_into(".carousel-track", "\u{E014}");
+        assert_eq!(current(".carousel"), "1");
+        let swipe = |from: i64, to: i64| {
+            d.script(&format!(r#"
+                const t = document.querySelector('.carousel-track');
+                const touch = x => new Touch({{ identifier: 1, target: t, clientX: x, clientY: 100 }});
+                t.dispatchEvent(new TouchEvent('touchstart', {{ touches: [touch({from})], changedTouches: [touch({from})], bubbles: true }}));
+                t.dispatchEvent(new TouchEvent('touchend', {{ touches: [], changedTouches: [touch({to})], bubbles: true }}));
+            "#));
+        };
+        swipe(300, 100);
+        assert_eq!(current(".carousel"), "2");
+        swipe(100, 300);
+        assert_eq!(current(".carousel"), "1");
+        // a hovered or focused carousel holds still
+        assert_eq!(d.script("return document.querySelector('.carousel').hasAttribute('data-held');").as_bool(), Some(true));
+        let visible = d.script("return Array.from(document.querySelectorAll('.slide')).filter(s => s.offsetWidth > 0).length;");
+        assert_eq!(visible.as_i64(), Some(1), "one slide at a time");
+
+        // a gallery: one picture at a time, arrows move it, the address follows
+        for (w, h, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+            d.window(w, h);
+            d.goto(&gallery_url);
+            d.wait_for(".gallery[data-js]");
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            d.screenshot(&shots.join(format!("gallery-{name}.png")));
+        }
+        assert_eq!(current(".gallery"), "1");
+        assert_eq!(d.text(".gallery-status"), "1/9");
+        d.type_into("body", "\u{E014}");
+        d.type_into("body", "\u{E014}");
+        assert_eq!(current(".gallery"), "3");
+        assert_eq!(d.text(".gallery-status"), "3/9");
+        assert!(d.url().ends_with("#p3"), "{}", d.url());
+        d.type_into("body", "\u{E012}");
+        assert_eq!(current(".gallery"), "2");
+        // a link to #p5 opens at the fifth
+        d.goto(&format!("{gallery_url}#p5"));
+        d.wait_for(".gallery[data-js]");
+        assert_eq!(current(".gallery"), "5");
+
+        // a story: its 题图 opens large
+        for (w, h, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+            d.window(w, h);
+            d.goto(&photo_url);
+            d.wait_for(".story-lead img");
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            d.screenshot(&shots.join(format!("story-{name}.png")));
+        }
+        d.click(".story-lead img");
+        d.wait_for("dialog.lightbox[open] img");
+        let big = d.script("return document.querySelector('dialog.lightbox img').src;");
+        assert!(big.as_str().unwrap().ends_with("_1200.jpg"), "{big}");
+
+        // the editor: a 题图 uploaded from the form
+        d.window(1366, 1400);
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/new"));
+        d.type_into("#lead-field input[type=file]", upload.to_str().unwrap());
+        d.wait_for("#lead-field img.picture-preview");
+        let id = d.script("return document.querySelector('input[name=lead_image]').value;");
+        assert!(id.as_str().unwrap().parse::<i64>().unwrap() > 0, "{id}");
+        d.script("document.querySelector('#kind').value = 'gallery'; document.querySelector('#kind').dispatchEvent(new Event('change'));");
+        d.type_into("#gallery-field input[type=file]", upload.to_str().unwrap());
+        d.wait_for_text(".upload-progress", "已上传 1 张");
+        assert_eq!(d.count(".gallery-row:not(.gallery-blank)"), 1);
+        let wide = d.script("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className + '[' + (e.name || e.type || '') + '] ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12).join(' | ');");
+        assert_eq!(wide.as_str(), Some(""), "nothing is wider than the window");
+        d.script("document.querySelector('#lead-field').scrollIntoView();");
+        d.screenshot(&shots.join("editor-pictures.png"));
+        d.goto(&format!("{base}/admin/images"));
+        d.wait_for(".library-card");
+        d.screenshot(&shots.join("library.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("library-phone.png"));
         d.goto(&format!("{base}/admin/"));
     })
     .await;

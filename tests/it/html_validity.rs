@@ -166,6 +166,15 @@ async fn admin_pages_are_valid_html5() {
         ("channels", admin.get("/admin/channels").await),
         ("site", admin.get("/admin/sites/main").await),
         ("password", admin.get("/admin/password").await),
+        ("library", admin.get("/admin/images").await),
+        (
+            "library-pick",
+            admin.get("/admin/images?pick=gallery&q=摄影").await,
+        ),
+        ("picture", admin.get("/admin/images/1").await),
+        // a gallery in the editor: its rows, its 题图
+        ("edit-gallery", admin.get("/admin/stories/900410").await),
+        ("edit-photo", admin.get("/admin/stories/900401").await),
         ("forbidden", d.reporter.get("/admin/users").await),
     ];
     let mut files = Vec::new();
@@ -184,6 +193,8 @@ async fn portal_pages_are_valid_html5() {
         return;
     };
     let app = TestApp::with_demo().await;
+    // the pictures' variants, so pages list their srcset
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
     let mut a = app
         .publish(
             5001,
@@ -213,6 +224,10 @@ async fn portal_pages_are_valid_html5() {
         ("county", "/zouping/".to_string()),
         ("notfound", "/nosuch/".to_string()),
         ("gone", TestApp::path_of(&a)),
+        // pictures: a 图文 channel, a photo story, a gallery
+        ("pictures-channel", "/tp/".to_string()),
+        ("photo-story", "/tp/2024-04/19/900401.html".to_string()),
+        ("gallery", "/tp/2024-04/19/900410.html".to_string()),
     ];
     app.withdraw(&mut a).await;
     let mut files = Vec::new();

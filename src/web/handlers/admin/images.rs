@@ -60,7 +60,8 @@ struct Card {
 fn card(p: &Picture, site_name: &str) -> Card {
     Card {
         id: p.id,
-        thumb: p.sources(Some(Ratio::Standard), 320).src,
+        // the whole picture (a logo is not to be cut to 4:3)
+        thumb: p.sources(None, 320).src,
         url: p.url(),
         width: p.width,
         height: p.height,
