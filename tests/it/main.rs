@@ -14,6 +14,7 @@ mod feeds;
 mod hostile_clients;
 mod html_validity;
 mod import;
+mod lighthouse;
 mod media;
 mod multinode;
 mod newsroom;
