@@ -209,6 +209,20 @@ async fn uploads_are_stored_in_and_served_from_s3_compatible_storage() {
     assert_eq!(stored.status, 200, "the original is in the bucket");
     assert_eq!(stored.body, original);
     assert_eq!(stored.content_type.as_deref(), Some("image/png"));
+    // every variant the plan names is in the bucket
+    let picture = app
+        .state
+        .store
+        .picture(v["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let keys = picture.keys();
+    assert_eq!(keys.len(), 1 + 2 * picture.made.as_ref().unwrap().variants.len());
+    for key in &keys {
+        let got = in_bucket(&format!("/media/{key}")).await;
+        assert_eq!(got.status, 200, "{key} is in the bucket");
+    }
     let stored_thumb = in_bucket(thumb).await;
     assert_eq!(
         stored_thumb.status, 200,
