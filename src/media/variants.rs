@@ -351,18 +351,16 @@ pub fn make(
     let mut resizer = fr::Resizer::new();
     // one shrink to the working size, unless the decoder's scale already did
     let work = if decoded.width > need_w + need_w / 8 {
-        resize(
-            &mut resizer,
-            &decoded,
-            (
-                0.0,
-                0.0,
-                f64::from(decoded.width),
-                f64::from(decoded.height),
-            ),
-            need_w,
-            need_h,
-        )?
+        let full = (
+            0.0,
+            0.0,
+            f64::from(decoded.width),
+            f64::from(decoded.height),
+        );
+        let shrunk = resize(&mut resizer, &decoded, full, need_w, need_h)?;
+        // the decoded pixels go before any variant is made (memory per worker)
+        drop(decoded);
+        shrunk
     } else {
         decoded
     };
