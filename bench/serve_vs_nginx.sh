@@ -6,6 +6,7 @@
 # bytes as one plain file (no SSI), its best case.
 #
 #   bench/serve_vs_nginx.sh [SECONDS] [CONNECTIONS]     (default 10 s, 128)
+#   BIN=/tmp/gazette-old PAGE=/tp/... bench/serve_vs_nginx.sh   (another binary, another page)
 #
 # Needs nginx and wrk (apt install nginx wrk). Uses the 滨州网 demo content.
 set -euo pipefail
@@ -14,18 +15,28 @@ SECS=${1:-10}
 CONNS=${2:-128}
 WORK=$(pwd)/target/bench/serve
 rm -rf "$WORK" && mkdir -p "$WORK/tmp"
-cargo build --release --quiet
-BIN=target/release/gazette
+# BIN=path runs another build (an A/B against an earlier commit's binary)
+if [[ -z "${BIN:-}" ]]; then
+  cargo build --release --quiet
+  BIN=target/release/gazette
+fi
 GPORT=18181
 NPORT=18182
 PPORT=18184
-PAGE=/zw/yw/2023-06/01/900001.html
+PAGE=${PAGE:-/zw/yw/2023-06/01/900001.html}
 "$BIN" serve --demo --data-dir "$WORK/data" --addr 127.0.0.1:$GPORT > "$WORK/serve.log" 2>&1 &
 GPID=$!
 trap 'kill $GPID 2>/dev/null; [[ -f $WORK/nginx.pid ]] && kill $(cat $WORK/nginx.pid) 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -fs -o /dev/null http://127.0.0.1:$GPORT/ && break; sleep 0.1; done
 # wait for the search index to take in the demo (related stories are part of the page)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$GPORT/search.json?q=%E8%81%8C%E6%95%99%E7%A4%BE" | grep -q '"total":[1-9]' && break; sleep 0.1; done
+# and for the demo pictures' variant jobs (each one re-renders the pages showing it)
+last=-1; same=0
+while ((same < 3)); do
+  n=$(grep -c "picture variants made" "$WORK/serve.log" || true)
+  if [[ $n == "$last" ]]; then same=$((same + 1)); else same=0; last=$n; fi
+  sleep 1
+done
 "$BIN" build --data-dir "$WORK/data" --out "$WORK/site" --public-url http://127.0.0.1:$GPORT > /dev/null 2>&1 || true
 # the export must carry the same page (the build ran while serve held the index: it only reads)
 mkdir -p "$WORK/plain$(dirname $PAGE)"

@@ -407,16 +407,22 @@ pub async fn load(
             .put_slot("main", "toutiao", "滨州头条", HEADLINES, now)
             .await?;
     }
-    created += photos::load(store, media, now)
-        .await
-        .context("loading the demo's pictures")?;
+    // the pictures need the media store; without it the demo is text only
+    match photos::load(store, media, now).await {
+        Ok(n) => created += n,
+        Err(e) => tracing::warn!(
+            error = %format!("{e:#}"),
+            media = %media.describe(),
+            "the demo's pictures were not loaded"
+        ),
+    }
     if store.slot("main", "jiaodian").await?.is_none() {
         store
             .put_slot(
                 "main",
                 "jiaodian",
                 "焦点",
-                &photos::carousel(SEED_ARTICLE_ID),
+                &photos::carousel(store, SEED_ARTICLE_ID).await?,
                 now,
             )
             .await?;

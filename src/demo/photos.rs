@@ -304,12 +304,17 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
     Ok(created)
 }
 
-/// The 焦点 slot of a new demo: the photo stories and the gallery, then the seed story.
-pub fn carousel(seed: i64) -> Vec<i64> {
-    let mut ids = vec![GALLERY_ID];
-    ids.extend(STORIES.iter().map(|s| s.0));
+/// The 焦点 slot of a new demo: the gallery and the photo stories (those
+/// that exist), then the seed story.
+pub async fn carousel(store: &dyn Store, seed: i64) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for id in std::iter::once(GALLERY_ID).chain(STORIES.iter().map(|s| s.0)) {
+        if store.article(id).await?.is_some() {
+            ids.push(id);
+        }
+    }
     ids.push(seed);
-    ids
+    Ok(ids)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -41,7 +41,8 @@ pub struct Draft {
     pub parts: Parts,
 }
 
-fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
+/// `what` holds at most `max` characters; the message says how many it has.
+pub(crate) fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
     let n = s.chars().count();
     if n > max {
         Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))

@@ -370,15 +370,6 @@ pub struct PictureUse {
     pub alt: String,
 }
 
-fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
-    let n = s.chars().count();
-    if n > max {
-        Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))
-    } else {
-        Ok(())
-    }
-}
-
 impl PictureUse {
     pub fn clean(mut self) -> Self {
         use super::text::{clean_block, clean_line};
@@ -390,6 +381,7 @@ impl PictureUse {
 
     /// Limits; `what` names the picture in the message (题图, 第 3 张图片).
     pub fn validate(&self, what: &str) -> Result<(), String> {
+        use super::draft::too_long;
         too_long(&format!("{what}的图片说明"), &self.caption, MAX_CAPTION)?;
         too_long(&format!("{what}的摄影/来源"), &self.credit, MAX_CREDIT)?;
         too_long(&format!("{what}的替代文字"), &self.alt, MAX_ALT)

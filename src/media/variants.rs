@@ -260,6 +260,9 @@ fn orient(p: Pixels, orientation: u16) -> Pixels {
     }
 }
 
+/// Resize (and crop) RGB pixels. Through the typed API: only the 8-bit RGB
+/// kernels are compiled in (the untyped `resize` dispatches over every pixel
+/// type and would add megabytes of SIMD code to the binary).
 fn resize(
     r: &mut fr::Resizer,
     src: &Pixels,
@@ -267,19 +270,22 @@ fn resize(
     w: u32,
     h: u32,
 ) -> Result<Pixels, MediaError> {
+    use fr::images::{TypedImage, TypedImageRef};
+    use fr::pixels::U8x3;
     let io = |e: String| MediaError::Io(e);
-    let src_img = fr::images::ImageRef::new(src.width, src.height, &src.rgb, fr::PixelType::U8x3)
+    let src_img = TypedImageRef::<U8x3>::from_buffer(src.width, src.height, &src.rgb)
         .map_err(|e| io(e.to_string()))?;
-    let mut dst = fr::images::Image::new(w, h, fr::PixelType::U8x3);
+    let mut out = vec![0u8; w as usize * h as usize * 3];
+    let mut dst = TypedImage::<U8x3>::from_buffer(w, h, &mut out).map_err(|e| io(e.to_string()))?;
     let opts = fr::ResizeOptions::new()
         .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3))
         .crop(crop.0, crop.1, crop.2, crop.3);
-    r.resize(&src_img, &mut dst, &opts)
+    r.resize_typed(&src_img, &mut dst, &opts)
         .map_err(|e| io(e.to_string()))?;
     Ok(Pixels {
         width: w,
         height: h,
-        rgb: dst.into_vec(),
+        rgb: out,
     })
 }
 
@@ -349,8 +355,10 @@ pub fn make(
         return Err(MediaError::Corrupt);
     }
     let mut resizer = fr::Resizer::new();
-    // one shrink to the working size, unless the decoder's scale already did
-    let work = if decoded.width > need_w + need_w / 8 {
+    // one shrink to the working size when the decoder gave far more (a big
+    // PNG); a JPEG decoded at its DCT scale is at most twice it and is cut
+    // from as it is (one buffer less per worker)
+    let work = if decoded.width > need_w * 2 {
         let full = (
             0.0,
             0.0,

@@ -201,6 +201,8 @@ async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Ba
 async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let d = desk(app).await;
+    // the demo's pictures have their variant jobs: done first
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
     let id = schedule(app, &d, "定时发布的稿件", 600).await;
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
     app.clock.advance(600);

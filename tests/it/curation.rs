@@ -297,6 +297,8 @@ async fn an_expired_item_leaves_the_home_page_when_its_time_comes() {
     assert_eq!(r.status, 303);
     let t = title(&app, 900_103).await;
     assert_eq!(headlines(&app).await[0], t);
+    // the demo's pictures have their variant jobs: done first
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
     app.clock.advance(3600);
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 1);

@@ -218,7 +218,10 @@ async fn uploads_are_stored_in_and_served_from_s3_compatible_storage() {
         .unwrap()
         .unwrap();
     let keys = picture.keys();
-    assert_eq!(keys.len(), 1 + 2 * picture.made.as_ref().unwrap().variants.len());
+    assert_eq!(
+        keys.len(),
+        1 + 2 * picture.made.as_ref().unwrap().variants.len()
+    );
     for key in &keys {
         let got = in_bucket(&format!("/media/{key}")).await;
         assert_eq!(got.status, 200, "{key} is in the bucket");

@@ -137,9 +137,9 @@ async fn sub_site_answers_on_its_host_name() {
         app.get_with_host("unknown.example.cn", "/")
             .await
             .select_text(".carousel .slide-title")
-            .first()
-            .map(String::as_str),
-        Some("全省职教社工作研讨班暨规范化建设现场推进会在滨州召开"),
+            .iter()
+            .any(|t| t == "全省职教社工作研讨班暨规范化建设现场推进会在滨州召开"),
+        true,
         "the main site's 焦点图"
     );
 }

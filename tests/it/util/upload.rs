@@ -8,19 +8,7 @@ use super::agent::Agent;
 
 /// A multipart body with a CSRF field and a file; returns (content type, body).
 pub fn multipart(csrf: &str, file: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "gazetteboundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    multipart_with(csrf, &[], file)
 }
 
 impl Agent<'_> {
