@@ -133,13 +133,12 @@ async fn sub_site_answers_on_its_host_name() {
             .contains(&"//bincheng.example.cn/".to_string())
     );
     // an unknown host gets the main site
-    assert_eq!(
+    assert!(
         app.get_with_host("unknown.example.cn", "/")
             .await
             .select_text(".carousel .slide-title")
             .iter()
             .any(|t| t == "全省职教社工作研讨班暨规范化建设现场推进会在滨州召开"),
-        true,
         "the main site's 焦点图"
     );
 }
