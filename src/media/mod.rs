@@ -450,18 +450,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "scratch: writes /tmp/scratch_exif.jpg for exiftool"]
-    fn scratch_exif() {
-        let c = match std::fs::read("/tmp/scratch_in.jpg") {
-            Ok(b) => check(Bytes::from(b), 0).unwrap(),
-            Err(_) => check(camera_jpeg(64, 48), 0).unwrap(),
-        };
-        std::fs::write("/tmp/scratch_exif.jpg", &c.original).unwrap();
-        let exif = variants::minimal_exif(&variants::read_meta(&c.original), 1).unwrap();
-        std::fs::write("/tmp/scratch_exif.tiff", &exif).unwrap();
-    }
-
-    #[test]
     fn refuses_what_is_not_an_image() {
         let refuse = |bytes: &[u8]| check(Bytes::copy_from_slice(bytes), 0).unwrap_err();
         assert_eq!(
