@@ -189,6 +189,23 @@ async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
             }),
         ),
         (
+            "picture words and focal point",
+            Box::new(|| {
+                form(
+                    "/admin/images/1",
+                    Some(&admin.cookie),
+                    &[
+                        ("_csrf", &admin.csrf),
+                        ("caption", "打断时的说明"),
+                        ("credit", ""),
+                        ("alt", "图"),
+                        ("focal_x", "30"),
+                        ("focal_y", "40"),
+                    ],
+                )
+            }),
+        ),
+        (
             "upload",
             Box::new(|| {
                 Request::post("/admin/media")

@@ -94,6 +94,19 @@ async fn load(tx: &mut Tx<'_>, id: i64) -> StoreResult<Picture> {
     picture_from_row(&row)
 }
 
+/// Log `image:ID`: every page showing the picture re-renders.
+async fn image_changed(tx: &mut Tx<'_>, p: &Picture, now: i64) -> StoreResult<()> {
+    log_change(
+        tx,
+        now,
+        "image",
+        Some(&p.site_id),
+        None,
+        &[format!("image:{}", p.id)],
+    )
+    .await
+}
+
 async fn queue_variants(tx: &mut Tx<'_>, id: i64, now: i64) -> StoreResult<()> {
     sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
         .bind(VARIANTS_JOB)
@@ -307,15 +320,7 @@ impl Pictures for StoreImpl {
                 now,
             )
             .await?;
-            log_change(
-                &mut tx,
-                now,
-                "image",
-                Some(&old.site_id),
-                None,
-                &[format!("image:{id}")],
-            )
-            .await?;
+            image_changed(&mut tx, &old, now).await?;
         }
         let picture = load(&mut tx, id).await?;
         tx.commit().await?;
@@ -330,15 +335,7 @@ impl Pictures for StoreImpl {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        log_change(
-            &mut tx,
-            now,
-            "image",
-            Some(&old.site_id),
-            None,
-            &[format!("image:{id}")],
-        )
-        .await?;
+        image_changed(&mut tx, &old, now).await?;
         tx.commit().await?;
         Ok(())
     }
