@@ -190,6 +190,18 @@ pub struct ServeArgs {
     /// A bearer token that also opens /metrics (`Authorization: Bearer TOKEN`).
     #[arg(long, env = "GAZETTE_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// The ffmpeg program that processes videos (ffprobe is looked for
+    /// beside it). Without it video uploads are refused; all else works.
+    #[arg(long, env = "GAZETTE_FFMPEG", default_value = "ffmpeg")]
+    pub ffmpeg: PathBuf,
+    /// Threads one video's processing may use (0: one per core).
+    #[arg(long, env = "GAZETTE_VIDEO_THREADS", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=64))]
+    pub video_threads: u32,
+    /// The largest video upload, in MiB.
+    #[arg(long, env = "GAZETTE_VIDEO_MAX_MB", default_value_t = 2048,
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub video_max_mb: u64,
 }
 
 fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {

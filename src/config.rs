@@ -20,6 +20,39 @@ pub struct Config {
     pub media: MediaLocation,
     /// What one client, request or connection may take (docs/security.md).
     pub limits: Limits,
+    /// How videos are processed.
+    pub video: VideoConfig,
+}
+
+/// The outside programs and bounds of video processing (`media::video`).
+#[derive(Debug, Clone)]
+pub struct VideoConfig {
+    /// `ffmpeg`, looked up on PATH unless a path is given; `ffprobe` is the
+    /// program of that name in the same directory (or on PATH).
+    pub ffmpeg: PathBuf,
+    /// Threads one video's encoding may use.
+    pub threads: u32,
+    /// The largest upload in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for VideoConfig {
+    fn default() -> Self {
+        Self {
+            ffmpeg: PathBuf::from("ffmpeg"),
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get() as u32),
+            max_bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl VideoConfig {
+    pub fn ffprobe(&self) -> PathBuf {
+        match self.ffmpeg.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.join("ffprobe"),
+            _ => PathBuf::from("ffprobe"),
+        }
+    }
 }
 
 /// The bounds that keep one client from exhausting the server.
@@ -89,6 +122,7 @@ impl Config {
             job_lease: crate::jobs::DEFAULT_LEASE_SECS,
             media: MediaLocation::Local,
             limits: Limits::default(),
+            video: VideoConfig::default(),
         }
     }
 

@@ -10,10 +10,12 @@ pub mod pictures;
 pub mod postgres;
 pub mod record;
 pub mod sqlite;
+pub mod videos;
 
 pub use curation::{Curation, Slot, SlotItem};
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditQuery, Event, Record};
+pub use videos::{NewVideo, Videos};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -207,7 +209,9 @@ pub trait Exports {
 
 /// The storage interface both backends satisfy.
 #[async_trait]
-pub trait Store: Newsroom + Exports + Curation + Record + Pictures + Send + Sync + 'static {
+pub trait Store:
+    Newsroom + Exports + Curation + Record + Pictures + Videos + Send + Sync + 'static
+{
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
 
@@ -544,6 +548,10 @@ pub struct InWork {
 }
 
 /// A background job (DESIGN.md §6).
+/// Job kinds that may run for minutes: claimed one at a time by their own
+/// runner (`claim_job_of`), never by `claim_jobs`.
+pub const LONG_JOBS: &[&str] = &["video_process"];
+
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: i64,
@@ -683,6 +691,19 @@ pub trait Newsroom: Send + Sync {
         lease: i64,
         limit: i64,
     ) -> StoreResult<Vec<Job>>;
+    /// Claim one due job of `kind` (a long kind: [`LONG_JOBS`], which
+    /// `claim_jobs` leaves to its own runner so a video never holds up a
+    /// scheduled publication).
+    async fn claim_job_of(
+        &self,
+        kind: &str,
+        node: &str,
+        now: i64,
+        lease: i64,
+    ) -> StoreResult<Option<Job>>;
+    /// Hold `node`'s claim of job `id` until `until` (a long job renews its
+    /// lease while it runs); `false` when the claim is no longer `node`'s.
+    async fn extend_claim(&self, id: i64, node: &str, until: i64) -> StoreResult<bool>;
     /// Give back `node`'s unfinished claims (graceful shutdown), so another
     /// node runs them at once instead of after the lease; returns how many.
     async fn release_jobs(&self, node: &str) -> StoreResult<u64>;

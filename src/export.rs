@@ -567,15 +567,30 @@ async fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u
         if !all && target.exists() {
             continue;
         }
-        // removed since it was listed: nothing to copy
-        let Some(bytes) = media.get(&key).await? else {
-            continue;
-        };
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        write_atomically(&target, &bytes)?;
+        // streamed to a temporary name, then renamed: a video is never held
+        // in memory, and no reader sees half a file
+        let tmp = target.with_file_name(format!(
+            ".{}.tmp",
+            target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("media")
+        ));
+        let copied = crate::media::copy_to_file(media, &key, &tmp).await;
+        match copied {
+            Ok(true) => std::fs::rename(&tmp, &target)
+                .with_context(|| format!("cannot write {}", target.display()))?,
+            // removed since it was listed: nothing to copy
+            Ok(false) => continue,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.into());
+            }
+        }
         written += 1;
     }
     Ok(written)

@@ -43,6 +43,9 @@ pub struct Story {
     pub channel_path: String,
     pub levels: u8,
     pub hits: Vec<Hit>,
+    /// What keeps the story's video from publication (not yet processed,
+    /// failed, of another site), if anything.
+    pub video_unready: Option<String>,
 }
 
 /// Load a story for `user`; `None` if it does not exist or they may not see it.
@@ -70,6 +73,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         (None, _) => (Draft::from_article(&ws.article), None),
     };
     let hits = screen(state, &draft).await?;
+    let video_unready = video_unready(state, &draft).await?;
     Ok(Some(Story {
         state: ws,
         draft,
@@ -77,7 +81,29 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         channel_path,
         levels,
         hits,
+        video_unready,
     }))
+}
+
+/// Whether a 视频 story's video may be published: it must be processed.
+async fn video_unready(state: &AppState, draft: &Draft) -> Result<Option<String>, NewsroomError> {
+    if draft.kind != crate::domain::kind::Kind::Video {
+        return Ok(None);
+    }
+    let Some(u) = &draft.parts.video else {
+        return Ok(None);
+    };
+    Ok(match state.store.video(u.video_id).await? {
+        None => Some(format!("视频 {} 不存在", u.video_id)),
+        Some(v) if v.state == crate::domain::video::VideoState::Failed => {
+            Some(format!("视频处理失败({}),请重新上传后再签发", v.error))
+        }
+        Some(v) if v.ready().is_none() => Some(format!(
+            "视频尚在处理(已完成 {}%),处理完成后才能签发",
+            v.progress
+        )),
+        Some(_) => None,
+    })
 }
 
 /// Scan a draft against the current word list.
@@ -99,7 +125,11 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
         editors: &story.state.editors,
         in_scope,
         reprint_incomplete: story.draft.reprint_incomplete(),
-        pictures_unpublishable: story.draft.parts.unpublishable(),
+        media_unpublishable: story
+            .draft
+            .parts
+            .unpublishable()
+            .or_else(|| story.video_unready.clone()),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
         incomplete: story.draft.incomplete(),
         now,

@@ -23,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounded pools for hashing, decoding and diffs (off the async threads).
     pub work: Arc<crate::work::Pools>,
+    /// Resumable uploads in progress on this node's disk (videos).
+    pub uploads: Arc<crate::media::upload::Uploads>,
     /// Readiness: the write probe and whether the database was seen damaged.
     pub health: Arc<crate::health::Health>,
 }
@@ -38,8 +40,12 @@ impl AppState {
         let media =
             crate::media::open(&config.media, &config.data_dir, crate::media::process_env())?;
         let work = Arc::new(crate::work::Pools::new(&config.limits));
+        let uploads = Arc::new(crate::media::upload::Uploads::new(
+            config.data_dir.join("uploads"),
+        ));
         Ok(Self {
             work,
+            uploads,
             health: Arc::default(),
             config: Arc::new(config),
             store,

@@ -38,6 +38,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
             ..Default::default()
         },
+        video: crate::config::VideoConfig {
+            ffmpeg: args.ffmpeg.clone(),
+            threads: match args.video_threads {
+                0 => crate::config::VideoConfig::default().threads,
+                n => n,
+            },
+            max_bytes: args.video_max_mb * 1024 * 1024,
+        },
     };
     let state = AppState::open(config, store)?;
     if args.demo {

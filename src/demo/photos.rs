@@ -272,7 +272,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
             Kind::Text,
             Parts {
                 lead: Some(lead),
-                gallery: vec![],
+                ..Parts::default()
             },
             body,
         );
@@ -286,8 +286,8 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
             signed0 + 600,
             Kind::Gallery,
             Parts {
-                lead: None,
                 gallery: GALLERY.iter().map(|n| use_of(n)).collect(),
+                ..Parts::default()
             },
             vec![
                 "山野、林间、窗前和餐桌上,九幅开放授权的摄影作品记录了自然与日常生活中的细节。"

@@ -155,6 +155,9 @@ pub struct ArticleSummary {
     /// Pictures in a gallery (0 for other kinds).
     #[serde(default)]
     pub pictures: i64,
+    /// A video's length in seconds (0 for other kinds).
+    #[serde(default)]
+    pub duration: u32,
 }
 
 impl ArticleSummary {
@@ -268,6 +271,7 @@ mod tests {
             kind: Default::default(),
             cover: None,
             pictures: 0,
+            duration: 0,
         }
     }
 
@@ -335,6 +339,7 @@ mod tests {
             kind: Default::default(),
             cover: None,
             pictures: 0,
+            duration: 0,
         }
     }
 

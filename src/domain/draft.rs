@@ -35,7 +35,7 @@ pub struct Draft {
     pub publish_at: Option<i64>,
     /// A 更正 notice to add to the page when this revision goes live.
     pub correction: String,
-    /// 文字 or 图集 (`domain::kind`).
+    /// 文字, 图集 or 视频 (`domain::kind`).
     pub kind: Kind,
     /// The 题图 and a gallery's pictures.
     pub parts: Parts,
@@ -106,6 +106,9 @@ impl Draft {
         self.parts = self.parts.clean();
         if self.kind != Kind::Gallery {
             self.parts.gallery.clear();
+        }
+        if self.kind != Kind::Video {
+            self.parts.video = None;
         }
         self
     }

@@ -3,6 +3,9 @@
 //! `Article` with one workflow, URL scheme, listing, slots, search, cache and
 //! export; a kind adds only its parts ([`Parts`]) and the rules for them.
 //!
+//! A 视频 story's video is a row of the video library (`domain::video`),
+//! shared like pictures; its poster is the story's 题图.
+//!
 //! Adding a kind: a variant here with its name and its rules in
 //! [`Kind::missing`]; its parts as fields of [`Parts`] (stored with the
 //! story as JSON, so no new table unless the parts are shared); its page
@@ -12,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::picture::PictureUse;
+use super::video::VideoUse;
 
 /// Pictures a gallery may hold.
 pub const MAX_GALLERY: usize = 200;
@@ -24,15 +28,18 @@ pub enum Kind {
     Text,
     /// 图集: an ordered set of pictures with captions, and an optional lead text.
     Gallery,
+    /// 视频: a library video (its 题图 is the poster), with a text beneath.
+    Video,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Text, Kind::Gallery];
+    pub const ALL: [Kind; 3] = [Kind::Text, Kind::Gallery, Kind::Video];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Text => "text",
             Kind::Gallery => "gallery",
+            Kind::Video => "video",
         }
     }
 
@@ -45,6 +52,7 @@ impl Kind {
         match self {
             Kind::Text => "文字",
             Kind::Gallery => "图集",
+            Kind::Video => "视频",
         }
     }
 
@@ -59,6 +67,8 @@ impl Kind {
             Kind::Text => None,
             Kind::Gallery if parts.gallery.is_empty() => Some("图集至少要有一张图片".into()),
             Kind::Gallery => None,
+            Kind::Video if parts.video.is_none() => Some("视频稿须上传或选择一个视频".into()),
+            Kind::Video => None,
         }
     }
 }
@@ -73,11 +83,14 @@ pub struct Parts {
     /// A gallery's pictures in order (empty for other kinds).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub gallery: Vec<PictureUse>,
+    /// A 视频 story's video.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoUse>,
 }
 
 impl Parts {
     pub fn is_empty(&self) -> bool {
-        self.lead.is_none() && self.gallery.is_empty()
+        self.lead.is_none() && self.gallery.is_empty() && self.video.is_none()
     }
 
     /// The picture lists and thumbnails show: the 题图, else a gallery's first.
@@ -105,6 +118,7 @@ impl Parts {
                 .map(PictureUse::clean)
                 .filter(|u| u.image_id > 0)
                 .collect(),
+            video: self.video.filter(|v| v.video_id > 0),
         }
     }
 
@@ -186,6 +200,13 @@ mod tests {
         p.lead = Some(pic(9, "x"));
         assert_eq!(p.cover().unwrap().image_id, 9);
         assert_eq!(Kind::parse("gallery"), Some(Kind::Gallery));
-        assert_eq!(Kind::parse("video"), None);
+        assert_eq!(Kind::parse("video"), Some(Kind::Video));
+        assert_eq!(Kind::parse("live"), None);
+        assert!(Kind::Video.missing(&p).unwrap().contains("视频"));
+        p.video = Some(VideoUse {
+            video_id: 3,
+            seconds: 12,
+        });
+        assert_eq!(Kind::Video.missing(&p), None);
     }
 }

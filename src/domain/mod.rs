@@ -13,6 +13,7 @@ pub mod stats;
 pub mod text;
 pub mod url;
 pub mod user;
+pub mod video;
 pub mod workflow;
 
 pub use article::{Article, ArticleSummary, Byline, Reprint, Status};

@@ -41,6 +41,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("slot_expired", "推荐到期下线"),
     ("picture_upload", "上传图片"),
     ("picture_edit", "修改图片信息"),
+    ("video_upload", "上传视频"),
+    ("video_subtitles", "上传字幕"),
 ];
 
 /// The label of a recorded action; a sign-off is an approval that left review.

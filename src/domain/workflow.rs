@@ -198,7 +198,7 @@ pub struct Context<'a> {
     pub reprint_incomplete: bool,
     /// What keeps the story's pictures from publication (a 题图 without its
     /// 替代文字 ...), if anything.
-    pub pictures_unpublishable: Option<String>,
+    pub media_unpublishable: Option<String>,
     /// Number of "block" sensitive-word hits in the working revision.
     pub blocking_hits: usize,
     /// What is missing for the story to be submitted (empty title, body ...).
@@ -468,7 +468,7 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
             if ctx.reprint_incomplete {
                 return Err(Refusal::ReprintIncomplete);
             }
-            if let Some(why) = &ctx.pictures_unpublishable {
+            if let Some(why) = &ctx.media_unpublishable {
                 return Err(Refusal::Pictures(why.clone()));
             }
             let mut opinion = opinion;
@@ -635,7 +635,7 @@ mod tests {
             editors: &[],
             in_scope: true,
             reprint_incomplete: false,
-            pictures_unpublishable: None,
+            media_unpublishable: None,
             blocking_hits: 0,
             incomplete: None,
             now: NOW,
@@ -971,14 +971,14 @@ mod tests {
     fn pictures_without_alt_text_are_not_signed_off() {
         let signer = user(4, &[Role::Signer]);
         let mut c = ctx(review(3), &[]);
-        c.pictures_unpublishable = Some("题图须填写替代文字".into());
+        c.media_unpublishable = Some("题图须填写替代文字".into());
         assert_eq!(
             decide(&c, Actor::Person(&signer), &approve()),
             Err(Refusal::Pictures("题图须填写替代文字".into()))
         );
         let editor = user(2, &[Role::Editor]);
         let mut c1 = ctx(review(1), &[]);
-        c1.pictures_unpublishable = Some("x".into());
+        c1.media_unpublishable = Some("x".into());
         assert!(decide(&c1, Actor::Person(&editor), &approve()).is_ok());
     }
 

@@ -3,6 +3,7 @@
 
 mod pictures;
 mod publish;
+mod video;
 
 use std::time::Duration;
 
@@ -13,8 +14,57 @@ use crate::state::AppState;
 pub const DEFAULT_LEASE_SECS: i64 = 30;
 const RETRY_SECS: i64 = 30;
 
-/// Run every job that is due now; returns how many ran.
+/// Run every job that is due now, short and long; returns how many ran.
 pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
+    Ok(run_short(state).await? + run_long(state).await?)
+}
+
+/// Run due jobs of the long kinds (`db::LONG_JOBS`: videos), one at a time.
+pub async fn run_long(state: &AppState) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for kind in crate::db::LONG_JOBS {
+        let Some(job) = state
+            .store
+            .claim_job_of(
+                kind,
+                &state.config.node_id,
+                state.now(),
+                state.config.job_lease,
+            )
+            .await?
+        else {
+            continue;
+        };
+        n += 1;
+        let result = match job.kind.as_str() {
+            "video_process" => video::run(state, &job).await,
+            other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
+        };
+        settle(state, &job, result).await?;
+    }
+    Ok(n)
+}
+
+async fn settle(
+    state: &AppState,
+    job: &crate::db::Job,
+    result: anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    match result {
+        Ok(()) => state.store.finish_job(job.id, state.now()).await?,
+        Err(e) => {
+            tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %format!("{e:#}"), "job failed; will retry");
+            state
+                .store
+                .fail_job(job.id, &format!("{e:#}"), state.now() + RETRY_SECS)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Run every due job of the short kinds; returns how many ran.
+pub async fn run_short(state: &AppState) -> anyhow::Result<usize> {
     let now = state.now();
     let jobs = state
         .store
@@ -44,30 +94,46 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
             },
             other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
         };
-        match result {
-            Ok(()) => state.store.finish_job(job.id, state.now()).await?,
-            Err(e) => {
-                tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %format!("{e:#}"), "job failed; will retry");
-                state
-                    .store
-                    .fail_job(job.id, &format!("{e:#}"), state.now() + RETRY_SECS)
-                    .await?;
-            }
-        }
+        settle(state, &job, result).await?;
     }
     Ok(n)
 }
 
-/// Run due jobs every second until the process ends.
+/// Run due jobs every second until the process ends: the short kinds in
+/// one task, the long kinds (videos) in another, so a transcode never holds
+/// up a scheduled publication.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let long = {
+            let state = state.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = run_long(&state).await {
+                        tracing::error!(error = %format!("{e:#}"), "long job runner failed; will retry");
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            })
+        };
+        // aborting this task (shutdown) stops the long runner too
+        let _long = AbortOnDrop(long);
         loop {
-            if let Err(e) = run_due(&state).await {
+            if let Err(e) = run_short(&state).await {
                 tracing::error!(error = %format!("{e:#}"), "job runner failed; will retry");
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     })
+}
+
+/// A spawned task that ends with its owner (a job's heartbeat, the long
+/// runner under the runner that `serve` stops).
+pub(crate) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// `GAZETTE_FAULT_JOB_PAUSE_MS`: a pause between claiming a job and running it,

@@ -7,7 +7,9 @@
 mod local;
 mod s3;
 mod store;
+pub mod upload;
 pub mod variants;
+pub mod video;
 
 use std::io::Cursor;
 
@@ -16,7 +18,9 @@ use sha2::{Digest, Sha256};
 
 pub use local::LocalMedia;
 pub use s3::S3Media;
-pub use store::{DynMedia, MediaStore, MediaStoreError, open, process_env};
+pub use store::{
+    ByteStream, DynMedia, MediaStore, MediaStoreError, copy_to_file, open, process_env,
+};
 
 /// Largest upload accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -97,6 +101,13 @@ pub fn content_type(name: &str) -> Option<&'static str> {
         "png" => Some("image/png"),
         "gif" => Some("image/gif"),
         "webp" => Some("image/webp"),
+        // video: originals, renditions, HLS playlists and segments, subtitles
+        "mp4" => Some("video/mp4"),
+        "mov" => Some("video/quicktime"),
+        "webm" => Some("video/webm"),
+        "m3u8" => Some("application/vnd.apple.mpegurl"),
+        "ts" => Some("video/mp2t"),
+        "vtt" => Some("text/vtt; charset=utf-8"),
         _ => None,
     }
 }

@@ -8,8 +8,14 @@ use bytes::Bytes;
 use object_store::aws::{AmazonS3, AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::path::Path;
 use object_store::{
-    Attribute, Attributes, ObjectStore as _, ObjectStoreExt as _, PutOptions, RetryConfig,
+    Attribute, Attributes, GetOptions, GetRange, ObjectStore as _, ObjectStoreExt as _,
+    PutMultipartOptions, PutOptions, RetryConfig, WriteMultipart,
 };
+
+/// Files up to this size go up in one PUT; larger ones in parts.
+const MULTIPART_FROM: u64 = 16 * 1024 * 1024;
+/// The size of each part of a multipart upload (S3 asks at least 5 MiB).
+const PART_BYTES: usize = 8 * 1024 * 1024;
 
 use super::{MediaStore, MediaStoreError, safe_path};
 
@@ -109,6 +115,90 @@ impl MediaStore for S3Media {
             Err(e) => return Err(classify(e)),
         };
         result.bytes().await.map(Some).map_err(classify)
+    }
+
+    async fn put_file(
+        &self,
+        key: &str,
+        from: &std::path::Path,
+        content_type: &str,
+    ) -> Result<(), MediaStoreError> {
+        use tokio::io::AsyncReadExt as _;
+        if !safe_path(key) {
+            return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
+        }
+        let io =
+            |e: std::io::Error| MediaStoreError::Failed(format!("reading {}: {e}", from.display()));
+        let len = tokio::fs::metadata(from).await.map_err(io)?.len();
+        if len <= MULTIPART_FROM {
+            let bytes = tokio::fs::read(from).await.map_err(io)?;
+            return self.put(key, Bytes::from(bytes), content_type).await;
+        }
+        // a multipart upload: parts of PART_BYTES, a few in flight; the
+        // object appears only when the upload completes
+        let mut attributes = Attributes::new();
+        attributes.insert(Attribute::ContentType, content_type.to_string().into());
+        let upload = self
+            .store
+            .put_multipart_opts(&self.path(key), PutMultipartOptions::from(attributes))
+            .await
+            .map_err(classify)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut file = tokio::fs::File::open(from).await.map_err(io)?;
+        let mut buf = vec![0u8; 1024 * 1024];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(io(e));
+                }
+            };
+            if let Err(e) = writer.wait_for_capacity(4).await {
+                let _ = writer.abort().await;
+                return Err(classify(e));
+            }
+            writer.write(&buf[..n]);
+        }
+        writer.finish().await.map_err(classify)?;
+        Ok(())
+    }
+
+    async fn size(&self, key: &str) -> Result<Option<u64>, MediaStoreError> {
+        if !safe_path(key) {
+            return Ok(None);
+        }
+        match self.store.head(&self.path(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    async fn read_range(
+        &self,
+        key: &str,
+        range: std::ops::Range<u64>,
+    ) -> Result<Option<super::ByteStream>, MediaStoreError> {
+        use futures_util::StreamExt as _;
+        if !safe_path(key) {
+            return Ok(None);
+        }
+        if range.is_empty() {
+            return Ok(Some(Box::pin(futures_util::stream::empty())));
+        }
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(range)),
+            ..GetOptions::default()
+        };
+        match self.store.get_opts(&self.path(key), options).await {
+            Ok(r) => Ok(Some(Box::pin(
+                r.into_stream().map(|c| c.map_err(std::io::Error::other)),
+            ))),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(classify(e)),
+        }
     }
 
     async fn keys(&self) -> Result<Vec<String>, MediaStoreError> {

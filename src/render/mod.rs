@@ -10,6 +10,7 @@ mod portal;
 pub mod sanitize;
 pub mod search;
 pub mod theme;
+pub mod video;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

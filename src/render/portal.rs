@@ -136,6 +136,11 @@ impl Ctx<'_> {
             } else {
                 0
             },
+            video: if s.kind == Kind::Video && s.duration > 0 {
+                crate::domain::video::clock(s.duration)
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -335,6 +340,8 @@ struct ListItem {
     thumb: Option<PictureView>,
     /// A gallery's picture count (0: not a gallery).
     gallery: i64,
+    /// A video's length (`03:12`; empty: not a video).
+    video: String,
 }
 
 #[derive(Serialize)]
@@ -652,6 +659,8 @@ struct StoryView {
     lead: Option<PictureView>,
     /// A gallery's pictures, in order.
     gallery: Vec<PictureView>,
+    /// A 视频 story's player.
+    video: Option<super::video::VideoView>,
 }
 
 #[derive(Serialize)]
@@ -665,6 +674,8 @@ struct StoryCtx {
     og_url: String,
     /// The share card's picture: absolute URL, width, height, alt.
     og_image: Option<(String, u32, u32, String)>,
+    /// The share card's video: absolute MP4 URL, width, height.
+    og_video: Option<(String, u32, u32)>,
     related: Vec<ListItem>,
     blocks: Vec<Block>,
     /// In the export: the SSI path of the "更多..." fragment.
@@ -847,6 +858,21 @@ async fn render_story(
             ))
         })
         .collect();
+    let video = match (a.kind, &a.parts.video) {
+        (Kind::Video, Some(u)) => {
+            ctx.deps.insert(format!("video:{}", u.video_id));
+            match ctx.state.store.video(u.video_id).await? {
+                Some(v) if v.site_id == a.site_id => {
+                    let poster = lead_picture
+                        .as_ref()
+                        .and_then(|(p, _)| p.largest(Some(Ratio::Wide)).map(|(url, _, _)| url));
+                    Some(super::video::view(&v, poster))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     let keys = crate::domain::picture::body_keys(&body_html);
     let mut by_key = std::collections::HashMap::new();
     if !keys.is_empty() {
@@ -924,6 +950,24 @@ async fn render_story(
         "description": base.description,
         "image": ld_images,
     });
+    let mut also = Vec::new();
+    if let Some(v) = video.as_ref().and_then(|v| {
+        super::video::structured(
+            v,
+            &a.title,
+            &base.description,
+            a.signed_at.map(crate::domain::text::datetime_rfc3339),
+            absolute,
+        )
+    }) {
+        let mut v = v;
+        v["@context"] = serde_json::json!("https://schema.org");
+        also.push(v);
+    }
+    let og_video = video
+        .as_ref()
+        .filter(|v| v.ready)
+        .map(|v| (absolute(&v.mp4), v.width, v.height));
     let ld = if gallery.is_empty() {
         ld
     } else {
@@ -948,6 +992,18 @@ async fn render_story(
             "url": canonical,
             "associatedMedia": images,
         }])
+    };
+    let ld = match (ld, also.is_empty()) {
+        (ld, true) => ld,
+        (serde_json::Value::Array(mut list), false) => {
+            list.extend(also);
+            serde_json::Value::Array(list)
+        }
+        (ld, false) => {
+            let mut list = vec![ld];
+            list.extend(also);
+            serde_json::Value::Array(list)
+        }
     };
     // `<` never appears raw, so no text can close the script element
     let jsonld = ld
@@ -975,10 +1031,12 @@ async fn render_story(
         editor: a.editor.clone(),
         lead,
         gallery,
+        video,
     };
     let template = match a.kind {
         Kind::Text => "portal/article.html",
         Kind::Gallery => "portal/gallery.html",
+        Kind::Video => "portal/video.html",
     };
     let mut page = ctx.finish(
         200,
@@ -990,6 +1048,7 @@ async fn render_story(
             jsonld,
             og_url: canonical,
             og_image,
+            og_video,
             related,
             blocks,
             more_include,

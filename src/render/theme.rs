@@ -108,6 +108,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "portal/gallery.html",
         include_str!("../../templates/portal/gallery.html"),
     ),
+    (
+        "portal/video.html",
+        include_str!("../../templates/portal/video.html"),
+    ),
 ];
 
 /// Built-in static assets, served under `/static/`.
@@ -128,6 +132,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/pictures.js"),
     ),
     (
+        "video.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/video.js"),
+    ),
+    (
         "library.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/library.js"),
@@ -141,6 +150,18 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "portal.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/portal.js"),
+    ),
+    (
+        "player.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/player.js"),
+    ),
+    // hls.js 1.7.4 (Apache-2.0, static/vendor/hls.js-LICENSE.txt), the
+    // light build: HLS where the browser has no player of its own
+    (
+        "hls.light.min.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/vendor/hls.light.min.js"),
     ),
     (
         "gazette.css",

@@ -24,9 +24,11 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// The policy every page satisfies.
+/// `media-src blob:`: hls.js plays HLS through Media Source Extensions,
+/// whose stream a `<video>` reads from a `blob:` URL (its worker is off).
 pub const CSP: &str = "default-src 'self'; img-src 'self'; style-src 'self'; \
-     script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
-     frame-ancestors 'self'";
+     script-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; \
+     form-action 'self'; frame-ancestors 'self'";
 
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !req.method().is_safe() && !same_origin(req.headers(), &state.config.public_url) {

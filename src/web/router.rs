@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 
 use super::handlers::admin::{
     account, audit, autosave, channels, dashboard, images, media, slots, stats, stories,
-    story_list, users, words,
+    story_list, uploads, users, videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -90,10 +90,30 @@ pub fn router(state: AppState) -> Router {
             get(channels::get_site).post(channels::post_site),
         )
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .route("/admin/videos/{id}", get(videos::get_video))
+        .route("/admin/videos/{id}/poster", post(videos::post_poster))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .route(
             "/admin/media",
             post(media::post_media)
                 .layer(DefaultBodyLimit::max(crate::media::MAX_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/admin/videos/{id}/subtitles",
+            post(videos::post_subtitles).layer(DefaultBodyLimit::max(600 * 1024)),
+        )
+        // tus: a chunk is as long as the client makes it; the upload's
+        // promised length bounds it (`media::upload`)
+        .route(
+            "/admin/uploads",
+            post(uploads::post_uploads).options(uploads::options_uploads),
+        )
+        .route(
+            "/admin/uploads/{id}",
+            axum::routing::patch(uploads::patch_upload)
+                .head(uploads::head_upload)
+                .delete(uploads::delete_upload)
+                .layer(DefaultBodyLimit::disable()),
         );
     Router::new()
         .merge(admin)

@@ -173,6 +173,9 @@
     });
   }
 
+  // the video field sets a chosen poster frame as the 题图
+  window.gazetteSetLead = setLead;
+
   // a text story keeps its gallery rows out of the way
   function showKind() {
     if (!galleryField || !kind) return;

@@ -30,3 +30,4 @@ mod seed_page;
 mod startup;
 mod stats;
 mod story_list;
+mod video;

@@ -19,7 +19,7 @@ pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_
      created_at, updated_at, version, corrections, revised_at, kind, parts";
 
 const SUMMARY_COLUMNS: &str = "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at, \
-     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures";
+     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures, a.duration";
 
 fn json_err(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -119,6 +119,9 @@ fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
         kind: kind_from_row(row)?,
         cover: row.try_get("cover")?,
         pictures: row.try_get("pictures")?,
+        duration: row
+            .try_get::<i64, _>("duration")?
+            .clamp(0, i64::from(u32::MAX)) as u32,
     })
 }
 
@@ -848,9 +851,9 @@ pub(super) async fn write_article(
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version, corrections, revised_at, kind, parts, cover, pictures) \
+                created_at, updated_at, version, corrections, revised_at, kind, parts, cover, pictures, duration) \
              VALUES ({}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) \
+                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
              ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
                 title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
                 byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
@@ -861,7 +864,7 @@ pub(super) async fn write_article(
                 updated_at = excluded.updated_at, version = articles.version + 1, \
                 corrections = excluded.corrections, revised_at = excluded.revised_at, \
                 kind = excluded.kind, parts = excluded.parts, cover = excluded.cover, \
-                pictures = excluded.pictures \
+                pictures = excluded.pictures, duration = excluded.duration \
              RETURNING id",
         dialect::ARTICLE_ID
     );
@@ -893,6 +896,7 @@ pub(super) async fn write_article(
         .bind(to_json(&a.parts))
         .bind(a.parts.cover().map(|c| c.image_id))
         .bind(a.parts.gallery.len() as i64)
+        .bind(a.parts.video.as_ref().map_or(0, |v| i64::from(v.seconds)))
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| match e {

@@ -815,8 +815,14 @@ impl Newsroom for StoreImpl {
         let sql = format!(
             "UPDATE jobs SET claimed_until = $1, claimed_by = $4, attempts = attempts + 1 WHERE id IN ( \
                 SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 \
-                AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY run_at, id LIMIT $3{}) \
+                AND (claimed_until IS NULL OR claimed_until < $2) AND kind NOT IN ({}) \
+                ORDER BY run_at, id LIMIT $3{}) \
              RETURNING id, kind, key, run_at, attempts",
+            crate::db::LONG_JOBS
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", "),
             dialect::SKIP_LOCKED
         );
         let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
@@ -836,6 +842,49 @@ impl Newsroom for StoreImpl {
                 attempts,
             })
             .collect())
+    }
+
+    async fn claim_job_of(
+        &self,
+        kind: &str,
+        node: &str,
+        now: i64,
+        lease: i64,
+    ) -> StoreResult<Option<Job>> {
+        let sql = format!(
+            "UPDATE jobs SET claimed_until = $1, claimed_by = $4, attempts = attempts + 1 WHERE id IN ( \
+                SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND kind = $3 \
+                AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY run_at, id LIMIT 1{}) \
+             RETURNING id, kind, key, run_at, attempts",
+            dialect::SKIP_LOCKED
+        );
+        let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
+            .bind(now + lease)
+            .bind(now)
+            .bind(kind)
+            .bind(node)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(id, kind, key, run_at, attempts)| Job {
+            id,
+            kind,
+            key,
+            run_at,
+            attempts,
+        }))
+    }
+
+    async fn extend_claim(&self, id: i64, node: &str, until: i64) -> StoreResult<bool> {
+        Ok(sqlx::query(
+            "UPDATE jobs SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",
+        )
+        .bind(until)
+        .bind(id)
+        .bind(node)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
     }
 
     async fn release_jobs(&self, node: &str) -> StoreResult<u64> {

@@ -54,6 +54,12 @@ mod pictures;
     reason = "compiled once per backend, on purpose"
 )]
 mod record;
+#[path = "../portable/videos.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod videos;
 
 type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;

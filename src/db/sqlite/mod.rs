@@ -48,6 +48,12 @@ mod pictures;
     reason = "compiled once per backend, on purpose"
 )]
 mod record;
+#[path = "../portable/videos.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod videos;
 
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;

@@ -1,7 +1,8 @@
 //! Built-in (or theme) static assets under `/static/`.
 
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
@@ -25,25 +26,140 @@ pub async fn get_asset(
         .into_response())
 }
 
-/// Uploaded images under `/media/YYYY/MM/name.ext`, from the media store
-/// (the key is checked before the store is asked). A store that is down
-/// answers 503.
+/// Uploaded media under `/media/YYYY/MM/name.ext`, from the media store
+/// (the key is checked before the store is asked), streamed: a video is
+/// never held in memory. One byte range (`Range: bytes=a-b`, `a-`, `-n`)
+/// answers 206 with that part, so a player can seek in an MP4; a range
+/// outside the file answers 416. A store that is down answers 503.
 pub async fn get_media(
     State(state): State<AppState>,
     Path(rel): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound("图片不存在".into());
+    let not_found = || AppError::NotFound("文件不存在".into());
     if !crate::media::safe_path(&rel) {
         return Err(not_found());
     }
     let ct = crate::media::content_type(&rel).ok_or_else(not_found)?;
-    let body = state.media.get(&rel).await?.ok_or_else(not_found)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        body,
-    )
-        .into_response())
+    let len = state.media.size(&rel).await?.ok_or_else(not_found)?;
+    let asked = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| byte_range(v, len));
+    let (status, range) = match asked {
+        None | Some(Ranged::Whole) => (StatusCode::OK, 0..len),
+        Some(Ranged::Part(r)) => (StatusCode::PARTIAL_CONTENT, r),
+        Some(Ranged::Unsatisfiable) => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [
+                    (header::CONTENT_RANGE, format!("bytes */{len}")),
+                    (header::ACCEPT_RANGES, "bytes".to_string()),
+                ],
+            )
+                .into_response());
+        }
+    };
+    let stream = state
+        .media
+        .read_range(&rel, range.clone())
+        .await?
+        .ok_or_else(not_found)?;
+    let mut response = Response::new(Body::from_stream(stream));
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(range.end - range.start),
+    );
+    if status == StatusCode::PARTIAL_CONTENT {
+        let value = format!("bytes {}-{}/{len}", range.start, range.end - 1);
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    Ok(response)
+}
+
+/// What a `Range` header asks of a file of `len` bytes.
+#[derive(Debug, PartialEq)]
+enum Ranged {
+    /// No single byte range we understand (several ranges, other units):
+    /// answer the whole file, as RFC 9110 allows.
+    Whole,
+    Part(std::ops::Range<u64>),
+    Unsatisfiable,
+}
+
+/// Parse one `bytes=` range (RFC 9110 §14.1.2). Written here because it is
+/// a dozen lines: the crates that do it bring a file server with them.
+fn byte_range(header: &str, len: u64) -> Ranged {
+    let Some(spec) = header.trim().strip_prefix("bytes=") else {
+        return Ranged::Whole;
+    };
+    if spec.contains(',') {
+        return Ranged::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ranged::Whole;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let num = |s: &str| s.parse::<u64>().ok();
+    let range = match (first.is_empty(), last.is_empty()) {
+        // the last n bytes
+        (true, false) => match num(last) {
+            Some(0) | None => return Ranged::Unsatisfiable,
+            Some(n) => len.saturating_sub(n)..len,
+        },
+        (false, _) => {
+            let Some(a) = num(first) else {
+                return Ranged::Whole;
+            };
+            let b = if last.is_empty() {
+                len.saturating_sub(1)
+            } else {
+                match num(last) {
+                    Some(b) if b >= a => b.min(len.saturating_sub(1)),
+                    _ => return Ranged::Whole,
+                }
+            };
+            if a >= len {
+                return Ranged::Unsatisfiable;
+            }
+            a..b + 1
+        }
+        (true, true) => return Ranged::Whole,
+    };
+    if range.is_empty() {
+        Ranged::Unsatisfiable
+    } else {
+        Ranged::Part(range)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges_as_players_ask_them() {
+        assert_eq!(byte_range("bytes=0-", 1000), Ranged::Part(0..1000));
+        assert_eq!(byte_range("bytes=0-99", 1000), Ranged::Part(0..100));
+        assert_eq!(byte_range("bytes=900-5000", 1000), Ranged::Part(900..1000));
+        assert_eq!(byte_range("bytes=-100", 1000), Ranged::Part(900..1000));
+        assert_eq!(byte_range("bytes=-5000", 1000), Ranged::Part(0..1000));
+        assert_eq!(byte_range("bytes=1000-", 1000), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 1000), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=0-", 0), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=5-1", 1000), Ranged::Whole);
+        assert_eq!(byte_range("bytes=0-1,5-9", 1000), Ranged::Whole);
+        assert_eq!(byte_range("items=0-1", 1000), Ranged::Whole);
+        assert_eq!(byte_range("bytes=x-1", 1000), Ranged::Whole);
+    }
 }

@@ -103,10 +103,32 @@ pub async fn post_media(
     if let Err(e) = use_words.validate("图片") {
         return error(StatusCode::UNPROCESSABLE_ENTITY, e);
     }
+    store_picture(
+        &state,
+        &session,
+        site,
+        use_words,
+        bytes,
+        word("return") == "library",
+    )
+    .await
+}
+
+/// Check `bytes` as an upload, store the original and add it to `site`'s
+/// library (the picture upload, and a video's poster frame chosen in the
+/// editor); the JSON answer the editor's scripts read.
+pub(super) async fn store_picture(
+    state: &AppState,
+    session: &Session,
+    site: String,
+    use_words: crate::domain::picture::PictureUse,
+    bytes: bytes::Bytes,
+    to_library_page: bool,
+) -> Response {
     let checked =
         match media::save(state.media.as_ref(), &state.work.decode, bytes, state.now()).await {
             Ok(c) => c,
-            Err(e) => return refused(&state, e),
+            Err(e) => return refused(state, e),
         };
     let new = crate::db::NewPicture {
         site_id: site,
@@ -132,7 +154,7 @@ pub async fn post_media(
         Ok((p, created)) => {
             tracing::info!(user = %session.user.username, id = p.id, key = %p.key, created, "picture uploaded");
             // the library's form without script: on to the new picture
-            if word("return") == "library" {
+            if to_library_page {
                 return axum::response::Redirect::to(&format!("/admin/images/{}", p.id))
                     .into_response();
             }

@@ -12,7 +12,10 @@ pub mod stats;
 pub mod stories;
 pub mod story_list;
 pub mod story_pictures;
+pub mod story_video;
+pub mod uploads;
 pub mod users;
+pub mod videos;
 pub mod words;
 
 use axum::response::Html;

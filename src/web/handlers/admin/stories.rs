@@ -138,7 +138,10 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
         publish_at,
         correction: f.get("correction").trim().to_string(),
         kind: crate::domain::kind::Kind::parse(f.get("kind").trim()).unwrap_or_default(),
-        parts: super::story_pictures::parse_parts(f)?,
+        parts: crate::domain::kind::Parts {
+            video: super::story_video::parse_video(f)?,
+            ..super::story_pictures::parse_parts(f)?
+        },
     }
     .clean();
     Ok((draft, body.removed_images))
@@ -350,6 +353,7 @@ async fn edit_page(
         None => newsroom::screen(state, d).await?,
     };
     let blocking = hits.iter().any(|h| h.blocks());
+    let video = super::story_video::editor_video(state, d, user).await?;
     let ctx = minijinja::context! {
         title => if p.story.is_some() { format!("编辑:{}", d.title) } else { "写稿".to_string() },
         story_id => p.story.map(|s| s.state.article.id),
@@ -370,6 +374,8 @@ async fn edit_page(
         returned,
         body_chars => crate::domain::text::body_chars(&crate::render::html_to_text(&d.body_html)),
         pictures => super::story_pictures::editor_pictures(state, d).await?,
+        video => video.0,
+        recent_videos => video.1,
         kinds => crate::domain::kind::Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect::<Vec<_>>(),
         upload_site => p.story.map(|s| s.state.article.site_id.clone()),
         restored => p.restored.map(|(at, base)| minijinja::context! {
@@ -466,6 +472,8 @@ pub async fn post_new(
     };
     let site = check_channels(&state, &session.user, &draft).await?;
     super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
+    let mut draft = draft;
+    super::story_video::check_video(&state, &site, &mut draft.parts).await?;
     let id = state
         .store
         .create_story(&site, &draft, &session.user, state.now())
@@ -595,6 +603,8 @@ pub async fn post_story(
     };
     let site = check_channels(&state, &session.user, &draft).await?;
     super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
+    let mut draft = draft;
+    super::story_video::check_video(&state, &site, &mut draft.parts).await?;
     if version != story.state.article.version {
         let theirs = story.draft.clone();
         let msg = format!(

@@ -1,0 +1,240 @@
+//! The video library (`db::Videos`), compiled once per backend.
+
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Row};
+
+use super::content::{Tx, log_change, to_json};
+use super::record::insert_event;
+use super::{DbRow, StoreImpl, dialect};
+use crate::db::{Actor, Event, NewVideo, StoreError, StoreResult, Videos};
+use crate::domain::video::{Video, VideoMade, VideoState};
+
+const COLUMNS: &str = "id, site_id, key, name, bytes, probe, state, progress, error, made, \
+     subtitles, uploader, created_at";
+
+/// The job that makes a video's files.
+pub(super) const PROCESS_JOB: &str = "video_process";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("video {what}: {e}"))
+}
+
+fn video_from_row(row: &DbRow) -> StoreResult<Video> {
+    let probe: String = row.try_get("probe")?;
+    let made: Option<String> = row.try_get("made")?;
+    let state: String = row.try_get("state")?;
+    Ok(Video {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        key: row.try_get("key")?,
+        name: row.try_get("name")?,
+        bytes: row.try_get("bytes")?,
+        probe: serde_json::from_str(&probe).map_err(|e| corrupt("probe", e))?,
+        state: VideoState::parse(&state).ok_or_else(|| corrupt("state", &state))?,
+        progress: row.try_get::<i64, _>("progress")?.clamp(0, 100) as u8,
+        error: row.try_get("error")?,
+        made: made
+            .map(|m| serde_json::from_str::<VideoMade>(&m))
+            .transpose()
+            .map_err(|e| corrupt("files", e))?,
+        subtitles: row.try_get("subtitles")?,
+        uploader: row.try_get("uploader")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn load(tx: &mut Tx<'_>, id: i64) -> StoreResult<Video> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM videos WHERE id = $1{}",
+        dialect::FOR_UPDATE
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("视频 {id} 不存在")))?;
+    video_from_row(&row)
+}
+
+/// Log `video:ID`: every page showing the video re-renders.
+async fn video_changed(tx: &mut Tx<'_>, v: &Video, now: i64) -> StoreResult<()> {
+    log_change(
+        tx,
+        now,
+        "video",
+        Some(&v.site_id),
+        None,
+        &[format!("video:{}", v.id)],
+    )
+    .await
+}
+
+#[async_trait]
+impl Videos for StoreImpl {
+    async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let existing = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM videos WHERE site_id = $1 AND key = $2"
+        ))
+        .bind(&v.site_id)
+        .bind(&v.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = existing {
+            return Ok((video_from_row(&row)?, false));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO videos (site_id, key, name, bytes, probe, uploader_id, uploader, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&v.site_id)
+        .bind(&v.key)
+        .bind(&v.name)
+        .bind(v.bytes)
+        .bind(to_json(&v.probe))
+        .bind(actor.id)
+        .bind(&actor.name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
+            .bind(PROCESS_JOB)
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        insert_event(
+            &mut tx,
+            actor,
+            &Event {
+                action: "video_upload",
+                subject: format!("video:{id}"),
+                article_id: None,
+                title: v.name.clone(),
+                detail: format!(
+                    "{} x {},{},{} 字节",
+                    v.probe.width,
+                    v.probe.height,
+                    crate::domain::video::clock(v.probe.seconds()),
+                    v.bytes
+                ),
+            },
+            now,
+        )
+        .await?;
+        let video = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok((video, true))
+    }
+
+    async fn video(&self, id: i64) -> StoreResult<Option<Video>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM videos WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(video_from_row).transpose()
+    }
+
+    async fn videos(&self, ids: &[i64]) -> StoreResult<Vec<Video>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM videos WHERE id IN ("));
+        let mut list = b.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        b.push(")");
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(video_from_row).collect()
+    }
+
+    async fn recent_videos(&self, sites: Option<&[String]>, limit: i64) -> StoreResult<Vec<Video>> {
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM videos WHERE 1 = 1"));
+        if let Some(sites) = sites {
+            b.push(" AND site_id IN (''");
+            for s in sites {
+                b.push(", ").push_bind(s.clone());
+            }
+            b.push(")");
+        }
+        b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(limit.clamp(1, 200));
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(video_from_row).collect()
+    }
+
+    async fn video_progress(
+        &self,
+        id: i64,
+        state: VideoState,
+        progress: u8,
+        error: &str,
+    ) -> StoreResult<()> {
+        // never back to "processing" once ready: a late progress report of
+        // a job run twice must not hide the made files
+        sqlx::query(
+            "UPDATE videos SET state = $1, progress = $2, error = $3 \
+             WHERE id = $4 AND state <> 'ready'",
+        )
+        .bind(state.as_str())
+        .bind(i64::from(progress.min(100)))
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_video_made(&self, id: i64, made: &VideoMade, now: i64) -> StoreResult<()> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let old = load(&mut tx, id).await?;
+        sqlx::query(
+            "UPDATE videos SET made = $1, state = 'ready', progress = 100, error = '' WHERE id = $2",
+        )
+        .bind(to_json(made))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        video_changed(&mut tx, &old, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_video_subtitles(
+        &self,
+        id: i64,
+        key: Option<&str>,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Video> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let old = load(&mut tx, id).await?;
+        sqlx::query("UPDATE videos SET subtitles = $1 WHERE id = $2")
+            .bind(key)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_event(
+            &mut tx,
+            actor,
+            &Event {
+                action: "video_subtitles",
+                subject: format!("video:{id}"),
+                article_id: None,
+                title: old.name.clone(),
+                detail: match key {
+                    Some(k) => format!("字幕 {k}"),
+                    None => "删除字幕".into(),
+                },
+            },
+            now,
+        )
+        .await?;
+        video_changed(&mut tx, &old, now).await?;
+        let video = load(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(video)
+    }
+}

@@ -1,0 +1,51 @@
+//! The video library's storage: one row per uploaded video (its original,
+//! what ffprobe found, the processing job's state and progress, what it
+//! made, its subtitles) and the `video_process` job that makes its files.
+//! A change a page can show (files made, new subtitles) logs `video:ID`.
+
+use async_trait::async_trait;
+
+use super::{Actor, StoreResult};
+use crate::domain::video::{Probe, Video, VideoMade, VideoState};
+
+/// An upload that passed the probe, before it has an id.
+#[derive(Debug, Clone, Default)]
+pub struct NewVideo {
+    pub site_id: String,
+    pub key: String,
+    pub name: String,
+    pub bytes: i64,
+    pub probe: Probe,
+}
+
+#[async_trait]
+pub trait Videos: Send + Sync {
+    /// Add an upload to the library with its `video_process` job, in one
+    /// transaction. The same file uploaded for the same site again answers
+    /// the video it already is (`false`: not new).
+    async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)>;
+    async fn video(&self, id: i64) -> StoreResult<Option<Video>>;
+    /// Videos by id, in no particular order; ids not found are left out.
+    async fn videos(&self, ids: &[i64]) -> StoreResult<Vec<Video>>;
+    /// The newest videos of these sites (the editor's chooser).
+    async fn recent_videos(&self, sites: Option<&[String]>, limit: i64) -> StoreResult<Vec<Video>>;
+    /// Where processing is (the editor polls it; pages do not show it, so
+    /// nothing is logged). `error` only with `Failed`.
+    async fn video_progress(
+        &self,
+        id: i64,
+        state: VideoState,
+        progress: u8,
+        error: &str,
+    ) -> StoreResult<()>;
+    /// Every file is stored: the video is ready; logs `video:ID`.
+    async fn set_video_made(&self, id: i64, made: &VideoMade, now: i64) -> StoreResult<()>;
+    /// New WebVTT subtitles (or none); logs `video:ID` and a record row.
+    async fn set_video_subtitles(
+        &self,
+        id: i64,
+        key: Option<&str>,
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<Video>;
+}

@@ -1,0 +1,309 @@
+//! A video of the library (视听): what its upload is (the probe), what the
+//! processing job makes of it (the rendition ladder, HLS, poster frames),
+//! the keys of those files, and how its length is written. No I/O here:
+//! `media::video` runs ffmpeg, `jobs::video` records what it made.
+
+use serde::{Deserialize, Serialize};
+
+/// What ffprobe found in an upload. Width and height are as the video
+/// plays (a phone clip recorded on its side with a rotation is upright).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Probe {
+    pub duration_ms: u64,
+    pub width: u32,
+    pub height: u32,
+    pub video_codec: String,
+    /// None: the video has no sound.
+    pub audio_codec: Option<String>,
+    pub fps: f64,
+}
+
+impl Probe {
+    pub fn seconds(&self) -> u32 {
+        (self.duration_ms.div_ceil(1000)).min(u64::from(u32::MAX)) as u32
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoState {
+    /// Uploaded, its job not yet started.
+    #[default]
+    Queued,
+    Processing,
+    Ready,
+    /// The job gave up: `Video::error` says why in words for the editor.
+    Failed,
+}
+
+impl VideoState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VideoState::Queued => "queued",
+            VideoState::Processing => "processing",
+            VideoState::Ready => "ready",
+            VideoState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VideoState> {
+        [
+            VideoState::Queued,
+            VideoState::Processing,
+            VideoState::Ready,
+            VideoState::Failed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            VideoState::Queued => "等待处理",
+            VideoState::Processing => "处理中",
+            VideoState::Ready => "可播放",
+            VideoState::Failed => "处理失败",
+        }
+    }
+}
+
+/// One rung of the ladder the job makes: the short side (1080, 720, 480)
+/// and the size and bitrate cap that follow from the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// The rung's name in keys and the player: `720p`.
+    pub short_side: u32,
+    pub width: u32,
+    pub height: u32,
+    /// `-maxrate` for the encoder (kbit/s), so a segment never bursts far
+    /// past what the master playlist promises.
+    pub maxrate_kbps: u32,
+}
+
+const RUNGS: [(u32, u32); 3] = [(1080, 5000), (720, 2800), (480, 1400)];
+
+/// The renditions to make of a `width` x `height` video: each rung of
+/// 1080p, 720p, 480p the source reaches (never upscaled); a source smaller
+/// than 480p gets one rendition at its own size. Portrait clips are laddered
+/// by their short side too.
+pub fn ladder(width: u32, height: u32) -> Vec<Target> {
+    let short = width.min(height).max(2);
+    let long = width.max(height).max(2);
+    let mut rungs: Vec<(u32, u32)> = RUNGS.into_iter().filter(|(r, _)| *r <= short).collect();
+    if rungs.is_empty() {
+        rungs.push((even(short), 1000));
+    }
+    rungs
+        .into_iter()
+        .map(|(side, maxrate)| {
+            let other = even((u64::from(long) * u64::from(side) / u64::from(short)) as u32);
+            let (w, h) = if width >= height {
+                (other, side)
+            } else {
+                (side, other)
+            };
+            Target {
+                short_side: side,
+                width: w,
+                height: h,
+                maxrate_kbps: maxrate,
+            }
+        })
+        .collect()
+}
+
+fn even(n: u32) -> u32 {
+    (n / 2 * 2).max(2)
+}
+
+/// Seconds into a video of `duration_ms` at which poster candidates are cut.
+pub fn poster_times(duration_ms: u64) -> Vec<f64> {
+    let secs = duration_ms as f64 / 1000.0;
+    if secs < 1.0 {
+        return vec![0.0];
+    }
+    [0.1, 0.35, 0.6, 0.85]
+        .iter()
+        .map(|f| (secs * f * 10.0).round() / 10.0)
+        .collect()
+}
+
+/// One made rendition: an MP4 to play or download, and its HLS playlist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rendition {
+    pub short_side: u32,
+    pub width: u32,
+    pub height: u32,
+    /// The MP4 (`+faststart`: plays before it has all arrived).
+    pub key: String,
+    pub bytes: u64,
+    /// Its HLS media playlist.
+    pub playlist: String,
+    /// Bits per second the master playlist announces (the peak of its segments).
+    pub bandwidth: u64,
+    /// RFC 6381 codecs (`avc1.64001f,mp4a.40.2`).
+    pub codecs: String,
+}
+
+/// What the processing job made, recorded once every file is stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VideoMade {
+    /// Largest first.
+    pub renditions: Vec<Rendition>,
+    /// The HLS master playlist.
+    pub hls: String,
+    /// Poster candidates (JPEG frames), in time order.
+    pub posters: Vec<String>,
+}
+
+impl VideoMade {
+    /// The rendition pages name first: 720p when made, else the nearest.
+    pub fn default_rendition(&self) -> Option<&Rendition> {
+        self.renditions
+            .iter()
+            .min_by_key(|r| (i64::from(r.short_side) - 720).abs())
+    }
+
+    /// Every file the job made (renditions, playlists, posters; segments
+    /// are named in the playlists), for the export's and the tests' checks.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut k: Vec<&str> = vec![self.hls.as_str()];
+        for r in &self.renditions {
+            k.push(&r.key);
+            k.push(&r.playlist);
+        }
+        k.extend(self.posters.iter().map(String::as_str));
+        k
+    }
+}
+
+/// A video of the library.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Video {
+    pub id: i64,
+    pub site_id: String,
+    /// The original upload.
+    pub key: String,
+    /// The uploaded file's name, for the newsroom.
+    pub name: String,
+    pub bytes: i64,
+    pub probe: Probe,
+    pub state: VideoState,
+    /// Percent done while processing.
+    pub progress: u8,
+    /// Why processing failed, in words for the editor.
+    pub error: String,
+    pub made: Option<VideoMade>,
+    /// WebVTT subtitles (字幕), when an editor gave them.
+    pub subtitles: Option<String>,
+    pub uploader: String,
+    pub created_at: i64,
+}
+
+impl Video {
+    pub fn ready(&self) -> Option<&VideoMade> {
+        self.made
+            .as_ref()
+            .filter(|_| self.state == VideoState::Ready)
+    }
+}
+
+/// The media key stem of a video's files: the original's key without its
+/// extension (`2026/12/ab12cd`).
+pub fn stem(key: &str) -> &str {
+    key.rsplit_once('.').map_or(key, |(s, _)| s)
+}
+
+/// `2026/12/ab12cd_720p.mp4` and the like: what a file of the video is.
+pub fn file_key(original: &str, suffix: &str, ext: &str) -> String {
+    format!("{}_{suffix}.{ext}", stem(original))
+}
+
+/// A story's use of a library video (a part of a 视频 story).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VideoUse {
+    pub video_id: i64,
+    /// Its length in seconds, copied from the library when the story is
+    /// saved, for lists (▶ 03:12) without reading the video.
+    pub seconds: u32,
+}
+
+/// `03:12`, or `1:02:03` past an hour: the length lists show.
+pub fn clock(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+/// ISO 8601 duration for structured data: `PT3M12S`.
+pub fn iso_duration(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    let mut out = String::from("PT");
+    if h > 0 {
+        out.push_str(&format!("{h}H"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}M"));
+    }
+    if s > 0 || (h == 0 && m == 0) {
+        out.push_str(&format!("{s}S"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ladder_never_upscales_and_keeps_portrait_upright() {
+        let l = ladder(1920, 1080);
+        assert_eq!(
+            l.iter().map(|t| (t.width, t.height)).collect::<Vec<_>>(),
+            [(1920, 1080), (1280, 720), (852, 480)]
+        );
+        let l = ladder(1280, 720);
+        assert_eq!(l.len(), 2);
+        assert_eq!(l[0].short_side, 720);
+        // a phone held upright
+        let l = ladder(1080, 1920);
+        assert_eq!((l[1].width, l[1].height), (720, 1280));
+        // smaller than 480p: one rendition at its own size, even sides
+        let l = ladder(427, 241);
+        assert_eq!(l.len(), 1);
+        assert_eq!((l[0].width, l[0].height), (424, 240));
+    }
+
+    #[test]
+    fn lengths_as_lists_and_search_engines_write_them() {
+        assert_eq!(clock(192), "03:12");
+        assert_eq!(clock(3723), "1:02:03");
+        assert_eq!(iso_duration(192), "PT3M12S");
+        assert_eq!(iso_duration(3600), "PT1H");
+        assert_eq!(iso_duration(0), "PT0S");
+        assert_eq!(
+            Probe {
+                duration_ms: 6001,
+                ..Default::default()
+            }
+            .seconds(),
+            7
+        );
+    }
+
+    #[test]
+    fn file_keys_sit_beside_the_original() {
+        assert_eq!(
+            file_key("2026/12/ab12.mov", "720p", "mp4"),
+            "2026/12/ab12_720p.mp4"
+        );
+        assert_eq!(poster_times(60_000), [6.0, 21.0, 36.0, 51.0]);
+        assert_eq!(poster_times(500), [0.0]);
+    }
+}

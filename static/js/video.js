@@ -1,0 +1,198 @@
+// The editor's video: a resumable upload (the tus protocol, chunk by chunk:
+// after a dropped connection it asks the server how much arrived and goes on
+// from there, also after the page is reloaded), the processing job's
+// progress while it runs, a poster frame chosen as the 题图, and subtitles.
+// Without script the field takes a library number typed by hand.
+(function () {
+  "use strict";
+  var form = document.getElementById("story-form");
+  var field = document.getElementById("video-field");
+  if (!form || !field) return;
+  var csrf = form.querySelector("input[name=_csrf]").value;
+  var kind = form.querySelector("select[name=kind]");
+  var idInput = field.querySelector("input[name=video_id]");
+  var bar = field.querySelector(".video-progress");
+  var status = field.querySelector(".video-status");
+  var posters = field.querySelector(".video-posters");
+  var subsStatus = field.querySelector(".subtitles-status");
+  var CHUNK = 8 * 1024 * 1024;
+
+  function changed() { form.dispatchEvent(new Event("change", { bubbles: true })); }
+  function say(text) { status.textContent = text; }
+  function site() {
+    var ch = form.querySelector("select[name=channel_id]");
+    var opt = ch && ch.options[ch.selectedIndex];
+    return (opt && opt.dataset.site) || form.dataset.site || "";
+  }
+  function b64(s) { return btoa(unescape(encodeURIComponent(s))); }
+  function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  function message(xhr, fallback) {
+    try { return JSON.parse(xhr.responseText).error || fallback; } catch (e) { return fallback; }
+  }
+
+  // one request; resolves with the XHR whatever its status, rejects on a network failure
+  function send(method, url, headers, body, onprogress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      xhr.setRequestHeader("Tus-Resumable", "1.0.0");
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      Object.keys(headers).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
+      if (onprogress) xhr.upload.onprogress = function (e) { onprogress(e.loaded); };
+      xhr.onload = function () { resolve(xhr); };
+      xhr.onerror = xhr.ontimeout = function () { reject(new Error("网络中断")); };
+      xhr.send(body || null);
+    });
+  }
+
+  function remembered(file) { return "gazette-upload:" + file.name + ":" + file.size + ":" + file.lastModified; }
+
+  // upload `file`; resolves with the new video's number
+  function upload(file, onprogress) {
+    var key = remembered(file);
+    var url = null;
+    try { url = localStorage.getItem(key); } catch (e) { /* private mode */ }
+    var offset = 0;
+    var failures = 0;
+    function create() {
+      return send("POST", "/admin/uploads", {
+        "Upload-Length": String(file.size),
+        "Upload-Metadata": "filename " + b64(file.name) + ",site " + b64(site())
+      }).then(function (xhr) {
+        if (xhr.status !== 201) throw new Error(message(xhr, "无法开始上传"));
+        url = xhr.getResponseHeader("Location");
+        try { localStorage.setItem(key, url); } catch (e) { /* private mode */ }
+        offset = 0;
+      });
+    }
+    // where the server is: a resumed upload starts there
+    function ask() {
+      return send("HEAD", url, {}).then(function (xhr) {
+        if (xhr.status === 404) { url = null; return create(); }
+        if (xhr.status !== 200) throw new Error(message(xhr, "无法继续上传"));
+        offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || 0;
+        var done = xhr.getResponseHeader("Gazette-Video");
+        return done ? parseInt(done, 10) : null;
+      });
+    }
+    function step() {
+      // (all sent but not yet a video: an empty PATCH asks the server to finish)
+      var end = Math.min(offset + CHUNK, file.size);
+      return send("PATCH", url, {
+        "Upload-Offset": String(offset),
+        "Content-Type": "application/offset+octet-stream"
+      }, file.slice(offset, end), function (sent) { onprogress(offset + sent, file.size); })
+        .then(function (xhr) {
+          if (xhr.status === 409) return ask().then(function (done) { return done || step(); });
+          if (xhr.status !== 204) throw new Error(message(xhr, "上传失败"));
+          failures = 0;
+          offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || end;
+          onprogress(offset, file.size);
+          var done = xhr.getResponseHeader("Gazette-Video");
+          if (done) return parseInt(done, 10);
+          return step();
+        }, function () {
+          // the connection dropped: wait, ask where the server is, go on
+          failures++;
+          if (failures > 30) throw new Error("网络多次中断,上传暂停;重新选择同一文件即可从中断处继续");
+          say("网络中断,正在重试(第 " + failures + " 次)……");
+          return wait(Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))))
+            .then(function () { return ask().catch(function () { return null; }); })
+            .then(function (done) { return done || step(); });
+        });
+    }
+    var start = url ? ask() : create();
+    return start.then(function (done) { return done || step(); }).then(function (id) {
+      try { localStorage.removeItem(key); } catch (e) { /* private mode */ }
+      return id;
+    });
+  }
+
+  var polling = null;
+  function show(v) {
+    idInput.value = v.id;
+    field.dataset.video = v.id;
+    var text = v.name + ":" + v.duration + "," + v.width + "×" + v.height + "," + v.state_label;
+    if (v.state === "processing") text += " " + v.progress + "%";
+    if (v.error) text += "(" + v.error + ")";
+    say(text);
+    bar.hidden = v.state === "ready" || v.state === "failed";
+    bar.value = v.progress;
+    posters.textContent = "";
+    v.posters.forEach(function (p) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "poster-pick";
+      b.dataset.frame = p.frame;
+      var img = document.createElement("img");
+      img.src = p.url; img.alt = "第 " + p.frame + " 帧"; img.width = 160; img.height = 90;
+      b.appendChild(img);
+      posters.appendChild(b);
+    });
+    subsStatus.textContent = v.subtitles ? "已有字幕" : "无字幕";
+    if (v.state === "queued" || v.state === "processing") {
+      clearTimeout(polling);
+      polling = setTimeout(function () { load(v.id); }, 2000);
+    }
+  }
+  function load(id) {
+    fetch("/admin/videos/" + id, { credentials: "same-origin" }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || "读取视频失败"); return j; });
+    }).then(show, function (e) { say(e.message); });
+  }
+
+  field.querySelector("input[data-video-upload]").addEventListener("change", function (e) {
+    var file = e.target.files[0];
+    if (!file) return;
+    bar.hidden = false; bar.value = 0;
+    say("正在上传 " + file.name + "……");
+    upload(file, function (sent, total) {
+      var pct = total ? Math.floor(sent * 100 / total) : 0;
+      bar.value = pct;
+      say("正在上传 " + file.name + ":" + pct + "%(" + (sent / 1048576).toFixed(1) + " / " + (total / 1048576).toFixed(1) + " MB)");
+    }).then(function (id) {
+      e.target.value = "";
+      changed();
+      load(id);
+    }, function (err) { bar.hidden = true; say("上传失败:" + err.message); });
+  });
+
+  var pick = field.querySelector("select[data-video-pick]");
+  if (pick) pick.addEventListener("change", function () {
+    if (!pick.value) return;
+    idInput.value = pick.value;
+    changed();
+    load(pick.value);
+  });
+
+  posters.addEventListener("click", function (e) {
+    var b = e.target.closest(".poster-pick");
+    if (!b) return;
+    var body = new URLSearchParams();
+    body.append("_csrf", csrf);
+    body.append("frame", b.dataset.frame);
+    fetch("/admin/videos/" + field.dataset.video + "/poster", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || "设置封面失败"); return j; }); })
+      .then(function (p) {
+        if (window.gazetteSetLead) window.gazetteSetLead(p);
+        posters.querySelectorAll(".poster-pick").forEach(function (x) { x.removeAttribute("aria-pressed"); });
+        b.setAttribute("aria-pressed", "true");
+      }, function (err) { alert(err.message); });
+  });
+
+  field.querySelector("input[data-subtitles-upload]").addEventListener("change", function (e) {
+    var file = e.target.files[0];
+    if (!file || !field.dataset.video) { if (file) alert("请先上传或选择视频"); return; }
+    var data = new FormData();
+    data.append("_csrf", csrf);
+    data.append("file", file);
+    fetch("/admin/videos/" + field.dataset.video + "/subtitles", { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || "上传字幕失败"); return j; }); })
+      .then(function (v) { e.target.value = ""; show(v); }, function (err) { alert(err.message); });
+  });
+
+  function showKind() { if (kind) field.hidden = kind.value !== "video"; }
+  if (kind) kind.addEventListener("change", showKind);
+  showKind();
+  if (field.dataset.video) load(field.dataset.video);
+})();
