@@ -7,6 +7,7 @@
 //! the ids of a typical legacy archive.
 
 pub mod photos;
+mod videos;
 
 use anyhow::Context as _;
 
@@ -414,6 +415,14 @@ pub async fn load(
             error = %format!("{e:#}"),
             media = %media.describe(),
             "the demo's pictures were not loaded"
+        ),
+    }
+    match videos::load(store, media, now).await {
+        Ok(n) => created += n,
+        Err(e) => tracing::warn!(
+            error = %format!("{e:#}"),
+            media = %media.describe(),
+            "the demo's videos were not loaded"
         ),
     }
     if store.slot("main", "jiaodian").await?.is_none() {

@@ -318,7 +318,7 @@ pub async fn carousel(store: &dyn Store, seed: i64) -> anyhow::Result<Vec<i64>> 
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn add(
+pub(super) async fn add(
     store: &dyn Store,
     media: &dyn MediaStore,
     bytes: &'static [u8],

@@ -280,13 +280,13 @@ fn two_nodes_share_one_postgres_database() {
     let media = gazette::media::LocalMedia::new(media_dir.path().join("media"));
     rt.block_on(gazette::demo::load(store.as_ref(), &media, now))
         .unwrap();
-    // the demo's pictures are in a media directory neither node has: their
-    // variant jobs could never run there, and this test is about publish jobs
+    // the demo's pictures and videos are in a media directory neither node
+    // has: their jobs could never run there, and this test is about publish jobs
     rt.block_on(async {
         use sqlx::Connection;
         let mut c = sqlx::PgConnection::connect(&pg_url()).await.unwrap();
         sqlx::query(&format!(
-            "DELETE FROM {schema}.jobs WHERE kind = 'picture_variants'"
+            "DELETE FROM {schema}.jobs WHERE kind IN ('picture_variants', 'video_process')"
         ))
         .execute(&mut c)
         .await
