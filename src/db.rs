@@ -6,6 +6,7 @@
 //! backend compiles them with its own types and spells the rest (`dialect`).
 
 pub mod curation;
+pub mod live;
 pub mod pictures;
 pub mod postgres;
 pub mod record;
@@ -13,6 +14,7 @@ pub mod sqlite;
 pub mod videos;
 
 pub use curation::{Curation, Slot, SlotItem};
+pub use live::{Live, NewEntry};
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditQuery, Event, Record};
 pub use videos::{NewVideo, Videos};
@@ -210,7 +212,7 @@ pub trait Exports {
 /// The storage interface both backends satisfy.
 #[async_trait]
 pub trait Store:
-    Newsroom + Exports + Curation + Record + Pictures + Videos + Send + Sync + 'static
+    Newsroom + Exports + Curation + Record + Pictures + Videos + Live + Send + Sync + 'static
 {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;

@@ -14,6 +14,7 @@ pub mod export;
 pub mod health;
 pub mod import;
 pub mod jobs;
+pub mod live;
 pub mod media;
 pub mod newsroom;
 pub mod render;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Bounded pools for hashing, decoding and diffs (off the async threads).
     pub work: Arc<crate::work::Pools>,
+    /// Live coverage's readers and their fan-out.
+    pub live: Arc<crate::live::Hub>,
     /// Resumable uploads in progress on this node's disk (videos).
     pub uploads: Arc<crate::media::upload::Uploads>,
     /// Readiness: the write probe and whether the database was seen damaged.
@@ -46,6 +48,7 @@ impl AppState {
         Ok(Self {
             work,
             uploads,
+            live: Arc::new(crate::live::Hub::new()),
             health: Arc::default(),
             config: Arc::new(config),
             store,
@@ -81,6 +84,9 @@ impl AppState {
         if let Err(e) = self.cache.catch_up(self.store.as_ref()).await {
             tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed");
         }
+        if let Err(e) = self.live.catch_up(self).await {
+            tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed");
+        }
         self.changed.send_modify(|n| *n += 1);
     }
 
@@ -111,6 +117,10 @@ impl AppState {
             loop {
                 if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
                     tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
+                }
+                // other nodes' approvals reach this node's live readers
+                if let Err(e) = state.live.catch_up(&state).await {
+                    tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed; will retry");
                 }
                 // a missed wake-up costs at most this long: the change log is durable
                 let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;

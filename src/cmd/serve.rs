@@ -81,12 +81,17 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, stop
     // the job runner and give its unfinished claims back (another node runs
     // them at once), then close the database
+    let live = state.live.clone();
     crate::web::server::serve(
         listener,
         app,
         &state.config.limits,
         max_connections,
-        shutdown_signal(),
+        async move {
+            shutdown_signal().await;
+            // live readers' streams end (their browsers reconnect elsewhere)
+            live.close();
+        },
     )
     .await;
     followers.stop().await;

@@ -6,6 +6,7 @@
 //! an imported archive lands in them. Demo story ids start at 900001, above
 //! the ids of a typical legacy archive.
 
+mod live;
 pub mod photos;
 mod videos;
 
@@ -396,6 +397,21 @@ pub async fn load(
             kind: Default::default(),
             parts: Default::default(),
         };
+        // the seed's "现场直播|..." is live coverage (its entries: demo/live.rs)
+        let a = if it.id == live::LIVE_ID {
+            let mut a = a;
+            a.kind = crate::domain::kind::Kind::Live;
+            a.parts.live = Some(crate::domain::live::LivePart {
+                starts_at: parse_rfc3339(live::PLANNED).expect("valid time"),
+            });
+            a.body_html = paragraphs_to_html(&[
+                "4月20日上午,2024齐鲁书香节暨第二届“书香滨州”全民阅读季在滨州市图书馆广场启动。滨州网记者在现场为您图文直播。",
+            ]);
+            a.summary = "2024齐鲁书香节暨第二届“书香滨州”全民阅读季启动仪式图文直播。".into();
+            a
+        } else {
+            a
+        };
         store
             .save_article(&a, now)
             .await
@@ -417,6 +433,7 @@ pub async fn load(
             "the demo's pictures were not loaded"
         ),
     }
+    created += live::load(store).await?;
     match videos::load(store, media, now).await {
         Ok(n) => created += n,
         Err(e) => tracing::warn!(

@@ -49,7 +49,7 @@ const CLIPS: &[Clip] = &[
             "视频稿与文字稿走同一套三审流程,签发后在“视听滨州”栏目和列表中显示时长。",
         ],
         alt: "蓝底白字的“视听滨州”标题卡,背景是彩色测试图案",
-        signed: "2024-04-20T09:00:00+08:00",
+        signed: "2024-04-19T16:00:00+08:00",
     },
     Clip {
         id: 900_502,
@@ -63,7 +63,7 @@ const CLIPS: &[Clip] = &[
             "读者可在页面上直接播放,也可下载视频文件;支持字幕的视频会显示中文字幕。",
         ],
         alt: "“黄河口湿地”标题卡,背景是彩条测试图案",
-        signed: "2024-04-20T15:30:00+08:00",
+        signed: "2024-04-19T17:00:00+08:00",
     },
 ];
 
@@ -127,7 +127,14 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
             .await
             .with_context(|| format!("adding demo video {}", c.name))?;
         let poster = super::photos::add(
-            store, media, c.poster, c.title, "滨州网", c.alt, &actor, now,
+            store,
+            media,
+            c.poster,
+            c.title,
+            "滨州网",
+            c.alt,
+            &actor,
+            now,
         )
         .await?;
         let signed = parse_rfc3339(c.signed).expect("valid time");

@@ -35,7 +35,7 @@ pub struct Draft {
     pub publish_at: Option<i64>,
     /// A 更正 notice to add to the page when this revision goes live.
     pub correction: String,
-    /// 文字, 图集 or 视频 (`domain::kind`).
+    /// 文字, 图集, 视频 or 直播 (`domain::kind`).
     pub kind: Kind,
     /// The 题图 and a gallery's pictures.
     pub parts: Parts,
@@ -109,6 +109,9 @@ impl Draft {
         }
         if self.kind != Kind::Video {
             self.parts.video = None;
+        }
+        if self.kind != Kind::Live {
+            self.parts.live = None;
         }
         self
     }

@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::live::LivePart;
 use super::picture::PictureUse;
 use super::video::VideoUse;
 
@@ -30,16 +31,19 @@ pub enum Kind {
     Gallery,
     /// 视频: a library video (its 题图 is the poster), with a text beneath.
     Video,
+    /// 直播: live coverage; its entries come after sign-off (`domain::live`).
+    Live,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Text, Kind::Gallery, Kind::Video];
+    pub const ALL: [Kind; 4] = [Kind::Text, Kind::Gallery, Kind::Video, Kind::Live];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Text => "text",
             Kind::Gallery => "gallery",
             Kind::Video => "video",
+            Kind::Live => "live",
         }
     }
 
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Text => "文字",
             Kind::Gallery => "图集",
             Kind::Video => "视频",
+            Kind::Live => "直播",
         }
     }
 
@@ -69,6 +74,10 @@ impl Kind {
             Kind::Gallery => None,
             Kind::Video if parts.video.is_none() => Some("视频稿须上传或选择一个视频".into()),
             Kind::Video => None,
+            Kind::Live if parts.live.as_ref().is_none_or(|l| l.starts_at <= 0) => {
+                Some("直播稿须填写直播开始时间".into())
+            }
+            Kind::Live => None,
         }
     }
 }
@@ -86,11 +95,17 @@ pub struct Parts {
     /// A 视频 story's video.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoUse>,
+    /// A 直播 story's planned start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<LivePart>,
 }
 
 impl Parts {
     pub fn is_empty(&self) -> bool {
-        self.lead.is_none() && self.gallery.is_empty() && self.video.is_none()
+        self.lead.is_none()
+            && self.gallery.is_empty()
+            && self.video.is_none()
+            && self.live.is_none()
     }
 
     /// The picture lists and thumbnails show: the 题图, else a gallery's first.
@@ -119,6 +134,7 @@ impl Parts {
                 .filter(|u| u.image_id > 0)
                 .collect(),
             video: self.video.filter(|v| v.video_id > 0),
+            live: self.live,
         }
     }
 
@@ -201,7 +217,9 @@ mod tests {
         assert_eq!(p.cover().unwrap().image_id, 9);
         assert_eq!(Kind::parse("gallery"), Some(Kind::Gallery));
         assert_eq!(Kind::parse("video"), Some(Kind::Video));
-        assert_eq!(Kind::parse("live"), None);
+        assert_eq!(Kind::parse("live"), Some(Kind::Live));
+        assert_eq!(Kind::parse("audio"), None);
+        assert!(Kind::Live.missing(&p).unwrap().contains("开始时间"));
         assert!(Kind::Video.missing(&p).unwrap().contains("视频"));
         p.video = Some(VideoUse {
             video_id: 3,

@@ -5,6 +5,7 @@ pub mod channel;
 pub mod diff;
 pub mod draft;
 pub mod kind;
+pub mod live;
 pub mod picture;
 pub mod record;
 pub mod site;

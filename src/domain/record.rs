@@ -43,6 +43,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("picture_edit", "修改图片信息"),
     ("video_upload", "上传视频"),
     ("video_subtitles", "上传字幕"),
+    ("live_entry_add", "撰写直播条目"),
+    ("live_entry_approve", "审核直播条目"),
+    ("live_entry_pin", "置顶直播条目"),
+    ("live_entry_key", "标记直播要点"),
+    ("live_entry_correct", "更正直播条目"),
+    ("live_entry_remove", "删除直播条目"),
+    ("live_start", "开始直播"),
+    ("live_end", "结束直播"),
 ];
 
 /// The label of a recorded action; a sign-off is an approval that left review.

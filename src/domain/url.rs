@@ -43,7 +43,29 @@ pub enum Route {
     /// the static export includes by SSI so that one sign-off rewrites one
     /// file instead of every story page.
     MoreBlocks,
+    /// `live/{id}/entries.json`: a 直播 story's public entries (what a
+    /// reader's poll reads; served also at time-bucketed names).
+    LiveEntries {
+        id: i64,
+    },
     NotFound,
+}
+
+/// Site-relative path of a live story's entries snapshot.
+pub fn live_entries_path(id: i64) -> String {
+    format!("live/{id}/entries.json")
+}
+
+/// A poll of a live story at a time bucket (`live/{id}/{bucket}.json`):
+/// the story and the bucket; the answer is the snapshot's.
+pub fn live_poll(rel: &str) -> Option<(i64, i64)> {
+    let rest = rel.strip_prefix("live/")?;
+    let (id, file) = rest.split_once('/')?;
+    let bucket = file.strip_suffix(".json")?;
+    if !bucket.bytes().all(|b| b.is_ascii_digit()) || bucket.is_empty() || bucket.len() > 12 {
+        return None;
+    }
+    Some((parse_id(id)?, bucket.parse().ok()?))
 }
 
 /// Story ids per story sitemap (`sitemap-{n}.xml` holds ids
@@ -102,6 +124,15 @@ pub fn route(rel: &str) -> Route {
         "robots.txt" => return Route::Robots,
         MORE_BLOCKS_PATH => return Route::MoreBlocks,
         _ => {}
+    }
+    if let Some(id) = rel
+        .strip_prefix("live/")
+        .and_then(|r| r.strip_suffix("/entries.json"))
+    {
+        return match parse_id(id) {
+            Some(id) => Route::LiveEntries { id },
+            None => Route::NotFound,
+        };
     }
     if let Some(n) = rel
         .strip_prefix("sitemap-")

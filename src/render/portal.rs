@@ -401,6 +401,7 @@ pub(super) async fn page(
         }
         Route::Story { id } => story(ctx, &rel, id, preloaded).await,
         Route::MoreBlocks => more_fragment(ctx).await,
+        Route::LiveEntries { id } => live_entries(ctx, id).await,
         Route::Feed { channel, atom } => match channel {
             None => super::feeds::feed(state, site, &ctx.tree, None, atom).await,
             Some(path) => match ctx.tree.get(&path).cloned() {
@@ -661,6 +662,8 @@ struct StoryView {
     gallery: Vec<PictureView>,
     /// A 视频 story's player.
     video: Option<super::video::VideoView>,
+    /// A 直播 story's status and entries.
+    live: Option<super::live::LiveView>,
 }
 
 #[derive(Serialize)]
@@ -713,6 +716,29 @@ struct MoreCtx {
 
 /// `_inc/more.html`: the blocks alone, byte for byte what a story page
 /// carries in their place.
+/// A 直播 story's entries snapshot (JSON): what readers' polls read; it
+/// depends on `live:ID`, so the render cache and the export rewrite it once
+/// per approved entry.
+async fn live_entries(mut ctx: Ctx<'_>, id: i64) -> anyhow::Result<Page> {
+    ctx.deps.insert(format!("story:{id}"));
+    ctx.deps.insert(format!("live:{id}"));
+    let a = match ctx.state.store.article(id).await? {
+        Some(a)
+            if a.site_id == ctx.site.id
+                && a.kind == Kind::Live
+                && a.status == crate::domain::Status::Published =>
+        {
+            a
+        }
+        _ => return not_found(ctx),
+    };
+    let planned = a.parts.live.as_ref().map_or(0, |l| l.starts_at);
+    let json = super::live::snapshot(ctx.state, id, planned).await?;
+    let mut page = Page::html(200, json.to_string(), ctx.deps);
+    page.content_type = "application/json; charset=utf-8";
+    Ok(page)
+}
+
 async fn more_fragment(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
     let blocks = more_blocks(&mut ctx).await?;
     ctx.finish(200, "portal/more_blocks.html", MoreCtx { blocks })
@@ -873,6 +899,26 @@ async fn render_story(
         }
         _ => None,
     };
+    let live = match a.kind {
+        Kind::Live => {
+            let planned = a.parts.live.as_ref().map_or(0, |l| l.starts_at);
+            let export = ctx.export;
+            let mut view =
+                super::live::page_view(ctx.state, a.id, planned, export, &mut ctx.deps).await?;
+            // a county site's poll goes through its own prefix
+            if !export {
+                view.poll = format!("{}{}", ctx.site.prefix, view.poll.trim_start_matches('/'));
+            } else {
+                view.poll = format!(
+                    "{}{}",
+                    ctx.site.prefix,
+                    crate::domain::url::live_entries_path(a.id)
+                );
+            }
+            Some(view)
+        }
+        _ => None,
+    };
     let keys = crate::domain::picture::body_keys(&body_html);
     let mut by_key = std::collections::HashMap::new();
     if !keys.is_empty() {
@@ -964,6 +1010,9 @@ async fn render_story(
         v["@context"] = serde_json::json!("https://schema.org");
         also.push(v);
     }
+    if let Some(l) = &live {
+        also.push(super::live::structured(l, &a.title, &canonical));
+    }
     let og_video = video
         .as_ref()
         .filter(|v| v.ready)
@@ -1032,11 +1081,13 @@ async fn render_story(
         lead,
         gallery,
         video,
+        live,
     };
     let template = match a.kind {
         Kind::Text => "portal/article.html",
         Kind::Gallery => "portal/gallery.html",
         Kind::Video => "portal/video.html",
+        Kind::Live => "portal/live.html",
     };
     let mut page = ctx.finish(
         200,

@@ -58,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/slot.html"),
     ),
     (
+        "admin/live.html",
+        include_str!("../../templates/admin/live.html"),
+    ),
+    (
         "admin/words.html",
         include_str!("../../templates/admin/words.html"),
     ),
@@ -112,6 +116,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "portal/video.html",
         include_str!("../../templates/portal/video.html"),
     ),
+    (
+        "portal/live.html",
+        include_str!("../../templates/portal/live.html"),
+    ),
+    (
+        "portal/live_entry.html",
+        include_str!("../../templates/portal/live_entry.html"),
+    ),
 ];
 
 /// Built-in static assets, served under `/static/`.
@@ -150,6 +162,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "portal.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/portal.js"),
+    ),
+    (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/live.js"),
     ),
     (
         "player.js",

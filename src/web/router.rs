@@ -6,7 +6,7 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, images, media, slots, stats, stories,
+    account, audit, autosave, channels, dashboard, images, live, media, slots, stats, stories,
     story_list, uploads, users, videos, words,
 };
 use super::handlers::{assets, portal};
@@ -91,6 +91,10 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .route("/admin/videos/{id}", get(videos::get_video))
+        .route("/admin/live/{id}", get(live::get_desk))
+        .route("/admin/live/{id}/entries", post(live::post_entry))
+        .route("/admin/live/{id}/clock", post(live::post_clock))
+        .route("/admin/live/entries/{id}/act", post(live::post_entry_act))
         .route("/admin/videos/{id}/poster", post(videos::post_poster))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .route(
@@ -122,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(portal::get_healthz))
         .route("/readyz", get(portal::get_readyz))
         .route("/media/{*path}", get(assets::get_media))
+        .route("/live/{id}/events", get(super::handlers::live::get_events))
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)
         .layer(axum::middleware::from_fn(move |req, next| {

@@ -191,7 +191,11 @@
       .then(function (v) { e.target.value = ""; show(v); }, function (err) { alert(err.message); });
   });
 
-  function showKind() { if (kind) field.hidden = kind.value !== "video"; }
+  function showKind() {
+    if (!kind) return;
+    field.hidden = kind.value !== "video";
+    document.querySelectorAll("[data-for-kind]").forEach(function (f) { f.hidden = f.dataset.forKind !== kind.value; });
+  }
   if (kind) kind.addEventListener("change", showKind);
   showKind();
   if (field.dataset.video) load(field.dataset.video);

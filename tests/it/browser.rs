@@ -511,3 +511,83 @@ async fn pictures_in_a_browser() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+/// A 视频 story plays in Chromium (its time moves on after play, muted as a
+/// reader's click would not need), its subtitles track is there; the
+/// editor uploads a video through the resumable upload, shows the job's
+/// progress to its end and sets a poster frame as the 题图.
+#[tokio::test]
+async fn video_in_a_browser() {
+    if not_run_unless_available() || crate::video::ffmpeg_missing("video_in_a_browser") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.add_user("reporter", &[Role::Reporter], &["main"]).await;
+    let story = app.state.store.article(900_501).await.unwrap().unwrap();
+    let addr = app.serve().await;
+    // the server's job runner, as `serve` has it: the editor waits on it
+    let runner = gazette::jobs::spawn(app.state.clone());
+    let base = format!("http://{addr}");
+    let story_url = format!("{base}/{}", story.url_path.unwrap());
+    let (mut driver_proc, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let clip = profile.path().join("采访.mp4");
+    std::fs::write(&clip, crate::video::clip(640, 360, 2)).unwrap();
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let profile_dir = profile.path().join("chrome");
+    let result = tokio::task::spawn_blocking(move || {
+        assert!(wait_ready(port), "chromedriver did not start");
+        let d = Driver::new(port, &profile_dir);
+        for (w, h, name) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+            d.window(w, h);
+            d.goto(&story_url);
+            d.wait_for(".story-video video");
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            d.screenshot(&shots.join(format!("video-{name}.png")));
+        }
+        // no autoplay: it waits for the reader
+        assert_eq!(d.script("return document.querySelector('video').paused;").as_bool(), Some(true));
+        let played = d.script(r#"
+            const v = document.querySelector('video');
+            v.muted = true;
+            return v.play().then(() => new Promise(r => setTimeout(() => r(v.currentTime), 1500)))
+                .catch(e => 'play failed: ' + e);
+        "#);
+        assert!(played.as_f64().is_some_and(|t| t > 0.3), "the video plays: {played}");
+        let src = d.script("return document.querySelector('video').currentSrc;");
+        assert!(src.as_str().unwrap().contains("/media/"), "{src}");
+
+        // the editor: a video uploaded in chunks, processed, a frame as 题图
+        d.window(1366, 1400);
+        login(&d, &base, "reporter");
+        d.goto(&format!("{base}/admin/stories/new"));
+        d.script("document.querySelector('#kind').value = 'video'; document.querySelector('#kind').dispatchEvent(new Event('change'));");
+        assert_eq!(d.script("return document.querySelector('#gallery-field').hidden;").as_bool(), Some(true));
+        d.type_into("#video-field input[data-video-upload]", clip.to_str().unwrap());
+        d.wait_for_text(".video-status", "可播放");
+        let id = d.script("return document.querySelector('input[name=video_id]').value;");
+        assert!(id.as_str().unwrap().parse::<i64>().unwrap() > 0, "{id}");
+        d.wait_for(".poster-pick img");
+        assert_eq!(d.count(".poster-pick"), 4);
+        d.click(".poster-pick[data-frame='2']");
+        d.wait_for("#lead-field img.picture-preview");
+        let lead = d.script("return document.querySelector('input[name=lead_image]').value;");
+        assert!(lead.as_str().unwrap().parse::<i64>().unwrap() > 0, "{lead}");
+        let wide = d.script("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 12).join(' | ');");
+        assert_eq!(wide.as_str(), Some(""), "nothing is wider than the window");
+        d.script("document.querySelector('#video-field').scrollIntoView();");
+        d.screenshot(&shots.join("editor-video.png"));
+        d.window(390, 844);
+        d.script("document.querySelector('#video-field').scrollIntoView();");
+        d.screenshot(&shots.join("editor-video-phone.png"));
+        d.goto(&format!("{base}/admin/"));
+    })
+    .await;
+    runner.abort();
+    let _ = driver_proc.kill();
+    let _ = driver_proc.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

@@ -57,6 +57,7 @@ conformance!(
     a_scheduled_story_is_published_once_when_due,
     ids_urls_and_names_stay_unique,
     concurrent_runners_never_share_a_job,
+    a_long_job_is_held_while_it_renews_its_claim,
     followers_see_every_change_in_order,
     sessions_expire_and_end,
     export_bookkeeping_follows_the_files,
@@ -347,6 +348,55 @@ async fn concurrent_runners_never_share_a_job(app: &TestApp, _: Backend) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// A video job outlasts the lease: the node running it renews its claim,
+/// so no other node starts it again; the short-job runner never takes it;
+/// a node that stops renewing (it died) loses it after the lease.
+async fn a_long_job_is_held_while_it_renews_its_claim(app: &TestApp, _: Backend) {
+    let store = &app.state.store;
+    let now = 2_000_000;
+    store
+        .enqueue_job("video_process", "7", now - 1)
+        .await
+        .unwrap();
+    store.enqueue_job("noop", "x", now - 1).await.unwrap();
+    let short = store.claim_jobs("a", now, 30, 50).await.unwrap();
+    assert_eq!(short.len(), 1);
+    assert_eq!(
+        short[0].kind, "noop",
+        "the short runner leaves videos alone"
+    );
+    let job = store
+        .claim_job_of("video_process", "a", now, 30)
+        .await
+        .unwrap()
+        .expect("the video job");
+    assert_eq!(job.key, "7");
+    // node a renews every 10 s for two minutes; node b keeps asking
+    for t in (10..=120).step_by(10) {
+        assert!(store.extend_claim(job.id, "a", now + t + 30).await.unwrap());
+        assert!(
+            store
+                .claim_job_of("video_process", "b", now + t + 1, 30)
+                .await
+                .unwrap()
+                .is_none(),
+            "held at +{t} s"
+        );
+    }
+    // b cannot renew a's claim
+    assert!(!store.extend_claim(job.id, "b", now + 500).await.unwrap());
+    // a dies: after the lease, b takes it up
+    let retaken = store
+        .claim_job_of("video_process", "b", now + 151, 30)
+        .await
+        .unwrap()
+        .expect("taken up after the lease");
+    assert_eq!(retaken.id, job.id);
+    assert!(!store.extend_claim(job.id, "a", now + 200).await.unwrap());
+    store.finish_job(job.id, now + 160).await.unwrap();
+    assert!(!store.extend_claim(job.id, "b", now + 200).await.unwrap());
 }
 
 async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {

@@ -175,6 +175,8 @@ async fn admin_pages_are_valid_html5() {
         // a gallery in the editor: its rows, its 题图
         ("edit-gallery", admin.get("/admin/stories/900410").await),
         ("edit-photo", admin.get("/admin/stories/900401").await),
+        // a video story in the editor: its video's state, frames, subtitles
+        ("edit-video", admin.get("/admin/stories/900501").await),
         ("forbidden", d.reporter.get("/admin/users").await),
     ];
     let mut files = Vec::new();
@@ -228,6 +230,9 @@ async fn portal_pages_are_valid_html5() {
         ("pictures-channel", "/tp/".to_string()),
         ("photo-story", "/tp/2024-04/19/900401.html".to_string()),
         ("gallery", "/tp/2024-04/19/900410.html".to_string()),
+        // video: the 视听 channel and a video story with its player
+        ("video-channel", "/st/".to_string()),
+        ("video-story", "/st/2024-04/19/900501.html".to_string()),
     ];
     app.withdraw(&mut a).await;
     let mut files = Vec::new();

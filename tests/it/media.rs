@@ -315,3 +315,90 @@ async fn media_storage_that_is_down_answers_503_and_stores_nothing() {
     // a bad key is still a 404: the store is never asked
     assert_eq!(app.get("/media/../gazette.db").await.status, 404);
 }
+
+/// Videos in a bucket: the demo's clips processed straight into it
+/// (renditions, playlists, segments, posters), served with byte ranges, and
+/// a file past the single-PUT size sent as a multipart upload.
+#[tokio::test]
+async fn videos_are_processed_into_s3_and_large_files_go_up_in_parts() {
+    if !moto_installed() {
+        let msg = "NOT RUN: videos_are_processed_into_s3_and_large_files_go_up_in_parts needs moto's S3 server (python3 -m pip install 'moto[server]')";
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("{msg}");
+        return;
+    }
+    if crate::video::ffmpeg_missing("videos_are_processed_into_s3_and_large_files_go_up_in_parts") {
+        return;
+    }
+    let moto = start_moto().await;
+    let created = http(moto.port, "PUT", &format!("/{BUCKET}")).await.unwrap();
+    assert_eq!(created.status, 200);
+    let app = TestApp::with_demo_and_media(s3_media(moto.port)).await;
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    let videos = app.state.store.recent_videos(None, 10).await.unwrap();
+    assert_eq!(videos.len(), 2, "the demo's two clips");
+    for v in &videos {
+        let made = v.ready().unwrap_or_else(|| panic!("processed: {v:?}"));
+        for key in made.keys() {
+            let r = http(moto.port, "GET", &format!("/{BUCKET}/{PREFIX}/{key}"))
+                .await
+                .unwrap();
+            assert_eq!(r.status, 200, "{key} is in the bucket");
+        }
+        let list = app
+            .get(&format!("/media/{}", made.renditions[0].playlist))
+            .await;
+        let dir = made.hls.rsplit_once('/').unwrap().0;
+        for (seg, _) in gazette::media::video::segments(&list.body) {
+            let r = http(moto.port, "GET", &format!("/{BUCKET}/{PREFIX}/{dir}/{seg}"))
+                .await
+                .unwrap();
+            assert_eq!(r.status, 200, "{seg} is in the bucket");
+            assert_eq!(r.content_type.as_deref(), Some("video/mp2t"));
+        }
+    }
+    // a byte range of an MP4 in the bucket
+    let mp4 = &videos[0].ready().unwrap().renditions[0].key;
+    let whole = app.get_bytes(&format!("/media/{mp4}")).await;
+    let (headers, part) = app
+        .router_response(
+            axum::http::Request::get(format!("/media/{mp4}"))
+                .header("range", "bytes=1000-4999")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(part, whole[1000..5000]);
+    assert_eq!(
+        headers.get("content-range").unwrap(),
+        &format!("bytes 1000-4999/{}", whole.len())
+    );
+    // 20 MB: more than one PUT takes, so it goes up in 8 MB parts
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.mp4");
+    let bytes: Vec<u8> = (0..20 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    std::fs::write(&big, &bytes).unwrap();
+    app.state
+        .media
+        .put_file("2026/12/bigfile.mp4", &big, "video/mp4")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.state.media.size("2026/12/bigfile.mp4").await.unwrap(),
+        Some(bytes.len() as u64)
+    );
+    let back = tempfile::NamedTempFile::new().unwrap();
+    assert!(
+        gazette::media::copy_to_file(app.state.media.as_ref(), "2026/12/bigfile.mp4", back.path())
+            .await
+            .unwrap()
+    );
+    assert!(
+        std::fs::read(back.path()).unwrap() == bytes,
+        "the same bytes came back"
+    );
+}

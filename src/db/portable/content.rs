@@ -1246,6 +1246,20 @@ pub(super) async fn log_change(
     dialect::after_change(tx, seq).await
 }
 
+/// `log_change`, answering the change's seq (a live entry records it).
+pub(super) async fn log_change_seq(
+    tx: &mut Tx<'_>,
+    now: i64,
+    kind: &str,
+    site_id: Option<&str>,
+    article_id: Option<i64>,
+    keys: &[String],
+) -> StoreResult<i64> {
+    let seq = append_change(tx, now, kind, site_id, article_id, keys).await?;
+    dialect::after_change(tx, seq).await?;
+    Ok(seq)
+}
+
 /// Append to the change log without waking anyone (the caller does, once).
 async fn append_change(
     tx: &mut Tx<'_>,

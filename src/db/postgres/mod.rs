@@ -36,6 +36,12 @@ mod curation;
     reason = "compiled once per backend, on purpose"
 )]
 mod exports;
+#[path = "../portable/live.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod live;
 #[path = "../portable/newsroom.rs"]
 #[allow(
     clippy::duplicate_mod,

@@ -1,3 +1,4 @@
 pub mod admin;
 pub mod assets;
+pub mod live;
 pub mod portal;

@@ -33,11 +33,67 @@ pub async fn get_page(
     let head = method == Method::HEAD;
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let path = uri.path();
+    // a live story's poll at a time bucket: the snapshot, cached a bucket
+    // long by anyone in between (every reader of the bucket asks this URL)
+    if let Some(snapshot) = live_poll(&state, host, path).await? {
+        let mut resp = Box::pin(serve_path(&state, host, &snapshot, headers, head)).await?;
+        if resp.status() == StatusCode::OK || resp.status() == StatusCode::NOT_MODIFIED {
+            resp.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_str(&format!(
+                    "public, max-age={}",
+                    crate::domain::live::POLL_SECS
+                ))
+                .expect("ascii"),
+            );
+        }
+        return Ok(resp);
+    }
     if path.ends_with("/search") || path.ends_with("/search.json") {
         if let Some(page) = render::search::page(&state, host, path, uri.query()).await? {
             return respond(page, head);
         }
     }
+    serve_path(&state, host, path, headers, head).await
+}
+
+/// `{prefix}live/{id}/{bucket}.json` → that story's `entries.json` path, if
+/// the bucket is now's, the next or within the last hour (no other time
+/// can be asked into a cache); a bucket outside that is a 404.
+async fn live_poll(
+    state: &AppState,
+    host: Option<&str>,
+    path: &str,
+) -> Result<Option<String>, AppError> {
+    if !path.ends_with(".json") || !path.contains("/live/") {
+        return Ok(None);
+    }
+    let sites = state.cache.sites(state.store.as_ref()).await?;
+    let Some((_, rel)) = chrome::resolve(&sites, host, path) else {
+        return Ok(None);
+    };
+    let Some((id, bucket)) = crate::domain::url::live_poll(&rel) else {
+        return Ok(None);
+    };
+    let now = crate::domain::live::bucket(state.now());
+    if bucket > now + 1 || bucket < now - 360 {
+        return Err(AppError::NotFound("这个时间的直播内容不存在".into()));
+    }
+    let prefix_len = path.len() - rel.len();
+    Ok(Some(format!(
+        "{}{}",
+        &path[..prefix_len],
+        crate::domain::url::live_entries_path(id)
+    )))
+}
+
+async fn serve_path(
+    state: &AppState,
+    host: Option<&str>,
+    path: &str,
+    headers: &HeaderMap,
+    head: bool,
+) -> Result<Response, AppError> {
     if state.cache.enabled {
         let sites = state.cache.sites(state.store.as_ref()).await?;
         if chrome::prefix_without_slash(&sites, path).is_none() {
@@ -45,7 +101,7 @@ pub async fn get_page(
                 let key = RenderCache::key(&site.id, &rel);
                 match state
                     .cache
-                    .get_or_render(&key, || render::page(&state, host, path))
+                    .get_or_render(&key, || render::page(state, host, path))
                     .await?
                 {
                     Answer::Cached(c) => return Ok(cached_response(&c, headers, head)),
@@ -55,7 +111,7 @@ pub async fn get_page(
             }
         }
     }
-    respond(render::page(&state, host, path).await?, head)
+    respond(render::page(state, host, path).await?, head)
 }
 
 fn respond(page: Page, head: bool) -> Result<Response, AppError> {

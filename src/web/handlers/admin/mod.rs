@@ -6,6 +6,7 @@ pub mod autosave;
 pub mod channels;
 pub mod dashboard;
 pub mod images;
+pub mod live;
 pub mod media;
 pub mod slots;
 pub mod stats;

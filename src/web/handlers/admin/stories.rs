@@ -140,6 +140,7 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
         kind: crate::domain::kind::Kind::parse(f.get("kind").trim()).unwrap_or_default(),
         parts: crate::domain::kind::Parts {
             video: super::story_video::parse_video(f)?,
+            live: super::live::parse_live_part(f)?,
             ..super::story_pictures::parse_parts(f)?
         },
     }
@@ -375,6 +376,7 @@ async fn edit_page(
         body_chars => crate::domain::text::body_chars(&crate::render::html_to_text(&d.body_html)),
         pictures => super::story_pictures::editor_pictures(state, d).await?,
         video => video.0,
+        live_starts_at => local(d.parts.live.as_ref().map(|l| l.starts_at)),
         recent_videos => video.1,
         kinds => crate::domain::kind::Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect::<Vec<_>>(),
         upload_site => p.story.map(|s| s.state.article.site_id.clone()),

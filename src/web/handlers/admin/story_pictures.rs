@@ -63,7 +63,7 @@ pub(super) fn parse_parts(f: &Fields) -> Result<Parts, String> {
     Ok(Parts {
         lead,
         gallery: rows.into_iter().map(|(_, _, u)| u).collect(),
-        video: None,
+        ..Parts::default()
     })
 }
 

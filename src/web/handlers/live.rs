@@ -1,0 +1,125 @@
+//! A live story's server-sent events (`GET /live/{id}/events`): the entries
+//! approved (corrected, pinned, removed) after the one the reader has, as
+//! they happen, and the status when the desk opens or closes the coverage.
+//! A browser that reconnects sends `Last-Event-ID` and gets what it missed
+//! first. The frames come finished from `live::Hub` (one render per change,
+//! shared by every reader); a reader too far behind is told to reload.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::domain::kind::Kind;
+use crate::error::AppError;
+use crate::live::{Frame, HEARTBEAT, Reader, frame};
+use crate::state::AppState;
+
+#[derive(serde::Deserialize, Default)]
+pub struct After {
+    /// The newest seq the page has (its `data-live`), for the first connect.
+    after: Option<i64>,
+}
+
+struct Stream {
+    rx: tokio::sync::broadcast::Receiver<Frame>,
+    backlog: VecDeque<Bytes>,
+    last: i64,
+    closing: tokio::sync::watch::Receiver<bool>,
+    done: bool,
+    _reader: Reader,
+}
+
+pub async fn get_events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(after): Query<After>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let not_found = || AppError::NotFound("没有这场直播".into());
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    match state.store.article(id).await? {
+        Some(a) if a.kind == Kind::Live && a.status == crate::domain::Status::Published => {}
+        _ => return Err(not_found()),
+    }
+    let room = state.live.room(&state, id).await?;
+    // subscribe before reading the backlog: nothing falls between the two
+    let rx = room.subscribe();
+    let from = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(after.after)
+        .unwrap_or_else(|| room.seq());
+    let mut backlog = VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]);
+    let mut last = from;
+    if from < room.seq() {
+        let missed = state.store.entries_since(id, from).await?;
+        let views = crate::render::live::views(&state, &missed, None).await?;
+        for (e, v) in missed.iter().zip(&views) {
+            let data = if e.public() {
+                serde_json::json!({
+                    "id": e.id, "seq": e.seq, "state": "approved", "pinned": e.pinned,
+                    "key": e.key_event, "at": v.datetime,
+                    "html": crate::render::live::entry_html(&state, v)?,
+                })
+            } else {
+                serde_json::json!({ "id": e.id, "seq": e.seq, "state": "removed" })
+            };
+            backlog.push_back(frame(Some(e.seq), "entry", &data));
+            last = last.max(e.seq);
+        }
+    }
+    let stream = Stream {
+        rx,
+        backlog,
+        last,
+        closing: state.live.closing(),
+        done: false,
+        _reader: state.live.reader(&room),
+    };
+    let body = futures_util::stream::unfold(stream, |mut s| async move {
+        if let Some(b) = s.backlog.pop_front() {
+            return Some((Ok::<Bytes, Infallible>(b), s));
+        }
+        if s.done || *s.closing.borrow() {
+            return None;
+        }
+        loop {
+            tokio::select! {
+                r = s.rx.recv() => match r {
+                    Ok(f) if f.seq == 0 || f.seq > s.last => {
+                        s.last = s.last.max(f.seq);
+                        return Some((Ok(f.bytes), s));
+                    }
+                    // already sent with the backlog
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => {
+                        s.done = true;
+                        return Some((Ok(frame(None, "reload", &serde_json::json!({}))), s));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                () = tokio::time::sleep(HEARTBEAT) => {
+                    return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), s));
+                }
+                _ = s.closing.changed() => return None,
+            }
+        }
+    });
+    let mut resp = Body::from_stream(body).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // nginx passes each event on at once instead of buffering the stream
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(resp)
+}
