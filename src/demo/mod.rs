@@ -8,6 +8,7 @@
 
 mod live;
 pub mod photos;
+pub use live::LIVE_ID;
 mod videos;
 
 use anyhow::Context as _;

@@ -516,7 +516,7 @@ async fn pictures_in_a_browser() {
 /// reader's click would not need), its subtitles track is there; the
 /// editor uploads a video through the resumable upload, shows the job's
 /// progress to its end and sets a poster frame as the 题图.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn video_in_a_browser() {
     if not_run_unless_available() || crate::video::ffmpeg_missing("video_in_a_browser") {
         return;
@@ -589,5 +589,133 @@ async fn video_in_a_browser() {
     let _ = driver_proc.wait();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// A live page opened before an entry is approved shows it without a
+/// reload (server-sent events); a reader scrolled down is shown the
+/// "N 条新内容" bar instead of a jump; the reader's order is remembered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_coverage_in_a_browser() {
+    if not_run_unless_available() {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    let d = crate::newsroom::desk(&app).await;
+    let story = crate::live::live_story(&d).await;
+    assert_eq!(
+        d.editor
+            .post(&format!("/admin/live/{story}/clock"), &[("op", "start")])
+            .await
+            .status,
+        303
+    );
+    // enough entries that the page scrolls
+    for i in 0..12 {
+        let e = crate::live::write(
+            &app,
+            &d.reporter,
+            story,
+            &format!("第{i}条:选手们经过第{i}公里。"),
+        )
+        .await;
+        crate::live::act(&d.editor, e, &[("op", "approve")]).await;
+    }
+    let a = app.state.store.article(story).await.unwrap().unwrap();
+    let addr = app.serve().await;
+    let base = format!("http://{addr}");
+    let url = format!("{base}/{}", a.url_path.unwrap());
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let (mut driver_proc, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let profile_dir = profile.path().join("chrome");
+    let handle = tokio::runtime::Handle::current();
+    let app_ref = &app;
+    let d_ref = &d;
+    // the driver blocks: run it on this thread's blocking section, approving through the runtime
+    let result = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assert!(wait_ready(port), "chromedriver did not start");
+            let drv = Driver::new(port, &profile_dir);
+            let approve = |text: &str| -> i64 {
+                handle.block_on(async {
+                    let e = crate::live::write(app_ref, &d_ref.reporter, story, text).await;
+                    assert_eq!(
+                        crate::live::act(&d_ref.editor, e, &[("op", "approve")])
+                            .await
+                            .status,
+                        303
+                    );
+                    e
+                })
+            };
+            drv.window(1366, 900);
+            drv.goto(&url);
+            drv.wait_for(".live-tools:not([hidden])");
+            drv.script("window.__notReloaded = true;");
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let e = approve("现场:领跑集团通过半程点。");
+            drv.wait_for(&format!("#e{e}"));
+            assert_eq!(
+                drv.script("return window.__notReloaded === true;")
+                    .as_bool(),
+                Some(true),
+                "no reload"
+            );
+            let first = drv.script("return document.querySelector('.live-entry').id;");
+            assert_eq!(
+                first.as_str(),
+                Some(format!("e{e}").as_str()),
+                "newest first"
+            );
+            drv.screenshot(&shots.join("live-desktop.png"));
+            // scrolled down into the entries: a bar, not a jump
+            drv.script("window.scrollTo(0, document.body.scrollHeight);");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let y = drv.script("return window.scrollY;").as_f64().unwrap();
+            let e2 = approve("现场:补给站的志愿者递上饮料。");
+            drv.wait_for(".live-new:not([hidden])");
+            assert!(drv.text(".live-new").contains("1 条新内容"));
+            assert_eq!(drv.count(&format!("#e{e2}")), 0, "held behind the bar");
+            let y2 = drv.script("return window.scrollY;").as_f64().unwrap();
+            assert!((y - y2).abs() < 2.0, "the page did not jump ({y} → {y2})");
+            drv.click(".live-new");
+            drv.wait_for(&format!("#e{e2}"));
+            // oldest first, remembered across a reload
+            drv.click("button[data-order='oldest']");
+            let first = drv
+                .script("return document.querySelector('.live-entry:not(.pinned)').textContent;");
+            assert!(first.as_str().unwrap().contains("第0条"), "{first}");
+            drv.goto(&url);
+            drv.wait_for(".live-tools:not([hidden])");
+            let first = drv
+                .script("return document.querySelector('.live-entry:not(.pinned)').textContent;");
+            assert!(first.as_str().unwrap().contains("第0条"), "{first}");
+            drv.window(390, 844);
+            drv.goto(&url);
+            drv.wait_for(".live-tools:not([hidden])");
+            drv.screenshot(&shots.join("live-phone.png"));
+            let wide = drv.script("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 12).join(' | ');");
+            assert_eq!(wide.as_str(), Some(""), "nothing is wider than the window");
+            // the live desk
+            drv.window(1366, 1200);
+            login(&drv, &base, "editor");
+            drv.goto(&format!("{base}/admin/live/{story}"));
+            drv.wait_for(".live-desk-list");
+            drv.screenshot(&shots.join("live-desk.png"));
+            drv.window(390, 844);
+            drv.screenshot(&shots.join("live-desk-phone.png"));
+            let wide = drv.script("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 12).join(' | ');");
+            assert_eq!(
+                wide.as_str(),
+                Some(""),
+                "nothing on the desk is wider than the window"
+            );
+        }))
+    });
+    let _ = driver_proc.kill();
+    let _ = driver_proc.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
     }
 }

@@ -15,6 +15,7 @@ mod hostile_clients;
 mod html_validity;
 mod import;
 mod lighthouse;
+mod live;
 mod media;
 mod multinode;
 mod newsroom;

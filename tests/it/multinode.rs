@@ -384,6 +384,75 @@ fn two_nodes_share_one_postgres_database() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("节点甲签发的稿件"));
 
+    // a live entry approved on A reaches a reader listening on B within a second
+    let live = gazette::demo::LIVE_ID;
+    let mut sse = TcpStream::connect(("127.0.0.1", b.port)).unwrap();
+    sse.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    sse.write_all(
+        format!(
+            "GET /live/{live}/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            b.port
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let read_until = |sse: &mut TcpStream, seen: &mut String, want: &str, within: Duration| {
+        let start = Instant::now();
+        let mut buf = [0u8; 8192];
+        while !seen.contains(want) && start.elapsed() < within {
+            if let Ok(n) = sse.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+        seen.contains(want)
+    };
+    let mut seen = String::new();
+    assert!(
+        read_until(&mut sse, &mut seen, "retry:", Duration::from_secs(5)),
+        "{seen}"
+    );
+    let r = post(
+        a.port,
+        &reporter,
+        &format!("/admin/live/{live}/entries"),
+        &[("body", "节点甲写的直播条目")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let entry = desk
+        .rt
+        .block_on(desk.store.entries(live, false))
+        .unwrap()
+        .last()
+        .unwrap()
+        .id;
+    let approve = post(
+        a.port,
+        &editor,
+        &format!("/admin/live/entries/{entry}/act"),
+        &[("op", "approve")],
+    );
+    assert_eq!(approve.status, 303, "{}", approve.body);
+    let approved = Instant::now();
+    assert!(
+        read_until(
+            &mut sse,
+            &mut seen,
+            "节点甲写的直播条目",
+            Duration::from_secs(5)
+        ),
+        "node B's reader never got it: {seen}"
+    );
+    let took = approved.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "B's reader got it after {took:?}"
+    );
+    drop(sse);
+
     // a missed notification: cut B's listening connection, then sign off;
     // B finds the change by polling the change log within the stated bound
     let cut: i64 = desk.rt.block_on(async {
