@@ -42,10 +42,10 @@ pub struct LiveView {
     pub planned: String,
     pub started: Option<String>,
     pub ended: Option<String>,
-    /// Server-sent events (absent in the static export).
-    pub events: Option<String>,
-    /// The poll URL: a prefix the script adds `BUCKET.json` to, or in the
-    /// export the one snapshot file.
+    /// Server-sent events (a file server has none: the script then polls).
+    pub events: String,
+    /// The snapshot a poll reads (`…/entries.json`); where events once
+    /// came, the script asks the time-bucketed name beside it instead.
     pub poll: String,
     pub interval: i64,
     pub seq: i64,
@@ -108,7 +108,7 @@ pub async fn views(
             datetime: datetime_rfc3339(at),
             body_html: e.body_html.clone(),
             summary: {
-                let text = super::html_to_text(&e.body_html);
+                let text = super::html_to_text(&e.body_html).trim().to_string();
                 let cut: String = text.chars().take(40).collect();
                 if text.chars().count() > 40 {
                     format!("{cut}…")
@@ -141,7 +141,6 @@ pub async fn page_view(
     state: &AppState,
     article_id: i64,
     planned_at: i64,
-    export: bool,
     deps: &mut BTreeSet<String>,
 ) -> anyhow::Result<LiveView> {
     deps.insert(format!("live:{article_id}"));
@@ -151,16 +150,10 @@ pub async fn page_view(
     let seq = entries.iter().map(|e| e.seq).max().unwrap_or(0);
     crate::domain::live::order(&mut entries, true);
     let views = views(state, &entries, Some(deps)).await?;
-    Ok(header(&clock, export, article_id, seq, views))
+    Ok(header(&clock, article_id, seq, views))
 }
 
-fn header(
-    clock: &LiveClock,
-    export: bool,
-    article_id: i64,
-    seq: i64,
-    entries: Vec<EntryView>,
-) -> LiveView {
+fn header(clock: &LiveClock, article_id: i64, seq: i64, entries: Vec<EntryView>) -> LiveView {
     let status = clock.status();
     let mut key_events: Vec<EntryView> = entries.iter().filter(|e| e.key_event).cloned().collect();
     key_events.sort_by(|a, b| a.datetime.cmp(&b.datetime));
@@ -170,12 +163,8 @@ fn header(
         planned: clock_time(clock.planned_at),
         started: clock.started_at.map(clock_time),
         ended: clock.ended_at.map(clock_time),
-        events: (!export).then(|| format!("/live/{article_id}/events")),
-        poll: if export {
-            format!("/live/{article_id}/entries.json")
-        } else {
-            format!("/live/{article_id}/")
-        },
+        events: format!("/live/{article_id}/events"),
+        poll: format!("/{}", crate::domain::url::live_entries_path(article_id)),
         interval: POLL_SECS,
         seq,
         entries,
@@ -222,7 +211,7 @@ pub fn structured(view: &LiveView, title: &str, canonical: &str) -> serde_json::
         .entries
         .iter()
         .map(|e| {
-            let text = super::html_to_text(&e.body_html);
+            let text = super::html_to_text(&e.body_html).trim().to_string();
             let headline: String = text.chars().take(50).collect();
             serde_json::json!({
                 "@type": "BlogPosting",

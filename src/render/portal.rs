@@ -902,19 +902,13 @@ async fn render_story(
     let live = match a.kind {
         Kind::Live => {
             let planned = a.parts.live.as_ref().map_or(0, |l| l.starts_at);
-            let export = ctx.export;
-            let mut view =
-                super::live::page_view(ctx.state, a.id, planned, export, &mut ctx.deps).await?;
-            // a county site's poll goes through its own prefix
-            if !export {
-                view.poll = format!("{}{}", ctx.site.prefix, view.poll.trim_start_matches('/'));
-            } else {
-                view.poll = format!(
-                    "{}{}",
-                    ctx.site.prefix,
-                    crate::domain::url::live_entries_path(a.id)
-                );
-            }
+            let mut view = super::live::page_view(ctx.state, a.id, planned, &mut ctx.deps).await?;
+            // a county site's snapshot is under its own prefix
+            view.poll = format!(
+                "{}{}",
+                ctx.site.prefix,
+                crate::domain::url::live_entries_path(a.id)
+            );
             Some(view)
         }
         _ => None,

@@ -144,6 +144,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../../static/js/pictures.js"),
     ),
     (
+        "tus.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/tus.js"),
+    ),
+    (
+        "live_desk.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/live_desk.js"),
+    ),
+    (
         "video.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/video.js"),

@@ -96,7 +96,7 @@
     if (s === "ended") { ended = true; stop(); }
   }
 
-  var source = null, timer = null, failures = 0;
+  var source = null, timer = null, failures = 0, pushed = false;
   function stop() {
     if (source) { source.close(); source = null; }
     clearTimeout(timer);
@@ -104,7 +104,11 @@
   function poll() {
     clearTimeout(timer);
     if (ended) return;
-    var url = box.dataset.events ? box.dataset.poll + Math.floor(Date.now() / 1000 / interval) + ".json" : box.dataset.poll;
+    // Gazette answers time-bucketed names (cacheable for everyone in the
+    // bucket); a file server (the static export) has only entries.json
+    var url = pushed
+      ? box.dataset.poll.replace(/entries\.json$/, Math.floor(Date.now() / 1000 / interval) + ".json")
+      : box.dataset.poll;
     fetch(url, { credentials: "omit" }).then(function (r) { return r.json(); }).then(function (j) {
       interval = j.interval || interval;
       j.entries.slice().reverse().forEach(function (e) {
@@ -126,16 +130,18 @@
   }
   function listen() {
     if (ended) return;
-    if (!box.dataset.events || !window.EventSource) { schedule(); return; }
+    if (!window.EventSource) { schedule(); return; }
     source = new EventSource(box.dataset.events + "?after=" + seq);
+    source.onopen = function () { pushed = true; failures = 0; };
     source.addEventListener("entry", function (m) { failures = 0; apply(JSON.parse(m.data)); });
     source.addEventListener("status", function (m) { var s = JSON.parse(m.data); setStatus(s.status, s.label); });
     // too far behind: take the snapshot, then listen again
     source.addEventListener("reload", function () { stop(); poll(); setTimeout(listen, 1000); });
     source.onerror = function () {
       failures++;
-      // the browser reconnects by itself; after repeated failures, poll instead
-      if (failures >= 3) { stop(); schedule(); }
+      // no events here at all (a file server): poll the snapshot file;
+      // else the browser reconnects by itself, and after repeated failures we poll
+      if (source.readyState === EventSource.CLOSED || failures >= 3) { stop(); schedule(); }
     };
   }
   document.addEventListener("visibilitychange", function () {

@@ -177,6 +177,9 @@ async fn admin_pages_are_valid_html5() {
         ("edit-photo", admin.get("/admin/stories/900401").await),
         // a video story in the editor: its video's state, frames, subtitles
         ("edit-video", admin.get("/admin/stories/900501").await),
+        // a live story in the editor, and its 直播台 with public entries
+        ("edit-live", admin.get("/admin/stories/900202").await),
+        ("live-desk", admin.get("/admin/live/900202").await),
         ("forbidden", d.reporter.get("/admin/users").await),
     ];
     let mut files = Vec::new();
@@ -233,6 +236,8 @@ async fn portal_pages_are_valid_html5() {
         // video: the 视听 channel and a video story with its player
         ("video-channel", "/st/".to_string()),
         ("video-story", "/st/2024-04/19/900501.html".to_string()),
+        // live coverage: status, 要点, entries with their marks
+        ("live-story", "/tt/2024-04/20/900202.html".to_string()),
     ];
     app.withdraw(&mut a).await;
     let mut files = Vec::new();

@@ -54,7 +54,19 @@ pub async fn get_page(
             return respond(page, head);
         }
     }
-    serve_path(&state, host, path, headers, head).await
+    let mut resp = serve_path(&state, host, path, headers, head).await?;
+    // a live story's snapshot: a CDN may keep it one poll interval at most
+    if path.ends_with("/entries.json") && path.contains("/live/") {
+        resp.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_str(&format!(
+                "public, max-age=0, s-maxage={}",
+                crate::domain::live::POLL_SECS
+            ))
+            .expect("ascii"),
+        );
+    }
+    Ok(resp)
 }
 
 /// `{prefix}live/{id}/{bucket}.json` → that story's `entries.json` path, if
