@@ -9,8 +9,9 @@
 //! entry once (`render::live`) and broadcast the finished SSE frame to
 //! every stream (`tokio::sync::broadcast`: readers share one `Bytes`). A
 //! reader that falls too far behind is told to reload the snapshot instead
-//! of being waited for. The snapshot a poll reads is made once per change
-//! and shared too.
+//! of being waited for. (Polls read the snapshot through the render cache:
+//! `render::live::snapshot` at `live/{id}/entries.json`, rendered once per
+//! change like any page.)
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -42,8 +43,6 @@ pub struct Room {
     /// The newest entry seq broadcast.
     seq: AtomicI64,
     status: Mutex<Option<LiveStatus>>,
-    /// The snapshot for polls, made once per change: (seq, JSON).
-    snapshot: Mutex<Option<(i64, Bytes)>>,
     /// One refresh at a time (the follower and a local write may both ask).
     refreshing: tokio::sync::Mutex<()>,
     pub readers: AtomicUsize,
@@ -155,7 +154,6 @@ impl Hub {
                     tx,
                     seq: AtomicI64::new(seq),
                     status: Mutex::new(Some(status)),
-                    snapshot: Mutex::new(None),
                     refreshing: tokio::sync::Mutex::new(()),
                     readers: AtomicUsize::new(0),
                 })
@@ -200,30 +198,6 @@ impl Hub {
         }
         Ok(())
     }
-
-    /// The poll snapshot of a live story (made once per change).
-    pub async fn snapshot(
-        &self,
-        state: &AppState,
-        article_id: i64,
-        planned_at: i64,
-    ) -> anyhow::Result<Bytes> {
-        let room = self.room(state, article_id).await?;
-        if let Some((seq, bytes)) = room
-            .snapshot
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            && seq == room.seq()
-        {
-            return Ok(bytes);
-        }
-        let json = crate::render::live::snapshot(state, article_id, planned_at).await?;
-        let bytes = Bytes::from(json.to_string());
-        let seq = json["seq"].as_i64().unwrap_or(0);
-        *room.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Some((seq, bytes.clone()));
-        Ok(bytes)
-    }
 }
 
 /// Read what changed in `room`'s story after the seq it has, and broadcast
@@ -267,6 +241,5 @@ async fn refresh(state: &AppState, room: &Room) -> anyhow::Result<()> {
             ),
         });
     }
-    *room.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = None;
     Ok(())
 }

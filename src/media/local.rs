@@ -40,14 +40,15 @@ fn failed(what: &str, path: &std::path::Path, e: std::io::Error) -> MediaStoreEr
     MediaStoreError::Failed(format!("{what} {}: {e}", path.display()))
 }
 
-#[async_trait::async_trait]
-impl MediaStore for LocalMedia {
-    async fn put(
-        &self,
-        key: &str,
-        bytes: Bytes,
-        _content_type: &str,
-    ) -> Result<(), MediaStoreError> {
+impl LocalMedia {
+    /// Put a file under `key`: `make` writes it to a temporary name in the
+    /// key's directory, which is then renamed into place (readers see the
+    /// whole file or none); a failure leaves nothing behind.
+    async fn install<F, Fut>(&self, key: &str, make: F) -> Result<(), MediaStoreError>
+    where
+        F: FnOnce(PathBuf) -> Fut,
+        Fut: std::future::Future<Output = Result<(), MediaStoreError>>,
+    {
         if !safe_path(key) {
             return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
         }
@@ -59,15 +60,32 @@ impl MediaStore for LocalMedia {
             .await
             .map_err(|e| failed("creating", dir, e))?;
         let tmp = dir.join(format!(".{}.tmp", crate::accounts::random_token()));
-        if let Err(e) = tokio::fs::write(&tmp, &bytes).await {
+        if let Err(e) = make(tmp.clone()).await {
             let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(failed("writing", &tmp, e));
+            return Err(e);
         }
         if let Err(e) = tokio::fs::rename(&tmp, &path).await {
             let _ = tokio::fs::remove_file(&tmp).await;
             return Err(failed("renaming into", &path, e));
         }
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl MediaStore for LocalMedia {
+    async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        _content_type: &str,
+    ) -> Result<(), MediaStoreError> {
+        self.install(key, |tmp| async move {
+            tokio::fs::write(&tmp, &bytes)
+                .await
+                .map_err(|e| failed("writing", &tmp, e))
+        })
+        .await
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, MediaStoreError> {
@@ -88,30 +106,18 @@ impl MediaStore for LocalMedia {
         from: &std::path::Path,
         _content_type: &str,
     ) -> Result<(), MediaStoreError> {
-        if !safe_path(key) {
-            return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
-        }
-        let path = self.root.join(key);
-        let dir = path
-            .parent()
-            .ok_or_else(|| MediaStoreError::Failed(format!("no parent for {key}")))?;
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|e| failed("creating", dir, e))?;
-        let tmp = dir.join(format!(".{}.tmp", crate::accounts::random_token()));
-        // a link when both are on one file system (a 2 GB upload is not
-        // copied), else a copy
-        if tokio::fs::hard_link(from, &tmp).await.is_err()
-            && let Err(e) = tokio::fs::copy(from, &tmp).await
-        {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(failed("copying into", &tmp, e));
-        }
-        if let Err(e) = tokio::fs::rename(&tmp, &path).await {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(failed("renaming into", &path, e));
-        }
-        Ok(())
+        let from = from.to_path_buf();
+        self.install(key, |tmp| async move {
+            // a link when both are on one file system (a 2 GB upload is not
+            // copied), else a copy
+            if tokio::fs::hard_link(&from, &tmp).await.is_err() {
+                tokio::fs::copy(&from, &tmp)
+                    .await
+                    .map_err(|e| failed("copying into", &tmp, e))?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, MediaStoreError> {

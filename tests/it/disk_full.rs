@@ -212,3 +212,86 @@ fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
         "{stdout}"
     );
 }
+
+/// A video upload meets a full disk mid-way: the chunk is answered 507
+/// with what to do, the bytes that fitted stay, and once space is back the
+/// same upload goes on from there and becomes a video.
+#[tokio::test]
+async fn a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back() {
+    if crate::video::ffmpeg_missing(
+        "a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back",
+    ) {
+        return;
+    }
+    let Some(fs) = Tmpfs::mount("64m") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the disk-full test needs to mount a tmpfs (root) under CI"
+        );
+        println!("NOT RUN: disk-full upload test (mounting a tmpfs needs root)");
+        return;
+    };
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::in_dir(&fs.0).await;
+    app.add_user("reporter", &[Role::Reporter], &["main"]).await;
+    let reporter = app.login("reporter").await;
+    let file = crate::video::clip(1280, 720, 4);
+    let b64 = |s: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(s)
+    };
+    let created = app
+        .request(
+            Request::post("/admin/uploads")
+                .header("cookie", &reporter.cookie)
+                .header("x-csrf-token", &reporter.csrf)
+                .header("upload-length", file.len().to_string())
+                .header(
+                    "upload-metadata",
+                    format!("filename {},site {}", b64("满盘.mp4"), b64("main")),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let path = created.header("location").unwrap().to_string();
+    let patch = |offset: usize, bytes: Vec<u8>| {
+        Request::patch(&path)
+            .header("cookie", &reporter.cookie)
+            .header("x-csrf-token", &reporter.csrf)
+            .header("upload-offset", offset.to_string())
+            .header("content-type", "application/offset+octet-stream")
+            .body(Body::from(bytes))
+            .unwrap()
+    };
+    // leave room for a third of the file
+    let filler = fs.0.join("filler");
+    fill(&filler);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
+    let len = f.metadata().unwrap().len();
+    f.set_len(len.saturating_sub(file.len() as u64 / 3))
+        .unwrap();
+    drop(f);
+    let full = app.request(patch(0, file.clone())).await;
+    assert_eq!(full.status, 507, "{}", full.body);
+    assert!(full.body.contains("存储空间已满"), "{}", full.body);
+    let kept: usize = full.header("upload-offset").unwrap().parse().unwrap();
+    assert!(
+        kept > 0 && kept < file.len(),
+        "kept {kept} of {}",
+        file.len()
+    );
+    // space is back: on from where the disk stopped, to a whole video
+    std::fs::remove_file(&filler).unwrap();
+    let rest = app.request(patch(kept, file[kept..].to_vec())).await;
+    assert_eq!(rest.status, 204, "{}", rest.body);
+    let id: i64 = rest.header("gazette-video").unwrap().parse().unwrap();
+    let v = app.state.store.video(id).await.unwrap().unwrap();
+    assert_eq!(app.get_bytes(&format!("/media/{}", v.key)).await, file);
+    drop(app);
+}

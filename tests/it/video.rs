@@ -440,6 +440,17 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
     // the channel's list marks its length
     let list = app.get("/zw/yw/").await;
     assert!(list.body.contains("▶ 00:02"), "{}", list.body);
+    // the static export carries every file the player names
+    let out = tempfile::tempdir().unwrap();
+    gazette::export::build(&app.state, out.path(), false, false)
+        .await
+        .unwrap();
+    for key in made.keys() {
+        assert!(
+            out.path().join("media").join(key).is_file(),
+            "{key} in the export"
+        );
+    }
 }
 
 #[tokio::test]
