@@ -200,14 +200,18 @@ impl Hub {
     }
 }
 
-/// Read what changed in `room`'s story after the seq it has, and broadcast
-/// each change as a finished frame; a status change too.
-async fn refresh(state: &AppState, room: &Room) -> anyhow::Result<()> {
-    let _one = room.refreshing.lock().await;
-    let since = room.seq();
-    let changed = state.store.entries_since(room.article_id, since).await?;
+/// The `entry` frames of story `article_id`'s entries whose public side
+/// changed after `seq`, oldest change first: an approved one with its HTML,
+/// a removed one so readers take it down. The hub broadcasts them; a
+/// reconnecting reader is sent them first.
+pub async fn frames_since(
+    state: &AppState,
+    article_id: i64,
+    seq: i64,
+) -> anyhow::Result<Vec<Frame>> {
+    let changed = state.store.entries_since(article_id, seq).await?;
     let views = crate::render::live::views(state, &changed, None).await?;
-    let mut newest = since;
+    let mut out = Vec::with_capacity(changed.len());
     for (e, v) in changed.iter().zip(&views) {
         let data = if e.public() {
             serde_json::json!({
@@ -218,11 +222,23 @@ async fn refresh(state: &AppState, room: &Room) -> anyhow::Result<()> {
         } else {
             serde_json::json!({ "id": e.id, "seq": e.seq, "state": "removed" })
         };
-        let _ = room.tx.send(Frame {
+        out.push(Frame {
             seq: e.seq,
             bytes: frame(Some(e.seq), "entry", &data),
         });
-        newest = newest.max(e.seq);
+    }
+    Ok(out)
+}
+
+/// Read what changed in `room`'s story after the seq it has, and broadcast
+/// each change as a finished frame; a status change too.
+async fn refresh(state: &AppState, room: &Room) -> anyhow::Result<()> {
+    let _one = room.refreshing.lock().await;
+    let since = room.seq();
+    let mut newest = since;
+    for f in frames_since(state, room.article_id, since).await? {
+        newest = newest.max(f.seq);
+        let _ = room.tx.send(f);
     }
     room.seq.fetch_max(newest, Ordering::SeqCst);
     let status = state.store.live_clock(room.article_id).await?.status();

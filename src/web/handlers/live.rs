@@ -59,20 +59,9 @@ pub async fn get_events(
     let mut backlog = VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]);
     let mut last = from;
     if from < room.seq() {
-        let missed = state.store.entries_since(id, from).await?;
-        let views = crate::render::live::views(&state, &missed, None).await?;
-        for (e, v) in missed.iter().zip(&views) {
-            let data = if e.public() {
-                serde_json::json!({
-                    "id": e.id, "seq": e.seq, "state": "approved", "pinned": e.pinned,
-                    "key": e.key_event, "at": v.datetime,
-                    "html": crate::render::live::entry_html(&state, v)?,
-                })
-            } else {
-                serde_json::json!({ "id": e.id, "seq": e.seq, "state": "removed" })
-            };
-            backlog.push_back(frame(Some(e.seq), "entry", &data));
-            last = last.max(e.seq);
+        for f in crate::live::frames_since(&state, id, from).await? {
+            last = last.max(f.seq);
+            backlog.push_back(f.bytes);
         }
     }
     let stream = Stream {
