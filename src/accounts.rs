@@ -33,6 +33,13 @@ pub fn verify_against_nothing(password: &str) {
     let _ = verify_password(password, &DUMMY);
 }
 
+/// `N` random bytes from the operating system.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
 /// A random token: 32 bytes, hex.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

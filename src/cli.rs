@@ -202,6 +202,22 @@ pub struct ServeArgs {
     #[arg(long, env = "GAZETTE_VIDEO_MAX_MB", default_value_t = 2048,
           value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub video_max_mb: u64,
+    /// Days a reader's 举报 may stay open before it counts as overdue.
+    #[arg(long, env = "GAZETTE_REPORT_DAYS", default_value_t = 10,
+          value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub report_days: i64,
+    /// Days a reporter's phone or e-mail is kept (then cleared).
+    #[arg(long, env = "GAZETTE_REPORT_CONTACT_DAYS", default_value_t = 180,
+          value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub report_contact_days: i64,
+    /// 举报 one address may file in an hour.
+    #[arg(long, env = "GAZETTE_REPORT_LIMIT", default_value_t = 10,
+          value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub report_limit: i64,
+    /// 举报 the whole portal takes in an hour (every node together).
+    #[arg(long, env = "GAZETTE_REPORT_GLOBAL_LIMIT", default_value_t = 3000,
+          value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+    pub report_global_limit: i64,
 }
 
 fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {

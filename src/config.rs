@@ -22,6 +22,43 @@ pub struct Config {
     pub limits: Limits,
     /// How videos are processed.
     pub video: VideoConfig,
+    /// 举报: deadlines, retention and the filing limit.
+    pub reports: ReportsConfig,
+}
+
+/// 举报's configuration (`docs/compliance.md`).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportsConfig {
+    /// Days a report may stay open before it is overdue.
+    pub days: i64,
+    /// Days a reader's contact data is kept after the report is filed.
+    pub contact_days: i64,
+    /// Reports one address may file in an hour.
+    pub per_address: i64,
+    /// Reports the whole portal takes in an hour.
+    pub global: i64,
+}
+
+impl Default for ReportsConfig {
+    fn default() -> Self {
+        Self {
+            days: 10,
+            contact_days: 180,
+            per_address: 10,
+            global: 3000,
+        }
+    }
+}
+
+impl ReportsConfig {
+    /// The limits the store checks.
+    pub fn limits(&self) -> crate::db::Limits {
+        crate::db::Limits {
+            window_secs: 3600,
+            per_address: self.per_address,
+            global: self.global,
+        }
+    }
 }
 
 /// The outside programs and bounds of video processing (`media::video`).
@@ -123,6 +160,7 @@ impl Config {
             media: MediaLocation::Local,
             limits: Limits::default(),
             video: VideoConfig::default(),
+            reports: ReportsConfig::default(),
         }
     }
 

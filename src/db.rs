@@ -10,6 +10,7 @@ pub mod live;
 pub mod pictures;
 pub mod postgres;
 pub mod record;
+pub mod reports;
 pub mod sqlite;
 pub mod videos;
 
@@ -17,6 +18,7 @@ pub use curation::{Curation, Slot, SlotItem};
 pub use live::{Live, NewEntry};
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditQuery, Event, Record};
+pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
 pub use videos::{NewVideo, Videos};
 
 use std::path::Path;
@@ -212,7 +214,7 @@ pub trait Exports {
 /// The storage interface both backends satisfy.
 #[async_trait]
 pub trait Store:
-    Newsroom + Exports + Curation + Record + Pictures + Videos + Live + Send + Sync + 'static
+    Newsroom + Exports + Curation + Record + Pictures + Videos + Live + Reports + Send + Sync + 'static
 {
     /// Apply pending migrations; refuse a database from a newer version.
     async fn migrate(&self) -> StoreResult<()>;
@@ -320,6 +322,12 @@ pub trait Store:
 
     /// How many live stories a channel lists.
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
+
+    /// The site page (单页) at a site-relative path (`about/`), whatever
+    /// its status.
+    async fn page_at(&self, site_id: &str, rel: &str) -> StoreResult<Option<i64>>;
+    /// A site's pages with their paths (any status), by title.
+    async fn site_pages(&self, site_id: &str) -> StoreResult<Vec<ArticleSummary>>;
 
     async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>>;
     /// The first `limit` live stories of a slot whose time is not up at `now`, in curated order.
@@ -584,6 +592,8 @@ pub struct Transition<'a> {
     /// (id, display name); `None` id for the scheduler.
     pub actor: (Option<i64>, String),
     pub now: i64,
+    /// What the record row says beside the opinion (the 举报 it answers).
+    pub detail: &'a str,
 }
 
 /// The newsroom's storage: accounts, sessions, revisions, workflow, audit, jobs.

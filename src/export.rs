@@ -570,7 +570,12 @@ async fn write_pages(
 async fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u64> {
     let media = state.media.as_ref();
     let mut written = 0;
-    for key in media.keys().await? {
+    for key in media
+        .keys()
+        .await?
+        .into_iter()
+        .filter(|k| crate::media::is_public(k))
+    {
         let target = out.join("media").join(&key);
         if !all && target.exists() {
             continue;

@@ -46,6 +46,9 @@ pub struct Story {
     /// What keeps the story's video from publication (not yet processed,
     /// failed, of another site), if anything.
     pub video_unready: Option<String>,
+    /// Why the story must be declared AI-generated before sign-off (one of
+    /// its pictures is labelled so), if it must.
+    pub ai_undeclared: Option<String>,
 }
 
 /// Load a story for `user`; `None` if it does not exist or they may not see it.
@@ -74,6 +77,10 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
     };
     let hits = screen(state, &draft).await?;
     let video_unready = video_unready(state, &draft).await?;
+    let ai_undeclared = crate::domain::ai::undeclared(
+        draft.ai,
+        &ai_uploads(state, &ws.article.site_id, &draft).await?,
+    );
     Ok(Some(Story {
         state: ws,
         draft,
@@ -82,6 +89,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         levels,
         hits,
         video_unready,
+        ai_undeclared,
     }))
 }
 
@@ -104,6 +112,32 @@ async fn video_unready(state: &AppState, draft: &Draft) -> Result<Option<String>
         )),
         Some(_) => None,
     })
+}
+
+/// The draft's pictures (its parts and the body's own) with their AI
+/// declaration and whether their file carried an `AIGC` label: what the
+/// sign-off rule and the editor's notices read.
+pub async fn ai_uploads(
+    state: &AppState,
+    site_id: &str,
+    draft: &Draft,
+) -> Result<Vec<(String, crate::domain::ai::Ai, bool)>, NewsroomError> {
+    let mut ids = draft.parts.image_ids();
+    let mut pictures = state.store.pictures(&ids).await?;
+    let keys = crate::domain::picture::body_keys(&draft.body_html);
+    if !keys.is_empty() {
+        for p in state.store.pictures_by_key(site_id, &keys).await? {
+            if !ids.contains(&p.id) {
+                ids.push(p.id);
+                pictures.push(p);
+            }
+        }
+    }
+    Ok(pictures
+        .iter()
+        .filter(|p| p.is_ai())
+        .map(|p| (format!("图片 {}", p.id), p.ai, p.aigc.is_some()))
+        .collect())
 }
 
 /// Scan a draft against the current word list.
@@ -129,7 +163,8 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
             .draft
             .parts
             .unpublishable()
-            .or_else(|| story.video_unready.clone()),
+            .or_else(|| story.video_unready.clone())
+            .or_else(|| story.ai_undeclared.clone()),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
         incomplete: story.draft.incomplete(),
         now,
@@ -173,6 +208,19 @@ pub async fn act(
     expected_version: i64,
     action: &Action,
 ) -> Result<Outcome, NewsroomError> {
+    act_noting(state, actor, story, expected_version, action, "").await
+}
+
+/// `act`, with `detail` in the record row (a withdrawal answering a 举报
+/// names its receipt number).
+pub async fn act_noting(
+    state: &AppState,
+    actor: Actor<'_>,
+    story: &Story,
+    expected_version: i64,
+    action: &Action,
+    detail: &str,
+) -> Result<Outcome, NewsroomError> {
     let now = state.now();
     let outcome = decide(&context(story, actor, now), actor, action)?;
     let who = match actor {
@@ -189,6 +237,7 @@ pub async fn act(
             action: action.name(),
             actor: who,
             now,
+            detail,
         })
         .await?;
     state.after_write().await;

@@ -29,6 +29,8 @@ pub struct AppState {
     pub uploads: Arc<crate::media::upload::Uploads>,
     /// Readiness: the write probe and whether the database was seen damaged.
     pub health: Arc<crate::health::Health>,
+    /// The secret signing the 举报 form's challenges (read once from the store).
+    pub report_secret: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             uploads,
             live: Arc::new(crate::live::Hub::new()),
             health: Arc::default(),
+            report_secret: Arc::default(),
             config: Arc::new(config),
             store,
             render,
@@ -71,6 +74,15 @@ impl AppState {
     pub fn with_media(mut self, media: crate::media::DynMedia) -> Self {
         self.media = media;
         self
+    }
+
+    /// The secret that signs the 举报 form's challenges and hashes
+    /// addresses for its limit (one per database, shared by every node).
+    pub async fn report_secret(&self) -> Result<&str, crate::db::StoreError> {
+        self.report_secret
+            .get_or_try_init(|| self.store.report_secret())
+            .await
+            .map(String::as_str)
     }
 
     pub fn now(&self) -> i64 {

@@ -46,6 +46,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             },
             max_bytes: args.video_max_mb * 1024 * 1024,
         },
+        reports: crate::config::ReportsConfig {
+            days: args.report_days,
+            contact_days: args.report_contact_days,
+            per_address: args.report_limit,
+            global: args.report_global_limit,
+        },
     };
     let state = AppState::open(config, store)?;
     if args.demo {

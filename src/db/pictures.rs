@@ -21,6 +21,8 @@ pub struct NewPicture {
     pub credit: String,
     pub alt: String,
     pub animated: bool,
+    /// The `AIGC` label found in the uploaded file.
+    pub aigc: Option<crate::domain::ai::Aigc>,
 }
 
 /// The words and focal point an editor gives a picture in the library.
@@ -30,6 +32,8 @@ pub struct PictureMeta {
     pub credit: String,
     pub alt: String,
     pub focal: Focal,
+    /// 人工智能生成 declaration of the picture.
+    pub ai: crate::domain::ai::Ai,
 }
 
 /// A page of the library, newest first.
@@ -82,6 +86,9 @@ pub trait Pictures: Send + Sync {
         now: i64,
     ) -> StoreResult<Picture>;
     /// What the job made (variants for the focal point in `made`).
+    /// Whether a live story declared AI-generated uses the picture (its
+    /// files then carry the implicit label).
+    async fn used_by_declared(&self, id: i64) -> StoreResult<bool>;
     async fn set_made(&self, id: i64, made: &Made, now: i64) -> StoreResult<()>;
     /// The stories whose saved text uses the picture, newest first.
     async fn picture_uses(&self, id: i64) -> StoreResult<Vec<PictureUseOf>>;

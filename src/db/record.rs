@@ -49,6 +49,8 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     pub article_id: Option<i64>,
     pub action: Option<String>,
+    /// What the acts were done to (`report:JB…`).
+    pub subject: Option<String>,
     /// `at >= from` and `at < to` (seconds).
     pub from: Option<i64>,
     pub to: Option<i64>,

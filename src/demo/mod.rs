@@ -7,6 +7,7 @@
 //! the ids of a typical legacy archive.
 
 mod live;
+pub mod pages;
 pub mod photos;
 pub use live::LIVE_ID;
 mod videos;
@@ -217,23 +218,13 @@ fn main_settings() -> SiteSettings {
     SiteSettings {
         description:
             "滨州网是滨州传媒集团主办的滨州新闻门户,发布滨州政务、县区动态和社会民生新闻。".into(),
-        footer_links: [
-            "关于滨州网",
-            "广告服务",
-            "联系我们",
-            "服务条款",
-            "隐私保护",
-            "法律声明",
-        ]
-        .iter()
-        .map(|t| link(t, ""))
-        .collect(),
+        footer_links: pages::footer_links(),
         address: "滨州市黄河五路338号".into(),
         organizer: "滨州传媒集团有限公司".into(),
         news_filing: "201554303".into(),
         icp: "鲁ICP备09072207号-3".into(),
         filing_links: vec![
-            link("违法不信息举报中心", "https://www.12377.cn/"),
+            link("违法和不良信息举报中心", "https://www.12377.cn/"),
             link("滨州网警", ""),
             link("报警", ""),
         ],
@@ -348,6 +339,7 @@ pub async fn load(
             corrections: vec![],
             revised_at: None,
             kind: Default::default(),
+            ai: Default::default(),
             parts: Default::default(),
         };
         store
@@ -396,6 +388,7 @@ pub async fn load(
             corrections: vec![],
             revised_at: None,
             kind: Default::default(),
+            ai: Default::default(),
             parts: Default::default(),
         };
         // the seed's "现场直播|..." is live coverage (its entries: demo/live.rs)
@@ -435,6 +428,7 @@ pub async fn load(
         ),
     }
     created += live::load(store).await?;
+    created += pages::load(store, channel_id("zw"), now).await?;
     match videos::load(store, media, now).await {
         Ok(n) => created += n,
         Err(e) => tracing::warn!(

@@ -252,6 +252,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
             revised_at: None,
             kind,
             parts,
+            ai: Default::default(),
         };
     for (i, (id, title, photo)) in STORIES.iter().enumerate() {
         if store.article(*id).await?.is_some() {
@@ -355,6 +356,7 @@ pub(super) async fn add(
                 credit: credit.into(),
                 alt: alt.into(),
                 animated: false,
+                aigc: None,
             },
             actor,
             now,

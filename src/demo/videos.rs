@@ -182,6 +182,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
                 }),
                 ..Parts::default()
             },
+            ai: Default::default(),
         };
         store.save_article(&a, now).await?;
         created += 1;

@@ -125,6 +125,9 @@ pub struct Article {
     /// The 题图 and a gallery's pictures.
     #[serde(default)]
     pub parts: super::kind::Parts,
+    /// 人工智能生成 declaration (`domain::ai`), part of the revision.
+    #[serde(default)]
+    pub ai: super::ai::Ai,
 }
 
 /// A dated correction notice (更正).
@@ -158,6 +161,9 @@ pub struct ArticleSummary {
     /// A video's length in seconds (0 for other kinds).
     #[serde(default)]
     pub duration: u32,
+    /// 人工智能生成 declaration, labelled beside the title in lists.
+    #[serde(default)]
+    pub ai: super::ai::Ai,
 }
 
 impl ArticleSummary {
@@ -269,6 +275,7 @@ mod tests {
             signed_at,
             modified_at: signed_at,
             kind: Default::default(),
+            ai: Default::default(),
             cover: None,
             pictures: 0,
             duration: 0,
@@ -337,6 +344,7 @@ mod tests {
             signed_at,
             modified_at: signed_at,
             kind: Default::default(),
+            ai: Default::default(),
             cover: None,
             pictures: 0,
             duration: 0,

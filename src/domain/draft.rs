@@ -39,6 +39,8 @@ pub struct Draft {
     pub kind: Kind,
     /// The 题图 and a gallery's pictures.
     pub parts: Parts,
+    /// 人工智能生成 declaration: reviewed with the text.
+    pub ai: super::ai::Ai,
 }
 
 /// `what` holds at most `max` characters; the message says how many it has.
@@ -71,6 +73,7 @@ impl Draft {
             correction: String::new(),
             kind: a.kind,
             parts: a.parts.clone(),
+            ai: a.ai,
         }
     }
 
@@ -112,6 +115,9 @@ impl Draft {
         }
         if self.kind != Kind::Live {
             self.parts.live = None;
+        }
+        if self.kind != Kind::Page {
+            self.parts.page = None;
         }
         self
     }
@@ -222,6 +228,7 @@ impl Draft {
         a.tags = self.tags.clone();
         a.kind = self.kind;
         a.parts = self.parts.clone();
+        a.ai = self.ai;
     }
 }
 

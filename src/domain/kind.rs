@@ -15,6 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::live::LivePart;
+use super::page::PagePart;
 use super::picture::PictureUse;
 use super::video::VideoUse;
 
@@ -33,10 +34,19 @@ pub enum Kind {
     Video,
     /// 直播: live coverage; its entries come after sign-off (`domain::live`).
     Live,
+    /// 单页: a site page (关于我们, 隐私保护 ...) at `{prefix}{slug}/`, in no
+    /// channel's list (`domain::page`).
+    Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Text, Kind::Gallery, Kind::Video, Kind::Live];
+    pub const ALL: [Kind; 5] = [
+        Kind::Text,
+        Kind::Gallery,
+        Kind::Video,
+        Kind::Live,
+        Kind::Page,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +54,7 @@ impl Kind {
             Kind::Gallery => "gallery",
             Kind::Video => "video",
             Kind::Live => "live",
+            Kind::Page => "page",
         }
     }
 
@@ -58,12 +69,13 @@ impl Kind {
             Kind::Gallery => "图集",
             Kind::Video => "视频",
             Kind::Live => "直播",
+            Kind::Page => "单页",
         }
     }
 
     /// Whether a story of this kind needs body text to be complete.
     pub fn needs_body(self) -> bool {
-        matches!(self, Kind::Text)
+        matches!(self, Kind::Text | Kind::Page)
     }
 
     /// What keeps `parts` from being complete for this kind (submission).
@@ -78,7 +90,17 @@ impl Kind {
                 Some("直播稿须填写直播开始时间".into())
             }
             Kind::Live => None,
+            Kind::Page => match &parts.page {
+                None => Some("单页须填写网址(如 about)".into()),
+                Some(p) => super::page::valid_slug(&p.slug).err(),
+            },
         }
+    }
+
+    /// Whether stories of this kind appear in channel lists, feeds and
+    /// 相关新闻 (a site page does not: the footer links it).
+    pub fn listed(self) -> bool {
+        self != Kind::Page
     }
 }
 
@@ -98,6 +120,9 @@ pub struct Parts {
     /// A 直播 story's planned start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<LivePart>,
+    /// A 单页's address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<PagePart>,
 }
 
 impl Parts {
@@ -106,6 +131,7 @@ impl Parts {
             && self.gallery.is_empty()
             && self.video.is_none()
             && self.live.is_none()
+            && self.page.is_none()
     }
 
     /// The picture lists and thumbnails show: the 题图, else a gallery's first.
@@ -135,6 +161,9 @@ impl Parts {
                 .collect(),
             video: self.video.filter(|v| v.video_id > 0),
             live: self.live,
+            page: self.page.map(|p| PagePart {
+                slug: p.slug.trim().to_ascii_lowercase(),
+            }),
         }
     }
 

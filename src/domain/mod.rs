@@ -1,13 +1,16 @@
 //! The content model: sites, channels, articles, URLs and text rules. No I/O here.
 
+pub mod ai;
 pub mod article;
 pub mod channel;
 pub mod diff;
 pub mod draft;
 pub mod kind;
 pub mod live;
+pub mod page;
 pub mod picture;
 pub mod record;
+pub mod report;
 pub mod site;
 pub mod slot;
 pub mod stats;

@@ -136,12 +136,34 @@ pub struct Made {
     /// give an enclosure's length); empty in a plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jpeg_bytes: Vec<u64>,
+    /// The GB 45438 `AIGC` label (JSON) written into every file, for a
+    /// picture declared or found AI-generated (`domain::ai`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aigc: Option<String>,
 }
 
 impl Made {
     /// Whether these are the files `plan` asks for.
     pub fn fulfils(&self, plan: &Made) -> bool {
-        self.variants == plan.variants && self.focal == plan.focal
+        self.variants == plan.variants && self.focal == plan.focal && self.aigc == plan.aigc
+    }
+
+    /// The key the variants' names start from: the original's, with a tag
+    /// of the label when the files carry one (a file's content never
+    /// changes under its name, so labelled files get new names).
+    pub fn base_key(&self, key: &str) -> String {
+        match &self.aigc {
+            None => key.to_string(),
+            Some(label) => {
+                use sha2::Digest;
+                let h = sha2::Sha256::digest(label.as_bytes());
+                let tag: String = h[..4].iter().map(|b| format!("{b:02x}")).collect();
+                match key.rsplit_once('.') {
+                    Some((stem, ext)) => format!("{stem}_ai{tag}.{ext}"),
+                    None => format!("{key}_ai{tag}"),
+                }
+            }
+        }
     }
 }
 
@@ -174,6 +196,7 @@ pub fn plan(w: u32, h: u32, focal: Focal) -> Made {
         variants,
         focal,
         jpeg_bytes: Vec::new(),
+        aigc: None,
     }
 }
 
@@ -235,6 +258,10 @@ pub struct Picture {
     pub made: Option<Made>,
     pub uploader: String,
     pub created_at: i64,
+    /// Declared AI-generated in the library (`domain::ai`).
+    pub ai: super::ai::Ai,
+    /// The `AIGC` label the uploaded file carried, if any.
+    pub aigc: Option<super::ai::Aigc>,
 }
 
 /// One `srcset` candidate list per format, and the fallback `src`.
@@ -256,6 +283,19 @@ impl Picture {
     }
 
     /// The variants of `ratio` (none: uncropped), narrowest first.
+    /// The key the variants' names start from (`Made::base_key`).
+    fn base(&self) -> String {
+        self.made
+            .as_ref()
+            .map_or_else(|| self.key.clone(), |m| m.base_key(&self.key))
+    }
+
+    /// Whether the picture is to be labelled AI-generated (declared, or
+    /// its file said so).
+    pub fn is_ai(&self) -> bool {
+        self.ai.is_declared() || self.aigc.is_some()
+    }
+
     fn made_of(&self, ratio: Option<Ratio>) -> (Vec<Variant>, Focal) {
         match &self.made {
             Some(m) => (
@@ -289,7 +329,7 @@ impl Picture {
                 .map(|v| {
                     format!(
                         "/media/{} {}w",
-                        variant_key(&self.key, v, focal, ext),
+                        variant_key(&self.base(), v, focal, ext),
                         v.width
                     )
                 })
@@ -305,7 +345,10 @@ impl Picture {
         Sources {
             webp: list("webp"),
             jpeg: list("jpg"),
-            src: format!("/media/{}", variant_key(&self.key, &fallback, focal, "jpg")),
+            src: format!(
+                "/media/{}",
+                variant_key(&self.base(), &fallback, focal, "jpg")
+            ),
             width: fallback.width,
             height: fallback.height,
         }
@@ -317,7 +360,7 @@ impl Picture {
         let (variants, focal) = self.made_of(ratio);
         let v = variants.last()?;
         Some((
-            format!("/media/{}", variant_key(&self.key, v, focal, "jpg")),
+            format!("/media/{}", variant_key(&self.base(), v, focal, "jpg")),
             v.width,
             v.height,
         ))
@@ -340,7 +383,7 @@ impl Picture {
             })?;
         let bytes = *m.jpeg_bytes.get(i)?;
         Some((
-            format!("/media/{}", variant_key(&self.key, v, m.focal, "jpg")),
+            format!("/media/{}", variant_key(&self.base(), v, m.focal, "jpg")),
             bytes,
         ))
     }
@@ -351,7 +394,7 @@ impl Picture {
         if let Some(m) = &self.made {
             for v in &m.variants {
                 for (ext, _) in FORMATS {
-                    keys.push(variant_key(&self.key, v, m.focal, ext));
+                    keys.push(variant_key(&m.base_key(&self.key), v, m.focal, ext));
                 }
             }
         }
@@ -491,6 +534,8 @@ mod tests {
             made: None,
             uploader: "x".into(),
             created_at: 0,
+            ai: Default::default(),
+            aigc: None,
         };
         let before = p.sources(None, 640);
         assert_eq!(before.src, "/media/2024/04/ab12.png");
@@ -498,6 +543,21 @@ mod tests {
         p.made = Some(plan(800, 600, Focal::new(30, 40)));
         let s = p.sources(None, 640);
         assert_eq!(s.src, "/media/2024/04/ab12_640.jpg");
+        // labelled files have names of their own (a name never changes content)
+        let mut labelled = plan(800, 600, Focal::new(30, 40));
+        labelled.aigc = Some("{\"Label\":\"1\"}".into());
+        assert!(!labelled.fulfils(&plan(800, 600, Focal::new(30, 40))));
+        let q = Picture {
+            made: Some(labelled),
+            ..p.clone()
+        };
+        assert!(
+            q.sources(None, 640)
+                .src
+                .starts_with("/media/2024/04/ab12_ai"),
+            "{}",
+            q.sources(None, 640).src
+        );
         assert_eq!((s.width, s.height), (640, 480));
         assert_eq!(
             s.webp,

@@ -51,6 +51,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("live_entry_remove", "删除直播条目"),
     ("live_start", "开始直播"),
     ("live_end", "结束直播"),
+    ("report_filed", "受理举报"),
+    ("report_assign", "分派举报"),
+    ("report_check", "核实举报"),
+    ("report_escalate", "转交举报"),
+    ("report_resolve", "办结举报"),
 ];
 
 /// The label of a recorded action; a sign-off is an approval that left review.

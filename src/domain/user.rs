@@ -20,6 +20,8 @@ pub enum Role {
     /// 推荐位编辑: places, orders and removes stories in the slots of the
     /// sites in scope (an editorial act, without re-review).
     Curator,
+    /// 举报受理: handles readers' reports of the sites in scope.
+    Handler,
 }
 
 impl Role {
@@ -31,6 +33,7 @@ impl Role {
             Role::Signer => "签发人".into(),
             Role::Admin => "管理员".into(),
             Role::Curator => "推荐位编辑".into(),
+            Role::Handler => "举报受理".into(),
         }
     }
 
@@ -43,6 +46,7 @@ impl Role {
             "signer" | "签发人" => Role::Signer,
             "admin" | "管理员" => Role::Admin,
             "curator" | "推荐位编辑" | "推荐位" => Role::Curator,
+            "reports" | "举报受理" | "举报" => Role::Handler,
             _ => {
                 let n = s
                     .strip_prefix("reviewer:")
@@ -65,6 +69,7 @@ impl Role {
             Role::Reviewer(3),
             Role::Signer,
             Role::Curator,
+            Role::Handler,
             Role::Admin,
         ]
     }
@@ -79,6 +84,7 @@ impl From<Role> for String {
             Role::Signer => "signer".into(),
             Role::Admin => "admin".into(),
             Role::Curator => "curator".into(),
+            Role::Handler => "reports".into(),
         }
     }
 }
@@ -166,7 +172,28 @@ impl User {
     pub fn is_editor(&self) -> bool {
         self.roles
             .iter()
-            .any(|r| !matches!(r, Role::Reporter | Role::Curator))
+            .any(|r| !matches!(r, Role::Reporter | Role::Curator | Role::Handler))
+    }
+
+    /// Whether the person handles 举报 of a site.
+    pub fn may_handle_reports(&self, site_id: &str) -> bool {
+        self.is_admin()
+            || (self.has(Role::Handler) && self.scopes.iter().any(|s| s.site_id == site_id))
+    }
+
+    /// The sites whose 举报 the person handles (`None`: every site; empty:
+    /// none).
+    pub fn report_sites(&self) -> Option<Vec<String>> {
+        if self.is_admin() {
+            return None;
+        }
+        if !self.has(Role::Handler) {
+            return Some(Vec::new());
+        }
+        let mut sites: Vec<String> = self.scopes.iter().map(|s| s.site_id.clone()).collect();
+        sites.sort();
+        sites.dedup();
+        Some(sites)
     }
 }
 

@@ -217,6 +217,7 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         corrections: vec![],
         revised_at: None,
         kind: Default::default(),
+        ai: Default::default(),
         parts: Default::default(),
     };
     // the newsroom form's cleaning and limits, so both ways in hold the same

@@ -92,6 +92,16 @@ pub async fn run_short(state: &AppState) -> anyhow::Result<usize> {
                 }
                 Err(e) => Err(e.into()),
             },
+            // a 举报's retention is over: its contact data goes (idempotent)
+            "report_contact" => match job.key.parse::<i64>() {
+                Ok(id) => state
+                    .store
+                    .clear_report_contact(id, state.now())
+                    .await
+                    .map(|_| ())
+                    .map_err(Into::into),
+                Err(_) => Err(anyhow::anyhow!("report job key is not an id")),
+            },
             other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
         };
         settle(state, &job, result).await?;

@@ -14,7 +14,29 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         // the row is gone (a restored database): nothing to make
         return Ok(());
     };
-    let plan = crate::domain::picture::plan(p.width, p.height, p.focal);
+    let mut plan = crate::domain::picture::plan(p.width, p.height, p.focal);
+    // a picture declared, found or used as AI-generated carries the GB
+    // 45438 label in every file, with this site as the propagator
+    if p.is_ai() || state.store.used_by_declared(id).await? {
+        let sites = state.store.sites().await?;
+        let propagator = sites
+            .iter()
+            .find(|s| s.id == p.site_id)
+            .map(|s| {
+                if s.settings.organizer.is_empty() {
+                    s.name.clone()
+                } else {
+                    s.settings.organizer.clone()
+                }
+            })
+            .unwrap_or_default();
+        let label = crate::domain::ai::Aigc::for_files(
+            p.aigc.as_ref(),
+            &propagator,
+            &format!("{}:image:{id}", p.site_id),
+        );
+        plan.aigc = Some(label.to_json());
+    }
     if p.made.as_ref().is_some_and(|m| m.fulfils(&plan)) {
         return Ok(());
     }
@@ -35,7 +57,8 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         .variants
         .iter()
         .map(|v| {
-            let key = crate::domain::picture::variant_key(&p.key, v, made.focal, "jpg");
+            let key =
+                crate::domain::picture::variant_key(&made.base_key(&p.key), v, made.focal, "jpg");
             sizes.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n)
         })
         .collect();

@@ -4,6 +4,7 @@
 //! JPEG variant for lists. Where the keys live is the [`MediaStore`]'s
 //! business: `DATA_DIR/media/` by default, or an S3-compatible bucket.
 
+pub mod aigc;
 mod local;
 mod s3;
 mod store;
@@ -77,6 +78,8 @@ pub struct Checked {
     pub original: Bytes,
     /// The EXIF copyright or artist, for the credit field when the uploader left it empty.
     pub credit: Option<String>,
+    /// The GB 45438 `AIGC` label the file carries (its XMP), if any.
+    pub aigc: Option<crate::domain::ai::Aigc>,
 }
 
 /// The image type from the first bytes: (extension, MIME type).
@@ -196,6 +199,7 @@ fn check_with(bytes: Bytes, now: i64, decode: bool) -> Result<Checked, MediaErro
         width,
         height,
         animated,
+        aigc: aigc::find(&bytes),
         original: variants::clean_original(bytes, ext)?,
         credit,
     })
@@ -255,6 +259,31 @@ pub async fn make_variants(
         media.put(&o.key, o.bytes, o.content_type).await?;
     }
     Ok(sizes)
+}
+
+/// Whether a stored key is public (`YYYY/MM/...`): `/media/` and the static
+/// export serve only those; `private/YYYYMM/...` (举报 screenshots) reach
+/// only the handlers' screens.
+pub fn is_public(key: &str) -> bool {
+    key.split('/')
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Check a private upload (a 举报 screenshot) as any picture upload, and
+/// store its cleaned original under `private/YYYYMM/<hash>.<ext>`.
+pub async fn save_private(
+    media: &dyn MediaStore,
+    decode: &crate::work::Pool,
+    bytes: Bytes,
+    now: i64,
+) -> Result<String, MediaError> {
+    let checked = on_pool(decode, move || check(bytes, now)).await?;
+    let key = format!("private/{}", checked.key.replacen('/', "", 1));
+    media
+        .put(&key, checked.original.clone(), checked.mime)
+        .await?;
+    Ok(key)
 }
 
 /// A stored media path is `YYYY/MM/name.ext` of safe characters only.

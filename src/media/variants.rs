@@ -379,6 +379,13 @@ pub fn make(
     );
     let meta = read_meta(bytes);
     let exif = minimal_exif(&meta, 1);
+    // the implicit AI label (GB 45438) in every file, when the plan has one
+    let xmp = made
+        .aigc
+        .as_deref()
+        .and_then(crate::domain::ai::Aigc::parse)
+        .map(|a| a.xmp_packet());
+    let base = made.base_key(key);
     let mut objects = Vec::with_capacity(made.variants.len() * FORMATS.len());
     for v in &made.variants {
         let (l, t, w, h) = match v.ratio {
@@ -393,12 +400,19 @@ pub fn make(
         );
         let px = resize(&mut resizer, &work, crop, v.width, v.height)?;
         for (fmt, mime) in FORMATS {
-            let data = match fmt {
+            let mut data = match fmt {
                 "webp" => encode_webp(&px, exif.as_deref())?,
                 _ => encode_jpeg(&px, exif.as_deref())?,
             };
+            if let Some(xmp) = &xmp {
+                data = match fmt {
+                    "webp" => super::aigc::label_webp(data, xmp),
+                    _ => super::aigc::label_jpeg(data, xmp),
+                }
+                .ok_or_else(|| MediaError::Io("writing the AIGC label failed".into()))?;
+            }
             objects.push(Object {
-                key: variant_key(key, v, made.focal, fmt),
+                key: variant_key(&base, v, made.focal, fmt),
                 bytes: Bytes::from(data),
                 content_type: mime,
             });

@@ -120,6 +120,22 @@ pub struct Footer {
     pub design_credit: String,
     pub report_phone: String,
     pub report_email: String,
+    /// The 网安备 number's public record (its code is the number's digits).
+    pub police_url: String,
+    /// The site's 举报 page.
+    pub report_url: String,
+    /// The site's 举报 lookup page.
+    pub report_lookup_url: String,
+}
+
+/// The public record of a 公安机关 filing number (全国互联网安全管理服务平台).
+pub fn police_record_url(number: &str) -> String {
+    let code: String = number.chars().filter(char::is_ascii_digit).collect();
+    if code.is_empty() {
+        String::new()
+    } else {
+        format!("https://beian.mps.gov.cn/#/query/webSearch?code={code}")
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -171,7 +187,22 @@ pub fn chrome(
         region_label: "滨州各地",
         regions,
         channels,
-        footer: footer(main, site),
+        footer: {
+            let mut f = footer(main, site);
+            // the main site's links on a host-mapped site would name the
+            // site's own host: they are the main site's pages
+            if site.host.is_some() && site.settings.footer_links.is_empty() {
+                let main_urls = SiteUrls::new(main, public_url, scheme);
+                for l in &mut f.links {
+                    if let Some(rel) = l.url.strip_prefix('/') {
+                        l.url = main_urls.canonical(rel);
+                    }
+                }
+            }
+            f.report_url = urls.link("jubao/");
+            f.report_lookup_url = urls.link("jubao/chaxun");
+            f
+        },
     }
 }
 
@@ -202,6 +233,9 @@ fn footer(main: &Site, site: &Site) -> Footer {
         design_credit: pick(&own.design_credit, &base.design_credit),
         report_phone: pick(&own.report_phone, &base.report_phone),
         report_email: pick(&own.report_email, &base.report_email),
+        police_url: police_record_url(&pick(&own.police_filing, &base.police_filing)),
+        report_url: String::new(),
+        report_lookup_url: String::new(),
     }
 }
 

@@ -89,7 +89,7 @@ pub async fn feed(
                 out,
                 "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n{enclosure}<updated>{}</updated>\n\
                  <author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
-                esc(&i.title),
+                esc(&feed_title(i)),
                 esc(&url),
                 esc(&url),
                 datetime_rfc3339(i.modified_at),
@@ -127,7 +127,7 @@ pub async fn feed(
             let _ = write!(
                 out,
                 "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n<description>{}</description>\n{enclosure}</item>\n",
-                esc(&i.title),
+                esc(&feed_title(i)),
                 esc(&url),
                 esc(&url),
                 to_cst(i.signed_at).to_rfc2822(),
@@ -188,10 +188,16 @@ async fn item_extras(
     Ok(items
         .iter()
         .map(|i| Extras {
-            description: if i.summary.trim().is_empty() {
-                bodies.get(&i.id).cloned().unwrap_or_default()
-            } else {
-                i.summary.clone()
+            description: {
+                let text = if i.summary.trim().is_empty() {
+                    bodies.get(&i.id).cloned().unwrap_or_default()
+                } else {
+                    i.summary.clone()
+                };
+                match i.ai.label() {
+                    "" => text,
+                    label => format!("【{label}】{text}"),
+                }
             },
             enclosure: i
                 .cover
@@ -199,6 +205,15 @@ async fn item_extras(
                 .and_then(|p| p.enclosure()),
         })
         .collect())
+}
+
+/// An item's title in a feed: with its explicit AI label (显式标识), so a
+/// reader of the feed sees it as on the page.
+fn feed_title(i: &ArticleSummary) -> String {
+    match i.ai.label() {
+        "" => i.title.clone(),
+        label => format!("{}【{label}】", i.title),
+    }
 }
 
 fn site_of<'a>(sites: &'a [Site], s: &ArticleSummary) -> Option<&'a Site> {
@@ -318,7 +333,7 @@ pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Pa
         .iter()
         .find(|s| s.is_main())
         .map_or("", |s| s.name.as_str());
-    for s in &rows {
+    for s in rows.iter().filter(|s| s.kind.listed()) {
         let Some(site) = site_of(sites, s) else {
             continue;
         };

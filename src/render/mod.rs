@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod live;
 pub mod pictures;
 mod portal;
+pub(crate) use portal::site_brand;
 pub mod sanitize;
 pub mod search;
 pub mod theme;

@@ -31,6 +31,8 @@ pub struct PictureView {
     pub focal: String,
     /// A small 4:3 crop (a gallery's thumbnail strip).
     pub thumb: String,
+    /// The visible AI label of the caption (empty: not AI-generated).
+    pub ai: &'static str,
 }
 
 /// `sizes` for a picture as wide as the story column (up to 760 px).
@@ -73,6 +75,7 @@ pub fn view(
         full_height,
         focal: format!("{}% {}%", p.focal.x, p.focal.y),
         thumb: p.sources(Some(Ratio::Standard), 160).src,
+        ai: if p.is_ai() { "人工智能生成" } else { "" },
     }
 }
 
@@ -169,6 +172,8 @@ mod tests {
             made: Some(plan(2000, 1500, Focal::default())),
             uploader: "x".into(),
             created_at: 0,
+            ai: Default::default(),
+            aigc: None,
         }
     }
 

@@ -47,7 +47,7 @@ struct Ctx<'a> {
 
 /// The site's pictures in the page chrome.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(super) struct Brand {
+pub(crate) struct Brand {
     /// The header logo: URL, and its size at 48 px high.
     logo: Option<(String, u32, u32)>,
     favicon: Option<(String, &'static str)>,
@@ -65,7 +65,7 @@ async fn brand(ctx: &mut Ctx<'_>) -> anyhow::Result<Brand> {
 }
 
 /// A site's logo and favicon, and the dependency keys they read.
-pub(super) async fn site_brand(
+pub(crate) async fn site_brand(
     state: &AppState,
     sites: &[Site],
     site: &Site,
@@ -141,6 +141,7 @@ impl Ctx<'_> {
             } else {
                 String::new()
             },
+            ai: s.ai.label(),
         }
     }
 
@@ -342,6 +343,8 @@ struct ListItem {
     gallery: i64,
     /// A video's length (`03:12`; empty: not a video).
     video: String,
+    /// The explicit AI label beside the title (empty: not declared).
+    ai: &'static str,
 }
 
 #[derive(Serialize)]
@@ -546,6 +549,13 @@ fn pager_window(page: u32, pages: u32) -> Vec<Option<u32>> {
 
 async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page> {
     let Some(channel) = ctx.tree.get(path).cloned() else {
+        // not a channel: a site page (单页) at `{slug}/`, if one is live
+        let rel = crate::domain::page::page_path(path);
+        if page == 1 && crate::domain::page::slug_of(&rel).is_some() {
+            if let Some(id) = ctx.state.store.page_at(&ctx.site.id, &rel).await? {
+                return story(ctx, &rel, id, None).await;
+            }
+        }
         return not_found(ctx);
     };
     let size = channel.page_size.clamp(1, 200);
@@ -664,6 +674,9 @@ struct StoryView {
     video: Option<super::video::VideoView>,
     /// A 直播 story's status and entries.
     live: Option<super::live::LiveView>,
+    /// The explicit AI label (显式标识) and the notice under the title.
+    ai_label: &'static str,
+    ai_notice: &'static str,
 }
 
 #[derive(Serialize)]
@@ -848,8 +861,15 @@ async fn render_story(
         .by_id(a.channel_id)
         .map(|c| c.path.clone())
         .unwrap_or_default();
-    let crumbs = ctx.crumbs(&channel_path);
-    let (blocks, more_include) = if ctx.export {
+    let is_page = a.kind == Kind::Page;
+    let crumbs = if is_page {
+        Vec::new()
+    } else {
+        ctx.crumbs(&channel_path)
+    };
+    let (blocks, more_include) = if is_page {
+        (Vec::new(), None)
+    } else if ctx.export {
         (
             Vec::new(),
             Some(format!("{}{MORE_BLOCKS_PATH}", ctx.site.prefix)),
@@ -857,7 +877,11 @@ async fn render_story(
     } else {
         (more_blocks(&mut ctx).await?, None)
     };
-    let related = related(&mut ctx, &a, related_candidates).await?;
+    let related = if is_page {
+        Vec::new()
+    } else {
+        related(&mut ctx, &a, related_candidates).await?
+    };
     let body_html = body_with_dateline(&a.body_html, &a.source);
     // pictures: the 题图 and a gallery's from the library, and the body's own
     let parts = ctx.pictures(&a.parts.image_ids()).await?;
@@ -959,7 +983,7 @@ async fn render_story(
         format!("{} - {site_title}", a.title),
         description,
         Some(ctx.urls.canonical(rel)),
-        Some(&root),
+        (!is_page).then_some(root.as_str()),
     );
     base.chrome
         .channels
@@ -990,6 +1014,22 @@ async fn render_story(
         "description": base.description,
         "image": ld_images,
     });
+    let mut ld = ld;
+    if let Some(t) = a.ai.digital_source_type() {
+        ld["digitalSourceType"] = serde_json::json!(t);
+    }
+    if is_page {
+        // a site page is the organisation's statement, not news
+        ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": a.title,
+            "url": canonical,
+            "dateModified": ld["dateModified"],
+            "publisher": ld["publisher"],
+            "description": ld["description"],
+        });
+    }
     let mut also = Vec::new();
     if let Some(v) = video.as_ref().and_then(|v| {
         super::video::structured(
@@ -1076,12 +1116,15 @@ async fn render_story(
         gallery,
         video,
         live,
+        ai_label: a.ai.label(),
+        ai_notice: a.ai.notice(),
     };
     let template = match a.kind {
         Kind::Text => "portal/article.html",
         Kind::Gallery => "portal/gallery.html",
         Kind::Video => "portal/video.html",
         Kind::Live => "portal/live.html",
+        Kind::Page => "portal/page.html",
     };
     let mut page = ctx.finish(
         200,

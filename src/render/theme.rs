@@ -62,6 +62,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/live.html"),
     ),
     (
+        "admin/reports.html",
+        include_str!("../../templates/admin/reports.html"),
+    ),
+    (
+        "admin/report.html",
+        include_str!("../../templates/admin/report.html"),
+    ),
+    (
         "admin/words.html",
         include_str!("../../templates/admin/words.html"),
     ),
@@ -115,6 +123,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/video.html",
         include_str!("../../templates/portal/video.html"),
+    ),
+    (
+        "portal/page.html",
+        include_str!("../../templates/portal/page.html"),
+    ),
+    (
+        "portal/jubao.html",
+        include_str!("../../templates/portal/jubao.html"),
+    ),
+    (
+        "portal/jubao_lookup.html",
+        include_str!("../../templates/portal/jubao_lookup.html"),
     ),
     (
         "portal/live.html",
@@ -172,6 +192,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "portal.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/portal.js"),
+    ),
+    (
+        "reader.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/reader.js"),
     ),
     (
         "live.js",

@@ -35,6 +35,9 @@ pub struct Session {
 pub struct NavCounts {
     pub to_review: usize,
     pub returned: i64,
+    /// 举报 open and overdue, of the sites the person handles.
+    pub reports_open: i64,
+    pub reports_overdue: i64,
 }
 
 impl NavCounts {
@@ -60,9 +63,20 @@ impl NavCounts {
                 to_review += 1;
             }
         }
+        let (reports_open, reports_overdue) = match user.report_sites() {
+            Some(s) if s.is_empty() => (0, 0),
+            sites => {
+                state
+                    .store
+                    .report_counts(sites.as_deref(), state.now())
+                    .await?
+            }
+        };
         Ok(NavCounts {
             to_review,
             returned,
+            reports_open,
+            reports_overdue,
         })
     }
 }

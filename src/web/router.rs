@@ -6,8 +6,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, images, live, media, slots, stats, stories,
-    story_list, uploads, users, videos, words,
+    account, audit, autosave, channels, dashboard, images, live, media, reports, slots, stats,
+    stories, story_list, uploads, users, videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -67,6 +67,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/stats", get(stats::get_stats))
         .route("/admin/stats.csv", get(stats::get_stats_csv))
         .route("/admin/audit", get(audit::get_audit))
+        .route("/admin/reports", get(reports::get_reports))
+        .route("/admin/reports.csv", get(reports::get_reports_csv))
+        .route("/admin/reports.json", get(reports::get_reports_json))
+        .route("/admin/reports/{id}", get(reports::get_report))
+        .route("/admin/reports/{id}/act", post(reports::post_act))
+        .route("/admin/reports/{id}/shots/{n}", get(reports::get_shot))
         .route("/admin/audit.csv", get(audit::get_audit_csv))
         .route("/admin/audit.json", get(audit::get_audit_json))
         .route(
@@ -127,6 +133,14 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(portal::get_readyz))
         .route("/media/{*path}", get(assets::get_media))
         .route("/live/{id}/events", get(super::handlers::live::get_events))
+        // 举报: every site's form posts here (its site in a field); the GET
+        // is the main site's form, through the portal handler
+        .route(
+            "/jubao/",
+            get(portal::get_page)
+                .post(super::handlers::reports::post_report)
+                .layer(DefaultBodyLimit::max(super::handlers::reports::BODY_LIMIT)),
+        )
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)
         .layer(axum::middleware::from_fn(move |req, next| {

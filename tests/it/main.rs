@@ -3,6 +3,7 @@
 mod util;
 
 mod aborted_writes;
+mod aigc;
 mod browser;
 mod cache;
 mod conformance;
@@ -26,8 +27,10 @@ mod portal_pages;
 mod portal_routing;
 mod readiness;
 mod record;
+mod reports;
 mod search;
 mod seed_page;
+mod site_pages;
 mod startup;
 mod stats;
 mod story_list;

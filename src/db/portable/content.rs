@@ -16,10 +16,10 @@ use crate::domain::{Article, ArticleSummary, Channel, Site, SiteSettings, Status
 
 pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
      editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-     created_at, updated_at, version, corrections, revised_at, kind, parts";
+     created_at, updated_at, version, corrections, revised_at, kind, parts, ai";
 
 const SUMMARY_COLUMNS: &str = "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at, \
-     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures, a.duration";
+     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures, a.duration, a.ai";
 
 fn json_err(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -91,6 +91,7 @@ pub(super) fn article_from_row(row: &DbRow, extra_channel_ids: Vec<i64>) -> Stor
         kind: kind_from_row(row)?,
         parts: serde_json::from_str(&row.try_get::<String, _>("parts")?)
             .map_err(|e| json_err("parts", e))?,
+        ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
     })
 }
 
@@ -122,6 +123,7 @@ fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
         duration: row
             .try_get::<i64, _>("duration")?
             .clamp(0, i64::from(u32::MAX)) as u32,
+        ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
     })
 }
 
@@ -671,6 +673,26 @@ impl Store for StoreImpl {
         )
     }
 
+    async fn page_at(&self, site_id: &str, rel: &str) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM articles WHERE site_id = $1 AND url_path = $2 AND kind = 'page'",
+        )
+        .bind(site_id)
+        .bind(rel)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn site_pages(&self, site_id: &str) -> StoreResult<Vec<ArticleSummary>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.site_id = $1 AND a.kind = 'page' ORDER BY a.title, a.id"
+        ))
+        .bind(site_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
     async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>> {
         let row = sqlx::query(&format!(
             "SELECT {SLOT_COLUMNS} FROM slots WHERE site_id = $1 AND key = $2"
@@ -851,9 +873,9 @@ pub(super) async fn write_article(
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
-                created_at, updated_at, version, corrections, revised_at, kind, parts, cover, pictures, duration) \
+                created_at, updated_at, version, corrections, revised_at, kind, parts, cover, pictures, duration, ai) \
              VALUES ({}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
+                $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) \
              ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, channel_id = excluded.channel_id, \
                 title = excluded.title, short_title = excluded.short_title, subtitle = excluded.subtitle, \
                 byline = excluded.byline, source = excluded.source, reprint = excluded.reprint, \
@@ -864,7 +886,7 @@ pub(super) async fn write_article(
                 updated_at = excluded.updated_at, version = articles.version + 1, \
                 corrections = excluded.corrections, revised_at = excluded.revised_at, \
                 kind = excluded.kind, parts = excluded.parts, cover = excluded.cover, \
-                pictures = excluded.pictures, duration = excluded.duration \
+                pictures = excluded.pictures, duration = excluded.duration, ai = excluded.ai \
              RETURNING id",
         dialect::ARTICLE_ID
     );
@@ -897,6 +919,7 @@ pub(super) async fn write_article(
         .bind(a.parts.cover().map(|c| c.image_id))
         .bind(a.parts.gallery.len() as i64)
         .bind(a.parts.video.as_ref().map_or(0, |v| i64::from(v.seconds)))
+        .bind(a.ai.as_str())
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| match e {
@@ -932,10 +955,22 @@ pub(super) async fn write_article(
     }
 
     super::pictures::record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
+    if a.status == Status::Published && a.ai.is_declared() && bulk == Bulk::No {
+        // the pictures of a declared story carry the implicit label: their
+        // job makes labelled files (a no-op for those that have them)
+        sqlx::query(
+            "INSERT INTO jobs (kind, key, run_at) SELECT 'picture_variants', CAST(image_id AS TEXT), $1 \
+             FROM image_uses WHERE article_id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
 
     // Listings: every channel the story is in, and their ancestors.
     let mut listed = BTreeSet::new();
-    if a.status == Status::Published {
+    if a.status == Status::Published && a.kind.listed() {
         for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
             let path = path_of(*cid).unwrap_or_default();
             for p in ancestry(path) {
@@ -1033,7 +1068,7 @@ pub(super) async fn write_article(
                 .await?;
         }
     }
-    if a.status == Status::Published {
+    if a.status == Status::Published && a.kind.listed() {
         let tags: BTreeSet<&str> = a
             .tags
             .iter()

@@ -348,6 +348,7 @@ impl Newsroom for StoreImpl {
             corrections: vec![],
             revised_at: None,
             kind: Default::default(),
+            ai: Default::default(),
             parts: Default::default(),
         };
         draft.apply_to(&mut a);
@@ -553,7 +554,12 @@ impl Newsroom for StoreImpl {
                     .find(|c| c.1 == a.channel_id)
                     .map(|c| c.2.clone())
                     .unwrap_or_default();
-                a.url_path = Some(story_path(&path, a.signed_at.unwrap_or(t.now), a.id));
+                a.url_path = Some(match (&a.kind, &a.parts.page) {
+                    (crate::domain::kind::Kind::Page, Some(p)) => {
+                        crate::domain::page::page_path(&p.slug)
+                    }
+                    _ => story_path(&path, a.signed_at.unwrap_or(t.now), a.id),
+                });
             }
             work_revision = None;
         }
@@ -573,8 +579,8 @@ impl Newsroom for StoreImpl {
             .map(|p| format!("{site_prefix}{p}"))
             .unwrap_or_default();
         let audit_id: i64 = sqlx::query_scalar(
-            "INSERT INTO audit (article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            "INSERT INTO audit (article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(a.id)
         .bind(t.now)
@@ -588,6 +594,7 @@ impl Newsroom for StoreImpl {
         .bind(row.try_get::<Option<i64>, _>("work_revision")?)
         .bind(&a.title)
         .bind(&url)
+        .bind(t.detail)
         .fetch_one(&mut *tx)
         .await?;
         if o.cycle_ends {

@@ -14,7 +14,7 @@ use crate::domain::kind::Parts;
 use crate::domain::picture::{Focal, Made, Picture, body_keys};
 
 const COLUMNS: &str = "id, site_id, key, width, height, bytes, mime, caption, credit, alt, \
-     focal_x, focal_y, animated, made, uploader, created_at";
+     focal_x, focal_y, animated, made, uploader, created_at, ai, aigc_found";
 
 /// The job that makes a picture's files.
 pub(super) const VARIANTS_JOB: &str = "picture_variants";
@@ -40,6 +40,11 @@ fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
             .map_err(|e| StoreError::Corrupt(format!("picture variants: {e}")))?,
         uploader: row.try_get("uploader")?,
         created_at: row.try_get("created_at")?,
+        ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
+        aigc: row
+            .try_get::<Option<String>, _>("aigc_found")?
+            .as_deref()
+            .and_then(crate::domain::ai::Aigc::parse),
     })
 }
 
@@ -138,8 +143,8 @@ impl Pictures for StoreImpl {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO images (site_id, key, width, height, bytes, mime, caption, credit, alt, \
-             animated, uploader_id, uploader, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             animated, uploader_id, uploader, created_at, aigc_found) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(&p.site_id)
         .bind(&p.key)
@@ -154,6 +159,7 @@ impl Pictures for StoreImpl {
         .bind(actor.id)
         .bind(&actor.name)
         .bind(now)
+        .bind(p.aigc.as_ref().map(crate::domain::ai::Aigc::to_json))
         .fetch_one(&mut *tx)
         .await?;
         queue_variants(&mut tx, id, now).await?;
@@ -274,14 +280,15 @@ impl Pictures for StoreImpl {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let old = load(&mut tx, id).await?;
         sqlx::query(
-            "UPDATE images SET caption = $1, credit = $2, alt = $3, focal_x = $4, focal_y = $5 \
-             WHERE id = $6",
+            "UPDATE images SET caption = $1, credit = $2, alt = $3, focal_x = $4, focal_y = $5, ai = $6 \
+             WHERE id = $7",
         )
         .bind(&meta.caption)
         .bind(&meta.credit)
         .bind(&meta.alt)
         .bind(i64::from(meta.focal.x))
         .bind(i64::from(meta.focal.y))
+        .bind(meta.ai.as_str())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -294,6 +301,15 @@ impl Pictures for StoreImpl {
             if a != b {
                 changed.push(format!("{label}:{a} → {b}"));
             }
+        }
+        if old.ai != meta.ai {
+            changed.push(format!(
+                "人工智能生成:{} → {}",
+                old.ai.choice(),
+                meta.ai.choice()
+            ));
+            // the files get (or lose) the implicit label
+            queue_variants(&mut tx, id, now).await?;
         }
         if old.focal != meta.focal {
             changed.push(format!(
@@ -325,6 +341,17 @@ impl Pictures for StoreImpl {
         let picture = load(&mut tx, id).await?;
         tx.commit().await?;
         Ok(picture)
+    }
+
+    async fn used_by_declared(&self, id: i64) -> StoreResult<bool> {
+        let hit: Option<i64> = sqlx::query_scalar(
+            "SELECT u.article_id FROM image_uses u JOIN articles a ON a.id = u.article_id \
+             WHERE u.image_id = $1 AND a.ai <> '' AND a.status = 'published' LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(hit.is_some())
     }
 
     async fn set_made(&self, id: i64, made: &Made, now: i64) -> StoreResult<()> {

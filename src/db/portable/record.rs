@@ -130,6 +130,9 @@ impl Record for StoreImpl {
         if let Some(a) = &q.action {
             b.push(" AND au.action = ").push_bind(a.clone());
         }
+        if let Some(s) = &q.subject {
+            b.push(" AND au.subject = ").push_bind(s.clone());
+        }
         if let Some(t) = q.from {
             b.push(" AND au.at >= ").push_bind(t);
         }

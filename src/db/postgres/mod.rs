@@ -60,6 +60,12 @@ mod pictures;
     reason = "compiled once per backend, on purpose"
 )]
 mod record;
+#[path = "../portable/reports.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod reports;
 #[path = "../portable/videos.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -241,6 +247,22 @@ mod dialect {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+
+    /// A transaction that writes rows no follower reads (reports and their
+    /// limit): no writers' lock, so it never waits for content writers.
+    pub async fn begin_own(pool: &sqlx::PgPool) -> StoreResult<Tx<'static>> {
+        Ok(pool.begin().await?)
+    }
+
+    /// Serialize the transactions that lock the same `key` until commit
+    /// (a rate limit's count and insert).
+    pub async fn lock_key(tx: &mut Tx<'_>, key: &str) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// A transaction that only reads, from one snapshot (READ COMMITTED

@@ -54,6 +54,12 @@ mod pictures;
     reason = "compiled once per backend, on purpose"
 )]
 mod record;
+#[path = "../portable/reports.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod reports;
 #[path = "../portable/videos.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -169,6 +175,17 @@ mod dialect {
     /// in order.
     pub async fn begin_write(pool: &sqlx::SqlitePool) -> StoreResult<Tx<'static>> {
         Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// A transaction that writes rows no follower reads: SQLite has one
+    /// writer, so it is `begin_write`.
+    pub async fn begin_own(pool: &sqlx::SqlitePool) -> StoreResult<Tx<'static>> {
+        begin_write(pool).await
+    }
+
+    /// The one writer already serializes every write transaction.
+    pub async fn lock_key(_tx: &mut Tx<'_>, _key: &str) -> StoreResult<()> {
+        Ok(())
     }
 
     /// A transaction that only reads, from one snapshot: SQLite's deferred

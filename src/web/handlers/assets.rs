@@ -37,7 +37,7 @@ pub async fn get_media(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("文件不存在".into());
-    if !crate::media::safe_path(&rel) {
+    if !crate::media::safe_path(&rel) || !crate::media::is_public(&rel) {
         return Err(not_found());
     }
     let ct = crate::media::content_type(&rel).ok_or_else(not_found)?;

@@ -2,3 +2,4 @@ pub mod admin;
 pub mod assets;
 pub mod live;
 pub mod portal;
+pub mod reports;

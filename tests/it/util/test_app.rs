@@ -398,6 +398,7 @@ impl TestApp {
             corrections: vec![],
             revised_at: None,
             kind: Default::default(),
+            ai: Default::default(),
             parts: Default::default(),
         };
         self.state

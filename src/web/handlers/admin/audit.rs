@@ -89,6 +89,7 @@ impl Filter {
             actor: None,
             article_id: number(&self.story, "稿件编号")?,
             action,
+            subject: None,
             from: date(&self.from, "开始日期")?,
             // the end date is inclusive: up to the next day's start
             to: date(&self.to, "结束日期")?.map(|t| t + 86_400),

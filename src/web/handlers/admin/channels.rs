@@ -151,7 +151,17 @@ pub async fn get_site(
         .into_iter()
         .find(|s| s.id == id)
         .ok_or_else(|| AppError::NotFound(format!("站点 {id} 不存在")))?;
-    let ctx = minijinja::context! { title => "站点设置", s => site.settings.clone(), site, flash => q.flash() };
+    let pages: Vec<(String, String)> = state
+        .store
+        .site_pages(&site.id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.url_path.is_empty())
+        .map(|p| (format!("{}{}", site.prefix, p.url_path), p.title))
+        .collect();
+    let mut links = site.settings.footer_links.clone();
+    links.extend((0..3).map(|_| crate::domain::site::Link::default()));
+    let ctx = minijinja::context! { title => "站点设置", s => site.settings.clone(), links, pages, site, flash => q.flash() };
     Ok(render(&state, Some(&session), "admin/site.html", ctx)?.into_response())
 }
 
@@ -207,6 +217,7 @@ pub async fn post_site(
     s.design_credit = field("design_credit", 100)?;
     s.report_phone = field("report_phone", 50)?;
     s.report_email = field("report_email", 100)?;
+    s.footer_links = footer_links(&f)?;
     // the logo and favicon are pictures of this site's library, by number
     for (k, what) in [("logo_image", "站标"), ("favicon_image", "网站图标")] {
         let v = field(k, 20)?;
@@ -263,6 +274,11 @@ pub async fn post_site(
         ("举报电话", o.report_phone.clone(), n.report_phone.clone()),
         ("举报邮箱", o.report_email.clone(), n.report_email.clone()),
         (
+            "页脚链接",
+            link_list(&o.footer_links),
+            link_list(&n.footer_links),
+        ),
+        (
             "站标图片",
             o.logo_image.map(|i| i.to_string()).unwrap_or_default(),
             n.logo_image.map(|i| i.to_string()).unwrap_or_default(),
@@ -287,4 +303,65 @@ pub async fn post_site(
     )
     .await?;
     Ok(Redirect::to(&format!("/admin/sites/{id}?done=site_saved")).into_response())
+}
+
+/// Links at most in the footer's row.
+const MAX_FOOTER_LINKS: usize = 20;
+
+/// The footer's link row from the form: rows of `link_title`, `link_url`
+/// and `link_order` (the order number sorts them; a row without a title is
+/// dropped). A link is a path of this portal (a 单页 such as `/about/`) or
+/// an `http(s)://` address.
+fn footer_links(f: &super::Fields) -> Result<Vec<crate::domain::site::Link>, AppError> {
+    let titles = f.all("link_title");
+    let urls = f.all("link_url");
+    let orders = f.all("link_order");
+    let mut rows = Vec::new();
+    for (i, title) in titles.iter().enumerate() {
+        let title = crate::domain::text::clean_line(title.trim());
+        let url = crate::domain::text::clean_line(urls.get(i).map_or("", |u| u.trim()));
+        if title.is_empty() {
+            if !url.is_empty() {
+                return Err(AppError::BadRequest(format!(
+                    "页脚链接“{url}”缺少显示的文字"
+                )));
+            }
+            continue;
+        }
+        if title.chars().count() > 20 {
+            return Err(AppError::BadRequest(format!(
+                "页脚链接“{title}”的文字最多 20 个字"
+            )));
+        }
+        let ok = url.is_empty()
+            || (url.starts_with('/') && !url.starts_with("//"))
+            || url.starts_with("https://")
+            || url.starts_with("http://");
+        if !ok || url.len() > 500 || url.chars().any(char::is_whitespace) {
+            return Err(AppError::BadRequest(format!(
+                "页脚链接“{title}”的地址“{url}”不对:请填写本网页面的路径(如 /about/),或以 http:// 或 https:// 开头的网址"
+            )));
+        }
+        let order: i64 = orders
+            .get(i)
+            .and_then(|o| o.trim().parse().ok())
+            .unwrap_or(i as i64 + 1);
+        rows.push((order, i, crate::domain::site::Link { title, url }));
+    }
+    if rows.len() > MAX_FOOTER_LINKS {
+        return Err(AppError::BadRequest(format!(
+            "页脚链接最多 {MAX_FOOTER_LINKS} 个"
+        )));
+    }
+    rows.sort_by_key(|(order, i, _)| (*order, *i));
+    Ok(rows.into_iter().map(|(_, _, l)| l).collect())
+}
+
+/// A link row as the record shows it.
+fn link_list(links: &[crate::domain::site::Link]) -> String {
+    links
+        .iter()
+        .map(|l| format!("{}({})", l.title, l.url))
+        .collect::<Vec<_>>()
+        .join("、")
 }

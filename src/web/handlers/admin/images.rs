@@ -210,6 +210,10 @@ pub async fn get_image(
         bytes => p.bytes,
         mime => p.mime.clone(),
         animated => p.animated,
+        ai => p.ai.as_str(),
+        ai_choices => crate::domain::ai::Ai::ALL.iter().map(|a| (a.as_str(), a.choice())).collect::<Vec<_>>(),
+        aigc_found => p.aigc.as_ref().map(crate::domain::ai::Aigc::describe),
+        ai_labelled => p.made.as_ref().is_some_and(|m| m.aigc.is_some()),
         flash => (params.done == "saved").then_some("图片信息已保存;新的焦点裁切将在几秒内生成"),
     };
     Ok(render(&state, Some(&session), "admin/image.html", ctx)?.into_response())
@@ -245,6 +249,7 @@ pub async fn post_image(
         credit: words.credit,
         alt: words.alt,
         focal: Focal::new(percent("focal_x")?, percent("focal_y")?),
+        ai: crate::domain::ai::Ai::parse(f.get("ai")),
     };
     state
         .store

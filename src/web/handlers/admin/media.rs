@@ -145,6 +145,7 @@ pub(super) async fn store_picture(
         },
         alt: use_words.alt,
         animated: checked.animated,
+        aigc: checked.aigc.clone(),
     };
     match state
         .store

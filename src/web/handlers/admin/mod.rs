@@ -8,10 +8,13 @@ pub mod dashboard;
 pub mod images;
 pub mod live;
 pub mod media;
+pub mod reports;
 pub mod slots;
 pub mod stats;
 pub mod stories;
+pub mod story_ai;
 pub mod story_list;
+pub mod story_page;
 pub mod story_pictures;
 pub mod story_video;
 pub mod uploads;
@@ -87,6 +90,8 @@ struct Me {
     is_editor: bool,
     /// Reviews or signs at some level (the 待我审核 count is shown).
     reviews: bool,
+    /// Handles 举报 of some site.
+    handles_reports: bool,
     nav: crate::web::auth::NavCounts,
 }
 
@@ -110,6 +115,7 @@ pub fn render(
         may_curate: slots::may_curate_any(&s.user),
         is_editor: s.user.is_editor(),
         reviews: (1..=9).any(|l| s.user.may_review(l, 9) || s.user.may_review(l, l)),
+        handles_reports: s.user.report_sites().is_none_or(|s| !s.is_empty()),
         nav: s.nav,
     });
     let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();

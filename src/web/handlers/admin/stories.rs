@@ -141,8 +141,15 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
         parts: crate::domain::kind::Parts {
             video: super::story_video::parse_video(f)?,
             live: super::live::parse_live_part(f)?,
+            page: match f.get("page_slug").trim() {
+                "" => None,
+                s => Some(crate::domain::page::PagePart {
+                    slug: s.to_ascii_lowercase(),
+                }),
+            },
             ..super::story_pictures::parse_parts(f)?
         },
+        ai: crate::domain::ai::Ai::parse(f.get("ai")),
     }
     .clean();
     Ok((draft, body.removed_images))
@@ -222,6 +229,8 @@ struct ActInput {
     opinion: String,
     publish_at: String,
     override_reason: String,
+    /// The 举报 this act answers (its record row names it).
+    report: String,
 }
 
 async fn edit_page(
@@ -379,6 +388,9 @@ async fn edit_page(
         live_starts_at => local(d.parts.live.as_ref().map(|l| l.starts_at)),
         recent_videos => video.1,
         kinds => crate::domain::kind::Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect::<Vec<_>>(),
+        ai_choices => crate::domain::ai::Ai::ALL.iter().map(|a| (a.as_str(), a.choice())).collect::<Vec<_>>(),
+        ai_found => super::story_ai::found_labels(state, p.story.map(|s| s.state.article.site_id.as_str()), d).await?,
+        page_fixed => p.story.is_some_and(|s| s.state.article.kind == crate::domain::kind::Kind::Page && s.state.article.url_path.is_some()),
         upload_site => p.story.map(|s| s.state.article.site_id.clone()),
         restored => p.restored.map(|(at, base)| minijinja::context! {
             at => datetime(at),
@@ -476,6 +488,7 @@ pub async fn post_new(
     super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
     let mut draft = draft;
     super::story_video::check_video(&state, &site, &mut draft.parts).await?;
+    super::story_page::check_page(&state, &site, None, None, &draft).await?;
     let id = state
         .store
         .create_story(&site, &draft, &session.user, state.now())
@@ -501,6 +514,9 @@ pub struct DoneQuery {
     /// How many (images removed, for `saved_images`).
     #[serde(default)]
     n: Option<u32>,
+    /// Opened from a 举报: the review form's acts name it.
+    #[serde(default)]
+    report: Option<i64>,
 }
 
 fn done_message(done: &str, n: Option<u32>) -> Option<String> {
@@ -557,7 +573,12 @@ pub async fn get_story(
             error: None,
             conflict: None,
             flash: done_message(&q.done, q.n),
-            act: None,
+            act: q.report.map(|r| ActInput {
+                opinion: String::new(),
+                publish_at: String::new(),
+                override_reason: String::new(),
+                report: r.to_string(),
+            }),
             restored,
         },
         StatusCode::OK,
@@ -607,6 +628,14 @@ pub async fn post_story(
     super::story_pictures::check_pictures(&state, &site, &draft.parts).await?;
     let mut draft = draft;
     super::story_video::check_video(&state, &site, &mut draft.parts).await?;
+    super::story_page::check_page(
+        &state,
+        &site,
+        Some(story.state.article.id),
+        story.state.article.url_path.as_deref(),
+        &draft,
+    )
+    .await?;
     if version != story.state.article.version {
         let theirs = story.draft.clone();
         let msg = format!(
@@ -713,16 +742,47 @@ pub async fn post_act(
         "publish_now" => Action::PublishNow,
         other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
     };
-    match newsroom::act(
+    // an act taken from a reader's 举报 names it in the record row
+    let report = match f.get("report").trim() {
+        "" => None,
+        rid => {
+            let rid: i64 = rid
+                .parse()
+                .map_err(|_| AppError::BadRequest("举报编号不对".into()))?;
+            state
+                .store
+                .report(rid)
+                .await?
+                .filter(|r| r.article_id == Some(id))
+        }
+    };
+    let detail = report
+        .as_ref()
+        .map(super::reports::detail_for)
+        .unwrap_or_default();
+    match newsroom::act_noting(
         &state,
         Actor::Person(&session.user),
         &story,
         version,
         &action,
+        &detail,
     )
     .await
     {
         Ok(outcome) => {
+            if let Some(r) = report.filter(|r| session.user.may_handle_reports(&r.site_id)) {
+                return Ok(Redirect::to(&format!(
+                    "/admin/reports/{}?done={}",
+                    r.id,
+                    if action.name() == "withdraw" {
+                        "withdrawn"
+                    } else {
+                        "acted"
+                    }
+                ))
+                .into_response());
+            }
             let done = if outcome.signed {
                 "signed"
             } else {
@@ -749,6 +809,7 @@ pub async fn post_act(
                         opinion: f.get("opinion").to_string(),
                         publish_at: f.get("publish_at").to_string(),
                         override_reason: f.get("override_reason").to_string(),
+                        report: f.get("report").to_string(),
                     }),
                     restored: None,
                 },

@@ -84,7 +84,7 @@ fn role_choices(max_levels: i64, users: &[crate::domain::user::User]) -> Vec<(St
         }
     }
     roles.sort();
-    roles.extend([Role::Signer, Role::Curator, Role::Admin]);
+    roles.extend([Role::Signer, Role::Curator, Role::Handler, Role::Admin]);
     roles.dedup();
     roles
         .into_iter()
