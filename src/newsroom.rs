@@ -133,11 +133,19 @@ pub async fn ai_uploads(
             }
         }
     }
-    Ok(pictures
+    let mut out: Vec<(String, crate::domain::ai::Ai, bool)> = pictures
         .iter()
         .filter(|p| p.is_ai())
         .map(|p| (format!("图片 {}", p.id), p.ai, p.aigc.is_some()))
-        .collect())
+        .collect();
+    if let Some(u) = &draft.parts.video {
+        if let Some(v) = state.store.video(u.video_id).await? {
+            if v.probe.aigc.is_some() {
+                out.push((format!("视频 {}", v.id), crate::domain::ai::Ai::None, true));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Scan a draft against the current word list.

@@ -16,6 +16,7 @@ pub struct NewEntry {
     pub body_html: String,
     pub image_id: Option<i64>,
     pub video_id: Option<i64>,
+    pub ai: crate::domain::ai::Ai,
 }
 
 #[async_trait]

@@ -25,6 +25,8 @@ pub trait Videos: Send + Sync {
     /// the video it already is (`false`: not new).
     async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)>;
     async fn video(&self, id: i64) -> StoreResult<Option<Video>>;
+    /// Whether a live 视频 story declared AI-generated plays the video.
+    async fn video_declared(&self, id: i64) -> StoreResult<bool>;
     /// Videos by id, in no particular order; ids not found are left out.
     async fn videos(&self, ids: &[i64]) -> StoreResult<Vec<Video>>;
     /// The newest videos of these sites (the editor's chooser).

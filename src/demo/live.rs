@@ -131,6 +131,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<usize> {
                     body_html: paragraphs_to_html(&[*text]),
                     image_id: None,
                     video_id: None,
+                    ai: Default::default(),
                 },
                 &reporter,
                 written,

@@ -215,6 +215,15 @@ impl Aigc {
     }
 }
 
+/// A short tag of a label, for the names of the files that carry it (a
+/// file's content never changes under its name, so labelled files get
+/// names of their own).
+pub fn label_tag(label_json: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(label_json.as_bytes());
+    h[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The sign-off rule: a story whose pictures or videos carry an AI label
 /// (declared in the library or found in the file) must be declared too.
 /// `what` names the first such upload.

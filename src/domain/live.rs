@@ -130,6 +130,8 @@ pub struct Entry {
     /// The change-log position of its last public change (readers ask for
     /// what changed after the one they have).
     pub seq: i64,
+    /// 人工智能生成 declaration of the entry.
+    pub ai: super::ai::Ai,
 }
 
 impl Entry {
@@ -246,6 +248,7 @@ mod tests {
             corrected_at: None,
             correction: String::new(),
             seq: 0,
+            ai: Default::default(),
         }
     }
 

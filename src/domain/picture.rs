@@ -155,9 +155,7 @@ impl Made {
         match &self.aigc {
             None => key.to_string(),
             Some(label) => {
-                use sha2::Digest;
-                let h = sha2::Sha256::digest(label.as_bytes());
-                let tag: String = h[..4].iter().map(|b| format!("{b:02x}")).collect();
+                let tag = super::ai::label_tag(label);
                 match key.rsplit_once('.') {
                     Some((stem, ext)) => format!("{stem}_ai{tag}.{ext}"),
                     None => format!("{key}_ai{tag}"),

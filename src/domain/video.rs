@@ -17,6 +17,9 @@ pub struct Probe {
     /// None: the video has no sound.
     pub audio_codec: Option<String>,
     pub fps: f64,
+    /// The GB 45438 `AIGC` label the uploaded file carried (JSON), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aigc: Option<String>,
 }
 
 impl Probe {
@@ -156,6 +159,9 @@ pub struct VideoMade {
     pub hls: String,
     /// Poster candidates (JPEG frames), in time order.
     pub posters: Vec<String>,
+    /// The `AIGC` label (JSON) every MP4 rendition carries, if labelled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aigc: Option<String>,
 }
 
 impl VideoMade {

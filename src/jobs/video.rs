@@ -34,9 +34,48 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let Some(v) = state.store.video(id).await? else {
         return Ok(());
     };
-    if v.ready().is_some() {
-        return Ok(());
-    }
+    // the implicit label its renditions must carry: the upload's own, or
+    // the one Gazette writes for a video a declared story publishes
+    let wanted = if v.probe.aigc.is_some() || state.store.video_declared(id).await? {
+        let site = state
+            .store
+            .sites()
+            .await?
+            .into_iter()
+            .find(|s| s.id == v.site_id);
+        let propagator = site
+            .map(|s| {
+                if s.settings.organizer.is_empty() {
+                    s.name
+                } else {
+                    s.settings.organizer
+                }
+            })
+            .unwrap_or_default();
+        let found = v
+            .probe
+            .aigc
+            .as_deref()
+            .and_then(crate::domain::ai::Aigc::parse);
+        Some(
+            crate::domain::ai::Aigc::for_files(
+                found.as_ref(),
+                &propagator,
+                &format!("{}:video:{id}", v.site_id),
+            )
+            .to_json(),
+        )
+    } else {
+        None
+    };
+    // a ready video whose files carry the wanted label is done; one made
+    // before its story was declared is made again with the label, staying
+    // playable (its state untouched) until the new files are recorded
+    let relabel = match v.ready() {
+        Some(m) if m.aigc == wanted => return Ok(()),
+        Some(_) => true,
+        None => false,
+    };
     let cfg = &state.config.video;
     if !crate::media::video::available(cfg).await {
         let why = VideoError::NoFfmpeg.to_string();
@@ -46,10 +85,12 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             .await?;
         anyhow::bail!("ffmpeg is not installed ({})", cfg.ffmpeg.display());
     }
-    state
-        .store
-        .video_progress(id, VideoState::Processing, 0, "")
-        .await?;
+    if !relabel {
+        state
+            .store
+            .video_progress(id, VideoState::Processing, 0, "")
+            .await?;
+    }
     let started = std::time::Instant::now();
     let scratch = Scratch(
         state
@@ -95,6 +136,9 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
                         tracing::warn!(job = job_id, error = %e, "cannot renew the video job claim")
                     }
                 }
+                if relabel {
+                    continue;
+                }
                 let _ = state
                     .store
                     .video_progress(id, VideoState::Processing, pct, "")
@@ -102,7 +146,16 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             }
         })
     });
-    let result = make(state, &v.key, &v.probe, &src, &out, &progress).await;
+    let result = make(
+        state,
+        &v.key,
+        &v.probe,
+        &src,
+        &out,
+        wanted.as_deref(),
+        &progress,
+    )
+    .await;
     drop(beat);
     match result {
         Ok(made) => {
@@ -141,10 +194,12 @@ async fn make(
     probe: &crate::domain::video::Probe,
     src: &Path,
     out: &Path,
+    label: Option<&str>,
     progress: &tokio::sync::watch::Sender<u8>,
 ) -> Result<crate::domain::video::VideoMade, VideoError> {
     let (made, files) =
-        crate::media::video::process(&state.config.video, src, key, probe, out, progress).await?;
+        crate::media::video::process(&state.config.video, src, key, probe, out, label, progress)
+            .await?;
     let total = files.len().max(1);
     for (i, f) in files.iter().enumerate() {
         let ct = crate::media::content_type(&f.key).unwrap_or("application/octet-stream");

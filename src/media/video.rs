@@ -156,7 +156,16 @@ pub fn parse_probe(json: &str) -> Option<Probe> {
             (b > 0.0).then_some(a / b)
         })
         .unwrap_or(0.0);
+    // an AI service's label (GB 45438), as a container tag
+    let aigc = format
+        .get("tags")
+        .and_then(|t| t.as_object())
+        .and_then(|t| t.iter().find(|(k, _)| k.eq_ignore_ascii_case("aigc")))
+        .and_then(|(_, v)| v.as_str())
+        .and_then(crate::domain::ai::Aigc::parse)
+        .map(|a| a.to_json());
     Some(Probe {
+        aigc,
         duration_ms: (seconds * 1000.0).round() as u64,
         width,
         height,
@@ -185,10 +194,18 @@ pub async fn process(
     original: &str,
     probe: &Probe,
     dir: &Path,
+    label: Option<&str>,
     progress: &tokio::sync::watch::Sender<u8>,
 ) -> Result<(VideoMade, Vec<Made>), VideoError> {
     let (month, stem) = match crate::domain::video::stem(original).rsplit_once('/') {
-        Some((m, s)) => (m.to_string(), s.to_string()),
+        // labelled renditions have names of their own
+        Some((m, s)) => (
+            m.to_string(),
+            match label {
+                Some(l) => format!("{s}_ai{}", crate::domain::ai::label_tag(l)),
+                None => s.to_string(),
+            },
+        ),
         None => return Err(VideoError::Io(format!("not a media key: {original}"))),
     };
     let targets = ladder(probe.width, probe.height);
@@ -218,8 +235,17 @@ pub async fn process(
     cmd.args(["-filter_complex", &graph]);
     for (i, t) in targets.iter().enumerate() {
         cmd.args(["-map", &format!("[v{i}]"), "-map", "0:a:0?"])
-            .args(encode_args(t, &threads))
-            .arg(dir.join(format!("{}.mp4", name(t))));
+            .args(encode_args(t, &threads));
+        // the implicit label (GB 45438) as an MP4 metadata key (moov/udta/meta)
+        if let Some(l) = label {
+            cmd.args([
+                "-metadata",
+                &format!("AIGC={l}"),
+                "-movflags",
+                "+faststart+use_metadata_tags",
+            ]);
+        }
+        cmd.arg(dir.join(format!("{}.mp4", name(t))));
     }
     let total_us = probe.duration_ms.max(1) * 1000;
     let out = run(
@@ -320,6 +346,7 @@ pub async fn process(
         renditions,
         hls: key(&format!("{stem}.m3u8")),
         posters: Vec::new(),
+        aigc: label.map(str::to_string),
     };
     let from = made
         .default_rendition()
@@ -610,6 +637,7 @@ mod tests {
             renditions: vec![r(1080, 1920), r(720, 1280), r(480, 852)],
             hls: "2026/12/x.m3u8".into(),
             posters: vec![],
+            aigc: None,
         };
         let m = master_playlist(&made);
         let lists: Vec<&str> = m.lines().filter(|l| l.ends_with(".m3u8")).collect();

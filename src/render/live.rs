@@ -31,6 +31,8 @@ pub struct EntryView {
     /// 更正: (time, note).
     pub corrected: Option<(String, String)>,
     pub author: String,
+    /// The explicit AI label (empty: not declared).
+    pub ai: &'static str,
 }
 
 /// The status header and where a reader's script gets new entries.
@@ -118,6 +120,7 @@ pub async fn views(
             },
             picture,
             video,
+            ai: e.ai.label(),
             pinned: e.pinned,
             key_event: e.key_event,
             corrected: e

@@ -280,7 +280,7 @@ async fn hostile_text_is_shown_as_text() {
     assert_eq!(resp.select_text(".editor"), vec!["编辑:<b>编辑</b>"]);
     let html = resp.html();
     let scripts = scraper::Selector::parse(
-        "script:not([type='application/ld+json']):not([src='/static/portal.js'])",
+        "script:not([type='application/ld+json']):not([src='/static/portal.js']):not([src='/static/reader.js'])",
     )
     .unwrap();
     assert_eq!(

@@ -966,6 +966,14 @@ pub(super) async fn write_article(
         .bind(id)
         .execute(&mut **tx)
         .await?;
+        // and a declared 视频 story's video gets labelled renditions
+        if let Some(v) = &a.parts.video {
+            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('video_process', $1, $2)")
+                .bind(v.video_id.to_string())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
 
     // Listings: every channel the story is in, and their ancestors.

@@ -10,7 +10,7 @@ use crate::db::{Actor, Event, Live, NewEntry, StoreError, StoreResult};
 use crate::domain::live::{Entry, EntryAct, EntryState, LiveClock};
 
 const COLUMNS: &str = "id, article_id, body_html, image_id, video_id, author_id, author, \
-     created_at, state, approved_by, approved_at, pinned, key_event, corrected_at, correction, seq";
+     created_at, state, approved_by, approved_at, pinned, key_event, corrected_at, correction, seq, ai";
 
 fn entry_from_row(row: &DbRow) -> StoreResult<Entry> {
     let state: String = row.try_get("state")?;
@@ -32,6 +32,7 @@ fn entry_from_row(row: &DbRow) -> StoreResult<Entry> {
         corrected_at: row.try_get("corrected_at")?,
         correction: row.try_get("correction")?,
         seq: row.try_get("seq")?,
+        ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
     })
 }
 
@@ -73,8 +74,8 @@ impl Live for StoreImpl {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let (_, title) = story(&mut tx, e.article_id).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO live_entries (article_id, body_html, image_id, video_id, author_id, author, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO live_entries (article_id, body_html, image_id, video_id, author_id, author, created_at, ai) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(e.article_id)
         .bind(&e.body_html)
@@ -83,6 +84,7 @@ impl Live for StoreImpl {
         .bind(actor.id)
         .bind(&actor.name)
         .bind(now)
+        .bind(e.ai.as_str())
         .fetch_one(&mut *tx)
         .await?;
         insert_event(

@@ -126,6 +126,20 @@ impl Videos for StoreImpl {
         Ok((video, true))
     }
 
+    async fn video_declared(&self, id: i64) -> StoreResult<bool> {
+        // the story's video is its parts' `{"video_id":ID,"seconds":N}`
+        // (serde writes the fields in this order); no table lists uses of
+        // a video, and a story holds one
+        let hit: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE kind = 'video' AND ai <> '' AND status = 'published' \
+             AND parts LIKE $1 LIMIT 1",
+        )
+        .bind(format!("%\"video_id\":{id},%"))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(hit.is_some())
+    }
+
     async fn video(&self, id: i64) -> StoreResult<Option<Video>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM videos WHERE id = $1"))
             .bind(id)

@@ -256,6 +256,7 @@ pub async fn post_entry(
                 body_html,
                 image_id,
                 video_id,
+                ai: crate::domain::ai::Ai::parse(f.get("ai")),
             },
             &session.actor(),
             state.now(),
