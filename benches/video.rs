@@ -51,6 +51,7 @@ fn main() {
             "2026/12/benchclip.mp4",
             &probe,
             &dir,
+            None,
             &progress,
         )
         .await

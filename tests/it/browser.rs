@@ -719,3 +719,217 @@ async fn live_coverage_in_a_browser() {
         std::panic::resume_unwind(e);
     }
 }
+
+/// axe-core's script (`npm install axe-core`, as `.ci/run` does), if present.
+fn axe_source() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            let msg = "NOT RUN (the axe-core checks): npm install axe-core";
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg}");
+            }
+            eprintln!("{msg}");
+            None
+        }
+    }
+}
+
+/// The serious and critical violations axe-core finds on the open page.
+fn axe_violations(drv: &Driver, axe: &str) -> Vec<String> {
+    if drv.script("return typeof window.axe;").as_str() != Some("object") {
+        drv.script(axe);
+    }
+    drv.script(
+        "window.__axe = null; axe.run(document, { resultTypes: ['violations'] }).then(function (r) { \
+         window.__axe = r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }) \
+         .map(function (v) { return v.id + ': ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); }); });",
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let v = drv.script("return window.__axe;");
+        if let Some(list) = v.as_array() {
+            return list
+                .iter()
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "axe did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_and_the_reader_toolbar_in_a_browser() {
+    if not_run_unless_available() {
+        return;
+    }
+    let axe = axe_source();
+    let app = TestApp::with_demo().await;
+    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.add_user("jubao", &[Role::Handler], &["main"]).await;
+    let addr = app.serve().await;
+    let base = format!("http://{addr}");
+    let story = format!("{base}/zw/yw/2023-06/01/900001.html");
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let shot_file = tempfile::NamedTempFile::with_suffix(".png").unwrap();
+    std::fs::write(shot_file.path(), crate::util::upload::png(320, 200)).unwrap();
+    let (mut driver_proc, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let profile_dir = profile.path().join("chrome");
+    let result = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assert!(wait_ready(port), "chromedriver did not start");
+            let drv = Driver::new(port, &profile_dir);
+            drv.window(1366, 900);
+            // the story page's 举报 link opens the form with its address
+            drv.goto(&story);
+            drv.wait_for(".reader-tools:not([hidden])");
+            drv.click(".story-report a");
+            drv.wait_for(".jubao-form");
+            let url = drv.script("return document.querySelector('#jubao-url').value;");
+            assert!(url.as_str().unwrap().ends_with("/900001.html"), "{url}");
+            drv.click("input[name=category][value=rumor]");
+            drv.type_into("#jubao-description", "文中日期与实际不符,请核实。");
+            drv.type_into("#jubao-shots", shot_file.path().to_str().unwrap());
+            drv.type_into("#jubao-contact", "reader@example.com");
+            let q = drv.text("label[for=jubao-answer]");
+            const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+            let n: Vec<usize> = q
+                .split_whitespace()
+                .filter_map(|w| {
+                    DIGITS
+                        .iter()
+                        .position(|d| *d == w.trim_start_matches("验证题:"))
+                })
+                .collect();
+            drv.type_into("#jubao-answer", &(n[0] + n[1]).to_string());
+            drv.screenshot(&shots.join("jubao-desktop.png"));
+            drv.click(".jubao-form button[type=submit]");
+            drv.wait_for(".jubao-receipt");
+            let receipt = drv.text(".jubao-receipt .receipt");
+            assert!(receipt.starts_with("JB"), "{receipt}");
+            assert!(drv.text(".jubao-status").contains("待受理"));
+            drv.screenshot(&shots.join("jubao-receipt-desktop.png"));
+            // looked up later by its number
+            drv.goto(&format!("{base}/jubao/chaxun"));
+            drv.type_into("#jubao-no", &receipt);
+            drv.click(".jubao-lookup button");
+            drv.wait_for(".jubao-status");
+            assert!(drv.text(".jubao-status").contains("谣言"));
+            drv.window(390, 844);
+            drv.goto(&format!("{base}/jubao/"));
+            drv.wait_for(".jubao-form");
+            drv.screenshot(&shots.join("jubao-phone.png"));
+            let stored = tokio::runtime::Handle::current()
+                .block_on(app.state.store.report_by_receipt(&receipt))
+                .unwrap()
+                .unwrap();
+            assert_eq!(stored.shots.len(), 1, "the screenshot was uploaded");
+
+            // the handler's queue and the report with its screenshot
+            drv.window(1366, 900);
+            login(&drv, &base, "jubao");
+            drv.goto(&format!("{base}/admin/reports"));
+            drv.wait_for("table.reports");
+            drv.screenshot(&shots.join("admin-reports.png"));
+            drv.goto(&format!("{base}/admin/reports/{}", stored.id));
+            drv.wait_for(".report-shots img");
+            let loaded =
+                drv.script("return document.querySelector('.report-shots img').naturalWidth;");
+            assert_eq!(
+                loaded.as_u64(),
+                Some(320),
+                "the handler sees the screenshot"
+            );
+            drv.screenshot(&shots.join("admin-report.png"));
+            drv.window(390, 844);
+            drv.screenshot(&shots.join("admin-report-phone.png"));
+
+            // the reader toolbar: every mode, remembered, and axe-clean
+            drv.window(1366, 900);
+            drv.goto(&story);
+            drv.wait_for(".reader-tools:not([hidden])");
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "default: {v:?}");
+            }
+            let font = |drv: &Driver| {
+                drv.script("return parseFloat(getComputedStyle(document.querySelector('.story-body p')).fontSize);").as_f64().unwrap()
+            };
+            let normal = font(&drv);
+            drv.click("button[data-reader=text][data-value='3']");
+            assert!(
+                font(&drv) >= normal * 1.45,
+                "特大 is 150%: {normal} → {}",
+                font(&drv)
+            );
+            drv.click("button[data-reader=text][data-value='2']");
+            assert_eq!(drv.script("return document.querySelector('button[data-reader=text][data-value=\"2\"]').getAttribute('aria-pressed');").as_str(), Some("true"));
+            drv.screenshot(&shots.join("story-large-text.png"));
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "large text: {v:?}");
+            }
+            drv.click("button[data-reader=contrast]");
+            let bg = drv.script("return getComputedStyle(document.body).backgroundColor;");
+            assert_eq!(bg.as_str(), Some("rgb(0, 0, 0)"));
+            drv.screenshot(&shots.join("story-high-contrast.png"));
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "high contrast: {v:?}");
+            }
+            drv.click("button[data-reader=spacing]");
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "wide spacing: {v:?}");
+            }
+            drv.click("button[data-reader=reading]");
+            let footer =
+                drv.script("return getComputedStyle(document.querySelector('.footer')).display;");
+            assert_eq!(
+                footer.as_str(),
+                Some("none"),
+                "reading mode shows the story only"
+            );
+            drv.screenshot(&shots.join("story-reading-mode.png"));
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "reading mode: {v:?}");
+            }
+            // remembered in this browser, across pages
+            drv.goto(&format!("{base}/zw/"));
+            drv.wait_for(".reader-tools:not([hidden])");
+            let attrs = drv.script("var h = document.documentElement; return [h.getAttribute('data-text'), h.hasAttribute('data-contrast'), h.hasAttribute('data-spacing')];");
+            assert_eq!(attrs, serde_json::json!(["2", true, true]));
+            if let Some(axe) = &axe {
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "a list in high contrast: {v:?}");
+            }
+            drv.window(390, 844);
+            drv.goto(&story);
+            drv.wait_for(".reader-tools:not([hidden])");
+            drv.screenshot(&shots.join("story-toolbar-phone.png"));
+            // the toolbar is reachable by keyboard: every button takes focus
+            let focusable = drv.script("return Array.from(document.querySelectorAll('.reader-tools button:not([hidden])')).every(function (b) { b.focus(); return document.activeElement === b; });");
+            assert_eq!(focusable.as_bool(), Some(true));
+            drv.click("button[data-reader=reset]");
+            let wide = drv.script("const w = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className).slice(0, 12).join(' | ');");
+            assert_eq!(wide.as_str(), Some(""), "nothing is wider than the window");
+            if let Some(axe) = &axe {
+                drv.goto(&format!("{base}/jubao/"));
+                drv.wait_for(".jubao-form");
+                let v = axe_violations(&drv, axe);
+                assert!(v.is_empty(), "the 举报 form: {v:?}");
+            }
+        }))
+    });
+    let _ = driver_proc.kill();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}

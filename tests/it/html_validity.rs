@@ -181,6 +181,31 @@ async fn admin_pages_are_valid_html5() {
         ("edit-live", admin.get("/admin/stories/900202").await),
         ("live-desk", admin.get("/admin/live/900202").await),
         ("forbidden", d.reporter.get("/admin/users").await),
+        // 举报处理: the queue and one report with its acts
+        ("reports", admin.get("/admin/reports").await),
+        ("report", {
+            let r = crate::reports::file(&app, "/zw/yw/2023-06/01/900001.html", "13800000000", &[])
+                .await;
+            let no = r
+                .header("location")
+                .unwrap()
+                .split("no=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap()
+                .to_string();
+            let id = app
+                .state
+                .store
+                .report_by_receipt(&no)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            admin.get(&format!("/admin/reports/{id}")).await
+        }),
     ];
     let mut files = Vec::new();
     for (name, resp) in &pages {
@@ -238,6 +263,16 @@ async fn portal_pages_are_valid_html5() {
         ("video-story", "/st/2024-04/19/900501.html".to_string()),
         // live coverage: status, 要点, entries with their marks
         ("live-story", "/tt/2024-04/20/900202.html".to_string()),
+        // site pages, the 举报 form and its lookup with a fresh receipt
+        ("page-about", "/about/".to_string()),
+        ("page-privacy", "/privacy/".to_string()),
+        ("jubao", "/jubao/?url=/zw/".to_string()),
+        ("jubao-county", "/zouping/jubao/".to_string()),
+        ("jubao-lookup", {
+            let r = crate::reports::file(&app, "/zw/", "", &[]).await;
+            r.header("location").unwrap().to_string()
+        }),
+        ("jubao-lookup-empty", "/jubao/chaxun".to_string()),
     ];
     app.withdraw(&mut a).await;
     let mut files = Vec::new();

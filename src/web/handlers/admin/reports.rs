@@ -252,9 +252,21 @@ pub async fn get_report(
                     may_edit => session.user.may_work_in(&s.state.article.site_id, &s.channel_path) && session.user.is_editor(),
                 })
             }
-            _ => Some(
-                minijinja::context! { id => aid, title => format!("稿件 {aid}"), hidden => true },
-            ),
+            // not in the person's channels: what readers see of it
+            _ => {
+                let a = state.store.article(aid).await?;
+                let sites = state.store.sites().await?;
+                Some(minijinja::context! {
+                    id => aid,
+                    title => a.as_ref().map_or_else(|| format!("稿件 {aid}"), |a| a.title.clone()),
+                    status => a.as_ref().map(|a| a.status.label()),
+                    public => a.as_ref().and_then(|a| {
+                        let site = sites.iter().find(|s| s.id == a.site_id)?;
+                        Some(format!("{}{}", site.prefix, a.url_path.as_ref()?))
+                    }),
+                    hidden => true,
+                })
+            }
         },
         None => None,
     };
