@@ -214,7 +214,8 @@ pub struct ServeArgs {
     #[arg(long, env = "GAZETTE_REPORT_LIMIT", default_value_t = 10,
           value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
     pub report_limit: i64,
-    /// 举报 the whole portal takes in an hour (every node together).
+    /// 举报 the whole portal takes in an hour (every node together); past
+    /// it, readers are asked to try later or call the 举报 phone.
     #[arg(long, env = "GAZETTE_REPORT_GLOBAL_LIMIT", default_value_t = 3000,
           value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
     pub report_global_limit: i64,

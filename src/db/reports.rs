@@ -22,7 +22,7 @@ pub struct NewReport {
     pub contact_until: i64,
 }
 
-/// The limit on attempts: per address and in all, in a window.
+/// The limits of a window: attempts per address, reports taken in all.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub window_secs: i64,

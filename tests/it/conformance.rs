@@ -62,7 +62,128 @@ conformance!(
     sessions_expire_and_end,
     export_bookkeeping_follows_the_files,
     slots_the_record_lists_and_autosaves_behave_alike,
+    reports_limits_and_acts_hold_across_writers,
 );
+
+/// 举报 on either backend: twelve writers (as several nodes) hammering one
+/// address never get past its limit; a challenge files one report; an act
+/// on a stale view is a conflict; counts and filters agree.
+async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _: Backend) {
+    use gazette::db::{Attempt, Filing, Limits, NewReport, ReportFilter};
+    use gazette::domain::report::{Act, check, receipt};
+    let store = app.state.store.clone();
+    let limits = Limits {
+        window_secs: 3600,
+        per_address: 5,
+        global: 1000,
+    };
+    let now = 2_000_000_000;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.report_attempt("addr-a", limits, now).await.unwrap()
+        }));
+    }
+    let mut allowed = 0;
+    for t in tasks {
+        if t.await.unwrap() == Attempt::Allowed {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 5, "exactly the limit passes");
+    assert_eq!(
+        store.report_attempt("addr-b", limits, now).await.unwrap(),
+        Attempt::Allowed
+    );
+    // an hour later the window has moved on
+    assert_eq!(
+        store
+            .report_attempt("addr-a", limits, now + 3601)
+            .await
+            .unwrap(),
+        Attempt::Allowed
+    );
+    let filed = check(
+        "rumor",
+        "/zw/",
+        "报道与事实不符,请核实。",
+        "13800000000",
+        &[],
+    )
+    .unwrap();
+    let new = NewReport {
+        receipt: receipt(now, &[1, 2, 3, 4, 5, 6, 7, 8]),
+        site_id: "main".into(),
+        filed,
+        article_id: None,
+        shots: vec![],
+        nonce: "nonce-1".into(),
+        due_at: now + 10 * 86_400,
+        contact_until: now + 180 * 86_400,
+    };
+    let Filing::Filed(r) = store.file_report(&new, now).await.unwrap() else {
+        panic!("filed");
+    };
+    let again = NewReport {
+        receipt: receipt(now, &[9; 8]),
+        ..new.clone()
+    };
+    assert_eq!(
+        store.file_report(&again, now).await.unwrap(),
+        Filing::Replayed
+    );
+    let actor = gazette::db::Actor {
+        id: Some(1),
+        name: "受理人".into(),
+        address: String::new(),
+    };
+    let checked = store
+        .act_on_report(r.id, &Act::Check, r.updated_at, &actor, now + 5)
+        .await
+        .unwrap();
+    assert_eq!(checked.state.as_str(), "checking");
+    let stale = store
+        .act_on_report(r.id, &Act::Check, r.updated_at, &actor, now + 6)
+        .await;
+    assert!(
+        matches!(stale, Err(gazette::db::StoreError::Conflict(_))),
+        "{stale:?}"
+    );
+    assert_eq!(
+        store.report_counts(None, now + 11 * 86_400).await.unwrap(),
+        (1, 1)
+    );
+    assert_eq!(
+        store
+            .report_counts(Some(&["zouping".to_string()]), now)
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+    let open = store
+        .reports(&ReportFilter {
+            open: true,
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1);
+    // the contact goes once its time is up, not before
+    assert!(!store.clear_report_contact(r.id, now).await.unwrap());
+    assert!(
+        store
+            .clear_report_contact(r.id, now + 180 * 86_400)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.report(r.id).await.unwrap().unwrap().contact, None);
+    assert_eq!(
+        store.report_secret().await.unwrap(),
+        store.report_secret().await.unwrap()
+    );
+}
 
 async fn the_portal_serves_an_imported_archive(app: &TestApp, _: Backend) {
     app.load_demo().await;

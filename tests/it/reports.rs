@@ -649,3 +649,65 @@ async fn a_period_exports_as_csv_and_json_without_contacts() {
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("格式不对"));
 }
+
+#[tokio::test]
+async fn a_filing_cut_off_or_too_large_leaves_nothing_behind() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = TestApp::with_demo().await;
+    let form = app.get("/jubao/").await;
+    let (token, answer) = challenge(&form);
+    let fields = [
+        ("site", "main"),
+        ("category", "rumor"),
+        ("url", "/zw/"),
+        ("description", "报道中的数字与事实不符,请核实。"),
+        ("token", token.as_str()),
+        ("answer", answer.as_str()),
+    ];
+    let (ct, body) = multipart(&fields, &[crate::util::upload::png(400, 300)]);
+    // the client hangs up half-way through the screenshot
+    let addr = app.serve().await;
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /jubao/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&body[..body.len() / 2]).await.unwrap();
+    drop(s);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let none = app
+        .state
+        .store
+        .reports(&gazette::db::ReportFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "no half report: {none:?}");
+    // the same answer still files the whole report afterwards
+    receipt_of(&post(&app, &fields, &[crate::util::upload::png(400, 300)]).await);
+    // a body over the limit is refused with words before it is read whole
+    let huge = vec![0u8; 17 * 1024 * 1024];
+    let (ct, body) = multipart(&fields, &[huge]);
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /jubao/ HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let _ = s.write_all(&body).await;
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "{}",
+        &answer[..answer.len().min(300)]
+    );
+    assert!(
+        answer.contains("截图最多"),
+        "the reader is told what to fix"
+    );
+}

@@ -228,27 +228,26 @@ pub async fn post_report(
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut shots: Vec<bytes::Bytes> = Vec::new();
     let mut too_many_shots = false;
+    // a body past the limit is 413 with words; one cut off is 400
+    let refused = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!(
+                "提交的内容太大:截图最多 {} 张,每张不超过 5 MB",
+                report::MAX_SHOTS
+            ))
+        } else {
+            AppError::BadRequest("举报表单没有完整提交,请返回重新提交".into())
+        }
+    };
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                return Err(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge(format!(
-                        "提交的内容太大:截图最多 {} 张,每张不超过 5 MB",
-                        report::MAX_SHOTS
-                    ))
-                } else {
-                    AppError::BadRequest("举报表单没有完整提交,请返回重新提交".into())
-                });
-            }
+            Err(e) => return Err(refused(e)),
         };
         let name = field.name().unwrap_or("").to_string();
         let is_file = field.file_name().is_some();
-        let data = field
-            .bytes()
-            .await
-            .map_err(|_| AppError::BadRequest("举报表单没有完整提交,请返回重新提交".into()))?;
+        let data = field.bytes().await.map_err(refused)?;
         if name == "shots" && is_file {
             if data.is_empty() {
                 continue;
