@@ -379,3 +379,41 @@ async fn a_generated_video_keeps_its_label_in_every_rendition() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains(&format!("视频 {vid}")), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_declared_live_entry_is_labelled_wherever_readers_get_it() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let story = crate::live::live_story(&d).await;
+    let r = d
+        .reporter
+        .post(
+            &format!("/admin/live/{story}/entries"),
+            &[("body", "现场示意图由人工智能生成。"), ("ai", "whole")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let e = app
+        .state
+        .store
+        .entries(story, false)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(e.ai, gazette::domain::ai::Ai::Whole);
+    assert_eq!(
+        crate::live::act(&d.editor, e.id, &[("op", "approve")])
+            .await
+            .status,
+        303
+    );
+    let a = app.state.store.article(story).await.unwrap().unwrap();
+    let page = app.get(&format!("/{}", a.url_path.unwrap())).await;
+    let marks = page.select_text(&format!("#e{} .mark-ai", e.id));
+    assert_eq!(marks, vec!["【人工智能生成】"]);
+    // the poll's snapshot carries the same rendered entry
+    let snap = app.get(&format!("/live/{story}/entries.json")).await;
+    assert!(snap.body.contains("【人工智能生成】"), "{}", snap.body);
+}
