@@ -84,6 +84,16 @@ impl Site {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/')
     }
 
+    /// The organisation that publishes the site: its 主办单位, else its name
+    /// (the publisher of structured data, the propagator of AI labels).
+    pub fn organisation(&self) -> &str {
+        if self.settings.organizer.is_empty() {
+            &self.name
+        } else {
+            &self.settings.organizer
+        }
+    }
+
     /// Whether this is the main site (prefix `/`).
     pub fn is_main(&self) -> bool {
         self.prefix == "/"

@@ -22,13 +22,7 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         let propagator = sites
             .iter()
             .find(|s| s.id == p.site_id)
-            .map(|s| {
-                if s.settings.organizer.is_empty() {
-                    s.name.clone()
-                } else {
-                    s.settings.organizer.clone()
-                }
-            })
+            .map(|s| s.organisation().to_string())
             .unwrap_or_default();
         let label = crate::domain::ai::Aigc::for_files(
             p.aigc.as_ref(),

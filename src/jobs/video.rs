@@ -44,13 +44,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             .into_iter()
             .find(|s| s.id == v.site_id);
         let propagator = site
-            .map(|s| {
-                if s.settings.organizer.is_empty() {
-                    s.name
-                } else {
-                    s.settings.organizer
-                }
-            })
+            .map(|s| s.organisation().to_string())
             .unwrap_or_default();
         let found = v
             .probe

@@ -990,14 +990,13 @@ async fn render_story(
         .iter_mut()
         .for_each(|c| c.current = false);
     let canonical = ctx.urls.canonical(rel);
-    let publisher = {
-        let main = ctx.sites.iter().find(|s| s.is_main()).unwrap_or(ctx.site);
-        if main.settings.organizer.is_empty() {
-            main.name.clone()
-        } else {
-            main.settings.organizer.clone()
-        }
-    };
+    let publisher = ctx
+        .sites
+        .iter()
+        .find(|s| s.is_main())
+        .unwrap_or(ctx.site)
+        .organisation()
+        .to_string();
     let ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",

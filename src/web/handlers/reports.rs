@@ -49,7 +49,7 @@ async fn render(
     title: &str,
     extra: minijinja::Value,
 ) -> Result<Response, AppError> {
-    let tree = crate::domain::ChannelTree::new(state.store.channels(&site.id).await?);
+    let tree = state.cache.channels(state.store.as_ref(), &site.id).await?;
     let cfg = &state.config;
     let chrome = chrome::chrome(sites, site, &tree, None, &cfg.public_url, cfg.scheme());
     let brand = crate::render::site_brand(state, sites, site).await?.0;
