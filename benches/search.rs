@@ -117,7 +117,7 @@ async fn build_fts(store: &dyn gazette::db::Store, path: &PathBuf) -> anyhow::Re
                 sqlx::query("INSERT INTO docs (rowid, title, body, site, channels, signed_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(a.id)
                     .bind(&a.title)
-                    .bind(gazette::render::html_to_text(&a.body_html))
+                    .bind(gazette::domain::html::html_to_text(&a.body_html))
                     .bind(&a.site_id)
                     .bind(chans.join(""))
                     .bind(a.signed_at.unwrap_or(0))

@@ -1,9 +1,8 @@
 //! Passwords (argon2id), session tokens and login throttling.
 
 use argon2::Argon2;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use sha2::{Digest, Sha256};
 
 use crate::db::{Store, StoreResult};
 
@@ -31,29 +30,6 @@ pub fn verify_against_nothing(password: &str) {
     static DUMMY: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| hash_password("not a real password").unwrap_or_default());
     let _ = verify_password(password, &DUMMY);
-}
-
-/// `N` random bytes from the operating system.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    OsRng.fill_bytes(&mut bytes);
-    bytes
-}
-
-/// A random token: 32 bytes, hex.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-/// What the database stores of a session token (never the token itself).
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Failures within the window that lock further tries of one account from
@@ -264,14 +240,5 @@ mod tests {
                 slowdown: 0
             }
         );
-    }
-
-    #[test]
-    fn tokens_are_random_and_hashed() {
-        let a = random_token();
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, random_token());
-        assert_eq!(token_hash(&a).len(), 64);
-        assert_ne!(token_hash(&a), a);
     }
 }

@@ -164,7 +164,7 @@ pub struct ServeArgs {
     pub node_id: Option<String>,
     /// Seconds a claimed job is held before another node may retry it (a
     /// node that dies mid-job delays it at most this long).
-    #[arg(long, env = "GAZETTE_JOB_LEASE", default_value_t = 30,
+    #[arg(long, env = "GAZETTE_JOB_LEASE", default_value_t = crate::config::DEFAULT_JOB_LEASE_SECS,
           value_parser = clap::value_parser!(i64).range(1..=3600))]
     pub job_lease: i64,
     /// Where uploaded images live: unset for DATA_DIR/media, or

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+/// Seconds a job claim holds unless configured (`--job-lease`).
+pub const DEFAULT_JOB_LEASE_SECS: i64 = 30;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
@@ -14,7 +17,8 @@ pub struct Config {
     pub cache_bytes: u64,
     /// This node's name in job claims.
     pub node_id: String,
-    /// Seconds a job claim holds (see `crate::jobs`).
+    /// Seconds a job claim holds before another runner may take the job: the
+    /// longest a job waits after its node died (`DEFAULT_JOB_LEASE_SECS`).
     pub job_lease: i64,
     /// Where uploaded images live.
     pub media: MediaLocation,
@@ -39,6 +43,9 @@ pub struct ReportsConfig {
     pub global: i64,
 }
 
+/// The window `ReportsConfig`'s limits count in.
+pub const REPORT_WINDOW_SECS: i64 = 3600;
+
 impl Default for ReportsConfig {
     fn default() -> Self {
         Self {
@@ -46,17 +53,6 @@ impl Default for ReportsConfig {
             contact_days: 180,
             per_address: 10,
             global: 3000,
-        }
-    }
-}
-
-impl ReportsConfig {
-    /// The limits the store checks.
-    pub fn limits(&self) -> crate::db::Limits {
-        crate::db::Limits {
-            window_secs: 3600,
-            per_address: self.per_address,
-            global: self.global,
         }
     }
 }
@@ -156,7 +152,7 @@ impl Config {
             public_url: "http://127.0.0.1:8080".into(),
             cache_bytes: 64 * 1024 * 1024,
             node_id: default_node_id(),
-            job_lease: crate::jobs::DEFAULT_LEASE_SECS,
+            job_lease: DEFAULT_JOB_LEASE_SECS,
             media: MediaLocation::Local,
             limits: Limits::default(),
             video: VideoConfig::default(),

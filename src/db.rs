@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::screening::SensitiveWord;
 use crate::domain::{Article, ArticleSummary, Channel, Site};
 
 /// Whether a connection handed back to its pool may serve the next caller.
@@ -147,10 +148,7 @@ pub fn change_mark(seq: i64, at: i64, kind: &str, article: Option<i64>, keys: &s
     h.update(format!(
         "{seq}\u{1f}{at}\u{1f}{kind}\u{1f}{article:?}\u{1f}{keys}"
     ));
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..8])
 }
 
 /// One row of the change log.
@@ -569,16 +567,6 @@ pub struct Job {
     pub key: String,
     pub run_at: i64,
     pub attempts: i64,
-}
-
-/// A sensitive word of the admin-managed list.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SensitiveWord {
-    pub id: i64,
-    pub word: String,
-    pub category: String,
-    /// `block` or `warn`.
-    pub severity: String,
 }
 
 /// What the workflow decided, for storage to apply in one transaction.

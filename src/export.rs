@@ -574,7 +574,7 @@ async fn copy_media(state: &AppState, out: &Path, all: bool) -> anyhow::Result<u
         .keys()
         .await?
         .into_iter()
-        .filter(|k| crate::media::is_public(k))
+        .filter(|k| crate::domain::media_key::is_public(k))
     {
         let target = out.join("media").join(&key);
         if !all && target.exists() {

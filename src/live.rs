@@ -3,7 +3,7 @@
 //! them within a second, on this node and every other.
 //!
 //! Each node follows the change log (`Hub::catch_up`, woken by local writes
-//! and by other nodes' NOTIFY, else every `state::CACHE_POLL`). A `live:ID`
+//! and by other nodes' NOTIFY, else every `follow::CACHE_POLL`). A `live:ID`
 //! change makes the story's room read what changed after the seq it has
 //! (one query per change per node, however many readers), render each
 //! entry once (`render::live`) and broadcast the finished SSE frame to
@@ -22,7 +22,7 @@ use bytes::Bytes;
 use tokio::sync::broadcast;
 
 use crate::domain::live::LiveStatus;
-use crate::state::AppState;
+use crate::render::Env;
 
 /// Frames a stream may fall behind before it is told to reload.
 const BACKLOG: usize = 256;
@@ -119,7 +119,7 @@ impl Hub {
 
     /// The room of live story `article_id`, made on first use with the
     /// newest public seq.
-    pub async fn room(&self, state: &AppState, article_id: i64) -> anyhow::Result<Arc<Room>> {
+    pub async fn room(&self, env: &Env, article_id: i64) -> anyhow::Result<Arc<Room>> {
         if let Some(r) = self
             .rooms
             .lock()
@@ -130,12 +130,12 @@ impl Hub {
         }
         // follow the log from before the entries are read: no change between is missed
         if self.cursor.load(Ordering::SeqCst) < 0 {
-            let last = state.store.last_change().await?;
+            let last = env.store.last_change().await?;
             let _ = self
                 .cursor
                 .compare_exchange(-1, last, Ordering::SeqCst, Ordering::SeqCst);
         }
-        let seq = state
+        let seq = env
             .store
             .entries(article_id, false)
             .await?
@@ -143,7 +143,7 @@ impl Hub {
             .map(|e| e.seq)
             .max()
             .unwrap_or(0);
-        let status = state.store.live_clock(article_id).await?.status();
+        let status = env.store.live_clock(article_id).await?.status();
         let (tx, _) = broadcast::channel(BACKLOG);
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         Ok(rooms
@@ -163,7 +163,7 @@ impl Hub {
 
     /// Apply the change log since the cursor: every room whose story
     /// changed reads, renders and broadcasts what is new.
-    pub async fn catch_up(&self, state: &AppState) -> anyhow::Result<()> {
+    pub async fn catch_up(&self, env: &Env) -> anyhow::Result<()> {
         let cursor = self.cursor.load(Ordering::SeqCst);
         if cursor < 0 {
             return Ok(());
@@ -171,7 +171,7 @@ impl Hub {
         let mut touched = std::collections::BTreeSet::new();
         let mut at = cursor;
         loop {
-            let changes = state.store.changes_since(at, 1000).await?;
+            let changes = env.store.changes_since(at, 1000).await?;
             let Some(last) = changes.last().map(|c| c.seq) else {
                 break;
             };
@@ -193,7 +193,7 @@ impl Hub {
                 .get(&id)
                 .cloned();
             if let Some(room) = room {
-                refresh(state, &room).await?;
+                refresh(env, &room).await?;
             }
         }
         Ok(())
@@ -204,20 +204,16 @@ impl Hub {
 /// changed after `seq`, oldest change first: an approved one with its HTML,
 /// a removed one so readers take it down. The hub broadcasts them; a
 /// reconnecting reader is sent them first.
-pub async fn frames_since(
-    state: &AppState,
-    article_id: i64,
-    seq: i64,
-) -> anyhow::Result<Vec<Frame>> {
-    let changed = state.store.entries_since(article_id, seq).await?;
-    let views = crate::render::live::views(state, &changed, None).await?;
+pub async fn frames_since(env: &Env, article_id: i64, seq: i64) -> anyhow::Result<Vec<Frame>> {
+    let changed = env.store.entries_since(article_id, seq).await?;
+    let views = crate::render::live::views(env, &changed, None).await?;
     let mut out = Vec::with_capacity(changed.len());
     for (e, v) in changed.iter().zip(&views) {
         let data = if e.public() {
             serde_json::json!({
                 "id": e.id, "seq": e.seq, "state": "approved", "pinned": e.pinned,
                 "key": e.key_event, "at": v.datetime,
-                "html": crate::render::live::entry_html(state, v)?,
+                "html": crate::render::live::entry_html(env, v)?,
             })
         } else {
             serde_json::json!({ "id": e.id, "seq": e.seq, "state": "removed" })
@@ -232,16 +228,16 @@ pub async fn frames_since(
 
 /// Read what changed in `room`'s story after the seq it has, and broadcast
 /// each change as a finished frame; a status change too.
-async fn refresh(state: &AppState, room: &Room) -> anyhow::Result<()> {
+async fn refresh(env: &Env, room: &Room) -> anyhow::Result<()> {
     let _one = room.refreshing.lock().await;
     let since = room.seq();
     let mut newest = since;
-    for f in frames_since(state, room.article_id, since).await? {
+    for f in frames_since(env, room.article_id, since).await? {
         newest = newest.max(f.seq);
         let _ = room.tx.send(f);
     }
     room.seq.fetch_max(newest, Ordering::SeqCst);
-    let status = state.store.live_clock(room.article_id).await?.status();
+    let status = env.store.live_clock(room.article_id).await?.status();
     let was = room
         .status
         .lock()

@@ -4,9 +4,9 @@
 
 use crate::db::{StoreError, Transition, WorkState};
 use crate::domain::draft::Draft;
+use crate::domain::screening::{Hit, Screener};
 use crate::domain::user::User;
 use crate::domain::workflow::{Action, Actor, Context, Outcome, Refusal, decide};
-use crate::screening::{Hit, Screener};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -248,7 +248,7 @@ pub async fn act_noting(
             detail,
         })
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(state).await;
     Ok(outcome)
 }
 

@@ -60,7 +60,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
-    let followers = state.spawn_followers().await;
+    crate::follow::spawn(&state).await;
+    let jobs = crate::jobs::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -100,7 +101,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
     )
     .await;
-    followers.stop().await;
+    // a job cut off mid-way is rolled back with its transaction; its claim
+    // is released just below
+    jobs.abort();
+    let _ = jobs.await;
     match state.store.release_jobs(&state.config.node_id).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(released = n, "job claims released"),

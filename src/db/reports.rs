@@ -96,7 +96,7 @@ pub trait Reports: Send + Sync {
     ) -> StoreResult<Report>;
     /// Clear a report's contact data once its retention has passed.
     async fn clear_report_contact(&self, id: i64, now: i64) -> StoreResult<bool>;
-    /// The secret that signs the form's challenges (made on first use,
-    /// shared by every node).
-    async fn report_secret(&self) -> StoreResult<String>;
+    /// The secret that signs the form's challenges, shared by every node:
+    /// the stored one, else `fresh` (the caller's random value) stored now.
+    async fn report_secret(&self, fresh: &str) -> StoreResult<String>;
 }

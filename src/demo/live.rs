@@ -4,9 +4,9 @@
 //! the coverage opened and closed. Idempotent: entries are written once.
 
 use crate::db::{Actor, NewEntry, Store};
+use crate::domain::html::paragraphs_to_html;
 use crate::domain::live::EntryAct;
 use crate::domain::text::parse_rfc3339;
-use crate::render::sanitize::paragraphs_to_html;
 
 /// The live story (also in the 头条 slot).
 pub const LIVE_ID: i64 = 900_202;

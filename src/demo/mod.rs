@@ -15,38 +15,11 @@ mod videos;
 use anyhow::Context as _;
 
 use crate::db::Store;
+use crate::domain::html::paragraphs_to_html;
+use crate::domain::site::{DEFAULT_CHANNELS, GROUP_SITES, default_blocks};
 use crate::domain::text::parse_rfc3339;
 use crate::domain::url::story_path;
-use crate::domain::{Article, BlockSource, Byline, Link, Site, SiteSettings, Status};
-use crate::render::sanitize::paragraphs_to_html;
-
-/// Sites of the portal: slug and name, main first (the 滨州各地 navigation).
-pub const SITES: &[(&str, &str)] = &[
-    ("main", "滨州网"),
-    ("bincheng", "滨城"),
-    ("zhanhua", "沾化"),
-    ("zouping", "邹平"),
-    ("huimin", "惠民"),
-    ("yangxin", "阳信"),
-    ("wudi", "无棣"),
-    ("boxing", "博兴"),
-    ("jingkai", "经济技术开发区"),
-    ("gaoxin", "高新技术产业开发区"),
-    ("beihai", "北海经济开发区"),
-];
-
-/// The channel tree every site starts with: path and name.
-pub const CHANNELS: &[(&str, &str)] = &[
-    ("zw", "滨州政务"),
-    ("zw/yw", "政务要闻"),
-    ("zw/bm", "部门动态"),
-    ("zw/xq", "县区动态"),
-    ("tt", "滨州头条"),
-    ("fb", "滨州发布"),
-    ("st", "视听滨州"),
-    ("sh", "社会民生"),
-    ("tp", "图片新闻"),
-];
+use crate::domain::{Article, Byline, Link, Site, SiteSettings, Status};
 
 pub const SEED_ARTICLE_ID: i64 = 900_001;
 const SEED_BODY: &str = include_str!("seed_article.txt");
@@ -239,15 +212,6 @@ fn main_settings() -> SiteSettings {
     }
 }
 
-/// The "更多..." blocks every article page starts with.
-pub fn default_blocks() -> Vec<BlockSource> {
-    vec![
-        BlockSource::Slot("toutiao".into()),
-        BlockSource::Channel("fb".into()),
-        BlockSource::Channel("zw".into()),
-    ]
-}
-
 /// Load the demo content, its pictures into `media`; returns how many
 /// stories were created.
 pub async fn load(
@@ -256,18 +220,14 @@ pub async fn load(
     now: i64,
 ) -> anyhow::Result<usize> {
     let existing = store.sites().await?;
-    for (i, (id, name)) in SITES.iter().enumerate() {
+    for (i, (id, name)) in GROUP_SITES.iter().enumerate() {
         if existing.iter().any(|s| s.id == *id) {
             continue;
         }
         let site = Site {
             id: (*id).into(),
             name: (*name).into(),
-            prefix: if *id == "main" {
-                "/".into()
-            } else {
-                format!("/{id}/")
-            },
+            prefix: Site::default_prefix(id),
             host: None,
             sort: i as i64,
             settings: if *id == "main" {
@@ -284,8 +244,8 @@ pub async fn load(
             .await
             .with_context(|| format!("creating site {id}"))?;
     }
-    for (id, _) in SITES {
-        for (i, (path, name)) in CHANNELS.iter().enumerate() {
+    for (id, _) in GROUP_SITES {
+        for (i, (path, name)) in DEFAULT_CHANNELS.iter().enumerate() {
             store.ensure_channel(id, path, name, i as i64).await?;
         }
     }

@@ -5,11 +5,11 @@
 use anyhow::Context as _;
 
 use crate::db::Store;
+use crate::domain::html::paragraphs_to_html;
 use crate::domain::kind::{Kind, Parts};
 use crate::domain::page::{PagePart, page_path};
 use crate::domain::text::parse_rfc3339;
 use crate::domain::{Article, Status};
-use crate::render::sanitize::paragraphs_to_html;
 
 /// The first page's id; the others follow.
 pub const FIRST_ID: i64 = 900_601;

@@ -10,13 +10,13 @@ use bytes::Bytes;
 
 use crate::db::{Actor, NewPicture, Store};
 use crate::domain::channel::ListStyle;
+use crate::domain::html::paragraphs_to_html;
 use crate::domain::kind::{Kind, Parts};
 use crate::domain::picture::PictureUse;
 use crate::domain::text::parse_rfc3339;
 use crate::domain::url::story_path;
 use crate::domain::{Article, Byline, Status};
 use crate::media::MediaStore;
-use crate::render::sanitize::paragraphs_to_html;
 
 /// A photograph: file, Chinese caption (what it shows), photographer, licence, alt text.
 struct Photo {

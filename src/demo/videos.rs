@@ -12,6 +12,7 @@ use sha2::Digest as _;
 
 use crate::db::{Actor, NewVideo, Store};
 use crate::domain::channel::ListStyle;
+use crate::domain::html::paragraphs_to_html;
 use crate::domain::kind::{Kind, Parts};
 use crate::domain::picture::PictureUse;
 use crate::domain::text::parse_rfc3339;
@@ -19,7 +20,6 @@ use crate::domain::url::story_path;
 use crate::domain::video::{Probe, VideoUse};
 use crate::domain::{Article, Byline, Status};
 use crate::media::MediaStore;
-use crate::render::sanitize::paragraphs_to_html;
 
 /// Where the video stories live.
 pub const VIDEO_CHANNEL: &str = "st";
@@ -102,11 +102,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
         if store.article(c.id).await?.is_some() {
             continue;
         }
-        let hash: String = sha2::Sha256::digest(c.bytes)
-            .iter()
-            .take(10)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash = hex::encode(&sha2::Sha256::digest(c.bytes)[..10]);
         let key = format!("{month}/{hash}.mp4");
         if media.size(&key).await?.is_none() {
             media

@@ -221,7 +221,7 @@ impl Aigc {
 pub fn label_tag(label_json: &str) -> String {
     use sha2::Digest;
     let h = sha2::Sha256::digest(label_json.as_bytes());
-    h[..4].iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h[..4])
 }
 
 /// The sign-off rule: a story whose pictures or videos carry an AI label

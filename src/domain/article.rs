@@ -177,6 +177,10 @@ impl ArticleSummary {
     }
 }
 
+/// Items of the 相关新闻 block (what `rank_related` keeps, and how deep the
+/// store looks under each tag).
+pub const RELATED_ITEMS: usize = 6;
+
 /// 相关新闻 from the earlier stories found under each of a story's tags
 /// (`per_tag`, each newest first): those of `site` first, then those sharing
 /// more tags, then the newest; at most `limit`, each once.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::article::{Article, Byline, Reprint};
 use super::kind::{Kind, Parts};
+use super::text::too_long;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SHORT: usize = 100;
@@ -41,16 +42,6 @@ pub struct Draft {
     pub parts: Parts,
     /// 人工智能生成 declaration: reviewed with the text.
     pub ai: super::ai::Ai,
-}
-
-/// `what` holds at most `max` characters; the message says how many it has.
-pub(crate) fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
-    let n = s.chars().count();
-    if n > max {
-        Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))
-    } else {
-        Ok(())
-    }
 }
 
 impl Draft {
@@ -171,7 +162,7 @@ impl Draft {
             return Some("标题不能为空".into());
         }
         if self.kind.needs_body()
-            && crate::render::html_to_text(&self.body_html)
+            && crate::domain::html::html_to_text(&self.body_html)
                 .trim()
                 .is_empty()
             && !self.body_html.contains("<img")
@@ -206,7 +197,7 @@ impl Draft {
             ("标题", self.title.clone()),
             ("副标题", self.subtitle.clone()),
             ("摘要", self.summary.clone()),
-            ("正文", crate::render::html_to_text(&self.body_html)),
+            ("正文", crate::domain::html::html_to_text(&self.body_html)),
             ("图片说明", captions.join("\n")),
         ]
     }

@@ -222,7 +222,7 @@ pub fn body_keys(html: &str) -> Vec<String> {
         rest = &rest[at + 12..];
         let Some(end) = rest.find('"') else { break };
         let key = &rest[..end];
-        if crate::media::safe_path(key) && !keys.iter().any(|k| k == key) {
+        if crate::domain::media_key::is_safe(key) && !keys.iter().any(|k| k == key) {
             keys.push(key.to_string());
         }
         rest = &rest[end..];
@@ -422,7 +422,7 @@ impl PictureUse {
 
     /// Limits; `what` names the picture in the message (题图, 第 3 张图片).
     pub fn validate(&self, what: &str) -> Result<(), String> {
-        use super::draft::too_long;
+        use super::text::too_long;
         too_long(&format!("{what}的图片说明"), &self.caption, MAX_CAPTION)?;
         too_long(&format!("{what}的摄影/来源"), &self.credit, MAX_CREDIT)?;
         too_long(&format!("{what}的替代文字"), &self.alt, MAX_ALT)
@@ -568,7 +568,9 @@ mod tests {
             1 + 2 * p.made.as_ref().unwrap().variants.len()
         );
         assert!(
-            p.keys().iter().all(|k| crate::media::safe_path(k)),
+            p.keys()
+                .iter()
+                .all(|k| crate::domain::media_key::is_safe(k)),
             "{:?}",
             p.keys()
         );

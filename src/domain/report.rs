@@ -366,11 +366,7 @@ type HmacSha256 = Hmac<Sha256>;
 fn sign(secret: &[u8], payload: &str) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(payload.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// A challenge from `random` (at least 10 bytes), valid until
@@ -378,7 +374,7 @@ fn sign(secret: &[u8], payload: &str) -> String {
 pub fn challenge(secret: &[u8], now: i64, random: &[u8]) -> Challenge {
     let a = 1 + i64::from(random[0] % 9);
     let b = 1 + i64::from(random[1] % 9);
-    let nonce: String = random[2..10].iter().map(|x| format!("{x:02x}")).collect();
+    let nonce: String = hex::encode(&random[2..10]);
     let expires = now + CHALLENGE_SECS;
     let payload = format!("{}.{expires}.{nonce}", a + b);
     let mac = sign(secret, &payload);

@@ -94,10 +94,59 @@ impl Site {
         }
     }
 
+    /// The prefix of a site created by id: `/` for `main`, else `/{id}/`.
+    pub fn default_prefix(id: &str) -> String {
+        if id == "main" {
+            "/".into()
+        } else {
+            format!("/{id}/")
+        }
+    }
+
     /// Whether this is the main site (prefix `/`).
     pub fn is_main(&self) -> bool {
         self.prefix == "/"
     }
+}
+
+/// The group's sites by slug and name, main first (the 滨州各地 navigation):
+/// a site created by id (the demo, an import with `--create-channels`)
+/// takes its name from here, else its slug.
+pub const GROUP_SITES: &[(&str, &str)] = &[
+    ("main", "滨州网"),
+    ("bincheng", "滨城"),
+    ("zhanhua", "沾化"),
+    ("zouping", "邹平"),
+    ("huimin", "惠民"),
+    ("yangxin", "阳信"),
+    ("wudi", "无棣"),
+    ("boxing", "博兴"),
+    ("jingkai", "经济技术开发区"),
+    ("gaoxin", "高新技术产业开发区"),
+    ("beihai", "北海经济开发区"),
+];
+
+/// The channel tree a new site starts with: path and name (an import
+/// creating a channel by path names it from here, else by its last part).
+pub const DEFAULT_CHANNELS: &[(&str, &str)] = &[
+    ("zw", "滨州政务"),
+    ("zw/yw", "政务要闻"),
+    ("zw/bm", "部门动态"),
+    ("zw/xq", "县区动态"),
+    ("tt", "滨州头条"),
+    ("fb", "滨州发布"),
+    ("st", "视听滨州"),
+    ("sh", "社会民生"),
+    ("tp", "图片新闻"),
+];
+
+/// The "更多..." blocks every article page starts with.
+pub fn default_blocks() -> Vec<BlockSource> {
+    vec![
+        BlockSource::Slot("toutiao".into()),
+        BlockSource::Channel("fb".into()),
+        BlockSource::Channel("zw".into()),
+    ]
 }
 
 /// Whether `host` is a host name a site may be reached by: dot-separated

@@ -99,6 +99,16 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// `what` holds at most `max` characters; the message says how many it has.
+pub fn too_long(what: &str, s: &str, max: usize) -> Result<(), String> {
+    let n = s.chars().count();
+    if n > max {
+        Err(format!("{what}最多 {max} 个字,现在有 {n} 个字"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

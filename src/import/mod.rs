@@ -127,22 +127,18 @@ impl Directory {
             });
         }
         if !self.sites.contains(site) {
-            let name = crate::demo::SITES
+            let name = crate::domain::site::GROUP_SITES
                 .iter()
                 .find(|(s, _)| *s == site)
                 .map_or(site, |(_, n)| n);
             let new = Site {
                 id: site.to_string(),
                 name: name.to_string(),
-                prefix: if site == "main" {
-                    "/".into()
-                } else {
-                    format!("/{site}/")
-                },
+                prefix: Site::default_prefix(site),
                 host: None,
                 sort: 100 + self.sites.len() as i64,
                 settings: SiteSettings {
-                    article_blocks: crate::demo::default_blocks(),
+                    article_blocks: crate::domain::site::default_blocks(),
                     ..Default::default()
                 },
             };
@@ -154,7 +150,7 @@ impl Directory {
         }
         let mut id = 0;
         for (i, p) in ancestry(path).into_iter().enumerate() {
-            let name = crate::demo::CHANNELS
+            let name = crate::domain::site::DEFAULT_CHANNELS
                 .iter()
                 .find(|(cp, _)| *cp == p)
                 .map_or_else(

@@ -3,10 +3,10 @@
 
 use serde::Deserialize;
 
+use crate::domain::html::{paragraphs_to_html, sanitize_html};
 use crate::domain::text::parse_rfc3339;
 use crate::domain::url::story_path;
 use crate::domain::{Article, Byline, Reprint, Status};
-use crate::render::sanitize::{paragraphs_to_html, sanitize_html};
 
 /// Largest body accepted, in bytes of UTF-8 text.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

@@ -9,9 +9,6 @@ use std::time::Duration;
 
 use crate::state::AppState;
 
-/// How long a claim holds before another runner may take the job, unless
-/// configured (`--job-lease`): the longest a job waits after its node died.
-pub const DEFAULT_LEASE_SECS: i64 = 30;
 const RETRY_SECS: i64 = 30;
 
 /// Run every job that is due now, short and long; returns how many ran.
@@ -87,7 +84,7 @@ pub async fn run_short(state: &AppState) -> anyhow::Result<usize> {
             // a 推荐位 item's time is up: take every due item off (idempotent)
             "slot_expiry" => match state.store.expire_slot_items(state.now()).await {
                 Ok(_) => {
-                    state.after_write().await;
+                    crate::follow::after_write(state).await;
                     Ok(())
                 }
                 Err(e) => Err(e.into()),

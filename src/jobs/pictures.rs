@@ -57,7 +57,7 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         })
         .collect();
     state.store.set_made(id, &made, state.now()).await?;
-    state.after_write().await;
+    crate::follow::after_write(state).await;
     tracing::info!(
         picture = id,
         files,

@@ -91,7 +91,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             .config
             .data_dir
             .join("tmp")
-            .join(format!("video-{id}-{}", crate::accounts::random_token())),
+            .join(format!("video-{id}-{}", crate::token::random_token())),
     );
     tokio::fs::create_dir_all(&scratch.0)
         .await
@@ -154,7 +154,7 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     match result {
         Ok(made) => {
             state.store.set_video_made(id, &made, state.now()).await?;
-            state.after_write().await;
+            crate::follow::after_write(state).await;
             tracing::info!(
                 video = id,
                 renditions = made.renditions.len(),
@@ -196,7 +196,8 @@ async fn make(
             .await?;
     let total = files.len().max(1);
     for (i, f) in files.iter().enumerate() {
-        let ct = crate::media::content_type(&f.key).unwrap_or("application/octet-stream");
+        let ct =
+            crate::domain::media_key::content_type(&f.key).unwrap_or("application/octet-stream");
         state
             .media
             .put_file(&f.key, &f.path, ct)

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 
-use super::{MediaStore, MediaStoreError, safe_path};
+use super::{MediaStore, MediaStoreError};
+use crate::domain::media_key::is_safe;
 
 #[derive(Debug, Clone)]
 pub struct LocalMedia {
@@ -49,7 +50,7 @@ impl LocalMedia {
         F: FnOnce(PathBuf) -> Fut,
         Fut: std::future::Future<Output = Result<(), MediaStoreError>>,
     {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
         }
         let path = self.root.join(key);
@@ -59,7 +60,7 @@ impl LocalMedia {
         tokio::fs::create_dir_all(dir)
             .await
             .map_err(|e| failed("creating", dir, e))?;
-        let tmp = dir.join(format!(".{}.tmp", crate::accounts::random_token()));
+        let tmp = dir.join(format!(".{}.tmp", crate::token::random_token()));
         if let Err(e) = make(tmp.clone()).await {
             let _ = tokio::fs::remove_file(&tmp).await;
             return Err(e);
@@ -89,7 +90,7 @@ impl MediaStore for LocalMedia {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, MediaStoreError> {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         let path = self.root.join(key);
@@ -121,7 +122,7 @@ impl MediaStore for LocalMedia {
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, MediaStoreError> {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         let path = self.root.join(key);
@@ -139,7 +140,7 @@ impl MediaStore for LocalMedia {
         range: std::ops::Range<u64>,
     ) -> Result<Option<super::ByteStream>, MediaStoreError> {
         use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         let path = self.root.join(key);
@@ -168,7 +169,7 @@ impl MediaStore for LocalMedia {
                     for file in read_dir(&month)? {
                         if let Ok(rel) = file.strip_prefix(&root) {
                             let key = rel.to_string_lossy().replace('\\', "/");
-                            if safe_path(&key) {
+                            if is_safe(&key) {
                                 keys.push(key);
                             }
                         }

@@ -17,7 +17,8 @@ const MULTIPART_FROM: u64 = 16 * 1024 * 1024;
 /// The size of each part of a multipart upload (S3 asks at least 5 MiB).
 const PART_BYTES: usize = 8 * 1024 * 1024;
 
-use super::{MediaStore, MediaStoreError, safe_path};
+use super::{MediaStore, MediaStoreError};
+use crate::domain::media_key::is_safe;
 
 pub struct S3Media {
     store: AmazonS3,
@@ -93,7 +94,7 @@ impl MediaStore for S3Media {
         bytes: Bytes,
         content_type: &str,
     ) -> Result<(), MediaStoreError> {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
         }
         let mut attributes = Attributes::new();
@@ -106,7 +107,7 @@ impl MediaStore for S3Media {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, MediaStoreError> {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         let result = match self.store.get(&self.path(key)).await {
@@ -124,7 +125,7 @@ impl MediaStore for S3Media {
         content_type: &str,
     ) -> Result<(), MediaStoreError> {
         use tokio::io::AsyncReadExt as _;
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Err(MediaStoreError::Failed(format!("not a media key: {key:?}")));
         }
         let io =
@@ -166,7 +167,7 @@ impl MediaStore for S3Media {
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, MediaStoreError> {
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         match self.store.head(&self.path(key)).await {
@@ -182,7 +183,7 @@ impl MediaStore for S3Media {
         range: std::ops::Range<u64>,
     ) -> Result<Option<super::ByteStream>, MediaStoreError> {
         use futures_util::StreamExt as _;
-        if !safe_path(key) {
+        if !is_safe(key) {
             return Ok(None);
         }
         if range.is_empty() {
@@ -215,7 +216,7 @@ impl MediaStore for S3Media {
                 full.strip_prefix(self.prefix.as_str())
                     .and_then(|k| k.strip_prefix('/'))
             };
-            if let Some(key) = key.filter(|k| safe_path(k)) {
+            if let Some(key) = key.filter(|k| is_safe(k)) {
                 keys.push(key.to_string());
             }
         }

@@ -1,16 +1,13 @@
-//! The one interface to wherever media files live, and opening the configured one.
+//! The one interface to wherever media files live.
 
 use std::ops::Range;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use bytes::Bytes;
 
-use crate::config::MediaLocation;
-
-/// Where media files live. Keys are `YYYY/MM/name.ext` ([`super::safe_path`]);
+/// Where media files live. Keys are `YYYY/MM/name.ext` ([`crate::domain::media_key::is_safe`]);
 /// every implementation refuses any other shape, so a key never reaches
 /// outside the store's root.
 #[async_trait::async_trait]
@@ -94,27 +91,4 @@ pub enum MediaStoreError {
     /// Anything else: a disk error, refused credentials, a bad configuration.
     #[error("media storage failed: {0}")]
     Failed(String),
-}
-
-/// Open the configured media store: `DATA_DIR/media`, or an S3-compatible
-/// bucket set up from the `AWS_*` variables in `env` (the process
-/// environment in `serve`: [`process_env`]).
-pub fn open(
-    location: &MediaLocation,
-    data_dir: &Path,
-    env: impl IntoIterator<Item = (String, String)>,
-) -> anyhow::Result<DynMedia> {
-    Ok(match location {
-        MediaLocation::Local => Arc::new(super::LocalMedia::new(data_dir.join("media"))),
-        MediaLocation::S3 { bucket, prefix } => Arc::new(
-            super::S3Media::open(bucket, prefix, env)
-                .with_context(|| format!("cannot set up the media store {location}"))?,
-        ),
-    })
-}
-
-/// The process environment's variables that are valid UTF-8 (others are
-/// not ours and are skipped rather than panicking like `std::env::vars`).
-pub fn process_env() -> impl Iterator<Item = (String, String)> {
-    std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
 }

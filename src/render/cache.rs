@@ -52,10 +52,7 @@ impl Cached {
         let hash = {
             use sha2::Digest;
             let d = sha2::Sha256::digest(&identity);
-            d.iter()
-                .take(12)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            hex::encode(&d[..12])
         };
         let etag = format!("\"{hash}\"");
         let value = |suffix: &str| {

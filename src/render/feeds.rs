@@ -6,13 +6,13 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use super::Env;
 use super::Page;
 use super::chrome::SiteUrls;
-use super::sanitize::escape_xml as esc;
+use crate::domain::html::escape_xml as esc;
 use crate::domain::text::{datetime_rfc3339, to_cst};
 use crate::domain::url::channel_page_path;
 use crate::domain::{ArticleSummary, Channel, ChannelTree, Site};
-use crate::state::AppState;
 
 /// Stories in a feed.
 const FEED_ITEMS: i64 = 30;
@@ -25,25 +25,25 @@ fn xml(body: String, content_type: &'static str, deps: BTreeSet<String>) -> Page
     p
 }
 
-fn urls(state: &AppState, site: &Site) -> SiteUrls {
-    SiteUrls::new(site, &state.config.public_url, state.config.scheme())
+fn urls(env: &Env, site: &Site) -> SiteUrls {
+    SiteUrls::new(site, &env.public_url, env.scheme())
 }
 
 /// RSS or Atom of a site (channel `None`) or of a channel.
 pub async fn feed(
-    state: &AppState,
+    env: &Env,
     site: &Site,
     tree: &ChannelTree,
     channel: Option<&Channel>,
     atom: bool,
 ) -> anyhow::Result<Page> {
-    let u = urls(state, site);
+    let u = urls(env, site);
     // a channel's feed reads its list; the site's feed reads the site's newest stories
     let mut deps = BTreeSet::from([format!("site:{}", site.id)]);
     let (items, title, link, self_rel) = match channel {
         Some(c) => {
             deps.insert(format!("channel:{}/{}", site.id, c.path));
-            let items = state.store.channel_page(c.id, FEED_ITEMS, 0).await?;
+            let items = env.store.channel_page(c.id, FEED_ITEMS, 0).await?;
             let chain: Vec<String> = tree.chain(&c.path).iter().map(|x| x.name.clone()).collect();
             (
                 items,
@@ -54,7 +54,7 @@ pub async fn feed(
         }
         None => {
             deps.insert(format!("feed:{}", site.id));
-            let items = state.store.site_latest(&site.id, FEED_ITEMS).await?;
+            let items = env.store.site_latest(&site.id, FEED_ITEMS).await?;
             (
                 items,
                 site.name.clone(),
@@ -64,7 +64,7 @@ pub async fn feed(
         }
     };
     let updated = items.iter().map(|i| i.modified_at).max().unwrap_or(0);
-    let extras = item_extras(state, &items, &mut deps).await?;
+    let extras = item_extras(env, &items, &mut deps).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if atom {
         let _ = write!(
@@ -150,7 +150,7 @@ struct Extras {
 const DESCRIPTION_CHARS: usize = 200;
 
 async fn item_extras(
-    state: &AppState,
+    env: &Env,
     items: &[ArticleSummary],
     deps: &mut BTreeSet<String>,
 ) -> anyhow::Result<Vec<Extras>> {
@@ -164,15 +164,14 @@ async fn item_extras(
     let bodies: std::collections::HashMap<i64, String> = if bare.is_empty() {
         Default::default()
     } else {
-        state
-            .store
+        env.store
             .articles_by_ids(&bare)
             .await?
             .into_iter()
             .map(|a| {
                 (
                     a.id,
-                    super::portal::html_excerpt(&a.body_html, DESCRIPTION_CHARS),
+                    crate::domain::html::html_excerpt(&a.body_html, DESCRIPTION_CHARS),
                 )
             })
             .collect()
@@ -181,7 +180,7 @@ async fn item_extras(
         deps.insert(format!("story:{id}"));
     }
     let covers: Vec<i64> = items.iter().filter_map(|i| i.cover).collect();
-    let pictures = state.cache.pictures(state.store.as_ref(), &covers).await?;
+    let pictures = env.cache.pictures(env.store.as_ref(), &covers).await?;
     for id in pictures.keys() {
         deps.insert(format!("image:{id}"));
     }
@@ -221,9 +220,9 @@ fn site_of<'a>(sites: &'a [Site], s: &ArticleSummary) -> Option<&'a Site> {
 }
 
 /// `sitemap.xml`: the sections sitemap, one sitemap per block of story ids, the news sitemap.
-pub async fn sitemap_index(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
+pub async fn sitemap_index(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
     let main = sites.iter().find(|s| s.is_main()).unwrap_or(&sites[0]);
-    let u = urls(state, main);
+    let u = urls(env, main);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -234,7 +233,7 @@ pub async fn sitemap_index(state: &AppState, sites: &[Site]) -> anyhow::Result<P
     );
     // one file per block of ids that holds any live story (keyset: no deep OFFSET)
     let mut after = 0;
-    while let Some((first, _)) = state.store.live_after(after, 1).await?.into_iter().next() {
+    while let Some((first, _)) = env.store.live_after(after, 1).await?.into_iter().next() {
         let n = crate::domain::url::sitemap_block_of(first.id);
         let _ = writeln!(
             out,
@@ -257,18 +256,18 @@ pub async fn sitemap_index(state: &AppState, sites: &[Site]) -> anyhow::Result<P
 }
 
 /// Home and channel pages of every site.
-pub async fn sitemap_sections(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
+pub async fn sitemap_sections(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for site in sites {
-        let u = urls(state, site);
+        let u = urls(env, site);
         let _ = writeln!(
             out,
             "<url><loc>{}</loc><changefreq>hourly</changefreq></url>",
             esc(&u.canonical(""))
         );
-        for c in ChannelTree::new(state.store.channels(&site.id).await?).iter() {
+        for c in ChannelTree::new(env.store.channels(&site.id).await?).iter() {
             let _ = writeln!(
                 out,
                 "<url><loc>{}</loc><changefreq>hourly</changefreq></url>",
@@ -285,13 +284,9 @@ pub async fn sitemap_sections(state: &AppState, sites: &[Site]) -> anyhow::Resul
 }
 
 /// Stories with ids in block `n` (`(n-1)*50000+1 ..= n*50000`); `None` when empty.
-pub async fn sitemap_block(
-    state: &AppState,
-    sites: &[Site],
-    n: u32,
-) -> anyhow::Result<Option<Page>> {
+pub async fn sitemap_block(env: &Env, sites: &[Site], n: u32) -> anyhow::Result<Option<Page>> {
     let start = (i64::from(n) - 1) * SITEMAP_BLOCK;
-    let rows = state.store.live_after(start, SITEMAP_BLOCK).await?;
+    let rows = env.store.live_after(start, SITEMAP_BLOCK).await?;
     let rows: Vec<_> = rows
         .into_iter()
         .filter(|(s, _)| s.id <= start + SITEMAP_BLOCK)
@@ -309,7 +304,7 @@ pub async fn sitemap_block(
         let _ = writeln!(
             out,
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>",
-            esc(&urls(state, site).canonical(&s.url_path)),
+            esc(&urls(env, site).canonical(&s.url_path)),
             datetime_rfc3339(*updated)
         );
     }
@@ -322,9 +317,9 @@ pub async fn sitemap_block(
 }
 
 /// The Google News sitemap: stories signed off in the last two days.
-pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Page> {
-    let since = state.now() - NEWS_WINDOW_SECS;
-    let rows = state.store.live_since(since, 1000).await?;
+pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
+    let since = env.now() - NEWS_WINDOW_SECS;
+    let rows = env.store.live_since(since, 1000).await?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
          xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
@@ -341,7 +336,7 @@ pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Pa
             out,
             "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>zh</news:language>\
              </news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
-            esc(&urls(state, site).canonical(&s.url_path)),
+            esc(&urls(env, site).canonical(&s.url_path)),
             esc(publication),
             datetime_rfc3339(s.signed_at),
             esc(&s.title)
@@ -355,10 +350,10 @@ pub async fn news_sitemap(state: &AppState, sites: &[Site]) -> anyhow::Result<Pa
     ))
 }
 
-pub fn robots(state: &AppState) -> Page {
+pub fn robots(env: &Env) -> Page {
     let body = format!(
         "User-agent: *\nDisallow: /admin/\nDisallow: /search\nDisallow: /_inc/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        state.config.public_url
+        env.public_url
     );
     // it reads nothing but the configuration
     let mut p = Page::html(200, body, BTreeSet::new());

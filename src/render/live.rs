@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::Env;
 use super::pictures::PictureView;
 use super::video::VideoView;
 use crate::domain::live::{Entry, LiveClock, LiveStatus, POLL_SECS};
 use crate::domain::text::{datetime_rfc3339, to_cst};
-use crate::state::AppState;
 
 /// An entry as readers see it.
 #[derive(Debug, Clone, Serialize)]
@@ -64,12 +64,12 @@ fn clock_time(ts: i64) -> String {
 /// Views of public `entries` (pictures and clips from the libraries, each
 /// a dependency in `deps` when given).
 pub async fn views(
-    state: &AppState,
+    env: &Env,
     entries: &[Entry],
     mut deps: Option<&mut BTreeSet<String>>,
 ) -> anyhow::Result<Vec<EntryView>> {
     let ids: Vec<i64> = entries.iter().filter_map(|e| e.image_id).collect();
-    let pictures = state.cache.pictures(state.store.as_ref(), &ids).await?;
+    let pictures = env.cache.pictures(env.store.as_ref(), &ids).await?;
     let mut out = Vec::with_capacity(entries.len());
     let first_day = entries
         .iter()
@@ -89,8 +89,7 @@ pub async fn views(
                 if let Some(d) = deps.as_deref_mut() {
                     d.insert(format!("video:{id}"));
                 }
-                state
-                    .store
+                env.store
                     .video(id)
                     .await?
                     .filter(|v| v.ready().is_some())
@@ -110,7 +109,9 @@ pub async fn views(
             datetime: datetime_rfc3339(at),
             body_html: e.body_html.clone(),
             summary: {
-                let text = super::html_to_text(&e.body_html).trim().to_string();
+                let text = crate::domain::html::html_to_text(&e.body_html)
+                    .trim()
+                    .to_string();
                 let cut: String = text.chars().take(40).collect();
                 if text.chars().count() > 40 {
                     format!("{cut}…")
@@ -133,26 +134,25 @@ pub async fn views(
 }
 
 /// One entry's HTML, as the page has it (the template the page includes).
-pub fn entry_html(state: &AppState, e: &EntryView) -> anyhow::Result<String> {
-    state
-        .render
+pub fn entry_html(env: &Env, e: &EntryView) -> anyhow::Result<String> {
+    env.render
         .render("portal/live_entry.html", minijinja::context! { e => e })
 }
 
 /// The header, entries and URLs of a live story's page.
 pub async fn page_view(
-    state: &AppState,
+    env: &Env,
     article_id: i64,
     planned_at: i64,
     deps: &mut BTreeSet<String>,
 ) -> anyhow::Result<LiveView> {
     deps.insert(format!("live:{article_id}"));
-    let mut clock = state.store.live_clock(article_id).await?;
+    let mut clock = env.store.live_clock(article_id).await?;
     clock.planned_at = planned_at;
-    let mut entries = state.store.entries(article_id, true).await?;
+    let mut entries = env.store.entries(article_id, true).await?;
     let seq = entries.iter().map(|e| e.seq).max().unwrap_or(0);
     crate::domain::live::order(&mut entries, true);
-    let views = views(state, &entries, Some(deps)).await?;
+    let views = views(env, &entries, Some(deps)).await?;
     Ok(header(&clock, article_id, seq, views))
 }
 
@@ -179,21 +179,21 @@ fn header(clock: &LiveClock, article_id: i64, seq: i64, entries: Vec<EntryView>)
 /// The snapshot a poll (or the export's `entries.json`) answers: status,
 /// interval, the newest seq, and every public entry's HTML, newest first.
 pub async fn snapshot(
-    state: &AppState,
+    env: &Env,
     article_id: i64,
     planned_at: i64,
 ) -> anyhow::Result<serde_json::Value> {
-    let mut clock = state.store.live_clock(article_id).await?;
+    let mut clock = env.store.live_clock(article_id).await?;
     clock.planned_at = planned_at;
-    let mut entries = state.store.entries(article_id, true).await?;
+    let mut entries = env.store.entries(article_id, true).await?;
     let seq = entries.iter().map(|e| e.seq).max().unwrap_or(0);
     crate::domain::live::order(&mut entries, true);
-    let views = views(state, &entries, None).await?;
+    let views = views(env, &entries, None).await?;
     let mut list = Vec::with_capacity(views.len());
     for v in &views {
         list.push(serde_json::json!({
             "id": v.id, "seq": v.seq, "pinned": v.pinned, "key": v.key_event,
-            "at": v.datetime, "html": entry_html(state, v)?,
+            "at": v.datetime, "html": entry_html(env, v)?,
         }));
     }
     let status = clock.status();
@@ -214,7 +214,9 @@ pub fn structured(view: &LiveView, title: &str, canonical: &str) -> serde_json::
         .entries
         .iter()
         .map(|e| {
-            let text = super::html_to_text(&e.body_html).trim().to_string();
+            let text = crate::domain::html::html_to_text(&e.body_html)
+                .trim()
+                .to_string();
             let headline: String = text.chars().take(50).collect();
             serde_json::json!({
                 "@type": "BlogPosting",

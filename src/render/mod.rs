@@ -9,7 +9,6 @@ pub mod live;
 pub mod pictures;
 mod portal;
 pub(crate) use portal::site_brand;
-pub mod sanitize;
 pub mod search;
 pub mod theme;
 pub mod video;
@@ -20,7 +19,41 @@ use std::path::PathBuf;
 use minijinja::Environment;
 use serde::Serialize;
 
-use crate::state::AppState;
+use crate::clock::Clock;
+use crate::db::DynStore;
+use crate::search::SearchIndex;
+
+/// What rendering reads, and all it reads: the store, the templates, the
+/// render cache and its memos, the search index, the clock and the public
+/// URL. `Env` holds one; rendering and the live hub never see the
+/// rest of the application (jobs, media writers, the web layer), so they
+/// cannot depend on it.
+#[derive(Clone)]
+pub struct Env {
+    pub store: DynStore,
+    /// The active theme's templates.
+    pub render: std::sync::Arc<Renderer>,
+    pub cache: std::sync::Arc<cache::RenderCache>,
+    pub search: std::sync::Arc<SearchIndex>,
+    pub clock: std::sync::Arc<dyn Clock>,
+    /// Absolute base URL of the main site, without a trailing slash.
+    pub public_url: std::sync::Arc<str>,
+}
+
+impl Env {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Scheme of the public URL (`http` or `https`), for host-mapped sub-sites.
+    pub fn scheme(&self) -> &'static str {
+        if self.public_url.starts_with("https://") {
+            "https"
+        } else {
+            "http"
+        }
+    }
+}
 
 /// A rendered response of the public site.
 #[derive(Debug, Clone)]
@@ -60,8 +93,6 @@ impl Page {
     }
 }
 
-pub use portal::{RELATED_ITEMS, html_to_text};
-
 /// Templates of the active theme.
 pub struct Renderer {
     env: Environment<'static>,
@@ -88,14 +119,14 @@ impl Renderer {
 }
 
 /// The public page of a story not (yet) live: the newsroom's preview.
-pub async fn preview(state: &AppState, article: &crate::domain::Article) -> anyhow::Result<Page> {
-    portal::preview(state, article).await
+pub async fn preview(env: &Env, article: &crate::domain::Article) -> anyhow::Result<Page> {
+    portal::preview(env, article).await
 }
 
 /// Render the public page at `path` (as requested, with its leading slash)
 /// for a request to `host`.
-pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
-    portal::page(state, host, path, false, None).await
+pub async fn page(env: &Env, host: Option<&str>, path: &str) -> anyhow::Result<Page> {
+    portal::page(env, host, path, false, None).await
 }
 
 /// The file the static export writes for `path`: the same page, except that a
@@ -106,11 +137,11 @@ pub async fn page(state: &AppState, host: Option<&str>, path: &str) -> anyhow::R
 /// `preloaded`, when given, is what the caller already read for the story
 /// at `path` (the export reads stories in batches).
 pub async fn export_page(
-    state: &AppState,
+    env: &Env,
     path: &str,
     preloaded: Option<Preloaded>,
 ) -> anyhow::Result<Page> {
-    portal::page(state, None, path, true, preloaded).await
+    portal::page(env, None, path, true, preloaded).await
 }
 
 /// A story and its 相关新闻 candidates, read by the caller for many stories
@@ -123,24 +154,23 @@ pub struct Preloaded {
 /// Read the stories with these ids and their 相关新闻 candidates: two round
 /// trips, or one when the caller holds the whole tag index (a full build).
 pub async fn preload(
-    state: &AppState,
+    env: &Env,
     ids: &[i64],
     tags: Option<&crate::domain::article::TagIndex>,
 ) -> anyhow::Result<std::collections::HashMap<i64, Preloaded>> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let articles = state.store.articles_by_ids(ids).await?;
+    let articles = env.store.articles_by_ids(ids).await?;
     let requests: Vec<_> = articles.iter().map(portal::related_request).collect();
     let related = match tags {
         Some(index) => requests
             .iter()
-            .map(|r| index.tagged_before(r.tags, r.before, portal::RELATED_ITEMS))
+            .map(|r| index.tagged_before(r.tags, r.before, crate::domain::article::RELATED_ITEMS))
             .collect(),
         None => {
-            state
-                .store
-                .tagged_before(&requests, portal::RELATED_ITEMS as i64)
+            env.store
+                .tagged_before(&requests, crate::domain::article::RELATED_ITEMS as i64)
                 .await?
         }
     };

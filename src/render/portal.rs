@@ -6,20 +6,20 @@ use std::collections::BTreeSet;
 use anyhow::Context as _;
 use serde::Serialize;
 
+use super::Env;
 use super::Page;
 use super::cache::Listed;
 use super::chrome::{self, Chrome, SiteUrls};
 use super::pictures::{PictureView, SIZES_LEAD, SIZES_THUMB};
-use super::sanitize::body_with_dateline;
-use crate::domain::article::byline_text;
+use crate::domain::article::{RELATED_ITEMS, byline_text};
 use crate::domain::channel::ListStyle;
 use crate::domain::channel::paging;
+use crate::domain::html::{body_with_dateline, html_excerpt};
 use crate::domain::kind::Kind;
 use crate::domain::picture::Ratio;
 use crate::domain::text::{LIST_TITLE_CELLS, date_cn, date_iso, date_mmdd, excerpt};
 use crate::domain::url::{MORE_BLOCKS_PATH, Route, channel_page_path, route};
 use crate::domain::{ArticleSummary, BlockSource, Channel, ChannelTree, Reprint, Site, Status};
-use crate::state::AppState;
 
 /// Items in each "更多..." block and home block.
 const BLOCK_ITEMS: i64 = 8;
@@ -32,7 +32,7 @@ const CAROUSEL_ITEMS: usize = 6;
 
 /// Everything a page needs about its site while rendering.
 struct Ctx<'a> {
-    state: &'a AppState,
+    env: &'a Env,
     sites: &'a [Site],
     site: &'a Site,
     tree: std::sync::Arc<ChannelTree>,
@@ -59,14 +59,14 @@ const LOGO_HEIGHT: u32 = 48;
 /// Load the site's logo and favicon pictures (a county site without its own
 /// uses the main site's).
 async fn brand(ctx: &mut Ctx<'_>) -> anyhow::Result<Brand> {
-    let (brand, deps) = site_brand(ctx.state, ctx.sites, ctx.site).await?;
+    let (brand, deps) = site_brand(ctx.env, ctx.sites, ctx.site).await?;
     ctx.deps.extend(deps);
     Ok(brand)
 }
 
 /// A site's logo and favicon, and the dependency keys they read.
 pub(crate) async fn site_brand(
-    state: &AppState,
+    env: &Env,
     sites: &[Site],
     site: &Site,
 ) -> anyhow::Result<(Brand, Vec<String>)> {
@@ -79,7 +79,7 @@ pub(crate) async fn site_brand(
     if ids.is_empty() {
         return Ok((Brand::default(), Vec::new()));
     }
-    let found = state.cache.pictures(state.store.as_ref(), &ids).await?;
+    let found = env.cache.pictures(env.store.as_ref(), &ids).await?;
     let deps = found.keys().map(|id| format!("image:{id}")).collect();
     let logo = logo_id.and_then(|id| found.get(&id)).map(|p| {
         let w = (u64::from(p.width) * u64::from(LOGO_HEIGHT) / u64::from(p.height.max(1))).max(1);
@@ -91,7 +91,7 @@ pub(crate) async fn site_brand(
             Some((url, _, _)) if p.width > 256 || p.mime == "image/jpeg" => (url, "image/jpeg"),
             _ => (
                 p.url(),
-                crate::media::content_type(&p.key).unwrap_or("image/png"),
+                crate::domain::media_key::content_type(&p.key).unwrap_or("image/png"),
             ),
         }
     });
@@ -100,7 +100,7 @@ pub(crate) async fn site_brand(
 
 impl Ctx<'_> {
     fn chrome(&self, current_root: Option<&str>) -> Chrome {
-        let cfg = &self.state.config;
+        let cfg = self.env;
         chrome::chrome(
             self.sites,
             self.site,
@@ -113,7 +113,7 @@ impl Ctx<'_> {
 
     /// Link to a story of any site by its summary.
     fn story_url(&self, s: &ArticleSummary) -> String {
-        let cfg = &self.state.config;
+        let cfg = self.env;
         match self.sites.iter().find(|x| x.id == s.site_id) {
             Some(site) if site.id != self.site.id => {
                 SiteUrls::new(site, &cfg.public_url, cfg.scheme()).link(&s.url_path)
@@ -153,9 +153,9 @@ impl Ctx<'_> {
         std::collections::HashMap<i64, std::sync::Arc<crate::domain::picture::Picture>>,
     > {
         let found = self
-            .state
+            .env
             .cache
-            .pictures(self.state.store.as_ref(), ids)
+            .pictures(self.env.store.as_ref(), ids)
             .await?;
         for id in found.keys() {
             self.deps.insert(format!("image:{id}"));
@@ -221,7 +221,7 @@ impl Ctx<'_> {
 
     fn finish<C: Serialize>(self, status: u16, template: &str, ctx: C) -> anyhow::Result<Page> {
         let body = self
-            .state
+            .env
             .render
             .render(template, ctx)
             .with_context(|| format!("rendering {template}"))?;
@@ -235,9 +235,9 @@ impl Ctx<'_> {
         date_fmt: fn(i64) -> String,
     ) -> anyhow::Result<Block> {
         let dep = format!("channel:{}/{}", self.site.id, channel.path);
-        let store = &self.state.store;
+        let store = &self.env.store;
         let listed = self
-            .state
+            .env
             .cache
             .list(&dep, || async {
                 Ok(Listed {
@@ -270,10 +270,10 @@ impl Ctx<'_> {
         title: impl Fn(&str) -> String,
     ) -> anyhow::Result<Option<Block>> {
         let dep = format!("slot:{}/{key}", self.site.id);
-        let (store, site_id) = (&self.state.store, &self.site.id);
-        let now = self.state.now();
+        let (store, site_id) = (&self.env.store, &self.site.id);
+        let now = self.env.now();
         let listed = self
-            .state
+            .env
             .cache
             .list(&dep, || async {
                 Ok(match store.slot(site_id, key).await? {
@@ -356,13 +356,13 @@ struct Block {
 }
 
 pub(super) async fn page(
-    state: &AppState,
+    env: &Env,
     host: Option<&str>,
     path: &str,
     export: bool,
     preloaded: Option<super::Preloaded>,
 ) -> anyhow::Result<Page> {
-    let sites = state.cache.sites(state.store.as_ref()).await?;
+    let sites = env.cache.sites(env.store.as_ref()).await?;
     if let Some(site) = chrome::prefix_without_slash(&sites, path) {
         return Ok(Page::redirect(site.prefix.clone()));
     }
@@ -378,10 +378,10 @@ pub(super) async fn page(
         page.content_type = "text/html; charset=utf-8";
         return Ok(page);
     };
-    let tree = state.cache.channels(state.store.as_ref(), &site.id).await?;
-    let cfg = &state.config;
+    let tree = env.cache.channels(env.store.as_ref(), &site.id).await?;
+    let cfg = env;
     let mut ctx = Ctx {
-        state,
+        env,
         sites: &sites,
         site,
         tree,
@@ -406,25 +406,25 @@ pub(super) async fn page(
         Route::MoreBlocks => more_fragment(ctx).await,
         Route::LiveEntries { id } => live_entries(ctx, id).await,
         Route::Feed { channel, atom } => match channel {
-            None => super::feeds::feed(state, site, &ctx.tree, None, atom).await,
+            None => super::feeds::feed(env, site, &ctx.tree, None, atom).await,
             Some(path) => match ctx.tree.get(&path).cloned() {
-                Some(c) => super::feeds::feed(state, site, &ctx.tree, Some(&c), atom).await,
+                Some(c) => super::feeds::feed(env, site, &ctx.tree, Some(&c), atom).await,
                 None => not_found(ctx),
             },
         },
         // sitemaps and robots.txt belong to the main site (the host root)
-        Route::SitemapIndex if site.is_main() => super::feeds::sitemap_index(state, &sites).await,
+        Route::SitemapIndex if site.is_main() => super::feeds::sitemap_index(env, &sites).await,
         Route::SitemapSections if site.is_main() => {
-            super::feeds::sitemap_sections(state, &sites).await
+            super::feeds::sitemap_sections(env, &sites).await
         }
         Route::Sitemap { n } if site.is_main() => {
-            match super::feeds::sitemap_block(state, &sites, n).await? {
+            match super::feeds::sitemap_block(env, &sites, n).await? {
                 Some(p) => Ok(p),
                 None => not_found(ctx),
             }
         }
-        Route::NewsSitemap if site.is_main() => super::feeds::news_sitemap(state, &sites).await,
-        Route::Robots if site.is_main() => Ok(super::feeds::robots(state)),
+        Route::NewsSitemap if site.is_main() => super::feeds::news_sitemap(env, &sites).await,
+        Route::Robots if site.is_main() => Ok(super::feeds::robots(env)),
         Route::SitemapIndex
         | Route::SitemapSections
         | Route::Sitemap { .. }
@@ -457,7 +457,7 @@ async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
     let headlines = ctx.slot_block("toutiao", |n| n.to_string()).await?;
     // the slots an editor made (县区动态 ...), in their order
     let mut slot_blocks = Vec::new();
-    for slot in ctx.state.store.slots(Some(&ctx.site.id)).await? {
+    for slot in ctx.env.store.slots(Some(&ctx.site.id)).await? {
         if HOME_SLOTS.contains(&slot.key.as_str()) {
             continue;
         }
@@ -552,14 +552,14 @@ async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page
         // not a channel: a site page (单页) at `{slug}/`, if one is live
         let rel = crate::domain::page::page_path(path);
         if page == 1 && crate::domain::page::slug_of(&rel).is_some() {
-            if let Some(id) = ctx.state.store.page_at(&ctx.site.id, &rel).await? {
+            if let Some(id) = ctx.env.store.page_at(&ctx.site.id, &rel).await? {
                 return story(ctx, &rel, id, None).await;
             }
         }
         return not_found(ctx);
     };
     let size = channel.page_size.clamp(1, 200);
-    let total = ctx.state.store.channel_count(channel.id).await?;
+    let total = ctx.env.store.channel_count(channel.id).await?;
     let Some((offset, limit)) = paging::window(total, size, i64::from(page)) else {
         return not_found(ctx);
     };
@@ -572,7 +572,7 @@ async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page
         format!("channel-pages:{}/{}", ctx.site.id, channel.path)
     });
     let summaries = ctx
-        .state
+        .env
         .store
         .channel_page(channel.id, limit, offset)
         .await?;
@@ -735,7 +735,7 @@ struct MoreCtx {
 async fn live_entries(mut ctx: Ctx<'_>, id: i64) -> anyhow::Result<Page> {
     ctx.deps.insert(format!("story:{id}"));
     ctx.deps.insert(format!("live:{id}"));
-    let a = match ctx.state.store.article(id).await? {
+    let a = match ctx.env.store.article(id).await? {
         Some(a)
             if a.site_id == ctx.site.id
                 && a.kind == Kind::Live
@@ -746,7 +746,7 @@ async fn live_entries(mut ctx: Ctx<'_>, id: i64) -> anyhow::Result<Page> {
         _ => return not_found(ctx),
     };
     let planned = a.parts.live.as_ref().map_or(0, |l| l.starts_at);
-    let json = super::live::snapshot(ctx.state, id, planned).await?;
+    let json = super::live::snapshot(ctx.env, id, planned).await?;
     let mut page = Page::html(200, json.to_string(), ctx.deps);
     page.content_type = "application/json; charset=utf-8";
     Ok(page)
@@ -765,8 +765,6 @@ pub(super) fn related_request(a: &crate::domain::Article) -> crate::db::TaggedBe
     }
 }
 
-/// Items of the 相关新闻 block.
-pub const RELATED_ITEMS: usize = 6;
 /// Tags a 相关新闻 block looks under.
 const RELATED_TAGS: usize = 8;
 
@@ -781,7 +779,7 @@ async fn related(
     let per_tag = match candidates {
         Some(c) => c,
         None => ctx
-            .state
+            .env
             .store
             .tagged_before(&[related_request(a)], RELATED_ITEMS as i64)
             .await?
@@ -809,7 +807,7 @@ async fn story(
         .extend([format!("story:{id}"), format!("related:{id}")]);
     let (article, candidates) = match preloaded.filter(|p| p.article.id == id) {
         Some(p) => (Some(p.article), Some(p.related)),
-        None => (ctx.state.store.article(id).await?, None),
+        None => (ctx.env.store.article(id).await?, None),
     };
     let Some(a) =
         article.filter(|a| a.site_id == ctx.site.id && a.url_path.as_deref() == Some(rel))
@@ -824,18 +822,18 @@ async fn story(
     render_story(ctx, a, rel, candidates).await
 }
 
-/// A story of `state`'s site, as its public page shows it (used for the
+/// A story of `env`'s site, as its public page shows it (used for the
 /// newsroom's preview too, on content not yet live).
-pub(crate) async fn preview(state: &AppState, a: &crate::domain::Article) -> anyhow::Result<Page> {
-    let sites = state.store.sites().await?;
+pub(crate) async fn preview(env: &Env, a: &crate::domain::Article) -> anyhow::Result<Page> {
+    let sites = env.store.sites().await?;
     let site = sites
         .iter()
         .find(|s| s.id == a.site_id)
         .ok_or_else(|| anyhow::anyhow!("no site {}", a.site_id))?;
-    let tree = std::sync::Arc::new(ChannelTree::new(state.store.channels(&site.id).await?));
-    let cfg = &state.config;
+    let tree = std::sync::Arc::new(ChannelTree::new(env.store.channels(&site.id).await?));
+    let cfg = env;
     let ctx = Ctx {
-        state,
+        env,
         sites: &sites,
         site,
         tree,
@@ -911,7 +909,7 @@ async fn render_story(
     let video = match (a.kind, &a.parts.video) {
         (Kind::Video, Some(u)) => {
             ctx.deps.insert(format!("video:{}", u.video_id));
-            match ctx.state.store.video(u.video_id).await? {
+            match ctx.env.store.video(u.video_id).await? {
                 Some(v) if v.site_id == a.site_id => {
                     let poster = lead_picture
                         .as_ref()
@@ -926,7 +924,7 @@ async fn render_story(
     let live = match a.kind {
         Kind::Live => {
             let planned = a.parts.live.as_ref().map_or(0, |l| l.starts_at);
-            let mut view = super::live::page_view(ctx.state, a.id, planned, &mut ctx.deps).await?;
+            let mut view = super::live::page_view(ctx.env, a.id, planned, &mut ctx.deps).await?;
             // a county site's snapshot is under its own prefix
             view.poll = format!(
                 "{}{}",
@@ -940,7 +938,7 @@ async fn render_story(
     let keys = crate::domain::picture::body_keys(&body_html);
     let mut by_key = std::collections::HashMap::new();
     if !keys.is_empty() {
-        for p in ctx.state.store.pictures_by_key(&a.site_id, &keys).await? {
+        for p in ctx.env.store.pictures_by_key(&a.site_id, &keys).await? {
             ctx.deps.insert(format!("image:{}", p.id));
             by_key.insert(p.key.clone(), std::sync::Arc::new(p));
         }
@@ -1210,50 +1208,6 @@ fn gone(ctx: Ctx<'_>) -> anyhow::Result<Page> {
     )
 }
 
-/// `excerpt(&html_to_text(html), max_chars)`, reading only as much of
-/// `html` as that needs: a story's description is 120 characters of a body
-/// of kilobytes.
-pub(super) fn html_excerpt(html: &str, max_chars: usize) -> String {
-    let mut end = max_chars * 8;
-    while end < html.len() {
-        let mut cut = end;
-        while !html.is_char_boundary(cut) {
-            cut += 1;
-        }
-        let text = html_to_text(&html[..cut]);
-        // the prefix may end in a cut tag or entity; past a margin beyond
-        // them, its first `max_chars` are the whole body's
-        let collapsed: usize = text.split_whitespace().map(|w| w.chars().count() + 1).sum();
-        if collapsed > max_chars + 16 {
-            return excerpt(&text, max_chars);
-        }
-        end *= 2;
-    }
-    excerpt(&html_to_text(html), max_chars)
-}
-
-/// Text of sanitized HTML: tags dropped, the common entities decoded.
-pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1279,39 +1233,6 @@ mod tests {
         assert_eq!(
             pager_window(20, 20),
             vec![Some(1), None, Some(18), Some(19), Some(20)]
-        );
-    }
-
-    #[test]
-    fn a_description_reads_only_the_start_of_a_long_body_but_says_the_same() {
-        let para = "<p>滨州市召开&amp;部署 <b>会议</b>,要求&lt;各级&gt;单位 抓好落实。</p>\n";
-        for n in [1, 3, 10, 200] {
-            let body = para.repeat(n);
-            assert_eq!(
-                html_excerpt(&body, 120),
-                excerpt(&html_to_text(&body), 120),
-                "{n} paragraphs"
-            );
-        }
-        assert!(html_excerpt(&para.repeat(200), 120).ends_with('…'));
-        // wherever the cut falls inside a tag, an entity or a character
-        for pad in 0..para.len() {
-            let body = format!("<p>{}</p>{}", "a".repeat(pad), para.repeat(40));
-            assert_eq!(
-                html_excerpt(&body, 120),
-                excerpt(&html_to_text(&body), 120),
-                "pad {pad}"
-            );
-        }
-    }
-
-    #[test]
-    fn html_to_text_drops_tags() {
-        assert_eq!(
-            html_to_text("<p>a &amp; b</p><p>c</p>")
-                .split_whitespace()
-                .collect::<Vec<_>>(),
-            vec!["a", "&", "b", "c"]
         );
     }
 }

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Env;
 use super::Page;
 use super::chrome::{self, SiteUrls};
 use crate::domain::text::{date_iso, parse_rfc3339};
 use crate::domain::{ChannelTree, Status};
 use crate::search::{Filters, SearchError, Sort};
-use crate::state::AppState;
 
 pub const PER_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
@@ -116,30 +116,26 @@ fn filters(params: &Params, default_site: Option<&str>) -> Result<(Filters, Sort
 }
 
 async fn run(
-    state: &AppState,
+    env: &Env,
     params: &Params,
     default_site: Option<&str>,
 ) -> Result<Outcome, (u16, String)> {
     let (filters, sort, page) = filters(params, default_site).map_err(|m| (400, m))?;
-    let hits = state
+    let hits = env
         .search
         .search(&params.q, &filters, sort, (page - 1) * PER_PAGE, PER_PAGE)
         .map_err(|e| match e {
             SearchError::Internal(m) => (500, m),
             e => (400, e.to_string()),
         })?;
-    let articles = state
+    let articles = env
         .store
         .articles_by_ids(&hits.ids)
         .await
         .map_err(|e| (500, e.to_string()))?;
     let by_id: HashMap<i64, _> = articles.into_iter().map(|a| (a.id, a)).collect();
-    let sites = state
-        .store
-        .sites()
-        .await
-        .map_err(|e| (500, e.to_string()))?;
-    let cfg = &state.config;
+    let sites = env.store.sites().await.map_err(|e| (500, e.to_string()))?;
+    let cfg = env;
     let mut results = Vec::new();
     for id in &hits.ids {
         let Some(a) = by_id.get(id).filter(|a| a.status == Status::Published) else {
@@ -148,7 +144,7 @@ async fn run(
         let Some(site) = sites.iter().find(|s| s.id == a.site_id) else {
             continue;
         };
-        let text = super::html_to_text(&a.body_html);
+        let text = crate::domain::html::html_to_text(&a.body_html);
         results.push(Result_ {
             id: a.id,
             title: a.title.clone(),
@@ -156,7 +152,7 @@ async fn run(
                 .link(a.url_path.as_deref().unwrap_or_default()),
             date: a.signed_at.map(date_iso).unwrap_or_default(),
             site: site.name.clone(),
-            snippet: state.search.snippet(&hits, &text, 160),
+            snippet: env.search.snippet(&hits, &text, 160),
         });
     }
     let pages = hits.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
@@ -190,12 +186,12 @@ struct PageLink {
 /// Render the search page or JSON for a request to (host, path) with `query`.
 /// Returns `None` when the path is not a search path.
 pub async fn page(
-    state: &AppState,
+    env: &Env,
     host: Option<&str>,
     path: &str,
     query: Option<&str>,
 ) -> anyhow::Result<Option<Page>> {
-    let sites = state.store.sites().await?;
+    let sites = env.store.sites().await?;
     let Some((site, rel)) = chrome::resolve(&sites, host, path) else {
         return Ok(None);
     };
@@ -207,7 +203,7 @@ pub async fn page(
     let outcome = if params.q.trim().is_empty() && rel == "search" {
         Err((200, String::new()))
     } else {
-        run(state, &params, default_site).await
+        run(env, &params, default_site).await
     };
     if rel == "search.json" {
         let (status, body) = match &outcome {
@@ -222,8 +218,8 @@ pub async fn page(
         p.content_type = "application/json; charset=utf-8";
         return Ok(Some(p));
     }
-    let tree = ChannelTree::new(state.store.channels(&site.id).await?);
-    let cfg = &state.config;
+    let tree = ChannelTree::new(env.store.channels(&site.id).await?);
+    let cfg = env;
     let urls = SiteUrls::new(site, &cfg.public_url, cfg.scheme());
     let chrome = chrome::chrome(&sites, site, &tree, None, &cfg.public_url, cfg.scheme());
     let selected_site = match params.site.trim() {
@@ -279,7 +275,7 @@ pub async fn page(
         canonical => Option::<String>::None,
         asset_base => "/",
         chrome,
-        brand => super::portal::site_brand(state, &sites, site).await?.0,
+        brand => super::portal::site_brand(env, &sites, site).await?.0,
         action => urls.link("search"),
         q => params.q.trim(),
         channel => params.channel.trim(),
@@ -297,7 +293,7 @@ pub async fn page(
         next => (page_no < pages).then(|| link_for(page_no + 1)),
         page_links,
     };
-    let body = state.render.render("portal/search.html", ctx)?;
+    let body = env.render.render("portal/search.html", ctx)?;
     let status = if status == 500 { 500 } else { status };
     Ok(Some(Page::html(status, body, Default::default())))
 }

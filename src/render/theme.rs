@@ -258,7 +258,7 @@ fn html_formatter(
     }
     if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
         if let Some(s) = value.as_str() {
-            return super::sanitize::escape_into(out, s).map_err(minijinja::Error::from);
+            return crate::domain::html::escape_into(out, s).map_err(minijinja::Error::from);
         }
     }
     minijinja::escape_formatter(out, state, value)

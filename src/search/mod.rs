@@ -199,7 +199,7 @@ impl SearchIndex {
                 generator.set_max_num_chars(max_chars);
                 let snippet = generator.snippet(text);
                 if snippet.is_empty() {
-                    crate::render::sanitize::escape_text(&crate::domain::text::excerpt(
+                    crate::domain::html::escape_text(&crate::domain::text::excerpt(
                         text,
                         max_chars / 2,
                     ))

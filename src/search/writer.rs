@@ -79,7 +79,7 @@ fn document(index: &SearchIndex, a: &Article, channels: &ChannelPaths) -> Tantiv
         "{}\n{}\n{}\n{}\n{}\n{}",
         a.title,
         a.subtitle.as_deref().unwrap_or_default(),
-        crate::render::html_to_text(&a.body_html),
+        crate::domain::html::html_to_text(&a.body_html),
         names.join(" "),
         a.editor,
         a.tags.join(" ")

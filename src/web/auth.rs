@@ -9,10 +9,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::accounts::token_hash;
 use crate::domain::user::User;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::token::token_hash;
+use crate::web::error::AppError;
 
 pub const COOKIE: &str = "gz_session";
 /// Sessions last 12 hours.

@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// Run state-changing requests detached from the connection's life; their
 /// body must arrive within `deadline` (`Limits::body_deadline`).

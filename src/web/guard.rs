@@ -20,8 +20,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 /// The policy every page satisfies.
 /// `media-src blob:`: hls.js plays HLS through Media Source Extensions,
@@ -107,12 +107,12 @@ fn authority_of(url: &str) -> Option<&str> {
 
 /// An error page in the newsroom links back to the 工作台, not the portal.
 fn back_to_the_newsroom(resp: Response) -> Response {
-    let Some(crate::error::ErrorPage(message)) = resp.extensions().get().cloned() else {
+    let Some(crate::web::error::ErrorPage(message)) = resp.extensions().get().cloned() else {
         return resp;
     };
     let (mut parts, _) = resp.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let body = crate::error::error_html(parts.status, &message, "/admin/", "返回工作台");
+    let body = crate::web::error::error_html(parts.status, &message, "/admin/", "返回工作台");
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod client;
 pub mod detach;
+pub mod error;
 pub mod guard;
 pub mod handlers;
 pub mod router;

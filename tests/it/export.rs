@@ -128,7 +128,9 @@ async fn a_full_build_lists_the_same_related_stories_as_serve() {
         assert_eq!(served.status, 200, "{p}");
         let exported = std::fs::read_to_string(file_for(out.path(), p)).unwrap();
         assert_eq!(served.body, ssi_expand(out.path(), &exported), "{p}");
-        if served.select_attr(".related li a", "href").len() == gazette::render::RELATED_ITEMS {
+        if served.select_attr(".related li a", "href").len()
+            == gazette::domain::article::RELATED_ITEMS
+        {
             full_blocks += 1;
         }
     }

@@ -4,6 +4,7 @@ mod util;
 
 mod aborted_writes;
 mod aigc;
+mod architecture;
 mod browser;
 mod cache;
 mod conformance;

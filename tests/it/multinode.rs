@@ -470,7 +470,7 @@ fn two_nodes_share_one_postgres_database() {
     let (_, signed) = sign_off_through_a("通知丢失后签发的稿件");
     let took = visible_on_b_within("通知丢失后签发的稿件", signed);
     assert!(
-        took < gazette::state::CACHE_POLL + Duration::from_millis(500),
+        took < gazette::follow::CACHE_POLL + Duration::from_millis(500),
         "stale for {took:?}, longer than the stated bound"
     );
     drop(a);

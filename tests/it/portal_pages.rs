@@ -263,7 +263,7 @@ async fn hostile_text_is_shown_as_text() {
     a.subtitle = Some("\"><img src=x onerror=alert(1)>".into());
     a.editor = "<b>编辑</b>".into();
     a.byline[0].name = "<i>记者</i>".into();
-    a.body_html = gazette::render::sanitize::sanitize_html(
+    a.body_html = gazette::domain::html::sanitize_html(
         "<p>正文<script>alert(2)</script><a href=\"javascript:alert(3)\">链接</a></p>",
     );
     app.save(&a).await;

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
+use super::write::{Tx, append_change, log_change, to_json};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Change, Slot, Store, StoreError, StoreResult, TaggedBefore};
 use crate::domain::channel::{ancestry, paging};
@@ -125,10 +126,6 @@ fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
             .clamp(0, i64::from(u32::MAX)) as u32,
         ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
     })
-}
-
-pub(super) fn to_json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("plain data serializes")
 }
 
 #[async_trait]
@@ -780,8 +777,6 @@ impl Store for StoreImpl {
     }
 }
 
-pub(super) type Tx<'c> = sqlx::Transaction<'c, super::Db>;
-
 pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort, style";
 
 pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
@@ -1113,7 +1108,7 @@ pub(super) async fn write_article(
                 .push_bind(id)
                 .push(format!(
                     ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
-                    crate::render::RELATED_ITEMS
+                    crate::domain::article::RELATED_ITEMS
                 ));
         }
         let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
@@ -1273,57 +1268,6 @@ async fn count_newer(
     .bind(sort_at)
     .bind(id)
     .bind(cap)
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-pub(super) async fn log_change(
-    tx: &mut Tx<'_>,
-    now: i64,
-    kind: &str,
-    site_id: Option<&str>,
-    article_id: Option<i64>,
-    keys: &[String],
-) -> StoreResult<()> {
-    let seq = append_change(tx, now, kind, site_id, article_id, keys).await?;
-    dialect::after_change(tx, seq).await
-}
-
-/// `log_change`, answering the change's seq (a live entry records it).
-pub(super) async fn log_change_seq(
-    tx: &mut Tx<'_>,
-    now: i64,
-    kind: &str,
-    site_id: Option<&str>,
-    article_id: Option<i64>,
-    keys: &[String],
-) -> StoreResult<i64> {
-    let seq = append_change(tx, now, kind, site_id, article_id, keys).await?;
-    dialect::after_change(tx, seq).await?;
-    Ok(seq)
-}
-
-/// Append to the change log without waking anyone (the caller does, once).
-async fn append_change(
-    tx: &mut Tx<'_>,
-    now: i64,
-    kind: &str,
-    site_id: Option<&str>,
-    article_id: Option<i64>,
-    keys: &[String],
-) -> StoreResult<i64> {
-    // Followers read `seq > cursor`, so seqs must become visible in order:
-    // every transaction that logs a change is opened by
-    // `dialect::begin_write`, which serializes writers where the backend
-    // does not (PostgreSQL).
-    Ok(sqlx::query_scalar(
-        "INSERT INTO changes (at, kind, site_id, article_id, keys) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
-    )
-    .bind(now)
-    .bind(kind)
-    .bind(site_id)
-    .bind(article_id)
-    .bind(to_json(&keys))
     .fetch_one(&mut **tx)
     .await?)
 }

@@ -6,8 +6,8 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::content::{SLOT_COLUMNS, Tx, log_change, slot_from_row};
-use super::record::insert_event;
+use super::content::{SLOT_COLUMNS, slot_from_row};
+use super::write::{Tx, insert_event, log_change};
 use super::{StoreImpl, dialect};
 use crate::db::{Actor, Curation, Event, Slot, SlotItem, StoreError, StoreResult};
 use crate::domain::slot::{self, Entry, Op};

@@ -136,7 +136,7 @@ impl Exports for StoreImpl {
 
 /// Delete the dependency rows of these files of an export.
 async fn forget_paths(
-    tx: &mut super::content::Tx<'_>,
+    tx: &mut super::write::Tx<'_>,
     export_id: i64,
     paths: &[&str],
 ) -> StoreResult<()> {

@@ -3,8 +3,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::content::{Tx, log_change, log_change_seq};
-use super::record::insert_event;
+use super::write::{Tx, insert_event, log_change, log_change_seq};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Event, Live, NewEntry, StoreError, StoreResult};
 use crate::domain::live::{Entry, EntryAct, EntryState, LiveClock};
@@ -59,7 +58,7 @@ async fn story(tx: &mut Tx<'_>, article_id: i64) -> StoreResult<(String, String)
 
 /// A short quote of an entry for the record.
 fn quote(html: &str) -> String {
-    let text = crate::render::html_to_text(html);
+    let text = crate::domain::html::html_to_text(html);
     let t: String = text.chars().take(40).collect();
     if text.chars().count() > 40 {
         format!("{t}…")

@@ -5,17 +5,17 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::content::{
-    ARTICLE_COLUMNS, Bulk, Tx, article_from_row, site_channels, to_json, write_article,
-};
+use super::content::{ARTICLE_COLUMNS, Bulk, article_from_row, site_channels, write_article};
 use super::record::{AUDIT_SELECT, audit_from_row};
+use super::write::{Tx, to_json};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
-    AuditEntry, InWork, Job, NewUser, Newsroom, Revision, SensitiveWord, StoreError, StoreResult,
-    StoryFilter, StoryRow, Transition, WorkState,
+    AuditEntry, InWork, Job, NewUser, Newsroom, Revision, StoreError, StoreResult, StoryFilter,
+    StoryRow, Transition, WorkState,
 };
 use crate::domain::article::Correction;
 use crate::domain::draft::Draft;
+use crate::domain::screening::SensitiveWord;
 use crate::domain::url::story_path;
 use crate::domain::user::User;
 use crate::domain::workflow::{Public, Work};

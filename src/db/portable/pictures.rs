@@ -3,8 +3,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
-use super::content::{Tx, log_change};
-use super::record::insert_event;
+use super::write::{Tx, insert_event, log_change};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     Actor, Event, LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures, StoreError,
@@ -358,7 +357,7 @@ impl Pictures for StoreImpl {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let old = load(&mut tx, id).await?;
         sqlx::query("UPDATE images SET made = $1 WHERE id = $2")
-            .bind(super::content::to_json(made))
+            .bind(super::write::to_json(made))
             .bind(id)
             .execute(&mut *tx)
             .await?;

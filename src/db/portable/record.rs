@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
-use super::content::Tx;
+use super::write::insert_event;
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, AuditEntry, AuditQuery, Event, Record, StoreResult};
 
@@ -41,29 +41,6 @@ pub(super) fn audit_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
 
 /// Append one act inside the caller's transaction (a slot change writes its
 /// record row with the change itself).
-pub(super) async fn insert_event(
-    tx: &mut Tx<'_>,
-    actor: &Actor,
-    event: &Event,
-    now: i64,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit (article_id, at, actor_id, actor, action, title, subject, detail, address) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(event.article_id)
-    .bind(now)
-    .bind(actor.id)
-    .bind(&actor.name)
-    .bind(event.action)
-    .bind(&event.title)
-    .bind(&event.subject)
-    .bind(&event.detail)
-    .bind(&actor.address)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 #[async_trait]
 impl Record for StoreImpl {

@@ -3,8 +3,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
-use super::content::Tx;
-use super::record::insert_event;
+use super::write::{Tx, insert_event};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     Actor, Attempt, Event, Filing, Limits, NewReport, ReportFilter, Reports, StoreError,
@@ -332,13 +331,12 @@ impl Reports for StoreImpl {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn report_secret(&self) -> StoreResult<String> {
-        let fresh = crate::accounts::random_token();
+    async fn report_secret(&self, fresh: &str) -> StoreResult<String> {
         let mut tx = dialect::begin_own(&self.pool).await?;
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('report_secret', $1) ON CONFLICT (key) DO NOTHING",
         )
-        .bind(&fresh)
+        .bind(fresh)
         .execute(&mut *tx)
         .await?;
         let v: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'report_secret'")

@@ -3,8 +3,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
-use super::content::{Tx, log_change, to_json};
-use super::record::insert_event;
+use super::write::{Tx, insert_event, log_change, to_json};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Event, NewVideo, StoreError, StoreResult, Videos};
 use crate::domain::video::{Video, VideoMade, VideoState};

@@ -72,6 +72,12 @@ mod reports;
     reason = "compiled once per backend, on purpose"
 )]
 mod videos;
+#[path = "../portable/write.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod write;
 
 type Db = sqlx::Postgres;
 type DbRow = sqlx::postgres::PgRow;
@@ -225,7 +231,7 @@ fn redact(url: &str) -> String {
 
 /// PostgreSQL's spelling of what the dialects do not share.
 mod dialect {
-    use super::content::Tx;
+    use super::write::Tx;
     use crate::db::StoreResult;
 
     /// The id of an inserted article: `$1`, or the next from the sequence when 0.

@@ -66,6 +66,12 @@ mod reports;
     reason = "compiled once per backend, on purpose"
 )]
 mod videos;
+#[path = "../portable/write.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod write;
 
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
@@ -155,7 +161,7 @@ impl SqliteStore {
 
 /// SQLite's spelling of what the dialects do not share.
 mod dialect {
-    use super::content::Tx;
+    use super::write::Tx;
     use crate::db::StoreResult;
 
     /// The id of an inserted article: `$1`, or the next rowid when it is 0.

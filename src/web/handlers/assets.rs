@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 pub async fn get_asset(
     State(state): State<AppState>,
@@ -37,10 +37,10 @@ pub async fn get_media(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("文件不存在".into());
-    if !crate::media::safe_path(&rel) || !crate::media::is_public(&rel) {
+    if !crate::domain::media_key::is_safe(&rel) || !crate::domain::media_key::is_public(&rel) {
         return Err(not_found());
     }
-    let ct = crate::media::content_type(&rel).ok_or_else(not_found)?;
+    let ct = crate::domain::media_key::content_type(&rel).ok_or_else(not_found)?;
     let len = state.media.size(&rel).await?.ok_or_else(not_found)?;
     let asked = headers
         .get(header::RANGE)

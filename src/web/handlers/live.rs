@@ -16,9 +16,9 @@ use bytes::Bytes;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::domain::kind::Kind;
-use crate::error::AppError;
 use crate::live::{Frame, HEARTBEAT, Reader, frame};
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 #[derive(serde::Deserialize, Default)]
 pub struct After {

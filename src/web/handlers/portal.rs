@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
 use crate::render::cache::{Answer, Cached, RenderCache};
 use crate::render::{self, Page, chrome};
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 /// Browsers revalidate every time (a cheap 304 with the ETag), so a withdrawal
 /// shows at once; a CDN in front may keep a page up to a minute.

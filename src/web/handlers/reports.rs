@@ -18,10 +18,10 @@ use sha2::Digest;
 use crate::db::{Attempt, Filing, NewReport};
 use crate::domain::Site;
 use crate::domain::report::{self, Category, Report};
-use crate::error::AppError;
 use crate::render::chrome::{self, SiteUrls};
 use crate::state::AppState;
 use crate::web::client::ClientAddr;
+use crate::web::error::AppError;
 
 /// The largest filing: three screenshots and the words.
 pub const BODY_LIMIT: usize = report::MAX_SHOTS * crate::media::MAX_BYTES + 256 * 1024;
@@ -117,7 +117,7 @@ async fn form(
     let c = report::challenge(
         secret.as_bytes(),
         state.now(),
-        &crate::accounts::random_bytes::<10>(),
+        &crate::token::random_bytes::<10>(),
     );
     let urls = SiteUrls::new(site, &state.config.public_url, state.config.scheme());
     let cfg = state.config.reports;
@@ -215,7 +215,7 @@ async fn lookup(
 /// the address itself is never stored.
 fn who(secret: &str, addr: &str) -> String {
     let h = sha2::Sha256::digest(format!("{secret}|{addr}").as_bytes());
-    h[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h[..16])
 }
 
 /// `POST /jubao/` (multipart: the words, the challenge, up to three
@@ -290,7 +290,11 @@ pub async fn post_report(
     };
     let now = state.now();
     let secret = state.report_secret().await?.to_string();
-    let limits = state.config.reports.limits();
+    let limits = crate::db::Limits {
+        window_secs: crate::config::REPORT_WINDOW_SECS,
+        per_address: state.config.reports.per_address,
+        global: state.config.reports.global,
+    };
     match state
         .store
         .report_attempt(&who(&secret, &addr), limits, now)
@@ -398,7 +402,7 @@ pub async fn post_report(
         None => None,
     };
     let cfg = state.config.reports;
-    let receipt = report::receipt(now, &crate::accounts::random_bytes::<8>());
+    let receipt = report::receipt(now, &crate::token::random_bytes::<8>());
     let new = NewReport {
         receipt,
         site_id: site.id.clone(),

@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Fields, render};
-use crate::accounts::{random_token, token_hash};
 use crate::db::{Actor, Event};
 use crate::domain::user::valid_password;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::token::{random_token, token_hash};
 use crate::web::auth::{COOKIE, SESSION_SECS, Session, cookie, session_cookie};
 use crate::web::client::ClientAddr;
+use crate::web::error::AppError;
 
 #[derive(Deserialize, Default)]
 pub struct NextQuery {

@@ -13,9 +13,9 @@ use crate::db::{AuditEntry, AuditQuery, DynStore};
 use crate::domain::record::{ACTIONS, action_label, state_label, subject_label};
 use crate::domain::text::{cst_day_start, datetime_rfc3339};
 use crate::domain::workflow::level_name;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// Rows per screen.
 const PAGE: i64 = 50;

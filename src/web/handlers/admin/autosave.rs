@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Fields;
 use super::stories::{load_visible, may_edit, parse_draft};
-use crate::error::AppError;
 use crate::newsroom;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 async fn editable(
     state: &AppState,

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{admin_form, render, require_admin};
 use super::{changes, note};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 pub async fn get_channels(
     State(state): State<AppState>,
@@ -105,7 +105,7 @@ pub async fn post_channel(
     c.review_levels = num("review_levels", "审核级数")?;
     c.list_style = crate::domain::channel::ListStyle::parse(f.get("list_style").trim());
     state.store.update_channel(&c, state.now()).await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     let detail = changes(&[
         ("名称", old.name.clone(), c.name.clone()),
         ("排序", old.sort.to_string(), c.sort.to_string()),
@@ -249,7 +249,7 @@ pub async fn post_site(
         }
     }
     state.store.put_site(&site, state.now()).await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     let (o, n) = (&old.settings, &site.settings);
     let host = |h: &Option<String>| h.clone().unwrap_or_default();
     let detail = changes(&[

@@ -8,9 +8,9 @@ use super::{datetime, render};
 use crate::db::{StoryFilter, StoryRow};
 use crate::domain::Status;
 use crate::domain::workflow::{Flow, Public};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 #[derive(Serialize)]
 pub struct Line {

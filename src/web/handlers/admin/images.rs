@@ -14,9 +14,9 @@ use super::{Fields, datetime, render};
 use crate::db::{LibraryQuery, PictureMeta};
 use crate::domain::picture::{Focal, Picture, PictureUse, Ratio};
 use crate::domain::text::cst_day_start;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 const PAGE: i64 = 40;
 
@@ -255,6 +255,6 @@ pub async fn post_image(
         .store
         .edit_picture(id, &meta, &session.actor(), state.now())
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     Ok(Redirect::to(&format!("/admin/images/{id}?done=saved")).into_response())
 }

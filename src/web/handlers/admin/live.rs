@@ -14,9 +14,9 @@ use super::{Fields, datetime, render};
 use crate::domain::Article;
 use crate::domain::kind::Kind;
 use crate::domain::live::{EntryAct, EntryState, MAX_ENTRY, refuse};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 #[derive(serde::Deserialize, Default)]
 pub struct DeskQuery {
@@ -86,7 +86,7 @@ async fn desk(
         minijinja::context! {
             id => e.id,
             body_html => e.body_html.clone(),
-            text => crate::render::html_to_text(&e.body_html),
+            text => crate::domain::html::html_to_text(&e.body_html),
             author => e.author.clone(),
             created => datetime(e.created_at),
             approved => e.approved_at.map(datetime),
@@ -175,7 +175,7 @@ fn entry_html(text: &str) -> Result<String, String> {
         ));
     }
     let paragraphs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    Ok(crate::render::sanitize::paragraphs_to_html(&paragraphs))
+    Ok(crate::domain::html::paragraphs_to_html(&paragraphs))
 }
 
 fn number(f: &Fields, key: &str, what: &str) -> Result<Option<i64>, String> {
@@ -193,8 +193,8 @@ fn number(f: &Fields, key: &str, what: &str) -> Result<Option<i64>, String> {
 /// Refuse text with blocking sensitive words (the same list as stories).
 async fn screened(state: &AppState, html: &str) -> Result<Option<String>, AppError> {
     let words = state.store.sensitive_words().await?;
-    let hits = crate::screening::Screener::new(words)
-        .scan(&[("直播条目", crate::render::html_to_text(html))]);
+    let hits = crate::domain::screening::Screener::new(words)
+        .scan(&[("直播条目", crate::domain::html::html_to_text(html))]);
     let blocking: Vec<String> = hits
         .iter()
         .filter(|h| h.blocks())
@@ -316,7 +316,7 @@ pub async fn post_entry_act(
         .store
         .act_on_entry(eid, &act, &session.actor(), state.now())
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     let done = match act {
         EntryAct::Approve => "approve",
         EntryAct::Pin(_) => "pin",
@@ -356,7 +356,7 @@ pub async fn post_clock(
         .store
         .set_live_clock(id, start, &session.actor(), state.now())
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     let done = if start { "start" } else { "end" };
     Ok(Redirect::to(&format!("/admin/live/{id}?done={done}")).into_response())
 }

@@ -27,9 +27,9 @@ use minijinja::Value;
 use serde::Serialize;
 
 use crate::domain::text::{parse_rfc3339, to_cst};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// `?done=...` after a save that redirects: what the next page says happened.
 #[derive(serde::Deserialize, Default)]

@@ -15,9 +15,9 @@ use crate::db::{AuditQuery, ReportFilter};
 use crate::domain::report::{Act, Category, Outcome, Report, State as RState};
 use crate::domain::text::{cst_day_start, to_cst};
 use crate::domain::user::User;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 const PAGE: i64 = 50;
 
@@ -319,7 +319,7 @@ pub async fn get_shot(
         .await
         .map_err(|e| AppError::Unavailable(e.into()))?
         .ok_or_else(|| AppError::NotFound("截图文件不存在".into()))?;
-    let ct = crate::media::content_type(key).unwrap_or("application/octet-stream");
+    let ct = crate::domain::media_key::content_type(key).unwrap_or("application/octet-stream");
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));

@@ -11,9 +11,9 @@ use super::{Fields, datetime, local, parse_local, render};
 use crate::db::Slot;
 use crate::domain::slot::Op;
 use crate::domain::user::User;
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// Whether the person arranges the slots of any site (nav and editor link).
 pub fn may_curate_any(user: &User) -> bool {
@@ -275,7 +275,7 @@ pub async fn post_slot_act(
         }
         Err(e) => return Err(e.into()),
     }
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     // the drag-and-drop script asks without following the redirect
     if f.get("_js") == "1" {
         return Ok(axum::http::StatusCode::NO_CONTENT.into_response());
@@ -322,7 +322,7 @@ pub async fn post_slots(
         .store
         .save_slot(&slot, &session.actor(), state.now())
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     Ok(Redirect::to(&format!("/admin/slots/{id}?done=slot_created")).into_response())
 }
 
@@ -340,6 +340,6 @@ pub async fn post_slot(
         .store
         .save_slot(&slot, &session.actor(), state.now())
         .await?;
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     Ok(Redirect::to(&format!("/admin/slots/{id}?done=slot_saved")).into_response())
 }

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use super::{csv_field, render};
 use crate::domain::stats::{Totals, compute, duration_cn};
 use crate::domain::text::{cst_day_start, to_cst};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// The longest period one report covers.
 const MAX_DAYS: i64 = 366;

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::{Fields, datetime, local, parse_local, render};
 use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
+use crate::domain::html::sanitize_html;
 use crate::domain::user::User;
 use crate::domain::workflow::{Action, Actor, Work, level_name};
-use crate::error::AppError;
 use crate::newsroom::{self, Story};
-use crate::render::sanitize::sanitize_html;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 #[derive(Serialize)]
 struct ChannelChoice {
@@ -115,7 +115,7 @@ pub(super) fn parse_draft(f: &Fields) -> Result<(Draft, usize), String> {
     if body.len() > crate::domain::draft::MAX_BODY_BYTES * 2 {
         return Err("正文太长(不能超过 1 MB)".into());
     }
-    let body = crate::render::sanitize::sanitize_body(body);
+    let body = crate::domain::html::sanitize_body(body);
     let draft = Draft {
         channel_id,
         extra_channel_ids: extra,
@@ -382,7 +382,7 @@ async fn edit_page(
         flash => p.flash,
         act => p.act,
         returned,
-        body_chars => crate::domain::text::body_chars(&crate::render::html_to_text(&d.body_html)),
+        body_chars => crate::domain::text::body_chars(&crate::domain::html::html_to_text(&d.body_html)),
         pictures => super::story_pictures::editor_pictures(state, d).await?,
         video => video.0,
         live_starts_at => local(d.parts.live.as_ref().map(|l| l.starts_at)),
@@ -687,7 +687,7 @@ pub async fn post_story(
         .await
     {
         Ok(_) => {
-            state.after_write().await;
+            crate::follow::after_write(&state).await;
             // saved for real: the working copy has served its purpose
             state.store.drop_autosave(id, session.user.id).await?;
             Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
@@ -871,7 +871,7 @@ fn field_lines(
         rest = &rest[tag_end..];
     }
     with_images.push_str(rest);
-    let body: Vec<String> = crate::render::html_to_text(&with_images)
+    let body: Vec<String> = crate::domain::html::html_to_text(&with_images)
         .lines()
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())

@@ -3,8 +3,8 @@
 //! declared before the signer is refused.
 
 use crate::domain::draft::Draft;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 /// One line per labelled picture of the draft (empty when none, or when the
 /// story is declared and nothing needs saying).

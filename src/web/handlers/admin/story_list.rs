@@ -13,10 +13,10 @@ use super::{Fields, render};
 use crate::db::StoryFilter;
 use crate::domain::text::cst_day_start;
 use crate::domain::workflow::{Action, Actor, Work};
-use crate::error::AppError;
 use crate::newsroom;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// Rows per page.
 const PAGE: i64 = 50;
@@ -315,7 +315,7 @@ pub async fn post_bulk(
             },
         });
     }
-    state.after_write().await;
+    crate::follow::after_write(&state).await;
     let done = outcomes.iter().filter(|o| o.ok).count();
     let report = minijinja::context! {
         done, refused => outcomes.len() - done, outcomes,

@@ -4,8 +4,8 @@
 
 use crate::domain::draft::Draft;
 use crate::domain::kind::Kind;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 /// A 单页's address is well formed, free on its site, and unchanged since
 /// its first publication (`current`: the story's URL path, if it has one).

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::Fields;
 use crate::domain::draft::Draft;
 use crate::domain::kind::Parts;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 /// The 题图 and gallery fields: `lead_image` (a library number) with its
 /// words, and one row of `g_image`, `g_caption`, `g_credit`, `g_alt`, `g_order`

@@ -8,8 +8,8 @@ use crate::domain::draft::Draft;
 use crate::domain::kind::Parts;
 use crate::domain::user::User;
 use crate::domain::video::VideoUse;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 
 pub(super) fn parse_video(f: &Fields) -> Result<Option<VideoUse>, String> {
     match f.get("video_id").trim() {

@@ -178,7 +178,7 @@ pub async fn post_uploads(
         );
     }
     let upload = Upload {
-        id: crate::accounts::random_token()
+        id: crate::token::random_token()
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .collect(),
@@ -363,11 +363,7 @@ async fn finish(state: &AppState, session: &Session, u: &Upload) -> Result<i64, 
                     n => h.update(&buf[..n]),
                 }
             }
-            Ok(h.finalize()
-                .iter()
-                .take(10)
-                .map(|b| format!("{b:02x}"))
-                .collect())
+            Ok(hex::encode(&h.finalize()[..10]))
         })
         .await
     };
@@ -381,7 +377,7 @@ async fn finish(state: &AppState, session: &Session, u: &Upload) -> Result<i64, 
         .to_string();
     let ext = extension(&u.name).unwrap_or("mp4");
     let key = format!("{month}/{hash}.{ext}");
-    let ct = crate::media::content_type(&key).unwrap_or("video/mp4");
+    let ct = crate::domain::media_key::content_type(&key).unwrap_or("video/mp4");
     if let Err(e) = state.media.put_file(&key, &path, ct).await {
         tracing::error!(error = %e, "storing the video original failed");
         return Err(Box::new(error(
@@ -403,7 +399,9 @@ async fn finish(state: &AppState, session: &Session, u: &Upload) -> Result<i64, 
     {
         Ok(x) => x,
         Err(e) => {
-            return Err(Box::new(crate::error::AppError::from(e).into_response()));
+            return Err(Box::new(
+                crate::web::error::AppError::from(e).into_response(),
+            ));
         }
     };
     let _ = state.uploads.finished(u, video.id).await;

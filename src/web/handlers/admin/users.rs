@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::{Fields, admin_form, render, require_admin};
 use crate::db::NewUser;
 use crate::domain::user::{Role, Scope, valid_password, valid_username};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 /// The users screen; `typed` refills the new-user form after a refusal
 /// (name, display name, roles, sites: never the password).

@@ -47,7 +47,7 @@ async fn visible(state: &AppState, session: &Session, id: i64) -> Result<Video, 
     match state.store.video(id).await {
         Ok(Some(v)) if session.user.works_in_site(&v.site_id) => Ok(v),
         Ok(_) => Err(error(StatusCode::NOT_FOUND, format!("视频 {id} 不存在"))),
-        Err(e) => Err(crate::error::AppError::from(e).into_response()),
+        Err(e) => Err(crate::web::error::AppError::from(e).into_response()),
     }
 }
 
@@ -103,7 +103,7 @@ pub async fn post_poster(
     let bytes = match state.media.get(key).await {
         Ok(Some(b)) => b,
         Ok(None) => return error(StatusCode::NOT_FOUND, "封面图片文件不存在,请重新处理视频"),
-        Err(e) => return crate::error::AppError::from(e).into_response(),
+        Err(e) => return crate::web::error::AppError::from(e).into_response(),
     };
     let words = crate::domain::picture::PictureUse {
         image_id: 1,
@@ -203,11 +203,7 @@ pub async fn post_subtitles(
         };
         let hash: String = {
             use sha2::Digest as _;
-            sha2::Sha256::digest(vtt.as_bytes())
-                .iter()
-                .take(10)
-                .map(|b| format!("{b:02x}"))
-                .collect()
+            hex::encode(&sha2::Sha256::digest(vtt.as_bytes())[..10])
         };
         let month = crate::domain::video::stem(&v.key)
             .rsplit_once('/')
@@ -219,7 +215,7 @@ pub async fn post_subtitles(
             .put(&key, bytes::Bytes::from(vtt), "text/vtt; charset=utf-8")
             .await
         {
-            return crate::error::AppError::from(e).into_response();
+            return crate::web::error::AppError::from(e).into_response();
         }
         Some(key)
     };
@@ -229,10 +225,10 @@ pub async fn post_subtitles(
         .await
     {
         Ok(v) => {
-            state.after_write().await;
+            crate::follow::after_write(&state).await;
             Json(video_json(&v)).into_response()
         }
-        Err(e) => crate::error::AppError::from(e).into_response(),
+        Err(e) => crate::web::error::AppError::from(e).into_response(),
     }
 }
 

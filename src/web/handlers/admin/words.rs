@@ -5,9 +5,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Fields, admin_form, render, require_admin};
-use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::auth::Session;
+use crate::web::error::AppError;
 
 pub async fn get_words(
     State(state): State<AppState>,

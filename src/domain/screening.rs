@@ -5,7 +5,15 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
-use crate::db::SensitiveWord;
+/// A sensitive word of the admin-managed list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitiveWord {
+    pub id: i64,
+    pub word: String,
+    pub category: String,
+    /// `block` or `warn`.
+    pub severity: String,
+}
 
 /// One hit, with enough context for a reviewer.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,5 +1,7 @@
-//! Body HTML is sanitized once, on the way in, with an allowlist (ammonia);
-//! everything else is escaped by the templates.
+//! HTML as the content model holds it: body HTML is sanitized once, on the
+//! way in, with an allowlist (ammonia); everything else is escaped by the
+//! templates; a body's text (`html_to_text`, `html_excerpt`) is read for
+//! search, descriptions, counts and screening. Pure: ammonia only.
 //!
 //! Images and links from elsewhere (the policy, docs/security.md):
 //! - an `<img>` must show a file Gazette serves (`/media/YYYY/MM/name.ext`,
@@ -15,6 +17,8 @@
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
+
+use super::text::excerpt;
 
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -216,6 +220,53 @@ pub fn body_with_dateline(body_html: &str, source: &str) -> String {
     )
 }
 
+/// `excerpt(&html_to_text(html), max_chars)`, reading only as much of
+/// `html` as that needs: a story's description is 120 characters of a body
+/// of kilobytes.
+pub fn html_excerpt(html: &str, max_chars: usize) -> String {
+    let mut end = max_chars * 8;
+    while end < html.len() {
+        let mut cut = end;
+        while !html.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let text = html_to_text(&html[..cut]);
+        // the prefix may end in a cut tag or entity; past a margin beyond
+        // them, its first `max_chars` are the whole body's
+        let collapsed: usize = text.split_whitespace().map(|w| w.chars().count() + 1).sum();
+        if collapsed > max_chars + 16 {
+            return excerpt(&text, max_chars);
+        }
+        end *= 2;
+    }
+    excerpt(&html_to_text(html), max_chars)
+}
+
+/// Text of sanitized HTML: tags dropped (each one a space), every character
+/// reference decoded: the sanitizer writes `&nbsp;` for a non-breaking space,
+/// and an imported body may hold any named or numeric reference, so the text
+/// that search, descriptions, the 正文字数 count and screening read is the
+/// text a reader sees.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    match html_escape::decode_html_entities(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(decoded) => decoded,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +347,61 @@ mod tests {
         assert_eq!(body_with_dateline(typed, "滨州日报/滨州网讯"), typed);
         assert_eq!(body_with_dateline(body, ""), body);
         assert!(body_with_dateline(body, "<b>x</b>").contains("&lt;b&gt;x&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn a_description_reads_only_the_start_of_a_long_body_but_says_the_same() {
+        let para = "<p>滨州市召开&amp;部署 <b>会议</b>,要求&lt;各级&gt;单位 抓好落实。</p>\n";
+        for n in [1, 3, 10, 200] {
+            let body = para.repeat(n);
+            assert_eq!(
+                html_excerpt(&body, 120),
+                excerpt(&html_to_text(&body), 120),
+                "{n} paragraphs"
+            );
+        }
+        assert!(html_excerpt(&para.repeat(200), 120).ends_with('…'));
+        // wherever the cut falls inside a tag, an entity or a character
+        for pad in 0..para.len() {
+            let body = format!("<p>{}</p>{}", "a".repeat(pad), para.repeat(40));
+            assert_eq!(
+                html_excerpt(&body, 120),
+                excerpt(&html_to_text(&body), 120),
+                "pad {pad}"
+            );
+        }
+    }
+
+    #[test]
+    fn html_to_text_decodes_every_character_reference() {
+        // what the sanitizer writes for a non-breaking space, and what an
+        // imported body may hold
+        let clean = sanitize_html("<p>滨州\u{a0}网 a&nbsp;b</p>");
+        assert!(clean.contains("&nbsp;"), "{clean}");
+        let text = html_to_text(&clean);
+        assert!(!text.contains('&'), "{text}");
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            ["滨州", "网", "a", "b"]
+        );
+        assert_eq!(
+            html_to_text("<p>&copy;&#x4e2d;&#25991; &amp;lt; &hellip;</p>").trim(),
+            "©中文 &lt; …"
+        );
+        // the 正文字数 count sees no entity letters
+        assert_eq!(
+            crate::domain::text::body_chars(&html_to_text("<p>一&nbsp;二&nbsp;&nbsp;三</p>")),
+            3
+        );
+    }
+
+    #[test]
+    fn html_to_text_drops_tags() {
+        assert_eq!(
+            html_to_text("<p>a &amp; b</p><p>c</p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            vec!["a", "&", "b", "c"]
+        );
     }
 }

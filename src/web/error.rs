@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::render::sanitize::escape_text;
+use crate::domain::html::escape_text;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -1,0 +1,62 @@
+//! The change log's followers in this process (DESIGN.md §1): the render
+//! cache, the live fan-out and the search index. A local write wakes them
+//! (`after_write`); other nodes' commits wake them through the store's
+//! notifications (PostgreSQL); without them, or when one is missed, they
+//! poll: a page is never stale for longer than `CACHE_POLL` after a commit
+//! elsewhere.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::state::AppState;
+
+/// How often the render cache reads the change log when nothing woke it: the
+/// bound on a stale page after a missed notification.
+pub const CACHE_POLL: Duration = Duration::from_millis(500);
+
+/// After a local content write: drop the pages it changed before answering
+/// (read-your-writes), push new live entries, then wake the other followers.
+pub async fn after_write(state: &AppState) {
+    if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
+        tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed");
+    }
+    if let Err(e) = state.live.catch_up(&state.env).await {
+        tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed");
+    }
+    state.changed.send_modify(|n| *n += 1);
+}
+
+/// Start following the change log in the background: the render cache and
+/// the live fan-out (writes by other processes), and the search index.
+pub async fn spawn(state: &AppState) {
+    let changed = state.changed.clone();
+    match state
+        .store
+        .subscribe_changes(Arc::new(move || changed.send_modify(|n| *n += 1)))
+        .await
+    {
+        Ok(true) => tracing::info!("following other nodes' changes by notification"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "no change notifications; polling the change log"),
+    }
+    state.search.clone().spawn_follower(
+        state.store.clone(),
+        state.changed.subscribe(),
+        Duration::from_secs(1),
+    );
+    let state = state.clone();
+    let mut rx = state.changed.subscribe();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
+                tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
+            }
+            // other nodes' approvals reach this node's live readers
+            if let Err(e) = state.live.catch_up(&state.env).await {
+                tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed; will retry");
+            }
+            // a missed wake-up costs at most this long: the change log is durable
+            let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;
+        }
+    });
+}
