@@ -141,13 +141,9 @@ async fn paths_of(state: &AppState, live: &[ArticleSummary]) -> anyhow::Result<V
     for s in live {
         if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
             paths.push(format!("{}{}", site.prefix, s.url_path));
-            // a 直播 story's entries, which the page's script polls
-            if s.kind == crate::domain::kind::Kind::Live {
-                paths.push(format!(
-                    "{}{}",
-                    site.prefix,
-                    crate::domain::url::live_entries_path(s.id)
-                ));
+            // what the kind publishes beside the page (a 直播's entries)
+            for file in (s.kind.spec().public_files)(s.id) {
+                paths.push(format!("{}{file}", site.prefix));
             }
         }
     }

@@ -43,9 +43,9 @@ pub struct Story {
     pub channel_path: String,
     pub levels: u8,
     pub hits: Vec<Hit>,
-    /// What keeps the story's video from publication (not yet processed,
-    /// failed, of another site), if anything.
-    pub video_unready: Option<String>,
+    /// What a gate of the story's kind refuses at sign-off (its video not
+    /// yet processed, failed, missing), if anything.
+    pub gate_refusal: Option<String>,
     /// Why the story must be declared AI-generated before sign-off (one of
     /// its pictures is labelled so), if it must.
     pub ai_undeclared: Option<String>,
@@ -76,7 +76,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         (None, _) => (Draft::from_article(&ws.article), None),
     };
     let hits = screen(state, &draft).await?;
-    let video_unready = video_unready(state, &draft).await?;
+    let gate_refusal = gate_refusal(state, &draft).await?;
     let ai_undeclared = crate::domain::ai::undeclared(
         draft.ai,
         &ai_uploads(state, &ws.article.site_id, &draft).await?,
@@ -88,16 +88,27 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         channel_path,
         levels,
         hits,
-        video_unready,
+        gate_refusal,
         ai_undeclared,
     }))
 }
 
-/// Whether a 视频 story's video may be published: it must be processed.
-async fn video_unready(state: &AppState, draft: &Draft) -> Result<Option<String>, NewsroomError> {
-    if draft.kind != crate::domain::kind::Kind::Video {
-        return Ok(None);
+/// What the first gate of the draft's kind that does not pass says
+/// (`KindSpec::gates`: the checks that read the store before sign-off).
+async fn gate_refusal(state: &AppState, draft: &Draft) -> Result<Option<String>, NewsroomError> {
+    for gate in draft.kind.spec().gates {
+        let refusal = match gate {
+            crate::domain::kind::Gate::VideoReady => video_unready(state, draft).await?,
+        };
+        if refusal.is_some() {
+            return Ok(refusal);
+        }
     }
+    Ok(None)
+}
+
+/// Whether the draft's video may be published: it must be processed.
+async fn video_unready(state: &AppState, draft: &Draft) -> Result<Option<String>, NewsroomError> {
     let Some(u) = &draft.parts.video else {
         return Ok(None);
     };
@@ -171,7 +182,7 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
             .draft
             .parts
             .unpublishable()
-            .or_else(|| story.video_unready.clone())
+            .or_else(|| story.gate_refusal.clone())
             .or_else(|| story.ai_undeclared.clone()),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
         incomplete: story.draft.incomplete(),

@@ -167,6 +167,14 @@ pub struct ArticleSummary {
 }
 
 impl ArticleSummary {
+    /// The mark its kind shows beside its title in lists.
+    pub fn list_mark(&self) -> Option<super::kind::ListMark> {
+        (self.kind.spec().list_mark)(&super::kind::ListFacts {
+            pictures: self.pictures,
+            seconds: self.duration,
+        })
+    }
+
     /// The title for a list line: the editor's short title as written, else the
     /// title cut to `cells`.
     pub fn list_title(&self, cells: usize) -> String {

@@ -124,6 +124,77 @@ fn chars(old: &str, new: &str, deadline: Instant) -> (Line, Line) {
     )
 }
 
+/// Lines of a draft's fields, for comparison.
+/// Every field of a revision as lines for 修改记录 (channels by name).
+pub fn draft_lines(
+    d: &super::draft::Draft,
+    channel_name: &dyn Fn(i64) -> String,
+) -> Vec<(&'static str, Vec<String>)> {
+    // paragraphs and subheadings as lines; an image as its own line
+    let marked = d
+        .body_html
+        .replace("</p>", "</p>\n")
+        .replace("</h2>", "</h2>\n")
+        .replace("<br>", "\n");
+    let mut with_images = String::with_capacity(marked.len());
+    let mut rest = marked.as_str();
+    while let Some(at) = rest.find("<img") {
+        with_images.push_str(&rest[..at]);
+        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at..tag_end];
+        let src = tag
+            .split("src=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_default();
+        with_images.push_str(&format!("\n〔图片 {src}〕\n"));
+        rest = &rest[tag_end..];
+    }
+    with_images.push_str(rest);
+    let body: Vec<String> = super::html::html_to_text(&with_images)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let one = |s: &str| vec![s.to_string()];
+    let reprint = if d.is_reprint {
+        format!(
+            "转载自 {} / 作者 {} / 原标题 {} / {}",
+            d.reprint.source, d.reprint.author, d.reprint.title, d.reprint.url
+        )
+    } else {
+        "原创".to_string()
+    };
+    vec![
+        ("标题", one(&d.title)),
+        ("短标题", one(&d.short_title)),
+        ("副标题", one(&d.subtitle)),
+        ("署名", one(&super::article::byline_text(&d.byline))),
+        ("稿源", one(&d.source)),
+        ("转载", one(&reprint)),
+        ("栏目", one(&channel_name(d.channel_id))),
+        (
+            "同时发布到",
+            d.extra_channel_ids
+                .iter()
+                .map(|c| channel_name(*c))
+                .collect(),
+        ),
+        ("编辑", one(&d.editor)),
+        ("摘要", one(&d.summary)),
+        ("正文", body),
+        ("标签", one(&d.tags.join(","))),
+        (
+            "定时发布",
+            one(&d
+                .publish_at
+                .map(|t| super::text::to_cst(t).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()),
+        ),
+        ("更正说明", one(&d.correction)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,19 +97,7 @@ impl Draft {
         self.summary = clean_block(&self.summary);
         self.correction = clean_block(&self.correction);
         self.body_html = clean_block(&self.body_html);
-        self.parts = self.parts.clean();
-        if self.kind != Kind::Gallery {
-            self.parts.gallery.clear();
-        }
-        if self.kind != Kind::Video {
-            self.parts.video = None;
-        }
-        if self.kind != Kind::Live {
-            self.parts.live = None;
-        }
-        if self.kind != Kind::Page {
-            self.parts.page = None;
-        }
+        self.parts = self.parts.clean().for_kind(self.kind);
         self
     }
 

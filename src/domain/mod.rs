@@ -6,6 +6,7 @@ pub mod channel;
 pub mod diff;
 pub mod draft;
 pub mod html;
+pub mod job;
 pub mod kind;
 pub mod live;
 pub mod media_key;

@@ -1,7 +1,7 @@
 //! A video of the library (视听): what its upload is (the probe), what the
 //! processing job makes of it (the rendition ladder, HLS, poster frames),
 //! the keys of those files, and how its length is written. No I/O here:
-//! `media::video` runs ffmpeg, `jobs::video` records what it made.
+//! `media::video` runs ffmpeg, `jobs::video_process` records what it made.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,12 +1,15 @@
 //! Jobs are rows (DESIGN.md §6): a runner claims due rows, runs the idempotent
 //! job, marks it done; a failed job is retried later, an expired claim too.
 
-mod pictures;
+mod picture_variants;
 mod publish;
-mod video;
+mod report_contact;
+mod slot_expiry;
+mod video_process;
 
 use std::time::Duration;
 
+use crate::domain::job::JobKind;
 use crate::state::AppState;
 
 const RETRY_SECS: i64 = 30;
@@ -16,14 +19,14 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
     Ok(run_short(state).await? + run_long(state).await?)
 }
 
-/// Run due jobs of the long kinds (`db::LONG_JOBS`: videos), one at a time.
+/// Run due jobs of the long kinds (`JobKind::is_long`: videos), one at a time.
 pub async fn run_long(state: &AppState) -> anyhow::Result<usize> {
     let mut n = 0;
-    for kind in crate::db::LONG_JOBS {
+    for kind in JobKind::ALL.into_iter().filter(|k| k.is_long()) {
         let Some(job) = state
             .store
             .claim_job_of(
-                kind,
+                kind.as_str(),
                 &state.config.node_id,
                 state.now(),
                 state.config.job_lease,
@@ -33,13 +36,22 @@ pub async fn run_long(state: &AppState) -> anyhow::Result<usize> {
             continue;
         };
         n += 1;
-        let result = match job.kind.as_str() {
-            "video_process" => video::run(state, &job).await,
-            other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
-        };
+        let result = run(state, &job).await;
         settle(state, &job, result).await?;
     }
     Ok(n)
+}
+
+/// Run one claimed job: the one place a kind meets its file.
+async fn run(state: &AppState, job: &crate::db::Job) -> anyhow::Result<()> {
+    match JobKind::parse(&job.kind) {
+        Some(JobKind::Publish) => publish::run(state, &job.key).await,
+        Some(JobKind::PictureVariants) => picture_variants::run(state, &job.key).await,
+        Some(JobKind::VideoProcess) => video_process::run(state, job).await,
+        Some(JobKind::SlotExpiry) => slot_expiry::run(state).await,
+        Some(JobKind::ReportContact) => report_contact::run(state, &job.key).await,
+        None => Err(anyhow::anyhow!("unknown job kind {:?}", job.kind)),
+    }
 }
 
 async fn settle(
@@ -78,29 +90,7 @@ pub async fn run_short(state: &AppState) -> anyhow::Result<usize> {
             );
             tokio::time::sleep(pause).await;
         }
-        let result = match job.kind.as_str() {
-            "publish" => publish::run(state, &job.key).await,
-            "picture_variants" => pictures::run(state, &job.key).await,
-            // a 推荐位 item's time is up: take every due item off (idempotent)
-            "slot_expiry" => match state.store.expire_slot_items(state.now()).await {
-                Ok(_) => {
-                    crate::follow::after_write(state).await;
-                    Ok(())
-                }
-                Err(e) => Err(e.into()),
-            },
-            // a 举报's retention is over: its contact data goes (idempotent)
-            "report_contact" => match job.key.parse::<i64>() {
-                Ok(id) => state
-                    .store
-                    .clear_report_contact(id, state.now())
-                    .await
-                    .map(|_| ())
-                    .map_err(Into::into),
-                Err(_) => Err(anyhow::anyhow!("report job key is not an id")),
-            },
-            other => Err(anyhow::anyhow!("unknown job kind {other:?}")),
-        };
+        let result = run(state, &job).await;
         settle(state, &job, result).await?;
     }
     Ok(n)

@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod chrome;
 pub mod feeds;
+pub(crate) mod kinds;
 pub mod live;
 pub mod pictures;
 mod portal;

@@ -38,6 +38,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/edit.html"),
     ),
     (
+        "admin/kinds/gallery.html",
+        include_str!("../../templates/admin/kinds/gallery.html"),
+    ),
+    (
+        "admin/kinds/live.html",
+        include_str!("../../templates/admin/kinds/live.html"),
+    ),
+    (
+        "admin/kinds/page.html",
+        include_str!("../../templates/admin/kinds/page.html"),
+    ),
+    (
+        "admin/kinds/video.html",
+        include_str!("../../templates/admin/kinds/video.html"),
+    ),
+    (
         "admin/diff.html",
         include_str!("../../templates/admin/diff.html"),
     ),

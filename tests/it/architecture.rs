@@ -594,19 +594,19 @@ fn the_layer_check_finds_what_it_forbids() {
     // a circle between two render files
     let before = circles(&c).len();
     let feeds = PathBuf::from("render/feeds.rs");
-    let portal = PathBuf::from("render/portal.rs");
+    let search = PathBuf::from("render/search.rs");
     let (refs, _, _) = collect(
         &feeds,
         &["render".into(), "feeds".into()],
-        "use super::portal::x;",
+        "use super::search::x;",
     );
     c.refs.get_mut(&feeds).unwrap().extend(refs);
     let (refs, _, _) = collect(
-        &portal,
-        &["render".into(), "portal".into()],
+        &search,
+        &["render".into(), "search".into()],
         "fn f() { super::feeds::y() }",
     );
-    c.refs.get_mut(&portal).unwrap().extend(refs);
+    c.refs.get_mut(&search).unwrap().extend(refs);
     let found = circles(&c);
     assert_eq!(found.len(), before + 1, "{found:?}");
     assert!(

@@ -16,6 +16,7 @@ mod feeds;
 mod hostile_clients;
 mod html_validity;
 mod import;
+mod kinds;
 mod lighthouse;
 mod live;
 mod media;

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Fields, render};
+use super::{Fields, SignedForm, render};
 use crate::db::{Actor, Event};
 use crate::domain::user::valid_password;
 use crate::state::AppState;
@@ -147,11 +147,9 @@ pub async fn post_login(
 
 pub async fn post_logout(
     State(state): State<AppState>,
-    session: Session,
     headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, .. }: SignedForm,
 ) -> Result<Response, AppError> {
-    session.check_csrf(Fields(form).csrf())?;
     if cookie(&headers, COOKIE).is_some() {
         state.store.delete_session(&session.token_hash).await?;
     }
@@ -178,11 +176,8 @@ pub async fn get_password(
 
 pub async fn post_password(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let fail = |msg: &str| -> Result<Response, AppError> {
         let ctx = minijinja::context! { title => "修改密码", error => msg };
         Ok((

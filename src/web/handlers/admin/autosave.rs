@@ -3,12 +3,12 @@
 //! (one per story and person, replaced each time, never a revision). The
 //! editor offers it back next time; a real save, or 放弃, drops it.
 
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Fields;
+use super::SignedForm;
 use super::stories::{load_visible, may_edit, parse_draft};
 use crate::newsroom;
 use crate::state::AppState;
@@ -33,12 +33,9 @@ async fn editable(
 /// sends them; answers 204 (or the reason in Chinese, for the editor's status line).
 pub async fn post_autosave(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let story = editable(&state, &session, id).await?;
     let base: i64 = f
         .get("version")
@@ -62,11 +59,9 @@ pub async fn post_autosave(
 /// 放弃自动保存: back to the story as saved.
 pub async fn post_discard(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, .. }: SignedForm,
 ) -> Result<Response, AppError> {
-    session.check_csrf(Fields(form).csrf())?;
     load_visible(&state, &session, id).await?;
     state.store.drop_autosave(id, session.user.id).await?;
     Ok(Redirect::to(&format!("/admin/stories/{id}?done=discarded")).into_response())

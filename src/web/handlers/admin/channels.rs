@@ -1,10 +1,9 @@
 //! Administration: channels and each site's settings (footer facts, host name).
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{admin_form, render, require_admin};
+use super::{SignedForm, render, require_admin};
 use super::{changes, note};
 use crate::state::AppState;
 use crate::web::auth::Session;
@@ -33,10 +32,9 @@ pub async fn get_channels(
 
 pub async fn post_channels(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let site = f.get("site");
     if !state.store.sites().await?.iter().any(|s| s.id == site) {
         return Err(AppError::BadRequest("站点不存在".into()));
@@ -74,11 +72,10 @@ pub async fn post_channels(
 
 pub async fn post_channel(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let mut channel = None;
     for site in state.store.sites().await? {
         if let Some(c) = state
@@ -167,11 +164,10 @@ pub async fn get_site(
 
 pub async fn post_site(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let mut site = state
         .store
         .sites()

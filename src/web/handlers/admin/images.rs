@@ -5,12 +5,11 @@
 //! `?pick=gallery` is the editor's chooser: each picture has a 选用 button
 //! that hands it to the editor window (and shows its number for typing in).
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Fields, datetime, render};
+use super::{SignedForm, datetime, render};
 use crate::db::{LibraryQuery, PictureMeta};
 use crate::domain::picture::{Focal, Picture, PictureUse, Ratio};
 use crate::domain::text::cst_day_start;
@@ -221,12 +220,9 @@ pub async fn get_image(
 
 pub async fn post_image(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     load(&state, &session, id).await?;
     let percent = |k: &str| -> Result<i64, AppError> {
         f.get(k)

@@ -6,11 +6,10 @@
 //! opens and closes the coverage. Every act is a store write with its
 //! record row; what readers see goes out through `live::Hub`.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Fields, datetime, render};
+use super::{Fields, SignedForm, datetime, render};
 use crate::domain::Article;
 use crate::domain::kind::Kind;
 use crate::domain::live::{EntryAct, EntryState, MAX_ENTRY, refuse};
@@ -152,16 +151,6 @@ async fn desk(
     Ok((code, html).into_response())
 }
 
-/// The editor's `live_starts_at` field (a 直播 story's planned start).
-pub(super) fn parse_live_part(f: &Fields) -> Result<Option<crate::domain::live::LivePart>, String> {
-    match f.get("live_starts_at").trim() {
-        "" => Ok(None),
-        t => super::parse_local(t)
-            .map(|starts_at| Some(crate::domain::live::LivePart { starts_at }))
-            .ok_or_else(|| "直播开始时间格式不正确,请用日期时间选择器填写".to_string()),
-    }
-}
-
 /// An entry's text as the desk typed it: paragraphs, escaped.
 fn entry_html(text: &str) -> Result<String, String> {
     let text = text.trim();
@@ -208,12 +197,9 @@ async fn screened(state: &AppState, html: &str) -> Result<Option<String>, AppErr
 
 pub async fn post_entry(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let a = live_story(&state, &session, id).await?;
     let typed = f.get("body").to_string();
     let parsed = entry_html(&typed).and_then(|html| {
@@ -268,12 +254,9 @@ pub async fn post_entry(
 
 pub async fn post_entry_act(
     State(state): State<AppState>,
-    session: Session,
     Path(eid): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let e = state
         .store
         .entry(eid)
@@ -329,12 +312,9 @@ pub async fn post_entry_act(
 
 pub async fn post_clock(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let a = live_story(&state, &session, id).await?;
     if !session.user.is_editor() {
         return desk(

@@ -6,6 +6,7 @@ pub mod autosave;
 pub mod channels;
 pub mod dashboard;
 pub mod images;
+mod kinds;
 pub mod live;
 pub mod media;
 pub mod reports;
@@ -14,15 +15,13 @@ pub mod stats;
 pub mod stories;
 pub mod story_ai;
 pub mod story_list;
-pub mod story_page;
 pub mod story_pictures;
-pub mod story_video;
 pub mod uploads;
 pub mod users;
 pub mod videos;
 pub mod words;
 
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::Value;
 use serde::Serialize;
 
@@ -189,12 +188,34 @@ pub fn changes(fields: &[(&str, String, String)]) -> String {
         .join(";")
 }
 
-/// An administrator's submitted form, its CSRF token checked.
-pub fn admin_form(session: &Session, form: Vec<(String, String)>) -> Result<Fields, AppError> {
-    require_admin(session)?;
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
-    Ok(f)
+/// A form posted by a signed-in person, its CSRF token checked: the one
+/// place a posted form's token is checked. A handler takes it (last, as it
+/// reads the body) instead of a `Session` and a `Form`.
+pub struct SignedForm {
+    pub session: Session,
+    pub fields: Fields,
+}
+
+impl axum::extract::FromRequest<AppState> for SignedForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts as _;
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let axum::Form(form) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let fields = Fields(form);
+        session
+            .check_csrf(fields.csrf())
+            .map_err(IntoResponse::into_response)?;
+        Ok(SignedForm { session, fields })
+    }
 }
 
 /// Only administrators.
@@ -203,5 +224,25 @@ pub fn require_admin(session: &Session) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden("只有管理员可以管理这项内容".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::text::parse_rfc3339;
+
+    #[test]
+    fn local_times_are_beijing_time() {
+        assert_eq!(
+            parse_local("2024-04-19T10:30"),
+            parse_rfc3339("2024-04-19T10:30:00+08:00")
+        );
+        assert_eq!(
+            parse_local("2024-04-19 10:30"),
+            parse_local("2024-04-19T10:30")
+        );
+        assert_eq!(parse_local("2024-02-30T10:30"), None);
+        assert_eq!(parse_local("nonsense"), None);
     }
 }

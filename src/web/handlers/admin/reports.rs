@@ -10,7 +10,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Fields, csv_field, datetime, render};
+use super::{SignedForm, csv_field, datetime, render};
 use crate::db::{AuditQuery, ReportFilter};
 use crate::domain::report::{Act, Category, Outcome, Report, State as RState};
 use crate::domain::text::{cst_day_start, to_cst};
@@ -332,12 +332,9 @@ pub async fn get_shot(
 
 pub async fn post_act(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let r = load(&state, &session, id).await?;
     let seen: i64 = f
         .get("seen")

@@ -2,12 +2,11 @@
 //! (drag and drop, with buttons for the keyboard), placing a live story.
 //! Applied at once, recorded, never a revision of the story.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Fields, datetime, local, parse_local, render};
+use super::{Fields, SignedForm, datetime, local, parse_local, render};
 use crate::db::Slot;
 use crate::domain::slot::Op;
 use crate::domain::user::User;
@@ -251,12 +250,9 @@ fn op_of(f: &Fields) -> Result<Op, String> {
 
 pub async fn post_slot_act(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let slot = slot_for(&state, &session, id).await?;
     let op = match op_of(&f) {
         Ok(op) => op,
@@ -309,10 +305,9 @@ fn definition(f: &Fields, site_id: &str, key: &str, id: i64) -> Result<Slot, App
 /// An administrator creates a slot.
 pub async fn post_slots(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = super::admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let site = f.get("site_id");
     if !state.store.sites().await?.iter().any(|s| s.id == site) {
         return Err(AppError::BadRequest("请选择站点".into()));
@@ -329,11 +324,10 @@ pub async fn post_slots(
 /// An administrator renames a slot, or changes its size or order.
 pub async fn post_slot(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = super::admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let old = slot_for(&state, &session, id).await?;
     let slot = definition(&f, &old.site_id, &old.key, old.id)?;
     state

@@ -2,14 +2,13 @@
 //! and its bulk actions, each applied story by story through the workflow's
 //! rules, with a report of what was done and what was refused and why.
 
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::dashboard::lines;
 use super::stories::{check_channels, load_visible, may_edit};
-use super::{Fields, render};
+use super::{SignedForm, render};
 use crate::db::StoryFilter;
 use crate::domain::text::cst_day_start;
 use crate::domain::workflow::{Action, Actor, Work};
@@ -242,11 +241,8 @@ struct Outcome {
 /// one reason, the chosen stories one by one, each by the workflow's rules.
 pub async fn post_bulk(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = Fields(form);
-    session.check_csrf(f.csrf())?;
     let mut ids = Vec::new();
     for v in f.all("ids") {
         let id: i64 = v

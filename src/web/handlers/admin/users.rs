@@ -1,11 +1,10 @@
 //! Administration: accounts (roles, channel scopes, names, passwords, sign-in limits).
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Fields, admin_form, render, require_admin};
+use super::{Fields, SignedForm, render, require_admin};
 use crate::db::NewUser;
 use crate::domain::user::{Role, Scope, valid_password, valid_username};
 use crate::state::AppState;
@@ -170,10 +169,9 @@ pub async fn get_users(
 
 pub async fn post_users(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let username = f.get("username").trim().to_string();
     let display_name = f.get("display_name").trim().to_string();
     let check = || -> Result<Vec<Role>, String> {
@@ -258,11 +256,10 @@ pub async fn post_users(
 /// from every address (the owner was slowed down, or an address locked out).
 pub async fn post_unlock(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, .. }: SignedForm,
 ) -> Result<Response, AppError> {
-    admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let user = state
         .store
         .user(id)
@@ -285,11 +282,10 @@ pub async fn post_unlock(
 
 pub async fn post_user(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let mut user = state
         .store
         .user(id)

@@ -1,10 +1,9 @@
 //! Administration: the sensitive-word list.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Fields, admin_form, render, require_admin};
+use super::{SignedForm, render, require_admin};
 use crate::state::AppState;
 use crate::web::auth::Session;
 use crate::web::error::AppError;
@@ -27,10 +26,9 @@ pub async fn get_words(
 
 pub async fn post_words(
     State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let f = admin_form(&session, form)?;
+    super::require_admin(&session)?;
     let word = f.get("word").trim();
     if word.is_empty() || word.chars().count() > 50 {
         return Err(AppError::BadRequest("敏感词须为 1 到 50 个字".into()));
@@ -64,12 +62,10 @@ pub async fn post_words(
 
 pub async fn post_delete_word(
     State(state): State<AppState>,
-    session: Session,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    SignedForm { session, .. }: SignedForm,
 ) -> Result<Response, AppError> {
     require_admin(&session)?;
-    session.check_csrf(Fields(form).csrf())?;
     let word = state
         .store
         .sensitive_words()

@@ -1,23 +1,31 @@
-//! Story kinds (DESIGN.md: story kinds share one pipeline). A text story, a
-//! gallery (图集), and the kinds to come (video, live coverage) are one
+//! Story kinds (DESIGN.md §9: story kinds share one pipeline). A text story,
+//! a gallery (图集), a video, live coverage and a site page are one
 //! `Article` with one workflow, URL scheme, listing, slots, search, cache and
-//! export; a kind adds only its parts ([`Parts`]) and the rules for them.
+//! export; a kind adds only its parts ([`Parts`]) and the rules for them,
+//! described once in its [`KindSpec`] (`domain::kind::NAME::SPEC`, a file each).
 //!
-//! A 视频 story's video is a row of the video library (`domain::video`),
-//! shared like pictures; its poster is the story's 题图.
-//!
-//! Adding a kind: a variant here with its name and its rules in
-//! [`Kind::missing`]; its parts as fields of [`Parts`] (stored with the
-//! story as JSON, so no new table unless the parts are shared); its page
-//! template in `templates/portal/` chosen in `render::portal`; its editor
-//! fields in `templates/admin/edit.html` read by `admin::stories`.
+//! The workflow, listings, cache and search never name a kind; what differs
+//! by kind is read from its spec (its parts, completeness, sign-off gates,
+//! URL rule, list mark, extra public files), from its render module
+//! (`render::kinds`) and from its editor panel
+//! (`web::handlers::admin::kinds`). Adding a kind: a variant here and its
+//! line in [`Kind::spec`]; its file in `domain/kind/`; its parts as fields
+//! of [`Parts`] (stored with the story as JSON, so no new table unless the
+//! parts are shared) and a [`Part`]; its render module, editor panel and
+//! templates, each registered by one line (`tests/it/kinds.rs` lists them).
+
+pub mod gallery;
+pub mod live;
+pub mod page;
+pub mod text;
+pub mod video;
 
 use serde::{Deserialize, Serialize};
 
-use super::live::LivePart;
-use super::page::PagePart;
-use super::picture::PictureUse;
-use super::video::VideoUse;
+use crate::domain::live::LivePart;
+use crate::domain::page::PagePart;
+use crate::domain::picture::PictureUse;
+use crate::domain::video::VideoUse;
 
 /// Pictures a gallery may hold.
 pub const MAX_GALLERY: usize = 200;
@@ -25,18 +33,85 @@ pub const MAX_GALLERY: usize = 200;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// 文字稿: text with body pictures and an optional 题图.
     #[default]
     Text,
-    /// 图集: an ordered set of pictures with captions, and an optional lead text.
     Gallery,
-    /// 视频: a library video (its 题图 is the poster), with a text beneath.
     Video,
-    /// 直播: live coverage; its entries come after sign-off (`domain::live`).
     Live,
-    /// 单页: a site page (关于我们, 隐私保护 ...) at `{prefix}{slug}/`, in no
-    /// channel's list (`domain::page`).
     Page,
+}
+
+/// What the pipeline asks of one kind.
+pub struct KindSpec {
+    /// The stored name (`text`, `gallery` ...), also the templates' names.
+    pub name: &'static str,
+    /// 文字 / 图集, as the newsroom says it.
+    pub label: &'static str,
+    /// The parts a story of this kind keeps; the others are dropped on save.
+    pub parts: &'static [Part],
+    /// Whether the story needs body text to be complete.
+    pub needs_body: bool,
+    /// Whether stories of this kind appear in channel lists, feeds and
+    /// 相关新闻, and their pages in the channel's chrome (a site page does
+    /// not: the footer links it).
+    pub listed: bool,
+    /// What keeps the parts from being complete (refused at submission).
+    pub missing: fn(&Parts) -> Option<String>,
+    /// The checks against the store that must pass before sign-off.
+    pub gates: &'static [Gate],
+    /// How the story's address is made at its first sign-off.
+    pub url: UrlRule,
+    /// The mark beside the title in lists (a gallery's count, a video's length).
+    pub list_mark: fn(&ListFacts) -> Option<ListMark>,
+    /// Site-relative files the story publishes besides its page (the
+    /// static export writes them).
+    pub public_files: fn(i64) -> Vec<String>,
+}
+
+/// A story's parts beyond its text, one per field of [`Parts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Lead,
+    Gallery,
+    Video,
+    Live,
+    Page,
+}
+
+/// A check at sign-off that reads the store (the pipeline runs it; the kind
+/// names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// The story's video is processed.
+    VideoReady,
+}
+
+/// How a story's address is made, once, at its first sign-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRule {
+    /// `{channel}/{YYYY-MM}/{DD}/{id}.html` (DESIGN.md §4).
+    Dated,
+    /// `{slug}/`, from the story's page part.
+    Slug,
+}
+
+/// What a list knows of a story that a kind's mark may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListFacts {
+    /// Pictures in a gallery.
+    pub pictures: i64,
+    /// A video's length in seconds.
+    pub seconds: u32,
+}
+
+/// The mark a list shows beside a story's title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListMark {
+    /// The CSS class (`mark-gallery`).
+    pub class: &'static str,
+    pub text: String,
+    /// The longer words a pointer shows.
+    pub title: Option<String>,
 }
 
 impl Kind {
@@ -48,14 +123,19 @@ impl Kind {
         Kind::Page,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    /// The kind's description: the one place a kind is registered in the domain.
+    pub fn spec(self) -> &'static KindSpec {
         match self {
-            Kind::Text => "text",
-            Kind::Gallery => "gallery",
-            Kind::Video => "video",
-            Kind::Live => "live",
-            Kind::Page => "page",
+            Kind::Text => &text::SPEC,
+            Kind::Gallery => &gallery::SPEC,
+            Kind::Video => &video::SPEC,
+            Kind::Live => &live::SPEC,
+            Kind::Page => &page::SPEC,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -64,43 +144,32 @@ impl Kind {
 
     /// 文字 / 图集, as the newsroom says it.
     pub fn label(self) -> &'static str {
-        match self {
-            Kind::Text => "文字",
-            Kind::Gallery => "图集",
-            Kind::Video => "视频",
-            Kind::Live => "直播",
-            Kind::Page => "单页",
-        }
+        self.spec().label
     }
 
     /// Whether a story of this kind needs body text to be complete.
     pub fn needs_body(self) -> bool {
-        matches!(self, Kind::Text | Kind::Page)
+        self.spec().needs_body
     }
 
     /// What keeps `parts` from being complete for this kind (submission).
     pub fn missing(self, parts: &Parts) -> Option<String> {
-        match self {
-            Kind::Text => None,
-            Kind::Gallery if parts.gallery.is_empty() => Some("图集至少要有一张图片".into()),
-            Kind::Gallery => None,
-            Kind::Video if parts.video.is_none() => Some("视频稿须上传或选择一个视频".into()),
-            Kind::Video => None,
-            Kind::Live if parts.live.as_ref().is_none_or(|l| l.starts_at <= 0) => {
-                Some("直播稿须填写直播开始时间".into())
-            }
-            Kind::Live => None,
-            Kind::Page => match &parts.page {
-                None => Some("单页须填写网址(如 about)".into()),
-                Some(p) => super::page::valid_slug(&p.slug).err(),
-            },
-        }
+        (self.spec().missing)(parts)
     }
 
     /// Whether stories of this kind appear in channel lists, feeds and
     /// 相关新闻 (a site page does not: the footer links it).
     pub fn listed(self) -> bool {
-        self != Kind::Page
+        self.spec().listed
+    }
+
+    /// The address a story of this kind gets at its first sign-off: the
+    /// dated path under its primary channel, or its page's name.
+    pub fn first_url(self, channel_path: &str, signed_at: i64, id: i64, parts: &Parts) -> String {
+        match (self.spec().url, &parts.page) {
+            (UrlRule::Slug, Some(p)) => crate::domain::page::page_path(&p.slug),
+            _ => crate::domain::url::story_path(channel_path, signed_at, id),
+        }
     }
 }
 
@@ -148,6 +217,27 @@ impl Parts {
             }
         }
         ids
+    }
+
+    /// The parts `kind` keeps, and nothing of another kind's.
+    pub fn for_kind(mut self, kind: Kind) -> Self {
+        let keeps = |p: Part| kind.spec().parts.contains(&p);
+        if !keeps(Part::Lead) {
+            self.lead = None;
+        }
+        if !keeps(Part::Gallery) {
+            self.gallery.clear();
+        }
+        if !keeps(Part::Video) {
+            self.video = None;
+        }
+        if !keeps(Part::Live) {
+            self.live = None;
+        }
+        if !keeps(Part::Page) {
+            self.page = None;
+        }
+        self
     }
 
     pub fn clean(self) -> Self {

@@ -1,0 +1,64 @@
+//! The kinds of background job (DESIGN.md §6: jobs are rows), named once:
+//! what the `jobs` table's `kind` column holds, and which kinds are long
+//! (claimed one at a time by their own runner, so a transcode never holds up
+//! a scheduled publication).
+
+/// A kind of job, by the effect it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// A scheduled story goes live (its key: the story's id).
+    Publish,
+    /// A library picture's variants are made (its key: the picture's id).
+    PictureVariants,
+    /// An uploaded video is processed (its key: the video's id).
+    VideoProcess,
+    /// 推荐位 items whose time is up leave their slots.
+    SlotExpiry,
+    /// A 举报's contact data goes once its retention is over (its key: the report's id).
+    ReportContact,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 5] = [
+        JobKind::Publish,
+        JobKind::PictureVariants,
+        JobKind::VideoProcess,
+        JobKind::SlotExpiry,
+        JobKind::ReportContact,
+    ];
+
+    /// What the `jobs.kind` column holds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Publish => "publish",
+            JobKind::PictureVariants => "picture_variants",
+            JobKind::VideoProcess => "video_process",
+            JobKind::SlotExpiry => "slot_expiry",
+            JobKind::ReportContact => "report_contact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<JobKind> {
+        JobKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether jobs of this kind may run for minutes (their own runner).
+    pub fn is_long(self) -> bool {
+        self == JobKind::VideoProcess
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_back_and_only_videos_are_long() {
+        for k in JobKind::ALL {
+            assert_eq!(JobKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(JobKind::parse("nonsense"), None);
+        let long: Vec<JobKind> = JobKind::ALL.into_iter().filter(|k| k.is_long()).collect();
+        assert_eq!(long, [JobKind::VideoProcess]);
+    }
+}

@@ -1,0 +1,355 @@
+//! 举报: readers' reports of harmful content and their handling
+//! (《网络信息内容生态治理规定》第十六条: a convenient entry, prompt handling,
+//! feedback of the result). The categories, states and acts, the form's
+//! checks, the receipt number, deadlines, the arithmetic challenge and the
+//! CSV of a period. No I/O.
+
+mod challenge;
+mod form;
+mod receipt;
+
+pub use challenge::{Challenge, challenge, verify};
+pub use form::{Filed, check, site_relative};
+pub use receipt::{receipt, valid_receipt};
+
+use serde::{Deserialize, Serialize};
+
+/// The description's limits, in characters.
+pub const MIN_DESCRIPTION: usize = 5;
+
+pub const MAX_DESCRIPTION: usize = 2000;
+
+/// Screenshots a report may carry.
+pub const MAX_SHOTS: usize = 3;
+
+/// How long a challenge may be answered, in seconds.
+pub const CHALLENGE_SECS: i64 = 2 * 3600;
+
+/// The categories of 12377 (中央网信办违法和不良信息举报中心).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Political,
+    Terror,
+    Fraud,
+    Porn,
+    Vulgar,
+    Gambling,
+    Infringement,
+    Rumor,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Political,
+        Category::Terror,
+        Category::Fraud,
+        Category::Porn,
+        Category::Vulgar,
+        Category::Gambling,
+        Category::Infringement,
+        Category::Rumor,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Political => "political",
+            Category::Terror => "terror",
+            Category::Fraud => "fraud",
+            Category::Porn => "porn",
+            Category::Vulgar => "vulgar",
+            Category::Gambling => "gambling",
+            Category::Infringement => "infringement",
+            Category::Rumor => "rumor",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Political => "政治有害",
+            Category::Terror => "暴恐",
+            Category::Fraud => "诈骗",
+            Category::Porn => "色情",
+            Category::Vulgar => "低俗",
+            Category::Gambling => "赌博",
+            Category::Infringement => "侵权(隐私/名誉)",
+            Category::Rumor => "谣言",
+            Category::Other => "其他",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Where a report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// 待受理: filed, nobody has taken it.
+    New,
+    /// 核实中: a handler is checking it.
+    Checking,
+    /// 已转交: handed on to another handler (a 签发人, the legal desk).
+    Escalated,
+    /// 已处理: closed with an outcome and a result for the reader.
+    Done,
+}
+
+impl State {
+    pub const ALL: [State; 4] = [State::New, State::Checking, State::Escalated, State::Done];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Checking => "checking",
+            State::Escalated => "escalated",
+            State::Done => "done",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::New => "待受理",
+            State::Checking => "核实中",
+            State::Escalated => "已转交",
+            State::Done => "已处理",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        self != State::Done
+    }
+}
+
+/// How a handled report ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 撤稿: the story was withdrawn.
+    Withdrawn,
+    /// 更正: the story was corrected.
+    Corrected,
+    /// 不予处理: nothing wrong was found (with the reason).
+    Rejected,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Withdrawn, Outcome::Corrected, Outcome::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Withdrawn => "withdrawn",
+            Outcome::Corrected => "corrected",
+            Outcome::Rejected => "rejected",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Withdrawn => "撤稿",
+            Outcome::Corrected => "更正",
+            Outcome::Rejected => "不予处理",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A report as the store holds it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub id: i64,
+    /// 受理编号, what the reader looks it up by.
+    pub receipt: String,
+    pub site_id: String,
+    pub url: String,
+    /// The story the URL names, if it names one.
+    pub article_id: Option<i64>,
+    pub category: Category,
+    pub description: String,
+    /// Media keys of the screenshots (private: served only to handlers).
+    pub shots: Vec<String>,
+    /// Phone or e-mail for feedback; `None` once the retention passed.
+    pub contact: Option<String>,
+    pub contact_until: Option<i64>,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub state: State,
+    pub outcome: Option<Outcome>,
+    pub assignee_id: Option<i64>,
+    pub assignee: String,
+    /// The result text the reader sees.
+    pub result: String,
+    pub handled_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl Report {
+    /// Whole days left before the deadline (negative: overdue by that many).
+    pub fn days_left(&self, now: i64) -> i64 {
+        days_left(self.due_at, now)
+    }
+
+    pub fn overdue(&self, now: i64) -> bool {
+        self.state.is_open() && now >= self.due_at
+    }
+}
+
+/// Days left until `due` (rounded up; 0 on the last day is "today").
+pub fn days_left(due: i64, now: i64) -> i64 {
+    let d = due - now;
+    if d >= 0 {
+        (d + 86_399) / 86_400
+    } else {
+        -((-d + 86_399) / 86_400)
+    }
+}
+
+/// One act on a report by a handler.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act {
+    /// 分派: give it to a handler (oneself or another).
+    Assign { to: i64, name: String },
+    /// 核实中.
+    Check,
+    /// 转交: hand it on, with a note.
+    Escalate { to: i64, name: String, note: String },
+    /// 已处理: close it, with the result the reader reads.
+    Resolve { outcome: Outcome, result: String },
+}
+
+impl Act {
+    /// The record's action name.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Act::Assign { .. } => "report_assign",
+            Act::Check => "report_check",
+            Act::Escalate { .. } => "report_escalate",
+            Act::Resolve { .. } => "report_resolve",
+        }
+    }
+}
+
+/// The report after `act`, or why it may not be taken. Pure.
+pub fn apply(r: &Report, act: &Act, now: i64) -> Result<Report, String> {
+    if r.state == State::Done {
+        return Err(format!(
+            "举报 {} 已处理完毕({}),不能再更改",
+            r.receipt,
+            r.outcome.map_or("", Outcome::label)
+        ));
+    }
+    let mut n = r.clone();
+    n.updated_at = now;
+    match act {
+        Act::Assign { to, name } => {
+            n.assignee_id = Some(*to);
+            n.assignee = name.clone();
+        }
+        Act::Check => n.state = State::Checking,
+        Act::Escalate { to, name, note } => {
+            if note.trim().is_empty() {
+                return Err("转交须写明原因(如:涉及稿件撤稿,请签发人处理)".into());
+            }
+            n.state = State::Escalated;
+            n.assignee_id = Some(*to);
+            n.assignee = name.clone();
+        }
+        Act::Resolve { outcome, result } => {
+            let len = result.trim().chars().count();
+            if len == 0 {
+                return Err(match outcome {
+                    Outcome::Rejected => "不予处理须写明理由,举报人查询时可以看到".into(),
+                    _ => "请填写处理结果,举报人查询时可以看到".into(),
+                });
+            }
+            if len > MAX_DESCRIPTION {
+                return Err(format!("处理结果最多 {MAX_DESCRIPTION} 个字"));
+            }
+            n.state = State::Done;
+            n.outcome = Some(*outcome);
+            n.result = result.trim().to_string();
+            n.handled_at = Some(now);
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(state: State) -> Report {
+        Report {
+            id: 1,
+            receipt: receipt(1_733_000_000, &[7; 8]),
+            site_id: "main".into(),
+            url: "/zw/1.html".into(),
+            article_id: Some(1),
+            category: Category::Rumor,
+            description: "标题与事实不符".into(),
+            shots: vec![],
+            contact: None,
+            contact_until: None,
+            created_at: 0,
+            due_at: 10 * 86_400,
+            state,
+            outcome: None,
+            assignee_id: None,
+            assignee: String::new(),
+            result: String::new(),
+            handled_at: None,
+            updated_at: 0,
+        }
+    }
+    #[test]
+    fn acts_and_deadlines() {
+        let r = report(State::New);
+        assert_eq!(r.days_left(0), 10);
+        assert_eq!(r.days_left(9 * 86_400 + 1), 1);
+        assert!(!r.overdue(10 * 86_400 - 1));
+        assert!(r.overdue(10 * 86_400));
+        assert_eq!(r.days_left(11 * 86_400 + 5), -2);
+        let e = Act::Escalate {
+            to: 2,
+            name: "签发人".into(),
+            note: String::new(),
+        };
+        assert!(apply(&r, &e, 1).unwrap_err().contains("原因"));
+        let done = apply(
+            &r,
+            &Act::Resolve {
+                outcome: Outcome::Rejected,
+                result: "经核实,报道属实".into(),
+            },
+            5,
+        )
+        .unwrap();
+        assert_eq!(done.state, State::Done);
+        assert!(!done.overdue(100 * 86_400));
+        assert!(apply(&done, &Act::Check, 6).unwrap_err().contains("已处理"));
+        assert!(
+            apply(
+                &r,
+                &Act::Resolve {
+                    outcome: Outcome::Rejected,
+                    result: " ".into()
+                },
+                5
+            )
+            .unwrap_err()
+            .contains("理由")
+        );
+    }
+}

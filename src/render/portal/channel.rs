@@ -1,0 +1,203 @@
+//! A channel's list pages with their pager (and a site page where a path
+//! names no channel).
+
+use serde::Serialize;
+
+use super::ctx::{Base, Crumb, Ctx, ListItem};
+use super::errors::not_found;
+use super::story::story;
+use crate::domain::channel::{ListStyle, paging};
+use crate::domain::picture::Ratio;
+use crate::domain::text::date_iso;
+use crate::domain::url::channel_page_path;
+use crate::render::Page;
+use crate::render::pictures::SIZES_THUMB;
+
+#[derive(Serialize)]
+struct PagerLink {
+    n: u32,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    page: u32,
+    pages: u32,
+    total: i64,
+    first: String,
+    last: String,
+    prev: Option<String>,
+    next: Option<String>,
+    links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct ChannelCtx {
+    #[serde(flatten)]
+    base: Base,
+    crumbs: Vec<Crumb>,
+    channel: ChannelInfo,
+    children: Vec<Crumb>,
+    items: Vec<ListItem>,
+    pager: Pager,
+}
+
+#[derive(Serialize)]
+struct ChannelInfo {
+    name: String,
+    path: String,
+    style: ListStyle,
+}
+
+/// Page numbers to link: the first, the last, and two either side of the current.
+fn pager_window(page: u32, pages: u32) -> Vec<Option<u32>> {
+    let mut out = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(page) <= 2 {
+            if last_shown != 0 && n > last_shown + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last_shown = n;
+        }
+    }
+    out
+}
+
+pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page> {
+    let Some(channel) = ctx.tree.get(path).cloned() else {
+        // not a channel: a site page (单页) at `{slug}/`, if one is live
+        let rel = crate::domain::page::page_path(path);
+        if page == 1 && crate::domain::page::slug_of(&rel).is_some() {
+            if let Some(id) = ctx.env.store.page_at(&ctx.site.id, &rel).await? {
+                return story(ctx, &rel, id, None).await;
+            }
+        }
+        return not_found(ctx);
+    };
+    let size = channel.page_size.clamp(1, 200);
+    let total = ctx.env.store.channel_count(channel.id).await?;
+    let Some((offset, limit)) = paging::window(total, size, i64::from(page)) else {
+        return not_found(ctx);
+    };
+    let pages = u32::try_from(paging::pages(total, size)).unwrap_or(u32::MAX);
+    // page 1 moves with every story; older pages only when a block fills or
+    // a change lands behind page 1 (`channel-pages:` in the change log)
+    ctx.deps.insert(if page == 1 {
+        format!("channel:{}/{}", ctx.site.id, channel.path)
+    } else {
+        format!("channel-pages:{}/{}", ctx.site.id, channel.path)
+    });
+    let summaries = ctx
+        .env
+        .store
+        .channel_page(channel.id, limit, offset)
+        .await?;
+    let mut items: Vec<ListItem> = summaries
+        .iter()
+        .map(|s| ctx.item(s, date_iso(s.signed_at)))
+        .collect();
+    if channel.list_style == ListStyle::Pictures {
+        ctx.with_covers(&mut items, &summaries, Ratio::Standard, SIZES_THUMB, 320)
+            .await?;
+    }
+    let link = |n: u32| ctx.urls.link(&channel_page_path(&channel.path, n));
+    let pager = Pager {
+        page,
+        pages,
+        total,
+        first: link(1),
+        last: link(pages),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        links: pager_window(page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => PagerLink {
+                    n,
+                    url: link(n),
+                    current: n == page,
+                    gap: false,
+                },
+                None => PagerLink {
+                    n: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                },
+            })
+            .collect(),
+    };
+    let children = ctx
+        .tree
+        .children(&channel.path)
+        .map(|c| Crumb {
+            name: c.name.clone(),
+            url: ctx.urls.link(&channel_page_path(&c.path, 1)),
+        })
+        .collect();
+    let crumbs = ctx.crumbs(&channel.path);
+    let site_title = ctx.chrome(None).site_title;
+    let page_title = if page > 1 {
+        format!("{}(第{page}页) - {site_title}", channel.name)
+    } else {
+        format!("{} - {site_title}", channel.name)
+    };
+    let description = format!("{site_title}{}栏目", channel.name);
+    let root = crate::domain::channel::ancestry(&channel.path)[0].to_string();
+    let base = ctx.base(
+        page_title,
+        description,
+        Some(ctx.urls.canonical(&channel_page_path(&channel.path, page))),
+        Some(&root),
+    );
+    let info = ChannelInfo {
+        name: channel.name.clone(),
+        path: channel.path.clone(),
+        style: channel.list_style,
+    };
+    ctx.finish(
+        200,
+        "portal/channel.html",
+        ChannelCtx {
+            base,
+            crumbs,
+            channel: info,
+            children,
+            items,
+            pager,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_window_shows_edges_and_neighbours() {
+        assert_eq!(pager_window(1, 1), vec![Some(1)]);
+        assert_eq!(pager_window(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            pager_window(10, 20),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(
+            pager_window(20, 20),
+            vec![Some(1), None, Some(18), Some(19), Some(20)]
+        );
+    }
+}

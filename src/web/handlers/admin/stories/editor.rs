@@ -1,0 +1,274 @@
+//! The editor page: the form with the story's state, its workflow buttons,
+//! record, revisions and every kind's panel; and the conflict page.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::may_edit;
+use crate::domain::article::Byline;
+use crate::domain::draft::Draft;
+use crate::domain::user::User;
+use crate::domain::workflow::{Action, Work, level_name};
+use crate::newsroom::{self, Story};
+use crate::state::AppState;
+use crate::web::auth::Session;
+use crate::web::error::AppError;
+use crate::web::handlers::admin::{datetime, local, render};
+
+#[derive(Serialize)]
+pub(super) struct ChannelChoice {
+    id: i64,
+    label: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ChannelGroup {
+    site: String,
+    site_id: String,
+    channels: Vec<ChannelChoice>,
+}
+
+/// Channels the person may file to, grouped by site.
+pub(super) async fn channel_groups(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<ChannelGroup>, AppError> {
+    let mut groups = Vec::new();
+    for site in state.store.sites().await? {
+        let tree = crate::domain::ChannelTree::new(state.store.channels(&site.id).await?);
+        let channels: Vec<ChannelChoice> = tree
+            .iter()
+            .filter(|c| user.may_work_in(&site.id, &c.path))
+            .map(|c| {
+                let chain: Vec<String> =
+                    tree.chain(&c.path).iter().map(|x| x.name.clone()).collect();
+                ChannelChoice {
+                    id: c.id,
+                    label: chain.join(" > "),
+                }
+            })
+            .collect();
+        if !channels.is_empty() {
+            groups.push(ChannelGroup {
+                site: site.name.clone(),
+                site_id: site.id.clone(),
+                channels,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+pub(super) struct EditPage<'a> {
+    pub(super) story: Option<&'a Story>,
+    pub(super) draft: &'a Draft,
+    pub(super) error: Option<String>,
+    pub(super) conflict: Option<(String, Draft)>,
+    pub(super) flash: Option<String>,
+    /// What was typed into the review form, shown again after a refusal.
+    pub(super) act: Option<ActInput>,
+    /// The form holds the person's autosaved copy: (saved at, version it
+    /// was based on); the story changed since when that differs.
+    pub(super) restored: Option<(i64, i64)>,
+}
+
+/// The review form's fields as submitted.
+#[derive(serde::Serialize)]
+pub(super) struct ActInput {
+    pub(super) opinion: String,
+    pub(super) publish_at: String,
+    pub(super) override_reason: String,
+    /// The 举报 this act answers (its record row names it).
+    pub(super) report: String,
+}
+
+pub(super) async fn edit_page(
+    state: &AppState,
+    session: &Session,
+    p: EditPage<'_>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let user = &session.user;
+    let now = state.now();
+    let d = p.draft;
+    let mut byline_rows: Vec<Byline> = d.byline.clone();
+    while byline_rows.len() < d.byline.len() + 2 || byline_rows.len() < 3 {
+        byline_rows.push(Byline {
+            role: if byline_rows.is_empty() {
+                "记者".into()
+            } else {
+                String::new()
+            },
+            name: String::new(),
+        });
+    }
+    let (mut actions, mut buttons, mut audit, mut revisions) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut state_label, mut editable, mut signing, mut public_url) =
+        (String::new(), true, false, None);
+    let mut returned = None;
+    let mut held_slots = Vec::new();
+    let mut version = 0;
+    if let Some(story) = p.story {
+        // a restored copy is saved against the version it was based on, so a
+        // change made meanwhile by someone else shows as a conflict
+        version = p
+            .restored
+            .map_or(story.state.article.version, |(_, base)| base);
+        state_label = story.state.flow().label(story.levels);
+        let probe = [
+            Action::Submit,
+            Action::Approve {
+                opinion: "-".into(),
+                publish_at: None,
+                override_reason: Some("-".into()),
+            },
+            Action::Reject { reason: "-".into() },
+            Action::Withdraw { reason: "-".into() },
+            Action::Unschedule { reason: "-".into() },
+            Action::Recall,
+            Action::Restore { reason: "-".into() },
+            Action::Reschedule { at: now + 60 },
+            Action::PublishNow,
+        ];
+        actions = newsroom::allowed(story, user, &probe, now);
+        if let Work::Review { level } = story.state.work {
+            signing = level == story.levels;
+            for a in &actions {
+                match *a {
+                    "approve" => buttons.push((
+                        "approve",
+                        if signing {
+                            "签发".to_string()
+                        } else {
+                            format!("{}通过", level_name(level, story.levels))
+                        },
+                    )),
+                    "reject" => buttons.push(("reject", "退回修改".to_string())),
+                    _ => {}
+                }
+            }
+        }
+        for a in &actions {
+            match *a {
+                "submit" => buttons.insert(0, ("submit", "提交审核".to_string())),
+                "recall" => buttons.push(("recall", "撤回".to_string())),
+                "restore" => buttons.push(("restore", "恢复发布".to_string())),
+                "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
+                "reschedule" => buttons.push(("reschedule", "改定时发布时间".to_string())),
+                "publish_now" => buttons.push(("publish_now", "立即发布".to_string())),
+                "unschedule" => buttons.push(("unschedule", "取消定时,退回草稿".to_string())),
+                _ => {}
+            }
+        }
+        editable = may_edit(story, user);
+        let record = state.store.audit_of(story.state.article.id).await?;
+        for (slot, position) in state.store.slots_holding(story.state.article.id).await? {
+            held_slots.push(minijinja::context! { id => slot.id, name => slot.name, position });
+        }
+        // a story sent back: its reason opens the page, not only the record
+        if story.state.work == Work::Draft {
+            // the last workflow act (slot changes are no transitions)
+            let last = record.iter().rev().find(|e| e.subject.is_empty());
+            if let Some(last) = last.filter(|e| e.action == "reject") {
+                returned = Some(minijinja::context! {
+                    reason => last.opinion.clone(), actor => last.actor.clone(), at => datetime(last.at),
+                });
+            }
+        }
+        for e in record {
+            let action = crate::domain::record::action_label(&e.action, &e.to_state);
+            let opinion = if e.opinion.is_empty() {
+                e.detail
+            } else {
+                e.opinion
+            };
+            audit.push(minijinja::context! {
+                at => datetime(e.at), actor => e.actor, action, opinion,
+                level => e.level.map(|l| level_name(l as u8, story.levels)).unwrap_or_default(),
+            });
+        }
+        for r in state
+            .store
+            .revisions(story.state.article.id)
+            .await?
+            .into_iter()
+            .rev()
+        {
+            revisions.push(minijinja::context! { number => r.number, author => r.author, at => datetime(r.created_at) });
+        }
+        if story.state.article.status == crate::domain::Status::Published {
+            let sites = state.store.sites().await?;
+            if let (Some(site), Some(path)) = (
+                sites.iter().find(|s| s.id == story.state.article.site_id),
+                &story.state.article.url_path,
+            ) {
+                public_url = Some(format!("{}{path}", site.prefix));
+            }
+        }
+    }
+    let hits = match p.story {
+        Some(s) => s.hits.clone(),
+        None => newsroom::screen(state, d).await?,
+    };
+    let blocking = hits.iter().any(|h| h.blocks());
+    let ctx = minijinja::context! {
+        title => if p.story.is_some() { format!("编辑:{}", d.title) } else { "写稿".to_string() },
+        story_id => p.story.map(|s| s.state.article.id),
+        revision => p.story.and_then(|s| s.revision_number),
+        d, byline_rows, version, state_label, editable, actions, signing, blocking, public_url, hits, audit, revisions,
+        action_buttons => buttons,
+        tags => d.tags.join(","),
+        // a scheduled story's field shows when it goes out
+        publish_at => local(match p.story.map(|s| s.state.work) {
+            Some(Work::Scheduled { at }) => Some(at),
+            _ => d.publish_at,
+        }),
+        channel_groups => channel_groups(state, user).await?,
+        held_slots, may_curate => crate::web::handlers::admin::slots::may_curate_any(user),
+        error => p.error,
+        flash => p.flash,
+        act => p.act,
+        returned,
+        body_chars => crate::domain::text::body_chars(&crate::domain::html::html_to_text(&d.body_html)),
+        lead_picture => crate::web::handlers::admin::story_pictures::editor_pictures(state, &d.parts.lead.iter().collect::<Vec<_>>()).await?.pop(),
+        kind_panels => crate::web::handlers::admin::kinds::panels(state, user, p.story, d).await?,
+        kinds => crate::domain::kind::Kind::ALL.iter().map(|k| (k.as_str(), k.label())).collect::<Vec<_>>(),
+        ai_choices => crate::domain::ai::Ai::ALL.iter().map(|a| (a.as_str(), a.choice())).collect::<Vec<_>>(),
+        ai_found => crate::web::handlers::admin::story_ai::found_labels(state, p.story.map(|s| s.state.article.site_id.as_str()), d).await?,
+        upload_site => p.story.map(|s| s.state.article.site_id.clone()),
+        restored => p.restored.map(|(at, base)| minijinja::context! {
+            at => datetime(at),
+            changed_since => p.story.is_some_and(|s| s.state.article.version != base),
+        }),
+        conflict => p.conflict.as_ref().map(|c| c.0.clone()),
+        theirs => p.conflict.as_ref().map(|c| minijinja::context!{ title => c.1.title.clone(), body_html => c.1.body_html.clone() }),
+    };
+    Ok((
+        status,
+        render(state, Some(session), "admin/edit.html", ctx)?,
+    )
+        .into_response())
+}
+
+/// The editor again with the submitted draft and the version saved meanwhile (409).
+pub(super) async fn conflict_page(
+    state: &AppState,
+    session: &Session,
+    story: &Story,
+    draft: &Draft,
+    message: String,
+    theirs: Draft,
+) -> Result<Response, AppError> {
+    let page = EditPage {
+        story: Some(story),
+        draft,
+        error: None,
+        conflict: Some((message, theirs)),
+        flash: None,
+        act: None,
+        restored: None,
+    };
+    edit_page(state, session, page, StatusCode::CONFLICT).await
+}

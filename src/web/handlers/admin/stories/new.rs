@@ -1,0 +1,78 @@
+//! Writing a new story.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::editor::{EditPage, edit_page};
+use super::form::{check_draft, draft_from};
+use super::saved_url;
+use crate::domain::draft::Draft;
+use crate::domain::html::sanitize_html;
+use crate::state::AppState;
+use crate::web::auth::Session;
+use crate::web::error::AppError;
+use crate::web::handlers::admin::SignedForm;
+
+pub async fn get_new(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, AppError> {
+    let draft = Draft {
+        editor: session.user.display_name.clone(),
+        ..Default::default()
+    };
+    edit_page(
+        &state,
+        &session,
+        EditPage {
+            story: None,
+            draft: &draft,
+            error: None,
+            conflict: None,
+            flash: None,
+            act: None,
+            restored: None,
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn post_new(
+    State(state): State<AppState>,
+    SignedForm { session, fields: f }: SignedForm,
+) -> Result<Response, AppError> {
+    let (draft, removed_images) = match draft_from(&f) {
+        Ok(d) => d,
+        Err(msg) => {
+            let partial = Draft {
+                title: f.get("title").to_string(),
+                body_html: sanitize_html(f.get("body")),
+                ..Default::default()
+            };
+            return edit_page(
+                &state,
+                &session,
+                EditPage {
+                    story: None,
+                    draft: &partial,
+                    error: Some(msg),
+                    conflict: None,
+                    flash: None,
+                    act: None,
+                    restored: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let (site, draft) = check_draft(&state, &session.user, None, draft).await?;
+    let id = state
+        .store
+        .create_story(&site, &draft, &session.user, state.now())
+        .await?;
+    tracing::info!(story = id, user = %session.user.username, "story created");
+    Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
+}
