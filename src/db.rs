@@ -467,21 +467,6 @@ pub struct WorkState {
     pub editors: Vec<i64>,
 }
 
-impl WorkState {
-    pub fn flow(&self) -> crate::domain::workflow::Flow {
-        use crate::domain::workflow::{Flow, Public};
-        let public = match self.article.status {
-            crate::domain::Status::Published => Public::Live,
-            crate::domain::Status::Withdrawn => Public::Withdrawn,
-            _ => Public::Never,
-        };
-        Flow {
-            public,
-            work: self.work,
-        }
-    }
-}
-
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Revision {
     pub id: i64,

@@ -11,7 +11,7 @@ use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
 use crate::domain::html::sanitize_html;
 use crate::domain::user::User;
-use crate::domain::workflow::{Action, Actor, Work, level_name};
+use crate::domain::workflow::{Action, Actor, Flow, Work, level_name};
 use crate::newsroom::{self, Story};
 use crate::state::AppState;
 use crate::web::auth::Session;
@@ -266,7 +266,7 @@ async fn edit_page(
         version = p
             .restored
             .map_or(story.state.article.version, |(_, base)| base);
-        state_label = story.state.flow().label(story.levels);
+        state_label = Flow::of(story.state.article.status, story.state.work).label(story.levels);
         let probe = [
             Action::Submit,
             Action::Approve {
