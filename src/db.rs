@@ -6,7 +6,9 @@
 //! backend compiles them with its own types and spells the rest (`dialect`).
 
 pub mod curation;
+pub mod error;
 pub mod live;
+pub mod location;
 pub mod pictures;
 pub mod postgres;
 pub mod record;
@@ -15,106 +17,21 @@ pub mod sqlite;
 pub mod videos;
 
 pub use curation::{Curation, Slot, SlotItem};
+pub(crate) use error::reusable;
+pub use error::{StoreError, StoreResult};
 pub use live::{Live, NewEntry};
+pub use location::Location;
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditQuery, Event, Record};
 pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
 pub use videos::{NewVideo, Videos};
 
-use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::domain::screening::SensitiveWord;
 use crate::domain::{Article, ArticleSummary, Channel, Site};
-
-/// Whether a connection handed back to its pool may serve the next caller.
-/// One still inside a transaction is closed instead: its caller was dropped
-/// mid-transaction (a cancelled future between BEGIN and the `Transaction`
-/// that would roll it back), or a failed COMMIT/ROLLBACK (disk full) left the
-/// driver's count out of step with the database. Reusing it would keep
-/// SQLite's write lock held for good, or run the next caller's statements in
-/// someone else's transaction; closing it makes the database roll back.
-pub(crate) fn reusable<C: sqlx::Connection>(conn: &C) -> bool {
-    let clean = !conn.is_in_transaction();
-    if !clean {
-        tracing::warn!("closing a database connection returned inside a transaction");
-    }
-    clean
-}
-
-/// What can go wrong in storage, as callers need to tell it apart.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found: {0}")]
-    NotFound(String),
-    /// Input that breaks a rule of the content model (caller's fault).
-    #[error("{0}")]
-    Invalid(String),
-    /// Another writer changed the record first (optimistic locking).
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// The database was written by a newer Gazette.
-    #[error(
-        "the database at {0} was created by a newer version of Gazette (schema version {1}); \
-         run a newer gazette, or use another --data-dir"
-    )]
-    NewerSchema(String, i64),
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-}
-
-impl StoreError {
-    /// Whether the error comes from the data being written (a rule or a
-    /// constraint it breaks) rather than from the database itself.
-    pub fn is_data_error(&self) -> bool {
-        match self {
-            StoreError::NotFound(_) | StoreError::Invalid(_) | StoreError::Conflict(_) => true,
-            StoreError::Db(sqlx::Error::Database(d)) => {
-                d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation()
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether a UNIQUE constraint refused the write.
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Db(sqlx::Error::Database(d)) if d.is_unique_violation())
-    }
-
-    /// Whether the database could not write for want of space (SQLite's
-    /// SQLITE_FULL, PostgreSQL's disk_full, or the OS's ENOSPC): nothing was
-    /// written, and the same write succeeds once space is freed.
-    pub fn is_disk_full(&self) -> bool {
-        match self {
-            StoreError::Db(sqlx::Error::Database(d)) => {
-                sqlite_code(d.as_ref()) == Some(13) || pg_state(d.as_ref()) == Some("53100")
-            }
-            StoreError::Db(sqlx::Error::Io(e)) => e.raw_os_error() == Some(28),
-            _ => false,
-        }
-    }
-
-    /// Whether the database file (or a PostgreSQL page) is damaged: SQLite's
-    /// SQLITE_CORRUPT and SQLITE_NOTADB, PostgreSQL's data/index_corrupted.
-    pub fn is_corrupt(&self) -> bool {
-        match self {
-            StoreError::Corrupt(_) => true,
-            StoreError::Db(sqlx::Error::Database(d)) => {
-                matches!(sqlite_code(d.as_ref()), Some(11 | 26))
-                    || matches!(pg_state(d.as_ref()), Some("XX001" | "XX002"))
-            }
-            _ => false,
-        }
-    }
-}
-
-pub type StoreResult<T> = Result<T, StoreError>;
 
 /// What an import line did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,20 +40,6 @@ pub enum Imported {
     Updated,
     /// Left alone, with the reason (a story in the newsroom's workflow).
     Refused(String),
-}
-
-/// SQLite's primary result code of an error (extended codes masked).
-fn sqlite_code(d: &dyn sqlx::error::DatabaseError) -> Option<i32> {
-    let e = d.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
-    Some(sqlx::error::DatabaseError::code(e)?.parse::<i32>().ok()? & 0xff)
-}
-
-/// PostgreSQL's SQLSTATE of an error.
-fn pg_state(d: &dyn sqlx::error::DatabaseError) -> Option<&str> {
-    Some(
-        d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?
-            .code(),
-    )
 }
 
 /// The fingerprint `Store::change_mark` answers: a change row's fields,
@@ -347,53 +250,6 @@ pub trait Store:
 }
 
 pub type DynStore = Arc<dyn Store>;
-
-/// Which database a process works on.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Location {
-    /// The embedded SQLite database file (by default `gazette.db` in the
-    /// data directory). Several processes on one machine may share it.
-    Sqlite(std::path::PathBuf),
-    /// A PostgreSQL database shared by several nodes; with a schema, every
-    /// connection works in it (created if missing).
-    Postgres { url: String, schema: Option<String> },
-}
-
-impl Location {
-    /// From `--database-url` (absent: SQLite under the data directory).
-    pub fn from_args(
-        data_dir: &Path,
-        url: Option<&str>,
-        schema: Option<&str>,
-    ) -> Result<Self, String> {
-        match url.map(str::trim).filter(|u| !u.is_empty()) {
-            None => Ok(Location::Sqlite(data_dir.join(sqlite::FILE_NAME))),
-            Some(u) if u.starts_with("sqlite:") => {
-                let path = u.trim_start_matches("sqlite:").trim_start_matches("//");
-                if path.is_empty() || path.contains('?') {
-                    return Err(format!(
-                        "--database-url {u:?}: write sqlite://PATH to a database file, without options"
-                    ));
-                }
-                Ok(Location::Sqlite(path.into()))
-            }
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
-                Ok(Location::Postgres {
-                    url: u.to_string(),
-                    schema: schema.map(str::to_string).filter(|s| !s.is_empty()),
-                })
-            }
-            Some(u) => Err(format!(
-                "--database-url must be a postgres:// or sqlite:// URL (leave it out for the embedded SQLite database in the data directory), got {:?}",
-                u.split('@').next_back().unwrap_or(u)
-            )),
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Location::Postgres { .. })
-    }
-}
 
 /// Open the database, creating it if needed (SQLite), and bring its schema up
 /// to date, with the connections a server keeps for concurrent requests.
