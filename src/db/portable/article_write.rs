@@ -1,20 +1,20 @@
 //! Writing one story inside a transaction (`write_article`), the one way a
-//! story's row changes: its row and extra channels, the pictures it uses,
-//! the jobs a declared story queues, its listings and tag listings with the
-//! channels' live counts, and its change-log row with every dependency key
-//! it touched. Shared by the articles, stories and transitions files, with
-//! the reads their writes start from (`site_channels`, `load_article`).
+//! story's row changes: the checks, the row itself with its extra channels,
+//! the pictures it uses, the jobs a declared story queues, its places in
+//! lists (`article_lists.rs`) and its change-log row with every dependency
+//! key it touched. Shared by the articles, stories and transitions files,
+//! with the reads their writes start from (`site_channels`, `load_article`).
 //! Compiled once per backend.
 
 use std::collections::BTreeSet;
 
 use sqlx::QueryBuilder;
 
+use super::article_lists::{LiveCounts, relist, retag};
 use super::dialect;
 use super::rows::{ARTICLE_COLUMNS, article_from_row};
 use super::write::{Tx, append_change, to_json};
 use crate::db::{StoreError, StoreResult};
-use crate::domain::channel::{ancestry, paging};
 use crate::domain::kind::Parts;
 use crate::domain::picture::body_keys;
 use crate::domain::{Article, Status};
@@ -86,14 +86,88 @@ pub(super) async fn write_article(
         .filter(|c| c.0 == a.site_id)
         .map(|c| (c.1, c.2.clone()))
         .collect();
-    let path_of = |id: i64| {
-        site_channels
-            .iter()
-            .find(|(cid, _)| *cid == id)
-            .map(|(_, p)| p.as_str())
+    check(a, &site_channels)?;
+    let existed = match bulk {
+        _ if a.id == 0 => false,
+        Bulk::Yes { existed } => existed,
+        Bulk::No => sqlx::query_scalar::<_, i64>("SELECT id FROM articles WHERE id = $1")
+            .bind(a.id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
     };
+    let id = write_row(tx, a, now, existed, bulk).await?;
+    let created = !existed;
+    record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
+    if a.status == Status::Published && a.ai.is_declared() && bulk == Bulk::No {
+        queue_labelled(tx, a, id, now).await?;
+    }
+    let lists = relist(tx, a, id, created, now, &site_channels, bulk == Bulk::No).await?;
+    let related_of = retag(tx, a, id, created, now).await?;
+    if bulk == Bulk::No {
+        lists.counts.write(tx).await?;
+    }
+
+    // the story's page, its channels' lists and the site's feeds; never the
+    // whole site
+    let mut keys = vec![
+        format!("story:{id}"),
+        format!("feed:{}", a.site_id),
+        "sitemap".to_string(),
+        format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
+    ];
+    keys.extend(related_of.iter().map(|r| format!("related:{r}")));
+    keys.extend(lists.keys(&a.site_id, &site_channels));
+    // the 推荐位 that hold it: their lists show its title and drop it when it
+    // is no longer live (a story new to the database is in none)
+    if !matches!(bulk, Bulk::Yes { existed: false }) {
+        let held: Vec<(String, String)> = sqlx::query_as(
+            "SELECT s.site_id, s.key FROM slot_items i JOIN slots s ON s.id = i.slot_id \
+             WHERE i.article_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        keys.extend(
+            held.into_iter()
+                .map(|(site, key)| format!("slot:{site}/{key}")),
+        );
+    }
+    let kind = match a.status {
+        Status::Published => "publish",
+        Status::Withdrawn => "withdraw",
+        _ => "edit",
+    };
+    let seq = append_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
+    if bulk == Bulk::No {
+        dialect::after_change(tx, seq).await?;
+    }
+    Ok(Written {
+        id,
+        created,
+        counts: lists.counts,
+        seq,
+    })
+}
+
+/// What `write_article` did.
+pub(super) struct Written {
+    pub id: i64,
+    /// The story is new.
+    pub created: bool,
+    /// How the channels' live counts change; already written unless the
+    /// write was part of a batch.
+    pub counts: LiveCounts,
+    /// The change-log seq of the write (other nodes are already woken
+    /// unless the write was part of a batch).
+    pub seq: i64,
+}
+
+/// The rules a story's row keeps: its channels are its site's, and a
+/// published story has its sign-off time and its address.
+fn check(a: &Article, site_channels: &[(i64, String)]) -> StoreResult<()> {
     for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-        if path_of(*cid).is_none() {
+        if !site_channels.iter().any(|(c, _)| c == cid) {
             return Err(StoreError::Invalid(format!(
                 "栏目 {cid} 不属于站点 {}",
                 a.site_id
@@ -105,15 +179,18 @@ pub(super) async fn write_article(
             "已发布的稿件必须有签发时间和网址".into(),
         ));
     }
-    let existed = match bulk {
-        _ if a.id == 0 => false,
-        Bulk::Yes { existed } => existed,
-        Bulk::No => sqlx::query_scalar::<_, i64>("SELECT id FROM articles WHERE id = $1")
-            .bind(a.id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .is_some(),
-    };
+    Ok(())
+}
+
+/// The row itself (the first published address is kept) and its extra
+/// channels; returns its id.
+async fn write_row(
+    tx: &mut Tx<'_>,
+    a: &Article,
+    now: i64,
+    existed: bool,
+    bulk: Bulk,
+) -> StoreResult<i64> {
     let sql = format!(
         "INSERT INTO articles (id, site_id, channel_id, title, short_title, subtitle, byline, source, reprint, \
                 editor, body_html, summary, tags, status, signed_at, signed_by, published_at, url_path, \
@@ -174,12 +251,11 @@ pub(super) async fn write_article(
             e => StoreError::Db(e),
         })?;
 
-    let created = !existed;
-    if created && a.id != 0 && bulk == Bulk::No {
+    if !existed && a.id != 0 && bulk == Bulk::No {
         // an id chosen by the caller: keep the id generator ahead of it
         dialect::note_explicit_article_id(tx, id).await?;
     }
-    if !created {
+    if existed {
         sqlx::query("DELETE FROM article_channels WHERE article_id = $1")
             .bind(id)
             .execute(&mut **tx)
@@ -197,328 +273,7 @@ pub(super) async fn write_article(
             .execute(&mut **tx)
             .await?;
     }
-
-    record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
-    if a.status == Status::Published && a.ai.is_declared() && bulk == Bulk::No {
-        // the pictures of a declared story carry the implicit label: their
-        // job makes labelled files (a no-op for those that have them)
-        sqlx::query(
-            "INSERT INTO jobs (kind, key, run_at) SELECT 'picture_variants', CAST(image_id AS TEXT), $1 \
-             FROM image_uses WHERE article_id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-        // and a declared 视频 story's video gets labelled renditions
-        if let Some(v) = &a.parts.video {
-            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('video_process', $1, $2)")
-                .bind(v.video_id.to_string())
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-
-    // Listings: every channel the story is in, and their ancestors.
-    let mut listed = BTreeSet::new();
-    if a.status == Status::Published && a.kind.listed() {
-        for cid in std::iter::once(&a.channel_id).chain(&a.extra_channel_ids) {
-            let path = path_of(*cid).unwrap_or_default();
-            for p in ancestry(path) {
-                if let Some((pid, _)) = site_channels.iter().find(|(_, cp)| cp == p) {
-                    listed.insert(*pid);
-                }
-            }
-        }
-    }
-    let sort_at = a.signed_at.unwrap_or(now);
-    let old: Vec<(i64, i64)> = if created {
-        Vec::new()
-    } else {
-        sqlx::query_as("SELECT channel_id, sort_at FROM listings WHERE article_id = $1")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?
-    };
-    // where the story stood and stands in each list, for `channel-pages:` keys
-    let touched: BTreeSet<i64> = listed
-        .iter()
-        .copied()
-        .chain(old.iter().map(|o| o.0))
-        .collect();
-    let mut place: Vec<ListPlace> = Vec::new();
-    if !touched.is_empty() && bulk == Bulk::No {
-        let ids = touched
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT id, live_count, page_size FROM channels WHERE id IN ({ids})"
-        ))
-        .fetch_all(&mut **tx)
-        .await?;
-        for (cid, total, size) in rows {
-            let before = old.iter().find(|o| o.0 == cid).map(|o| o.1);
-            let total_after =
-                total - i64::from(before.is_some()) + i64::from(listed.contains(&cid));
-            let newer_before = match before {
-                Some(at) => Some(count_newer(tx, cid, at, id, total, size).await?),
-                None => None,
-            };
-            place.push(ListPlace {
-                channel: cid,
-                size,
-                total_before: total,
-                total_after,
-                newer_before,
-                newer_after: None,
-            });
-        }
-    }
-    if !created {
-        sqlx::query("DELETE FROM listings WHERE article_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    if !listed.is_empty() {
-        // One multi-row insert: ids are integers we produced, the time is bound.
-        let values = listed
-            .iter()
-            .map(|cid| format!("({cid}, {id}, $1)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        sqlx::query(&format!(
-            "INSERT INTO listings (channel_id, article_id, sort_at) VALUES {values}"
-        ))
-        .bind(sort_at)
-        .execute(&mut **tx)
-        .await?;
-        for p in place.iter_mut().filter(|p| listed.contains(&p.channel)) {
-            p.newer_after =
-                Some(count_newer(tx, p.channel, sort_at, id, p.total_after, p.size).await?);
-        }
-    }
-
-    // tag listings (相关新闻): the live story under each of its tags. The
-    // stories whose 相关新闻 may show it, before or after this write, are the
-    // next few after it under each of its old and new tags: they get
-    // `related:` keys, so their pages need not record every story they list.
-    let mut related_of = BTreeSet::new();
-    let mut places: Vec<(String, i64)> = Vec::new();
-    if !created {
-        places = sqlx::query_as("SELECT tag, sort_at FROM tag_listings WHERE article_id = $1")
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-        if !places.is_empty() {
-            sqlx::query("DELETE FROM tag_listings WHERE article_id = $1")
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    if a.status == Status::Published && a.kind.listed() {
-        let tags: BTreeSet<&str> = a
-            .tags
-            .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
-            .take(crate::domain::draft::MAX_TAGS)
-            .collect();
-        let at = a.signed_at.unwrap_or(now);
-        if !tags.is_empty() {
-            let mut q = QueryBuilder::new("INSERT INTO tag_listings (tag, article_id, sort_at) ");
-            q.push_values(&tags, |mut b, tag| {
-                b.push_bind(*tag).push_bind(id).push_bind(at);
-            });
-            q.build().execute(&mut **tx).await?;
-            places.extend(tags.iter().map(|t| (t.to_string(), at)));
-        }
-    }
-    places.sort();
-    places.dedup();
-    if !places.is_empty() {
-        // none for a story signed now: nothing comes after it yet
-        let mut q = QueryBuilder::new("");
-        for (i, (tag, at)) in places.iter().enumerate() {
-            if i > 0 {
-                q.push(" UNION ");
-            }
-            q.push("SELECT * FROM (SELECT article_id FROM tag_listings WHERE tag = ")
-                .push_bind(tag.as_str())
-                .push(" AND sort_at >= ")
-                .push_bind(*at)
-                .push(" AND (sort_at > ")
-                .push_bind(*at)
-                .push(" OR article_id > ")
-                .push_bind(id)
-                .push(format!(
-                    ") ORDER BY sort_at, article_id LIMIT {}) AS t{i}",
-                    crate::domain::article::RELATED_ITEMS
-                ));
-        }
-        let later: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
-        related_of.extend(later);
-    }
-
-    // keep each channel's live count in step with its listings (a batch
-    // adds its stories' counts up and writes them once: on PostgreSQL each
-    // update of the same row in one transaction leaves a version behind)
-    let old_set: BTreeSet<i64> = old.iter().map(|o| o.0).collect();
-    let mut counts = LiveCounts::default();
-    for c in old_set.difference(&listed) {
-        counts.add(*c, -1);
-    }
-    for c in listed.difference(&old_set) {
-        counts.add(*c, 1);
-    }
-    if bulk == Bulk::No {
-        counts.write(tx).await?;
-    }
-
-    // the story's page, its channels' lists (ancestors included: home pages read
-    // the top-level ones) and the site's feeds; never the whole site
-    let mut keys = vec![
-        format!("story:{id}"),
-        format!("feed:{}", a.site_id),
-        "sitemap".to_string(),
-        format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
-    ];
-    keys.extend(related_of.iter().map(|r| format!("related:{r}")));
-    for cid in &touched {
-        if let Some(p) = site_channels.iter().find(|(c, _)| c == cid).map(|(_, p)| p) {
-            keys.push(format!("channel:{}/{}", a.site_id, p));
-            let moved = matches!(bulk, Bulk::Yes { .. })
-                || place.iter().find(|x| x.channel == *cid).is_some_and(|x| {
-                    paging::older_pages_change(
-                        x.size,
-                        x.total_before,
-                        x.total_after,
-                        x.newer_before,
-                        x.newer_after,
-                    )
-                });
-            if moved {
-                keys.push(format!("channel-pages:{}/{}", a.site_id, p));
-            }
-        }
-    }
-    // the 推荐位 that hold it: their lists show its title and drop it when it
-    // is no longer live (a story new to the database is in none)
-    if !matches!(bulk, Bulk::Yes { existed: false }) {
-        let held: Vec<(String, String)> = sqlx::query_as(
-            "SELECT s.site_id, s.key FROM slot_items i JOIN slots s ON s.id = i.slot_id \
-             WHERE i.article_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?;
-        keys.extend(
-            held.into_iter()
-                .map(|(site, key)| format!("slot:{site}/{key}")),
-        );
-    }
-    let kind = match a.status {
-        Status::Published => "publish",
-        Status::Withdrawn => "withdraw",
-        _ => "edit",
-    };
-    let seq = append_change(tx, now, kind, Some(&a.site_id), Some(id), &keys).await?;
-    if bulk == Bulk::No {
-        dialect::after_change(tx, seq).await?;
-    }
-    Ok(Written {
-        id,
-        created,
-        counts,
-        seq,
-    })
-}
-
-/// What `write_article` did.
-pub(super) struct Written {
-    pub id: i64,
-    /// The story is new.
-    pub created: bool,
-    /// How the channels' live counts change; already written unless the
-    /// write was part of a batch.
-    pub counts: LiveCounts,
-    /// The change-log seq of the write (other nodes are already woken
-    /// unless the write was part of a batch).
-    pub seq: i64,
-}
-
-/// Changes to channels' live counts, by channel.
-#[derive(Debug, Default)]
-pub(super) struct LiveCounts(std::collections::BTreeMap<i64, i64>);
-
-impl LiveCounts {
-    fn add(&mut self, channel: i64, delta: i64) {
-        *self.0.entry(channel).or_default() += delta;
-    }
-
-    pub(super) fn merge(&mut self, other: LiveCounts) {
-        for (c, d) in other.0 {
-            self.add(c, d);
-        }
-    }
-
-    /// One UPDATE per distinct change (ids and deltas are integers we made).
-    pub(super) async fn write(&self, tx: &mut Tx<'_>) -> StoreResult<()> {
-        let mut by_delta: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
-        for (c, d) in self.0.iter().filter(|(_, d)| **d != 0) {
-            by_delta.entry(*d).or_default().push(c.to_string());
-        }
-        for (delta, ids) in by_delta {
-            sqlx::query(&format!(
-                "UPDATE channels SET live_count = live_count + ({delta}) WHERE id IN ({})",
-                ids.join(",")
-            ))
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(())
-    }
-}
-
-/// One story's place in one channel list, before and after a write.
-struct ListPlace {
-    channel: i64,
-    size: i64,
-    total_before: i64,
-    total_after: i64,
-    newer_before: Option<i64>,
-    newer_after: Option<i64>,
-}
-
-/// How many stories of a channel's list are newer than (sort_at, id), counted
-/// only as far as it matters: whether it is on page 1 of a `total`-story list.
-async fn count_newer(
-    tx: &mut Tx<'_>,
-    channel: i64,
-    sort_at: i64,
-    id: i64,
-    total: i64,
-    size: i64,
-) -> StoreResult<i64> {
-    if paging::pages(total, size) <= 1 {
-        return Ok(0);
-    }
-    // page 1 holds fewer than two pages' worth
-    let cap = 2 * size.max(1);
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM listings WHERE channel_id = $1 AND sort_at >= $2 \
-         AND (sort_at > $2 OR article_id > $3) LIMIT $4) AS newer",
-    )
-    .bind(channel)
-    .bind(sort_at)
-    .bind(id)
-    .bind(cap)
-    .fetch_one(&mut **tx)
-    .await?)
+    Ok(id)
 }
 
 /// Note which pictures a story's saved text uses: its parts and the
@@ -557,5 +312,28 @@ pub(super) async fn record_uses(
         .push_bind(article_id)
         .push(")) ON CONFLICT DO NOTHING");
     b.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The jobs a published, declared story queues: the pictures of a declared
+/// story carry the implicit label, so their job makes labelled files (a
+/// no-op for those that have them), and a declared 视频 story's video gets
+/// labelled renditions.
+async fn queue_labelled(tx: &mut Tx<'_>, a: &Article, id: i64, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, key, run_at) SELECT 'picture_variants', CAST(image_id AS TEXT), $1 \
+         FROM image_uses WHERE article_id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if let Some(v) = &a.parts.video {
+        sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('video_process', $1, $2)")
+            .bind(v.video_id.to_string())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::article_write::{Bulk, LiveCounts, site_channels, write_article};
+use super::article_lists::LiveCounts;
+use super::article_write::{Bulk, site_channels, write_article};
 use super::rows::{ARTICLE_COLUMNS, SUMMARY_COLUMNS, article_from_row, summary_from_row};
 use super::{StoreImpl, dialect};
 use crate::db::{Articles, Imported, StoreResult};

@@ -18,6 +18,12 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use super::{StoreError, StoreResult};
 
+#[path = "../portable/article_lists.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod article_lists;
 #[path = "../portable/article_write.rs"]
 #[allow(
     clippy::duplicate_mod,
