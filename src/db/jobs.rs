@@ -10,7 +10,7 @@ use super::StoreResult;
 pub const LONG_JOBS: &[&str] = &["video_process"];
 
 /// A background job (DESIGN.md §6).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Job {
     pub id: i64,
     pub kind: String,

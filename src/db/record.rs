@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::StoreResult;
 
 /// One row of the publication record.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: i64,
     /// `None` for acts on no story (sign-ins, settings, accounts).

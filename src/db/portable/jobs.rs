@@ -1,6 +1,6 @@
 //! Background jobs as rows (`db::Jobs`), compiled once per backend: a claim
 //! is one statement (PostgreSQL skips rows another node is claiming), held
-//! under a lease its runner may renew.
+//! under a lease its runner may renew. Rows are `Job`'s `FromRow`.
 
 use async_trait::async_trait;
 
@@ -43,23 +43,13 @@ impl Jobs for StoreImpl {
                 .join(", "),
             dialect::SKIP_LOCKED
         );
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
+        Ok(sqlx::query_as(&sql)
             .bind(now + lease)
             .bind(now)
             .bind(limit)
             .bind(node)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, kind, key, run_at, attempts)| Job {
-                id,
-                kind,
-                key,
-                run_at,
-                attempts,
-            })
-            .collect())
+            .await?)
     }
 
     async fn claim_job_of(
@@ -76,20 +66,13 @@ impl Jobs for StoreImpl {
              RETURNING id, kind, key, run_at, attempts",
             dialect::SKIP_LOCKED
         );
-        let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(&sql)
+        Ok(sqlx::query_as(&sql)
             .bind(now + lease)
             .bind(now)
             .bind(kind)
             .bind(node)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(id, kind, key, run_at, attempts)| Job {
-            id,
-            kind,
-            key,
-            run_at,
-            attempts,
-        }))
+            .await?)
     }
 
     async fn extend_claim(&self, id: i64, node: &str, until: i64) -> StoreResult<bool> {
