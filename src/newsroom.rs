@@ -6,7 +6,7 @@ use crate::db::{StoreError, Transition, WorkState};
 use crate::domain::draft::Draft;
 use crate::domain::screening::{Hit, Screener};
 use crate::domain::user::User;
-use crate::domain::workflow::{Action, Actor, Context, Outcome, Refusal, decide};
+use crate::domain::workflow::{Action, Actor, Context, Flow, Outcome, Refusal, decide};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +171,7 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
         Actor::System => true,
     };
     Context {
-        flow: story.state.flow(),
+        flow: Flow::of(story.state.article.status, story.state.work),
         levels: story.levels,
         author_id: story.state.author_id.unwrap_or(0),
         acts: &story.state.acts,
@@ -251,7 +251,7 @@ pub async fn act_noting(
         .apply_transition(&Transition {
             article_id: story.state.article.id,
             expected_version,
-            from: story.state.flow(),
+            from: Flow::of(story.state.article.status, story.state.work),
             outcome: &outcome,
             action: action.name(),
             actor: who,

@@ -1,10 +1,12 @@
-//! 推荐位 storage: slot definitions and their ordered lists. Every change is
-//! applied in one transaction with its publication-record row and its
-//! change-log row (`slot:SITE/KEY`), so the cache and the export follow.
+//! 推荐位 storage: slot definitions and their ordered lists, and the live
+//! stories pages show from them. Every change is applied in one transaction
+//! with its change-log row (`slot:SITE/KEY`), so the cache and the export
+//! follow; an editor's change also with its publication-record row.
 
 use async_trait::async_trait;
 
 use super::{Actor, StoreResult};
+use crate::domain::ArticleSummary;
 use crate::domain::slot::Op;
 
 /// A curated slot (推荐位).
@@ -33,6 +35,24 @@ pub struct SlotItem {
 
 #[async_trait]
 pub trait Curation: Send + Sync {
+    async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>>;
+    /// The first `limit` live stories of a slot whose time is not up at `now`, in curated order.
+    async fn slot_items(
+        &self,
+        slot_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+    /// Create or rename a slot and set its items in order (no record row:
+    /// the demo and the tests set slots up this way).
+    async fn put_slot(
+        &self,
+        site_id: &str,
+        key: &str,
+        name: &str,
+        article_ids: &[i64],
+        now: i64,
+    ) -> StoreResult<Slot>;
     /// A site's slots (or every site's), in their order.
     async fn slots(&self, site_id: Option<&str>) -> StoreResult<Vec<Slot>>;
     async fn slot_by_id(&self, id: i64) -> StoreResult<Option<Slot>>;

@@ -1,10 +1,40 @@
 //! The publication record's storage interface: every editorial and
 //! administrative act (story transitions are written by `apply_transition`
-//! in the same transaction as the change; everything else through `record`).
+//! in the same transaction as the change; everything else through `record`),
+//! and reading it back: a story's record, the whole of it, keyset pages.
 
 use async_trait::async_trait;
 
 use super::StoreResult;
+
+/// One row of the publication record.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// `None` for acts on no story (sign-ins, settings, accounts).
+    pub article_id: Option<i64>,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub level: Option<i64>,
+    pub opinion: String,
+    pub revision_id: Option<i64>,
+    pub title: String,
+    pub url: String,
+    /// What a non-story act was done to (`user:NAME`, `site:ID`, `slot:SITE/KEY`).
+    pub subject: String,
+    /// What changed, in words.
+    pub detail: String,
+    /// The client's address.
+    pub address: String,
+    /// The revision's number as the story's screen counts it.
+    pub revision_number: Option<i64>,
+    /// Review levels of the story's channel (for state labels).
+    pub levels: Option<i64>,
+}
 
 /// Who did something, from where.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +94,11 @@ pub trait Record: Send + Sync {
     /// Append one act to the record.
     async fn record(&self, actor: &Actor, event: &Event, now: i64) -> StoreResult<()>;
     /// One page of the record, newest first.
-    async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<super::AuditEntry>>;
+    async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// A story's record, oldest first.
+    async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// The whole record, oldest first, optionally from a time on.
+    async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>>;
     /// For 稿件统计 of `[from, to)`: the workflow acts on stories, and the
     /// stories written (author, channel).
     async fn stats_acts(

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::article::Status;
 use super::user::User;
 
 /// The public side.
@@ -47,6 +48,17 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// Where a story stands: its public side from the status it shows, and
+    /// its working side.
+    pub fn of(status: Status, work: Work) -> Self {
+        let public = match status {
+            Status::Published => Public::Live,
+            Status::Withdrawn => Public::Withdrawn,
+            _ => Public::Never,
+        };
+        Flow { public, work }
+    }
+
     pub fn new_draft() -> Self {
         Flow {
             public: Public::Never,
@@ -660,6 +672,29 @@ mod tests {
     fn reject() -> Action {
         Action::Reject {
             reason: "导语需要改写".into(),
+        }
+    }
+
+    /// A story's public side follows the status it shows: only a published
+    /// story is live and only a withdrawn one withdrawn; the rest never were.
+    #[test]
+    fn flow_of_status_and_work() {
+        use crate::domain::Status;
+        let review = Work::Review { level: 2 };
+        for (status, public) in [
+            (Status::Published, Public::Live),
+            (Status::Withdrawn, Public::Withdrawn),
+            (Status::Draft, Public::Never),
+            (Status::InReview, Public::Never),
+            (Status::Scheduled, Public::Never),
+        ] {
+            assert_eq!(
+                Flow::of(status, review),
+                Flow {
+                    public,
+                    work: review
+                }
+            );
         }
     }
 

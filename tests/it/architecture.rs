@@ -381,7 +381,7 @@ impl Crate {
     }
 }
 
-/// The top-level module of a file (`db` for `db.rs` and `db/...`).
+/// The top-level module of a file (`db` for `db/mod.rs` and `db/...`).
 fn top(file: &Path) -> String {
     let first = file.iter().next().unwrap().to_string_lossy().into_owned();
     first.trim_end_matches(".rs").to_string()
@@ -621,11 +621,11 @@ fn the_layer_check_finds_what_it_forbids() {
         "fn f(s: &AppState) {} // AppState in a comment is fine".into(),
     );
     let (_, _, grouped) = collect(
-        &PathBuf::from("db.rs"),
+        &PathBuf::from("db/mod.rs"),
         &["db".into()],
         "use std::io;\nuse crate::{domain::Site, render::Page};",
     );
-    c.grouped_crate_uses.insert(PathBuf::from("db.rs"), grouped);
+    c.grouped_crate_uses.insert(PathBuf::from("db/mod.rs"), grouped);
     let found = layer_violations(&c);
     assert!(
         found
@@ -634,7 +634,7 @@ fn the_layer_check_finds_what_it_forbids() {
         "{found:?}"
     );
     assert!(
-        found.iter().any(|l| l.starts_with("src/db.rs:2: grouped")),
+        found.iter().any(|l| l.starts_with("src/db/mod.rs:2: grouped")),
         "{found:?}"
     );
 }

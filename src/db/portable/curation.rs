@@ -1,15 +1,18 @@
 //! 推荐位 storage (`db::Curation`), compiled once per backend. A change reads
 //! the slot's list, applies the pure operation (`domain::slot`), rewrites the
 //! positions, and appends its record row and its change-log row, all in one
-//! transaction.
+//! transaction. Pages read a slot's live stories (`slot_items`).
+
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::content::{SLOT_COLUMNS, slot_from_row};
+use super::rows::{SLOT_COLUMNS, SUMMARY_COLUMNS, slot_from_row, summary_from_row};
 use super::write::{Tx, insert_event, log_change};
 use super::{StoreImpl, dialect};
 use crate::db::{Actor, Curation, Event, Slot, SlotItem, StoreError, StoreResult};
+use crate::domain::ArticleSummary;
 use crate::domain::slot::{self, Entry, Op};
 use crate::domain::text::to_cst;
 
@@ -78,6 +81,91 @@ fn when(t: Option<i64>) -> String {
 
 #[async_trait]
 impl Curation for StoreImpl {
+    async fn slot(&self, site_id: &str, key: &str) -> StoreResult<Option<Slot>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SLOT_COLUMNS} FROM slots WHERE site_id = $1 AND key = $2"
+        ))
+        .bind(site_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(slot_from_row).transpose()
+    }
+
+    async fn slot_items(
+        &self,
+        slot_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM slot_items s JOIN articles a ON a.id = s.article_id \
+             WHERE s.slot_id = $1 AND a.status = 'published' \
+             AND (s.expires_at IS NULL OR s.expires_at > $3) ORDER BY s.position LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(slot_id)
+            .bind(limit)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn put_slot(
+        &self,
+        site_id: &str,
+        key: &str,
+        name: &str,
+        ids: &[i64],
+        now: i64,
+    ) -> StoreResult<Slot> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let slot_id: i64 = sqlx::query_scalar(
+            "INSERT INTO slots (site_id, key, name) VALUES ($1, $2, $3) \
+             ON CONFLICT (site_id, key) DO UPDATE SET name = excluded.name RETURNING id",
+        )
+        .bind(site_id)
+        .bind(key)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM slot_items WHERE slot_id = $1")
+            .bind(slot_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut seen = BTreeSet::new();
+        for (pos, id) in ids.iter().filter(|id| seen.insert(**id)).enumerate() {
+            sqlx::query(
+                "INSERT INTO slot_items (slot_id, position, article_id, placed_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(slot_id)
+            .bind(pos as i64)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::Invalid(format!("推荐位中的稿件 {id} 不存在"))
+                }
+                e => StoreError::Db(e),
+            })?;
+        }
+        log_change(
+            &mut tx,
+            now,
+            "slot",
+            Some(site_id),
+            None,
+            &[format!("slot:{site_id}/{key}")],
+        )
+        .await?;
+        tx.commit().await?;
+        self.slot(site_id, key)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("推荐位 {key}")))
+    }
     async fn slots(&self, site_id: Option<&str>) -> StoreResult<Vec<Slot>> {
         let rows = sqlx::query(&format!(
             "SELECT {SLOT_COLUMNS} FROM slots WHERE ($1 IS NULL OR site_id = $1) \
@@ -307,9 +395,10 @@ impl Curation for StoreImpl {
             _ => None,
         };
         if let Some(at) = expiry {
-            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('slot_expiry', $1, $2)")
+            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($3, $1, $2)")
                 .bind(slot_id.to_string())
                 .bind(at)
+                .bind(crate::domain::job::JobKind::SlotExpiry.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

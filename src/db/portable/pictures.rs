@@ -9,14 +9,12 @@ use crate::db::{
     Actor, Event, LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures, StoreError,
     StoreResult,
 };
-use crate::domain::kind::Parts;
-use crate::domain::picture::{Focal, Made, Picture, body_keys};
+use crate::domain::picture::{Focal, Made, Picture};
 
 const COLUMNS: &str = "id, site_id, key, width, height, bytes, mime, caption, credit, alt, \
      focal_x, focal_y, animated, made, uploader, created_at, ai, aigc_found";
 
 /// The job that makes a picture's files.
-pub(super) const VARIANTS_JOB: &str = "picture_variants";
 
 fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
     let made: Option<String> = row.try_get("made")?;
@@ -47,45 +45,6 @@ fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
     })
 }
 
-/// Note which pictures a story's saved text uses: its parts and the
-/// `/media/` images of its body (of its own site). `replace`: the live text
-/// was written, so the list starts again from it.
-pub(super) async fn record_uses(
-    tx: &mut Tx<'_>,
-    article_id: i64,
-    parts: &Parts,
-    body_html: &str,
-    replace: bool,
-) -> StoreResult<()> {
-    if replace {
-        sqlx::query("DELETE FROM image_uses WHERE article_id = $1")
-            .bind(article_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    let ids = parts.image_ids();
-    let keys = body_keys(body_html);
-    if ids.is_empty() && keys.is_empty() {
-        return Ok(());
-    }
-    let mut b: QueryBuilder<'_, super::Db> =
-        QueryBuilder::new("INSERT INTO image_uses (image_id, article_id) SELECT i.id, ");
-    b.push_bind(article_id);
-    b.push(" FROM images i WHERE i.id IN (0");
-    for id in &ids {
-        b.push(", ").push_bind(*id);
-    }
-    b.push(") OR (i.key IN (''");
-    for k in keys {
-        b.push(", ").push_bind(k);
-    }
-    b.push(") AND i.site_id = (SELECT site_id FROM articles WHERE id = ")
-        .push_bind(article_id)
-        .push(")) ON CONFLICT DO NOTHING");
-    b.build().execute(&mut **tx).await?;
-    Ok(())
-}
-
 async fn load(tx: &mut Tx<'_>, id: i64) -> StoreResult<Picture> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM images WHERE id = $1{}",
@@ -113,7 +72,7 @@ async fn image_changed(tx: &mut Tx<'_>, p: &Picture, now: i64) -> StoreResult<()
 
 async fn queue_variants(tx: &mut Tx<'_>, id: i64, now: i64) -> StoreResult<()> {
     sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
-        .bind(VARIANTS_JOB)
+        .bind(crate::domain::job::JobKind::PictureVariants.as_str())
         .bind(id.to_string())
         .bind(now)
         .execute(&mut **tx)

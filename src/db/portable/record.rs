@@ -1,46 +1,21 @@
 //! The publication record (`db::Record`), compiled once per backend: acts
-//! other than story transitions, and the record's filtered, keyset pages.
+//! other than story transitions, a story's record, the whole record, and
+//! its filtered, keyset pages. Rows are `AuditEntry`'s `FromRow`.
 
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
 use super::write::insert_event;
-use super::{DbRow, StoreImpl, dialect};
+use super::{StoreImpl, dialect};
 use crate::db::{Actor, AuditEntry, AuditQuery, Event, Record, StoreResult};
 
 /// The record's columns, with the revision's number as the screen counts it
 /// and the review levels of the story's channel (for its state labels).
-pub(super) const AUDIT_SELECT: &str = "SELECT au.id, au.article_id, au.at, au.actor_id, au.actor, au.action, \
+const AUDIT_SELECT: &str = "SELECT au.id, au.article_id, au.at, au.actor_id, au.actor, au.action, \
      au.from_state, au.to_state, au.level, au.opinion, au.revision_id, au.title, au.url, au.subject, \
      au.detail, au.address, r.number AS revision_number, c.review_levels AS levels \
      FROM audit au LEFT JOIN revisions r ON r.id = au.revision_id \
      LEFT JOIN articles a ON a.id = au.article_id LEFT JOIN channels c ON c.id = a.channel_id";
-
-pub(super) fn audit_from_row(row: &DbRow) -> StoreResult<AuditEntry> {
-    Ok(AuditEntry {
-        id: row.try_get("id")?,
-        article_id: row.try_get("article_id")?,
-        at: row.try_get("at")?,
-        actor_id: row.try_get("actor_id")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        from_state: row.try_get("from_state")?,
-        to_state: row.try_get("to_state")?,
-        level: row.try_get("level")?,
-        opinion: row.try_get("opinion")?,
-        revision_id: row.try_get("revision_id")?,
-        title: row.try_get("title")?,
-        url: row.try_get("url")?,
-        subject: row.try_get("subject")?,
-        detail: row.try_get("detail")?,
-        address: row.try_get("address")?,
-        revision_number: row.try_get("revision_number")?,
-        levels: row.try_get("levels")?,
-    })
-}
-
-/// Append one act inside the caller's transaction (a slot change writes its
-/// record row with the change itself).
 
 #[async_trait]
 impl Record for StoreImpl {
@@ -92,6 +67,25 @@ impl Record for StoreImpl {
         Ok((acts, written))
     }
 
+    async fn audit_of(&self, article_id: i64) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(&format!(
+            "{AUDIT_SELECT} WHERE au.article_id = $1 ORDER BY au.id"
+        ))
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn audit_all(&self, since: Option<i64>, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(&format!(
+            "{AUDIT_SELECT} WHERE au.at >= $1 ORDER BY au.id LIMIT $2"
+        ))
+        .bind(since.unwrap_or(i64::MIN))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn audit_page(&self, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         let mut b: QueryBuilder<'_, super::Db> = QueryBuilder::new(AUDIT_SELECT);
         b.push(" WHERE 1 = 1");
@@ -128,7 +122,6 @@ impl Record for StoreImpl {
         }
         b.push(" ORDER BY au.at DESC, au.id DESC LIMIT ")
             .push_bind(q.limit);
-        let rows = b.build().fetch_all(&self.pool).await?;
-        rows.iter().map(audit_from_row).collect()
+        Ok(b.build_query_as().fetch_all(&self.pool).await?)
     }
 }

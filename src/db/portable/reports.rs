@@ -168,9 +168,10 @@ impl Reports for StoreImpl {
         )
         .await?;
         if f.contact.is_some() {
-            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ('report_contact', $1, $2)")
+            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($3, $1, $2)")
                 .bind(id.to_string())
                 .bind(r.contact_until)
+                .bind(crate::domain::job::JobKind::ReportContact.as_str())
                 .execute(&mut *tx)
                 .await?;
         }

@@ -12,7 +12,6 @@ const COLUMNS: &str = "id, site_id, key, name, bytes, probe, state, progress, er
      subtitles, uploader, created_at";
 
 /// The job that makes a video's files.
-pub(super) const PROCESS_JOB: &str = "video_process";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("video {what}: {e}"))
@@ -96,7 +95,7 @@ impl Videos for StoreImpl {
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
-            .bind(PROCESS_JOB)
+            .bind(crate::domain::job::JobKind::VideoProcess.as_str())
             .bind(id.to_string())
             .bind(now)
             .execute(&mut *tx)
@@ -130,10 +129,11 @@ impl Videos for StoreImpl {
         // (serde writes the fields in this order); no table lists uses of
         // a video, and a story holds one
         let hit: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE kind = 'video' AND ai <> '' AND status = 'published' \
+            "SELECT id FROM articles WHERE kind = $2 AND ai <> '' AND status = 'published' \
              AND parts LIKE $1 LIMIT 1",
         )
         .bind(format!("%\"video_id\":{id},%"))
+        .bind(crate::domain::kind::Kind::Video.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(hit.is_some())

@@ -18,12 +18,30 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use super::{StoreError, StoreResult};
 
-#[path = "../portable/content.rs"]
+#[path = "../portable/article_lists.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "compiled once per backend, on purpose"
 )]
-mod content;
+mod article_lists;
+#[path = "../portable/article_write.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod article_write;
+#[path = "../portable/articles.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod articles;
+#[path = "../portable/changes.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod changes;
 #[path = "../portable/curation.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -36,18 +54,24 @@ mod curation;
     reason = "compiled once per backend, on purpose"
 )]
 mod exports;
+#[path = "../portable/jobs.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod jobs;
+#[path = "../portable/listings.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod listings;
 #[path = "../portable/live.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "compiled once per backend, on purpose"
 )]
 mod live;
-#[path = "../portable/newsroom.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod newsroom;
 #[path = "../portable/pictures.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -66,12 +90,60 @@ mod record;
     reason = "compiled once per backend, on purpose"
 )]
 mod reports;
+#[path = "../portable/rows.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod rows;
+#[path = "../portable/sites.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod sites;
+#[path = "../portable/store.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod store;
+#[path = "../portable/stories.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod stories;
+#[path = "../portable/story_list.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod story_list;
+#[path = "../portable/transitions.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod transitions;
+#[path = "../portable/users.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod users;
 #[path = "../portable/videos.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "compiled once per backend, on purpose"
 )]
 mod videos;
+#[path = "../portable/words.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod words;
 #[path = "../portable/write.rs"]
 #[allow(
     clippy::duplicate_mod,

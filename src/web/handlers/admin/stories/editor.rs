@@ -9,7 +9,7 @@ use super::may_edit;
 use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
 use crate::domain::user::User;
-use crate::domain::workflow::{Action, Work, level_name};
+use crate::domain::workflow::{Action, Flow, Work, level_name};
 use crate::newsroom::{self, Story};
 use crate::state::AppState;
 use crate::web::auth::Session;
@@ -116,7 +116,7 @@ pub(super) async fn edit_page(
         version = p
             .restored
             .map_or(story.state.article.version, |(_, base)| base);
-        state_label = story.state.flow().label(story.levels);
+        state_label = Flow::of(story.state.article.status, story.state.work).label(story.levels);
         let probe = [
             Action::Submit,
             Action::Approve {

@@ -1,0 +1,58 @@
+//! What public pages list (`Listings`): a channel's stories page by page,
+//! a site's newest, the 相关新闻 candidates from the tag index, and the
+//! live stories sitemaps and feeds walk.
+
+use async_trait::async_trait;
+
+use super::StoreResult;
+use crate::domain::ArticleSummary;
+
+/// One story's question for `Listings::tagged_before`.
+#[derive(Debug, Clone)]
+pub struct TaggedBefore<'a> {
+    pub tags: &'a [String],
+    /// (signed_at, id) of the story: only stories before it count.
+    pub before: (i64, i64),
+}
+
+#[async_trait]
+pub trait Listings: Send + Sync {
+    /// Live stories listed in a channel (its descendants included), newest first.
+    async fn channel_page(
+        &self,
+        channel_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+    /// How many live stories a channel lists.
+    async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
+    /// For each request and each of its tags, the live stories tagged with
+    /// it that come before the request's (signed_at, id) in the newest-first
+    /// order, newest first, at most `limit` each (the 相关新闻 candidates of
+    /// many stories in one round trip).
+    async fn tagged_before(
+        &self,
+        requests: &[TaggedBefore<'_>],
+        limit: i64,
+    ) -> StoreResult<Vec<Vec<Vec<ArticleSummary>>>>;
+    /// Newest live stories of a site, newest first.
+    async fn site_latest(&self, site_id: &str, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// The `(tag, article_id, sort_at)` listings after `after` in
+    /// (tag, article_id) order, at most `limit` (the whole tag index, read
+    /// page by page by a full static build).
+    async fn tag_listings_after(
+        &self,
+        after: (&str, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64, i64)>>;
+    /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.
+    async fn live_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(ArticleSummary, i64)>>;
+    /// Live stories signed off at or after `since` (the news sitemap), newest first.
+    async fn live_since(&self, since: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>>;
+    /// How many live stories there are.
+    async fn live_count(&self) -> StoreResult<i64>;
+}

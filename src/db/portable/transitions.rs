@@ -1,0 +1,158 @@
+//! Applying a workflow decision (`Stories::apply_transition`), compiled once
+//! per backend: the story's state and live content, its sign-off and
+//! address, its corrections, listings and slots (through `write_article`),
+//! the record row, a scheduled publication's job and the change log, in one
+//! transaction. The decision itself is `domain::workflow::decide`'s.
+
+use sqlx::Row;
+
+use super::article_write::{Bulk, load_article, site_channels, write_article};
+use super::dialect;
+use super::write::to_json;
+use crate::db::{StoreError, StoreResult, Transition};
+use crate::domain::Status;
+use crate::domain::article::Correction;
+use crate::domain::draft::Draft;
+use crate::domain::workflow::{Public, Work};
+
+/// The public status a never-published story shows for its working state.
+fn unpublished_status(work: Work) -> Status {
+    match work {
+        Work::Review { .. } => Status::InReview,
+        Work::Scheduled { .. } => Status::Scheduled,
+        Work::Draft | Work::Idle => Status::Draft,
+    }
+}
+
+/// Apply `t` in one write transaction; `Conflict` when the story moved on
+/// since the decision was taken.
+pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> StoreResult<()> {
+    let mut tx = dialect::begin_write(pool).await?;
+    let mut a = load_article(&mut tx, t.article_id, true).await?;
+    if a.version != t.expected_version {
+        return Err(StoreError::Conflict(
+            "稿件刚被他人处理过,请刷新页面后重试".into(),
+        ));
+    }
+    let row = sqlx::query("SELECT work_revision, cycle_started FROM articles WHERE id = $1")
+        .bind(t.article_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut work_revision: Option<i64> = row.try_get("work_revision")?;
+    let mut cycle: i64 = row.try_get("cycle_started")?;
+    let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
+    let o = t.outcome;
+    let draft: Option<Draft> = match work_revision {
+        Some(rev) => {
+            let content: Option<String> =
+                sqlx::query_scalar("SELECT content FROM revisions WHERE id = $1")
+                    .bind(rev)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            content
+                .map(|c| serde_json::from_str(&c))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("revision: {e}")))?
+        }
+        None => None,
+    };
+    let was_public = t.from.public != Public::Never;
+    // the first sign-off is the story's 签发日期 and its place in lists; a
+    // later revision's sign-off is recorded as 更新 when it goes live
+    if o.signed && (!was_public || a.signed_at.is_none()) {
+        a.signed_at = Some(t.now);
+        a.signed_by = Some(t.actor.1.clone());
+    }
+    if o.goes_live {
+        if let Some(d) = &draft {
+            d.apply_to(&mut a);
+            if was_public {
+                // a later revision's text goes live: 更新 (a 恢复 brings
+                // back the text as it was, and is no update)
+                a.revised_at = Some(t.now);
+            }
+            if was_public && !d.correction.trim().is_empty() {
+                a.corrections.push(Correction {
+                    at: t.now,
+                    text: d.correction.trim().to_string(),
+                });
+            }
+        }
+        a.status = Status::Published;
+        a.published_at.get_or_insert(t.now);
+        if a.signed_at.is_none() {
+            a.signed_at = Some(t.now);
+        }
+        if a.url_path.is_none() {
+            let path = channels
+                .iter()
+                .find(|c| c.1 == a.channel_id)
+                .map(|c| c.2.clone())
+                .unwrap_or_default();
+            // the kind's URL rule: a dated path, or a site page's name
+            a.url_path = Some(a.kind.first_url(
+                &path,
+                a.signed_at.unwrap_or(t.now),
+                a.id,
+                &a.parts,
+            ));
+        }
+        work_revision = None;
+    }
+    match o.flow.public {
+        Public::Withdrawn => a.status = Status::Withdrawn,
+        Public::Live => a.status = Status::Published,
+        Public::Never => a.status = unpublished_status(o.flow.work),
+    }
+    write_article(&mut tx, &a, t.now, &channels, Bulk::No).await?;
+    let site_prefix: String = sqlx::query_scalar("SELECT prefix FROM sites WHERE id = $1")
+        .bind(&a.site_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let url = a
+        .url_path
+        .as_ref()
+        .map(|p| format!("{site_prefix}{p}"))
+        .unwrap_or_default();
+    let audit_id: i64 = sqlx::query_scalar(
+        "INSERT INTO audit (article_id, at, actor_id, actor, action, from_state, to_state, level, opinion, revision_id, title, url, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(t.now)
+    .bind(t.actor.0)
+    .bind(&t.actor.1)
+    .bind(t.action)
+    .bind(t.from.name())
+    .bind(o.flow.name())
+    .bind(o.level.map(i64::from))
+    .bind(&o.opinion)
+    .bind(row.try_get::<Option<i64>, _>("work_revision")?)
+    .bind(&a.title)
+    .bind(&url)
+    .bind(t.detail)
+    .fetch_one(&mut *tx)
+    .await?;
+    if o.cycle_ends {
+        cycle = audit_id;
+    }
+    if let Work::Scheduled { at } = o.flow.work {
+        sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($3, $1, $2)")
+            .bind(a.id.to_string())
+            .bind(at)
+            .bind(crate::domain::job::JobKind::Publish.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE articles SET work = $1, work_revision = $2, cycle_started = $3 WHERE id = $4",
+    )
+    .bind(to_json(&o.flow.work))
+    .bind(work_revision)
+    .bind(cycle)
+    .bind(a.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
