@@ -5,7 +5,6 @@ use async_trait::async_trait;
 
 use super::StoreResult;
 
-
 /// A background job (DESIGN.md §6).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Job {

@@ -625,7 +625,8 @@ fn the_layer_check_finds_what_it_forbids() {
         &["db".into()],
         "use std::io;\nuse crate::{domain::Site, render::Page};",
     );
-    c.grouped_crate_uses.insert(PathBuf::from("db/mod.rs"), grouped);
+    c.grouped_crate_uses
+        .insert(PathBuf::from("db/mod.rs"), grouped);
     let found = layer_violations(&c);
     assert!(
         found
@@ -634,7 +635,9 @@ fn the_layer_check_finds_what_it_forbids() {
         "{found:?}"
     );
     assert!(
-        found.iter().any(|l| l.starts_with("src/db/mod.rs:2: grouped")),
+        found
+            .iter()
+            .any(|l| l.starts_with("src/db/mod.rs:2: grouped")),
         "{found:?}"
     );
 }

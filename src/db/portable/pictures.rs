@@ -14,8 +14,6 @@ use crate::domain::picture::{Focal, Made, Picture};
 const COLUMNS: &str = "id, site_id, key, width, height, bytes, mime, caption, credit, alt, \
      focal_x, focal_y, animated, made, uploader, created_at, ai, aigc_found";
 
-/// The job that makes a picture's files.
-
 fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
     let made: Option<String> = row.try_get("made")?;
     Ok(Picture {

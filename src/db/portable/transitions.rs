@@ -90,12 +90,11 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
                 .map(|c| c.2.clone())
                 .unwrap_or_default();
             // the kind's URL rule: a dated path, or a site page's name
-            a.url_path = Some(a.kind.first_url(
-                &path,
-                a.signed_at.unwrap_or(t.now),
-                a.id,
-                &a.parts,
-            ));
+            a.url_path =
+                Some(
+                    a.kind
+                        .first_url(&path, a.signed_at.unwrap_or(t.now), a.id, &a.parts),
+                );
         }
         work_revision = None;
     }

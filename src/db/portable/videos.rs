@@ -11,8 +11,6 @@ use crate::domain::video::{Video, VideoMade, VideoState};
 const COLUMNS: &str = "id, site_id, key, name, bytes, probe, state, progress, error, made, \
      subtitles, uploader, created_at";
 
-/// The job that makes a video's files.
-
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("video {what}: {e}"))
 }
