@@ -1,4 +1,5 @@
-//! The command line: `gazette serve`, `gazette migrate`.
+//! The command line: `serve`, `migrate`, `import`, `reindex`, `user`,
+//! `build`, each run by its file in `cmd/`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -211,17 +211,12 @@ impl Pictures for StoreImpl {
         if let Some(t) = q.until {
             b.push(" AND created_at < ").push_bind(t);
         }
-        if let Some((at, id)) = q.before {
-            b.push(" AND (created_at < ")
-                .push_bind(at)
-                .push(" OR (created_at = ")
-                .push_bind(at)
-                .push(" AND id < ")
-                .push_bind(id)
-                .push("))");
-        }
-        b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-            .push_bind(q.limit.clamp(1, 200));
+        super::keyset::newest_first(
+            &mut b,
+            ("created_at", "id"),
+            q.before,
+            q.limit.clamp(1, 200),
+        );
         let rows = b.build().fetch_all(&self.pool).await?;
         rows.iter().map(picture_from_row).collect()
     }

@@ -110,18 +110,7 @@ impl Record for StoreImpl {
         if let Some(t) = q.to {
             b.push(" AND au.at < ").push_bind(t);
         }
-        if let Some((at, id)) = q.before {
-            // a row value: both backends seek the (at, id) index with it; the
-            // same test spelled with OR and bound parameters makes SQLite
-            // scan the index from the top (measured: 0.7 s at 2M rows deep)
-            b.push(" AND (au.at, au.id) < (")
-                .push_bind(at)
-                .push(", ")
-                .push_bind(id)
-                .push(")");
-        }
-        b.push(" ORDER BY au.at DESC, au.id DESC LIMIT ")
-            .push_bind(q.limit);
+        super::keyset::newest_first(&mut b, ("au.at", "au.id"), q.before, q.limit);
         Ok(b.build_query_as().fetch_all(&self.pool).await?)
     }
 }

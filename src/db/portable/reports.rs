@@ -233,17 +233,12 @@ impl Reports for StoreImpl {
         if let Some(to) = f.to {
             q.push(" AND created_at < ").push_bind(to);
         }
-        if let Some((at, id)) = f.before {
-            q.push(" AND (created_at < ")
-                .push_bind(at)
-                .push(" OR (created_at = ")
-                .push_bind(at)
-                .push(" AND id < ")
-                .push_bind(id)
-                .push("))");
-        }
-        q.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-            .push_bind(f.limit.clamp(1, 100_000));
+        super::keyset::newest_first(
+            &mut q,
+            ("created_at", "id"),
+            f.before,
+            f.limit.clamp(1, 100_000),
+        );
         let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter().map(report_from_row).collect()
     }

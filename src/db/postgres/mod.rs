@@ -60,6 +60,12 @@ mod exports;
     reason = "compiled once per backend, on purpose"
 )]
 mod jobs;
+#[path = "../portable/keyset.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod keyset;
 #[path = "../portable/listings.rs"]
 #[allow(
     clippy::duplicate_mod,

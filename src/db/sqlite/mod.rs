@@ -54,6 +54,12 @@ mod exports;
     reason = "compiled once per backend, on purpose"
 )]
 mod jobs;
+#[path = "../portable/keyset.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod keyset;
 #[path = "../portable/listings.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -275,5 +281,58 @@ mod dialect {
     /// Followers in this process are woken by the writer; other processes poll.
     pub async fn after_change(_tx: &mut Tx<'_>, _seq: i64) -> StoreResult<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row as _;
+
+    use super::*;
+
+    /// The keyset pages of the record, the picture library and the 举报 queue
+    /// seek their `(…, time, id)` index from the cursor (`SEARCH … (at<?)`)
+    /// and walk it in order, with no sort: a scan or a sort would read every
+    /// row newer than the cursor on every page further down.
+    #[tokio::test]
+    async fn keyset_pages_seek_their_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("plan.db"), 1)
+            .await
+            .unwrap();
+        store.run_migrations().await.unwrap();
+        for (from, cols, index) in [
+            ("audit au WHERE 1 = 1", ("au.at", "au.id"), "audit_at"),
+            (
+                "images WHERE site_id = 'main'",
+                ("created_at", "id"),
+                "images_recent",
+            ),
+            (
+                "reports WHERE 1 = 1",
+                ("created_at", "id"),
+                "reports_created",
+            ),
+        ] {
+            let mut b = sqlx::QueryBuilder::new(format!("EXPLAIN QUERY PLAN SELECT * FROM {from}"));
+            keyset::newest_first(&mut b, cols, Some((1_700_000_000, 42)), 50);
+            let plan: Vec<String> = b
+                .build()
+                .fetch_all(&store.pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>("detail"))
+                .collect();
+            let plan = plan.join("; ");
+            assert!(
+                plan.contains("SEARCH ") && plan.contains(index) && plan.contains("<?"),
+                "{from}: the cursor does not seek {index}: {plan}"
+            );
+            assert!(
+                !plan.contains("TEMP B-TREE"),
+                "{from}: sorted instead of walked: {plan}"
+            );
+        }
     }
 }

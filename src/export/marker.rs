@@ -1,0 +1,43 @@
+//! Where an export is recorded, and the marker file in its directory that
+//! says which database and which change its files reflect.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::state::AppState;
+
+/// The key under which an export is recorded: its directory, absolute.
+pub(super) fn export_key(out: &Path) -> anyhow::Result<String> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let abs =
+        std::fs::canonicalize(out).with_context(|| format!("cannot resolve {}", out.display()))?;
+    Ok(abs.to_string_lossy().into_owned())
+}
+
+/// The file in an output directory that says which database and which
+/// change the files reflect. The database keeps its own record of the
+/// export (`exports`), but a database restored from a backup has an older
+/// one: its cursor would make an incremental build skip the changes the
+/// files already hold and keep pages of stories it never had.
+pub const MARKER: &str = ".gazette-export";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct Marker {
+    db: String,
+    pub(super) seq: i64,
+    mark: Option<String>,
+}
+
+pub(super) async fn marker_at(state: &AppState, seq: i64) -> anyhow::Result<Marker> {
+    let store = state.store.as_ref();
+    Ok(Marker {
+        db: store.identity().await?,
+        seq,
+        mark: store.change_mark(seq).await?,
+    })
+}
+
+pub(super) fn read_marker(out: &Path) -> Option<Marker> {
+    serde_json::from_slice(&std::fs::read(out.join(MARKER)).ok()?).ok()
+}

@@ -1,0 +1,179 @@
+//! What a file is, read by ffprobe: container, streams, length, rotation;
+//! and the codecs string of an MP4 we made.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use crate::config::VideoConfig;
+use crate::domain::video::Probe;
+
+use super::run::run;
+use super::{PROBE_SECS, VideoError};
+
+/// What the file at `path` is; `NotVideo` unless it is an MP4, MOV or WebM
+/// with a video stream and a length.
+pub async fn probe(cfg: &VideoConfig, path: &Path) -> Result<Probe, VideoError> {
+    let mut cmd = Command::new(cfg.ffprobe());
+    cmd.args([
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+    ])
+    .arg(path);
+    let out = run(cmd, Duration::from_secs(PROBE_SECS), None).await?;
+    if !out.success {
+        return Err(VideoError::NotVideo);
+    }
+    parse_probe(&out.stdout).ok_or(VideoError::NotVideo)
+}
+
+/// ffprobe's `-print_format json -show_format -show_streams` as a [`Probe`].
+pub fn parse_probe(json: &str) -> Option<Probe> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let format = v.get("format")?;
+    let container = format.get("format_name")?.as_str()?;
+    if !container
+        .split(',')
+        .any(|c| matches!(c, "mov" | "mp4" | "matroska" | "webm"))
+    {
+        return None;
+    }
+    let streams = v.get("streams")?.as_array()?;
+    let of = |kind: &str| {
+        streams
+            .iter()
+            .find(|s| s.get("codec_type").and_then(|t| t.as_str()) == Some(kind))
+    };
+    let video = of("video")?;
+    let codec = video.get("codec_name")?.as_str()?.to_string();
+    // a cover picture inside an audio file is a "video" stream of one frame
+    if matches!(codec.as_str(), "mjpeg" | "png" | "bmp" | "gif" | "webp") {
+        return None;
+    }
+    let num = |x: Option<&serde_json::Value>| -> Option<f64> {
+        match x? {
+            serde_json::Value::String(s) => s.parse().ok(),
+            n => n.as_f64(),
+        }
+    };
+    let width = video.get("width")?.as_u64()? as u32;
+    let height = video.get("height")?.as_u64()? as u32;
+    if width < 2 || height < 2 || width > 8192 || height > 8192 {
+        return None;
+    }
+    let seconds = num(format.get("duration")).or_else(|| num(video.get("duration")))?;
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return None;
+    }
+    // a phone's portrait clip is stored landscape with a rotation
+    let rotation = video
+        .get("side_data_list")
+        .and_then(|l| l.as_array())
+        .and_then(|l| l.iter().find_map(|d| num(d.get("rotation"))))
+        .or_else(|| num(video.get("tags").and_then(|t| t.get("rotate"))))
+        .unwrap_or(0.0);
+    let quarter = (rotation / 90.0).round() as i64;
+    let (width, height) = if quarter % 2 != 0 {
+        (height, width)
+    } else {
+        (width, height)
+    };
+    let fps = video
+        .get("avg_frame_rate")
+        .and_then(|r| r.as_str())
+        .and_then(|r| {
+            let (a, b) = r.split_once('/')?;
+            let (a, b): (f64, f64) = (a.parse().ok()?, b.parse().ok()?);
+            (b > 0.0).then_some(a / b)
+        })
+        .unwrap_or(0.0);
+    // an AI service's label (GB 45438), as a container tag
+    let aigc = format
+        .get("tags")
+        .and_then(|t| t.as_object())
+        .and_then(|t| t.iter().find(|(k, _)| k.eq_ignore_ascii_case("aigc")))
+        .and_then(|(_, v)| v.as_str())
+        .and_then(crate::domain::ai::Aigc::parse)
+        .map(|a| a.to_json());
+    Some(Probe {
+        aigc,
+        duration_ms: (seconds * 1000.0).round() as u64,
+        width,
+        height,
+        video_codec: codec,
+        audio_codec: of("audio")
+            .and_then(|a| a.get("codec_name"))
+            .and_then(|c| c.as_str())
+            .map(str::to_string),
+        fps,
+    })
+}
+
+/// The RFC 6381 codecs string of an MP4 we made (H.264 profile and level,
+/// AAC-LC when it has sound), and its length in milliseconds.
+pub(super) async fn codecs(cfg: &VideoConfig, mp4: &Path) -> Result<(String, u64), VideoError> {
+    let mut cmd = Command::new(cfg.ffprobe());
+    cmd.args([
+        "-v",
+        "error",
+        "-print_format",
+        "json",
+        "-show_streams",
+        "-show_format",
+    ])
+    .arg(mp4);
+    let out = run(cmd, Duration::from_secs(PROBE_SECS), None).await?;
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_default();
+    let streams = v["streams"].as_array().cloned().unwrap_or_default();
+    let mut list = Vec::new();
+    for s in &streams {
+        match s["codec_type"].as_str() {
+            Some("video") => {
+                let profile = match s["profile"].as_str() {
+                    Some("Baseline" | "Constrained Baseline") => 0x42,
+                    Some("Main") => 0x4d,
+                    _ => 0x64,
+                };
+                let level = s["level"].as_u64().unwrap_or(40);
+                list.insert(0, format!("avc1.{profile:02x}00{level:02x}"));
+            }
+            Some("audio") => list.push("mp4a.40.2".to_string()),
+            _ => {}
+        }
+    }
+    let ms = v["format"]["duration"]
+        .as_str()
+        .and_then(|d| d.parse::<f64>().ok())
+        .map_or(0, |d| (d * 1000.0) as u64);
+    Ok((list.join(","), ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_clip_is_upright_and_a_picture_is_not_a_video() {
+        let phone = r#"{"streams":[{"codec_type":"video","codec_name":"h264","width":1920,"height":1080,
+            "avg_frame_rate":"30000/1001","side_data_list":[{"rotation":-90}]},
+            {"codec_type":"audio","codec_name":"aac"}],
+            "format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"12.480000"}}"#;
+        let p = parse_probe(phone).unwrap();
+        assert_eq!((p.width, p.height), (1080, 1920));
+        assert_eq!(p.duration_ms, 12480);
+        assert_eq!(p.audio_codec.as_deref(), Some("aac"));
+        assert!((p.fps - 29.97).abs() < 0.01);
+        let jpeg = r#"{"streams":[{"codec_type":"video","codec_name":"mjpeg","width":640,"height":480}],
+            "format":{"format_name":"image2","duration":"0.04"}}"#;
+        assert_eq!(parse_probe(jpeg), None);
+        let avi = r#"{"streams":[{"codec_type":"video","codec_name":"mpeg4","width":640,"height":480}],
+            "format":{"format_name":"avi","duration":"3"}}"#;
+        assert_eq!(parse_probe(avi), None);
+        assert_eq!(parse_probe("not json"), None);
+    }
+}
