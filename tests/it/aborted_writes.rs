@@ -13,9 +13,9 @@ use axum::http::{Request, header};
 use gazette::domain::user::Role;
 use tower::ServiceExt;
 
-use crate::newsroom::BODY;
 use crate::util::TestApp;
 use crate::util::agent::PASSWORD;
+use crate::util::desk::BODY;
 use crate::util::upload::{multipart, png};
 
 /// Drive `fut` until it has been polled `polls` times, then drop it (the
@@ -277,6 +277,8 @@ async fn writes_cut_off_at_every_await_point_leave_the_database_writable() {
             .unwrap()
             .is_none()
     );
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 async fn reporter_id(app: &TestApp) -> i64 {

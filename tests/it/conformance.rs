@@ -1,7 +1,8 @@
 //! The storage conformance suite: every case runs against SQLite and against
 //! PostgreSQL (a fresh schema per case). The PostgreSQL half needs a server
 //! (`GAZETTE_TEST_DATABASE_URL`, default the CI machine's 127.0.0.1:5432);
-//! without one it prints NOT RUN, and fails under CI.
+//! without one it prints NOT RUN, and fails under CI. That half is in
+//! `external::postgres`, with the tests that need outside programs.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -9,12 +10,32 @@ use std::sync::Arc;
 use gazette::db::StoreError;
 use gazette::domain::Status;
 
-use crate::newsroom::{BODY, desk, schedule};
 use crate::util::TestApp;
 use crate::util::backend::Backend;
+use crate::util::desk::{BODY, desk, schedule};
 
-/// One test per backend for each case.
-macro_rules! conformance {
+/// Every case, handed to a macro that makes one test per case on a backend:
+/// SQLite here, PostgreSQL in `external::postgres` (it needs a server).
+macro_rules! cases {
+    ($on:ident) => {
+        $on!(
+            the_portal_serves_an_imported_archive,
+            three_reviews_and_a_sign_off_publish_then_withdraw,
+            a_scheduled_story_is_published_once_when_due,
+            ids_urls_and_names_stay_unique,
+            concurrent_runners_never_share_a_job,
+            a_long_job_is_held_while_it_renews_its_claim,
+            followers_see_every_change_in_order,
+            sessions_expire_and_end,
+            export_bookkeeping_follows_the_files,
+            slots_the_record_lists_and_autosaves_behave_alike,
+            reports_limits_and_acts_hold_across_writers,
+        );
+    };
+}
+pub(crate) use cases;
+
+macro_rules! on_sqlite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
             $(
@@ -31,44 +52,15 @@ macro_rules! conformance {
                 }
             )*
         }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(app) = crate::util::TestApp::on(
-                        crate::util::backend::Backend::Postgres,
-                        stringify!($case),
-                        None,
-                    )
-                    .await
-                    else {
-                        return;
-                    };
-                    super::$case(&app, crate::util::backend::Backend::Postgres).await;
-                }
-            )*
-        }
     };
 }
 
-conformance!(
-    the_portal_serves_an_imported_archive,
-    three_reviews_and_a_sign_off_publish_then_withdraw,
-    a_scheduled_story_is_published_once_when_due,
-    ids_urls_and_names_stay_unique,
-    concurrent_runners_never_share_a_job,
-    a_long_job_is_held_while_it_renews_its_claim,
-    followers_see_every_change_in_order,
-    sessions_expire_and_end,
-    export_bookkeeping_follows_the_files,
-    slots_the_record_lists_and_autosaves_behave_alike,
-    reports_limits_and_acts_hold_across_writers,
-);
+cases!(on_sqlite);
 
 /// 举报 on either backend: twelve writers (as several nodes) hammering one
 /// address never get past its limit; a challenge files one report; an act
 /// on a stale view is a conflict; counts and filters agree.
-async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _: Backend) {
+pub(crate) async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _: Backend) {
     use gazette::db::{Attempt, Filing, Limits, NewReport, ReportFilter};
     use gazette::domain::report::{Act, check, receipt};
     let store = app.state.store.clone();
@@ -185,7 +177,7 @@ async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _: Backend) 
     assert_eq!(store.report_secret("second").await.unwrap(), "first");
 }
 
-async fn the_portal_serves_an_imported_archive(app: &TestApp, _: Backend) {
+pub(crate) async fn the_portal_serves_an_imported_archive(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let text: String = crate::util::test_app::CORPUS
         .lines()
@@ -272,7 +264,7 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).unwrap()[2..].to_string()
 }
 
-async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Backend) {
+pub(crate) async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let d = desk(app).await;
     let id = d.reporter.write(d.yw, "三审三校后签发的稿件", BODY).await;
@@ -320,11 +312,11 @@ async fn three_reviews_and_a_sign_off_publish_then_withdraw(app: &TestApp, _: Ba
     );
 }
 
-async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend) {
+pub(crate) async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let d = desk(app).await;
     // the demo's pictures have their variant jobs: done first
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let id = schedule(app, &d, "定时发布的稿件", 600).await;
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
     app.clock.advance(600);
@@ -335,7 +327,7 @@ async fn a_scheduled_story_is_published_once_when_due(app: &TestApp, _: Backend)
     assert_eq!(audit.iter().filter(|e| e.action == "publish").count(), 1);
 }
 
-async fn ids_urls_and_names_stay_unique(app: &TestApp, _: Backend) {
+pub(crate) async fn ids_urls_and_names_stay_unique(app: &TestApp, _: Backend) {
     app.load_demo().await;
     // an archive story keeps its id; a new story is numbered after it
     let imported = app
@@ -408,7 +400,7 @@ async fn ids_urls_and_names_stay_unique(app: &TestApp, _: Backend) {
     assert!(err.is_data_error(), "{err:?}");
 }
 
-async fn concurrent_runners_never_share_a_job(app: &TestApp, _: Backend) {
+pub(crate) async fn concurrent_runners_never_share_a_job(app: &TestApp, _: Backend) {
     let store = &app.state.store;
     let now = 1_000_000;
     for i in 0..120 {
@@ -474,7 +466,7 @@ async fn concurrent_runners_never_share_a_job(app: &TestApp, _: Backend) {
 /// A video job outlasts the lease: the node running it renews its claim,
 /// so no other node starts it again; the short-job runner never takes it;
 /// a node that stops renewing (it died) loses it after the lease.
-async fn a_long_job_is_held_while_it_renews_its_claim(app: &TestApp, _: Backend) {
+pub(crate) async fn a_long_job_is_held_while_it_renews_its_claim(app: &TestApp, _: Backend) {
     let store = &app.state.store;
     let now = 2_000_000;
     store
@@ -518,9 +510,10 @@ async fn a_long_job_is_held_while_it_renews_its_claim(app: &TestApp, _: Backend)
     assert!(!store.extend_claim(job.id, "a", now + 200).await.unwrap());
     store.finish_job(job.id, now + 160).await.unwrap();
     assert!(!store.extend_claim(job.id, "b", now + 200).await.unwrap());
+    store.finish_job(short[0].id, now + 160).await.unwrap();
 }
 
-async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {
+pub(crate) async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {
     app.load_demo().await;
     let store = app.state.store.clone();
     let start = store.last_change().await.unwrap();
@@ -580,7 +573,7 @@ async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {
     );
 }
 
-async fn sessions_expire_and_end(app: &TestApp, _: Backend) {
+pub(crate) async fn sessions_expire_and_end(app: &TestApp, _: Backend) {
     let store = &app.state.store;
     let uid = app
         .add_user("editor", &[gazette::domain::user::Role::Editor], &["main"])
@@ -611,7 +604,7 @@ async fn sessions_expire_and_end(app: &TestApp, _: Backend) {
     assert!(!store.user(uid).await.unwrap().unwrap().active);
 }
 
-async fn export_bookkeeping_follows_the_files(app: &TestApp, _: Backend) {
+pub(crate) async fn export_bookkeeping_follows_the_files(app: &TestApp, _: Backend) {
     let store = Arc::clone(&app.state.store);
     assert!(store.export_state("/srv/a").await.unwrap().is_none());
     let id = store.export_start("/srv/a", true).await.unwrap();
@@ -673,7 +666,7 @@ async fn export_bookkeeping_follows_the_files(app: &TestApp, _: Backend) {
     assert!(store.export_list().await.unwrap().is_empty());
 }
 
-async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Backend) {
+pub(crate) async fn slots_the_record_lists_and_autosaves_behave_alike(app: &TestApp, _: Backend) {
     use gazette::db::{Actor, AuditQuery, Event, Slot, StoryFilter};
     use gazette::domain::slot::Op;
     app.load_demo().await;

@@ -206,7 +206,7 @@ async fn placing_moving_pinning_apply_at_once_without_review_and_are_recorded() 
         .write(
             app.channel_id("main", "zw/yw").await,
             "未发布的稿件",
-            crate::newsroom::BODY,
+            crate::util::desk::BODY,
         )
         .await;
     let r = act(
@@ -298,7 +298,7 @@ async fn an_expired_item_leaves_the_home_page_when_its_time_comes() {
     let t = title(&app, 900_103).await;
     assert_eq!(headlines(&app).await[0], t);
     // the demo's pictures have their variant jobs: done first
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 0);
     app.clock.advance(3600);
     assert_eq!(gazette::jobs::run_due(&app.state).await.unwrap(), 1);

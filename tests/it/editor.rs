@@ -1,8 +1,8 @@
 //! The editor loses nothing: the autosaved working copy (not a revision),
 //! offered back, dropped on save or 放弃, and 正文字数.
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
+use crate::util::desk::{BODY, desk};
 
 #[tokio::test]
 async fn an_autosaved_copy_comes_back_without_adding_revisions() {
@@ -152,7 +152,7 @@ async fn autosave_follows_the_editing_rules() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
     let yw = d.yw.to_string();
-    let id = crate::newsroom::reviewed(&d, "已过复审的稿件").await;
+    let id = crate::util::desk::reviewed(&d, "已过复审的稿件").await;
     let v = d.editor.version(id).await;
     let form = [
         ("version", v.as_str()),

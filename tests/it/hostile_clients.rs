@@ -376,6 +376,8 @@ async fn every_answer_carries_the_security_headers() {
         200
     );
     assert_eq!(app.request(metrics("127.0.0.1:1", None)).await.status, 200);
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 #[tokio::test]
@@ -415,4 +417,6 @@ async fn uploads_are_bounded_in_pixels_and_in_concurrent_decodes() {
         .upload(&reporter.csrf, &crate::util::upload::png(400, 300))
         .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }

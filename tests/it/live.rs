@@ -10,12 +10,12 @@ use std::time::Duration;
 use gazette::domain::user::Role;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
 use crate::util::agent::Agent;
+use crate::util::desk::{BODY, desk};
 
 /// File a 直播 story through the editor and sign it off; its id.
-pub(crate) async fn live_story(d: &crate::newsroom::Desk<'_>) -> i64 {
+pub(crate) async fn live_story(d: &crate::util::desk::Desk<'_>) -> i64 {
     let yw = d.yw.to_string();
     let r = d
         .reporter
@@ -284,6 +284,8 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
         outsider.get(&format!("/admin/live/{story}")).await.status,
         403
     );
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 #[tokio::test]

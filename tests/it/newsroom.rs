@@ -4,70 +4,8 @@
 use gazette::domain::user::Role;
 
 use crate::util::TestApp;
-use crate::util::agent::Agent;
+use crate::util::desk::{BODY, desk, schedule};
 use crate::util::upload::png;
-
-pub(crate) struct Desk<'a> {
-    pub reporter: Agent<'a>,
-    pub editor: Agent<'a>,
-    pub second: Agent<'a>,
-    pub signer: Agent<'a>,
-    pub yw: i64,
-}
-
-pub(crate) async fn desk(app: &TestApp) -> Desk<'_> {
-    app.add_user("reporter", &[Role::Reporter], &["main"]).await;
-    app.add_user("editor", &[Role::Editor], &["main"]).await;
-    app.add_user("second", &[Role::Reviewer(2)], &["main"])
-        .await;
-    app.add_user("signer", &[Role::Signer], &["main"]).await;
-    Desk {
-        reporter: app.login("reporter").await,
-        editor: app.login("editor").await,
-        second: app.login("second").await,
-        signer: app.login("signer").await,
-        yw: app.channel_id("main", "zw/yw").await,
-    }
-}
-
-/// File a story and take it through 初审 and 复审: it waits for the 签发人.
-pub(crate) async fn reviewed(d: &Desk<'_>, title: &str) -> i64 {
-    let id = d.reporter.write(d.yw, title, BODY).await;
-    for (who, action) in [
-        (&d.reporter, "submit"),
-        (&d.editor, "approve"),
-        (&d.second, "approve"),
-    ] {
-        assert_eq!(who.act(id, action, "同意").await.status, 303);
-    }
-    id
-}
-
-/// File a story, take it through 初审 and 复审, and have the signer sign it
-/// off for `after` seconds from now; returns its id.
-pub(crate) async fn schedule(app: &TestApp, d: &Desk<'_>, title: &str, after: i64) -> i64 {
-    let id = reviewed(d, title).await;
-    let at = gazette::domain::text::to_cst(app.state.now() + after)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string();
-    let v = d.signer.version(id).await;
-    let r = d
-        .signer
-        .post(
-            &format!("/admin/stories/{id}/act"),
-            &[
-                ("action", "approve"),
-                ("opinion", "同意"),
-                ("publish_at", &at),
-                ("version", &v),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    id
-}
-
-pub(crate) const BODY: &str = "<p>滨州网讯 5月29日,全省职教社工作研讨班在邹平召开。</p><h2>会议要求</h2><p>要强化思想政治引领。</p>";
 
 #[tokio::test]
 async fn three_reviews_and_a_sign_off_publish_the_story() {
@@ -593,7 +531,7 @@ async fn scheduled_sign_off_publishes_when_due_and_survives_a_restart() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
     // the demo's pictures have their variant jobs: done first
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let id = schedule(&app, &d, "定时发布的稿件", 7200).await;
     assert!(!app.get("/zw/yw/").await.text().contains("定时发布的稿件"));
     // not yet due: nothing happens
@@ -760,6 +698,8 @@ async fn images_upload_with_sniffed_types_and_limits() {
         vec![url.to_string()]
     );
     assert_eq!(app.get("/media/../gazette.db").await.status, 404);
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 #[tokio::test]

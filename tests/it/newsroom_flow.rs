@@ -4,8 +4,8 @@
 
 use gazette::domain::user::Role;
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
+use crate::util::desk::{BODY, desk};
 
 #[tokio::test]
 async fn a_returned_story_says_why_at_the_top_and_on_the_dashboard() {
@@ -122,7 +122,7 @@ async fn newsroom_error_pages_lead_back_to_the_newsroom() {
 async fn a_signer_restores_a_withdrawn_story_with_a_reason() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
-    let id = crate::newsroom::reviewed(&d, "撤稿后恢复的稿件").await;
+    let id = crate::util::desk::reviewed(&d, "撤稿后恢复的稿件").await;
     assert_eq!(d.signer.act(id, "approve", "同意签发").await.status, 303);
     let url = format!(
         "/{}",
@@ -209,7 +209,7 @@ async fn every_admin_save_says_what_happened() {
 async fn a_signer_moves_or_brings_forward_a_schedule_without_a_new_review() {
     let app = TestApp::with_demo().await;
     let d = desk(&app).await;
-    let id = crate::newsroom::schedule(&app, &d, "定时的稿件", 3600).await;
+    let id = crate::util::desk::schedule(&app, &d, "定时的稿件", 3600).await;
     // the time shows wherever the story is listed in the newsroom
     let at = |secs: i64| {
         gazette::domain::text::to_cst(app.state.now() + secs)

@@ -3,8 +3,8 @@
 
 use gazette::domain::user::{Role, Scope};
 
-use crate::newsroom::{BODY, desk, reviewed};
 use crate::util::TestApp;
+use crate::util::desk::{BODY, desk, reviewed};
 
 fn line(id: i64, title: &str, extra: &str) -> String {
     format!(

@@ -6,19 +6,15 @@
 
 use gazette::domain::picture::{FORMATS, variant_key};
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
 use crate::util::agent::Agent;
+use crate::util::desk::{BODY, desk};
 use crate::util::upload::{jpeg, png};
 
 async fn upload(agent: &Agent<'_>, fields: &[(&str, &str)], file: &[u8]) -> serde_json::Value {
     let r = agent.upload_with(fields, file).await;
     assert_eq!(r.status, 200, "{}", r.body);
     serde_json::from_str(&r.body).unwrap()
-}
-
-async fn run_jobs(app: &TestApp) {
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
 }
 
 /// Every file a picture's plan names, as media keys.
@@ -37,7 +33,7 @@ async fn planned_keys(app: &TestApp, id: i64) -> Vec<String> {
 
 /// A story with a 题图 (and its words), filed by the reporter.
 async fn story_with_lead(
-    d: &crate::newsroom::Desk<'_>,
+    d: &crate::util::desk::Desk<'_>,
     picture: i64,
     alt: &str,
     body: &str,
@@ -73,7 +69,7 @@ async fn story_with_lead(
         .unwrap()
 }
 
-async fn sign_off(d: &crate::newsroom::Desk<'_>, id: i64) -> crate::util::TestResponse {
+async fn sign_off(d: &crate::util::desk::Desk<'_>, id: i64) -> crate::util::TestResponse {
     for (who, action) in [
         (&d.reporter, "submit"),
         (&d.editor, "approve"),
@@ -107,7 +103,7 @@ async fn an_upload_makes_every_variant_and_the_story_page_lists_them() {
     let again = upload(&d.reporter, &[], &jpeg(2400, 1600)).await;
     assert_eq!(again["id"].as_i64(), Some(id));
     assert_eq!(again["existing"].as_bool(), Some(true));
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let keys = planned_keys(&app, id).await;
     assert_eq!(keys.len(), 1 + 2 * 9, "{keys:?}");
     for k in &keys {
@@ -117,7 +113,7 @@ async fn an_upload_makes_every_variant_and_the_story_page_lists_them() {
 
     // a body picture too, from the library
     let body_pic = upload(&d.reporter, &[("alt", "会场")], &png(1000, 500)).await;
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let body = format!(
         "{BODY}<figure><img src=\"{}\" alt=\"会场全景\"><figcaption>会场</figcaption></figure>",
         body_pic["url"].as_str().unwrap()
@@ -313,6 +309,8 @@ async fn a_picture_without_alt_text_is_not_signed_off() {
             .status,
         gazette::domain::Status::Published
     );
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 /// The editor form's fields for a draft (the ones these tests use).
@@ -347,7 +345,7 @@ async fn a_gallery_shows_its_pictures_in_order_at_anchors() {
         .await;
         ids.push(v["id"].as_i64().unwrap().to_string());
     }
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let yw = d.yw.to_string();
     // the form's rows in the order the numbers say: 3, 1, 2
     let r = d
@@ -435,7 +433,7 @@ async fn a_moved_focal_point_makes_new_crops_and_the_pages_follow() {
     let d = desk(&app).await;
     let v = upload(&d.reporter, &[("alt", "桥")], &jpeg(1600, 1200)).await;
     let id = v["id"].as_i64().unwrap();
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let story = story_with_lead(&d, id, "桥", BODY).await;
     assert_eq!(sign_off(&d, story).await.status, 303);
     let path = format!(
@@ -470,7 +468,7 @@ async fn a_moved_focal_point_makes_new_crops_and_the_pages_follow() {
     assert_eq!(r.status, 303, "{}", r.body);
     // until the job has run, the page keeps the crops that exist
     assert_eq!(og(&app.get(&path).await), before);
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let after = og(&app.get(&path).await);
     assert!(after.contains("_f20x30_"), "{after}");
     assert_eq!(
@@ -584,6 +582,8 @@ async fn hostile_files_get_a_clear_refusal_and_nothing_is_stored() {
         .upload_with(&[("site", "main")], &jpeg(640, 480))
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    // the accepted uploads get their sizes made
+    app.run_jobs().await;
 }
 
 /// CRC-32 of a PNG chunk (type and data), to forge a header.
@@ -605,7 +605,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 #[tokio::test]
 async fn the_export_holds_every_variant() {
     let app = TestApp::with_demo().await;
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let out = tempfile::tempdir().unwrap();
     gazette::export::build(&app.state, out.path(), false, false)
         .await
@@ -694,7 +694,7 @@ async fn an_outside_reader_finds_no_gps_in_what_is_served() {
         v["credit"], "滨州日报社",
         "the copyright becomes the credit"
     );
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let id = v["id"].as_i64().unwrap();
     for key in planned_keys(&app, id).await {
         let served = app.get_bytes(&format!("/media/{key}")).await;

@@ -6,14 +6,7 @@ use crate::util::TestApp;
 
 /// 45 stories in 政务要闻 (page size 20): pages 1..=3.
 async fn app_with_45_stories() -> TestApp {
-    let app = TestApp::new().await;
-    gazette::demo::load(
-        app.state.store.as_ref(),
-        app.state.media.as_ref(),
-        app.state.now(),
-    )
-    .await
-    .unwrap();
+    let app = TestApp::with_demo().await;
     // an empty site-wide channel tree is there; add stories to 社会民生 (no demo stories)
     for i in 0..45 {
         let day = 1 + i / 2;

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::Request;
 use gazette::domain::user::Role;
 
-use crate::newsroom::desk;
+use crate::util::desk::desk;
 use crate::util::{TestApp, TestResponse};
 
 /// The form's challenge: (token, answer).
@@ -319,7 +319,7 @@ async fn handlers_triage_and_a_signer_withdraws_the_story_from_the_report() {
         .await;
     let h = app.login("jubao").await;
     let h2 = app.login("jubao2").await;
-    let id = crate::newsroom::reviewed(&d, "一篇被举报的稿件").await;
+    let id = crate::util::desk::reviewed(&d, "一篇被举报的稿件").await;
     assert_eq!(d.signer.act(id, "approve", "同意签发").await.status, 303);
     let path = app
         .state
@@ -602,7 +602,7 @@ async fn deadlines_count_with_the_clock_and_contacts_go_after_retention() {
     assert_eq!(only.select_text("tbody tr td a"), vec![a.clone()]);
     // the contact is cleared by its job once 180 days have passed
     app.clock.advance(171 * 86_400);
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let r = app
         .state
         .store

@@ -6,8 +6,8 @@
 
 use gazette::domain::user::Role;
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
+use crate::util::desk::{BODY, desk};
 
 #[tokio::test]
 async fn the_demo_has_six_pages_the_footer_links() {

@@ -165,24 +165,7 @@ fn sigterm_stops_the_server_cleanly() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // ready when /healthz answers
-    let started = std::time::Instant::now();
-    loop {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::{Read, Write};
-            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
-            let mut answer = String::new();
-            let _ = s.read_to_string(&mut answer);
-            if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
-                break;
-            }
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(30),
-            "the server did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    crate::util::wait::serving(port, "/healthz", std::time::Duration::from_secs(30));
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

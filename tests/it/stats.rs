@@ -1,7 +1,7 @@
 //! 稿件统计: per person and per channel, with review turnaround, and CSV.
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
+use crate::util::desk::{BODY, desk};
 
 #[tokio::test]
 async fn the_period_counts_each_persons_work_and_how_long_review_took() {

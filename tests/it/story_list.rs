@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 
 use gazette::domain::user::Role;
 
-use crate::newsroom::{BODY, desk};
 use crate::util::TestApp;
 use crate::util::agent::Agent;
+use crate::util::desk::{BODY, desk};
 
 /// Every story id the list shows for `query`, following 更早的稿件 to the end.
 async fn all_pages(who: &Agent<'_>, query: &str) -> Vec<i64> {
@@ -115,7 +115,7 @@ async fn people_see_their_scope_and_filter_by_author_and_signer() {
     app.add_user("county", &[Role::Editor], &["zouping"]).await;
     let county = app.login("county").await;
     let mine = d.reporter.write(d.yw, "记者的草稿", BODY).await;
-    let signed = crate::newsroom::reviewed(&d, "签发人签的稿件").await;
+    let signed = crate::util::desk::reviewed(&d, "签发人签的稿件").await;
     assert_eq!(d.signer.act(signed, "approve", "同意").await.status, 303);
     // a county editor's list holds only the county's channels
     let seen = all_pages(&county, "").await;

@@ -14,6 +14,9 @@ use crate::util::TestApp;
 use crate::util::agent::PASSWORD;
 use crate::util::webdriver::{Driver, wait_ready};
 
+/// Every picture laid out on the page is decoded (before a screenshot).
+const PICTURES_SHOWN: &str = "return [...document.images].filter(i => i.getBoundingClientRect().height > 0).every(i => i.complete && i.naturalWidth > 0);";
+
 fn available() -> bool {
     std::path::Path::new("/usr/bin/chromium").exists()
         && Command::new("chromedriver")
@@ -384,7 +387,7 @@ async fn pictures_in_a_browser() {
         return;
     }
     let app = TestApp::with_demo().await;
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     app.add_user("reporter", &[Role::Reporter], &["main"]).await;
     let gallery = app.state.store.article(900_410).await.unwrap().unwrap();
     let photo = app.state.store.article(900_401).await.unwrap().unwrap();
@@ -416,13 +419,7 @@ async fn pictures_in_a_browser() {
             d.window(w, h);
             d.goto(&format!("{base}/"));
             d.wait_for(".carousel[data-js]");
-            for _ in 0..50 {
-                if d.script(pictures_loaded).as_bool() == Some(true) {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            assert_eq!(d.script(pictures_loaded).as_bool(), Some(true), "the first pictures load");
+            d.wait_until(pictures_loaded, "the first pictures load");
             d.screenshot(&shots.join(format!("home-{name}.png")));
         }
         // the carousel: the arrow key moves it on, a swipe to the left too, one to the right back
@@ -451,7 +448,7 @@ async fn pictures_in_a_browser() {
             d.window(w, h);
             d.goto(&gallery_url);
             d.wait_for(".gallery[data-js]");
-            std::thread::sleep(std::time::Duration::from_millis(500));
+            d.wait_until(PICTURES_SHOWN, "the gallery's pictures show");
             d.screenshot(&shots.join(format!("gallery-{name}.png")));
         }
         assert_eq!(current(".gallery"), "1");
@@ -473,7 +470,7 @@ async fn pictures_in_a_browser() {
             d.window(w, h);
             d.goto(&photo_url);
             d.wait_for(".story-lead img");
-            std::thread::sleep(std::time::Duration::from_millis(500));
+            d.wait_until(PICTURES_SHOWN, "the story's pictures show");
             d.screenshot(&shots.join(format!("story-{name}.png")));
         }
         d.click(".story-lead img");
@@ -518,11 +515,11 @@ async fn pictures_in_a_browser() {
 /// progress to its end and sets a poster frame as the 题图.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn video_in_a_browser() {
-    if not_run_unless_available() || crate::video::ffmpeg_missing("video_in_a_browser") {
+    if not_run_unless_available() || crate::external::video::ffmpeg_missing("video_in_a_browser") {
         return;
     }
     let app = TestApp::with_demo().await;
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     app.add_user("reporter", &[Role::Reporter], &["main"]).await;
     let story = app.state.store.article(900_501).await.unwrap().unwrap();
     let addr = app.serve().await;
@@ -533,7 +530,7 @@ async fn video_in_a_browser() {
     let (mut driver_proc, port) = chromedriver();
     let profile = tempfile::tempdir().unwrap();
     let clip = profile.path().join("采访.mp4");
-    std::fs::write(&clip, crate::video::clip(640, 360, 2)).unwrap();
+    std::fs::write(&clip, crate::external::video::clip(640, 360, 2)).unwrap();
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     let profile_dir = profile.path().join("chrome");
     let result = tokio::task::spawn_blocking(move || {
@@ -543,7 +540,10 @@ async fn video_in_a_browser() {
             d.window(w, h);
             d.goto(&story_url);
             d.wait_for(".story-video video");
-            std::thread::sleep(std::time::Duration::from_millis(800));
+            d.wait_until(
+                "const v = document.querySelector('.story-video video'); return v.readyState >= 1 || (v.poster !== '' && [...document.images].every(i => i.complete));",
+                "the player has its poster and length",
+            );
             d.screenshot(&shots.join(format!("video-{name}.png")));
         }
         // no autoplay: it waits for the reader
@@ -601,7 +601,7 @@ async fn live_coverage_in_a_browser() {
         return;
     }
     let app = TestApp::with_demo().await;
-    let d = crate::newsroom::desk(&app).await;
+    let d = crate::util::desk::desk(&app).await;
     let story = crate::live::live_story(&d).await;
     assert_eq!(
         d.editor
@@ -652,8 +652,9 @@ async fn live_coverage_in_a_browser() {
             drv.window(1366, 900);
             drv.goto(&url);
             drv.wait_for(".live-tools:not([hidden])");
+            // (an entry approved before the page's stream connects comes
+            // with its first answer: it asks from the page's last entry)
             drv.script("window.__notReloaded = true;");
-            std::thread::sleep(std::time::Duration::from_millis(500));
             let e = approve("现场:领跑集团通过半程点。");
             drv.wait_for(&format!("#e{e}"));
             assert_eq!(
@@ -671,7 +672,7 @@ async fn live_coverage_in_a_browser() {
             drv.screenshot(&shots.join("live-desktop.png"));
             // scrolled down into the entries: a bar, not a jump
             drv.script("window.scrollTo(0, document.body.scrollHeight);");
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            drv.wait_until("return window.scrollY > 0;", "the page scrolled");
             let y = drv.script("return window.scrollY;").as_f64().unwrap();
             let e2 = approve("现场:补给站的志愿者递上饮料。");
             drv.wait_for(".live-new:not([hidden])");
@@ -770,7 +771,7 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
     }
     let axe = axe_source();
     let app = TestApp::with_demo().await;
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     app.add_user("jubao", &[Role::Handler], &["main"]).await;
     let addr = app.serve().await;
     let base = format!("http://{addr}");

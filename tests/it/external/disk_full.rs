@@ -11,9 +11,9 @@ use std::process::Command;
 
 use gazette::domain::user::Role;
 
-use crate::newsroom::BODY;
 use crate::util::TestApp;
 use crate::util::agent::PASSWORD;
+use crate::util::desk::BODY;
 
 /// A tmpfs mounted for the test's life.
 struct Tmpfs(PathBuf);
@@ -218,7 +218,7 @@ fn an_import_stopped_by_a_full_disk_says_what_it_wrote_and_a_rerun_finishes() {
 /// same upload goes on from there and becomes a video.
 #[tokio::test]
 async fn a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back() {
-    if crate::video::ffmpeg_missing(
+    if crate::external::video::ffmpeg_missing(
         "a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back",
     ) {
         return;
@@ -236,7 +236,7 @@ async fn a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back() {
     let app = TestApp::in_dir(&fs.0).await;
     app.add_user("reporter", &[Role::Reporter], &["main"]).await;
     let reporter = app.login("reporter").await;
-    let file = crate::video::clip(1280, 720, 4);
+    let file = crate::external::video::clip(1280, 720, 4);
     let b64 = |s: &str| {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(s)

@@ -58,11 +58,11 @@ async fn admin_pages_are_valid_html5() {
         return;
     };
     let app = TestApp::with_demo().await;
-    let d = crate::newsroom::desk(&app).await;
+    let d = crate::util::desk::desk(&app).await;
     app.add_user("admin", &[gazette::domain::user::Role::Admin], &["main"])
         .await;
     let admin = app.login("admin").await;
-    let id = crate::newsroom::reviewed(&d, "送签的稿件").await;
+    let id = crate::util::desk::reviewed(&d, "送签的稿件").await;
     let v = d.editor.version(id).await;
     let yw = d.yw.to_string();
     // a second revision, to compare
@@ -224,7 +224,7 @@ async fn portal_pages_are_valid_html5() {
     };
     let app = TestApp::with_demo().await;
     // the pictures' variants, so pages list their srcset
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let mut a = app
         .publish(
             5001,

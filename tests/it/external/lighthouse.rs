@@ -25,7 +25,7 @@ async fn home_and_gallery_score_95_for_accessibility() {
         return;
     };
     let app = TestApp::with_demo().await;
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let gallery = app.state.store.article(900_410).await.unwrap().unwrap();
     let addr = app.serve().await;
     let out = tempfile::tempdir().unwrap();

@@ -108,14 +108,11 @@ fn start(schema: &str, name: &str, env: &[(&str, &str)]) -> Node {
         cmd.env(k, v);
     }
     let child = cmd.spawn().unwrap();
-    let started = Instant::now();
-    while http_ok(port, "/readyz").is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "node {name} did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    crate::util::wait::until(
+        &format!("node {name} ready"),
+        Duration::from_secs(30),
+        || http_ok(port, "/readyz").is_some(),
+    );
     Node {
         port,
         child,
@@ -583,11 +580,9 @@ fn two_nodes_share_one_postgres_database() {
             .unwrap()
         })
     };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while job_state().0.as_deref() != Some("node-a") {
-        assert!(Instant::now() < deadline, "node A never claimed the job");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    crate::util::wait::until("node A claims the job", Duration::from_secs(30), || {
+        job_state().0.as_deref() == Some("node-a")
+    });
     let mut a = a;
     let stopped = Instant::now();
     assert!(
@@ -607,14 +602,11 @@ fn two_nodes_share_one_postgres_database() {
     assert_eq!(desk.publishes(id), 0);
     // another node runs it at once, without waiting for a lease
     let b = start(&schema, "node-b", &[]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while desk.publishes(id) == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "node B did not take the released job"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    crate::util::wait::until(
+        "node B takes the released job",
+        Duration::from_secs(10),
+        || desk.publishes(id) > 0,
+    );
     assert_eq!(desk.publishes(id), 1);
     drop(b);
 }

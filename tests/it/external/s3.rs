@@ -329,14 +329,16 @@ async fn videos_are_processed_into_s3_and_large_files_go_up_in_parts() {
         eprintln!("{msg}");
         return;
     }
-    if crate::video::ffmpeg_missing("videos_are_processed_into_s3_and_large_files_go_up_in_parts") {
+    if crate::external::video::ffmpeg_missing(
+        "videos_are_processed_into_s3_and_large_files_go_up_in_parts",
+    ) {
         return;
     }
     let moto = start_moto().await;
     let created = http(moto.port, "PUT", &format!("/{BUCKET}")).await.unwrap();
     assert_eq!(created.status, 200);
     let app = TestApp::with_demo_and_media(s3_media(moto.port)).await;
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
+    app.run_jobs().await;
     let videos = app.state.store.recent_videos(None, 10).await.unwrap();
     assert_eq!(videos.len(), 2, "the demo's two clips");
     for v in &videos {

@@ -12,8 +12,8 @@ use axum::body::Body;
 use axum::http::Request;
 use tokio::io::AsyncWriteExt as _;
 
-use crate::newsroom::{BODY, desk};
 use crate::util::agent::Agent;
+use crate::util::desk::{BODY, desk};
 use crate::util::{TestApp, TestResponse};
 
 pub(crate) fn ffmpeg_missing(test: &str) -> bool {
@@ -138,10 +138,6 @@ pub(crate) async fn upload_video(agent: &Agent<'_>, name: &str, file: &[u8], chu
     }
 }
 
-async fn run_jobs(app: &TestApp) {
-    while gazette::jobs::run_due(&app.state).await.unwrap() > 0 {}
-}
-
 #[tokio::test]
 async fn an_upload_cut_off_mid_chunk_resumes_and_becomes_renditions_hls_and_posters() {
     if ffmpeg_missing("an_upload_cut_off_mid_chunk_resumes_and_becomes_renditions_hls_and_posters")
@@ -149,7 +145,7 @@ async fn an_upload_cut_off_mid_chunk_resumes_and_becomes_renditions_hls_and_post
         return;
     }
     let app = TestApp::with_demo().await;
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let d = desk(&app).await;
     let file = clip(1280, 720, 3);
     let r = create(&d.reporter, "黄河口.mp4", file.len()).await;
@@ -214,7 +210,7 @@ async fn an_upload_cut_off_mid_chunk_resumes_and_becomes_renditions_hls_and_post
     // the original is the uploaded file, byte for byte
     assert_eq!(app.get_bytes(&format!("/media/{}", v.key)).await, file);
 
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let v = app.state.store.video(id).await.unwrap().unwrap();
     let made = v.ready().expect("processed");
     let sides: Vec<u32> = made.renditions.iter().map(|r| r.short_side).collect();
@@ -310,7 +306,7 @@ async fn an_upload_cut_off_mid_chunk_resumes_and_becomes_renditions_hls_and_post
 }
 
 /// A 视频 story through the editor: the video, a poster frame as 题图.
-async fn video_story(d: &crate::newsroom::Desk<'_>, video: i64, lead: i64) -> i64 {
+async fn video_story(d: &crate::util::desk::Desk<'_>, video: i64, lead: i64) -> i64 {
     let yw = d.yw.to_string();
     let (video, lead) = (video.to_string(), lead.to_string());
     let r = d
@@ -348,7 +344,7 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
         return;
     }
     let app = TestApp::with_demo().await;
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let d = desk(&app).await;
     let id = upload_video(&d.reporter, "湿地.mp4", &clip(640, 360, 2), 64 * 1024).await;
     // before processing there are no frames to choose
@@ -359,7 +355,7 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
     assert_eq!(early.status, 400, "{}", early.body);
     // a story may be filed meanwhile, but not signed off
     let poster_pic = {
-        run_jobs(&app).await;
+        app.run_jobs().await;
         let r = d
             .reporter
             .post(&format!("/admin/videos/{id}/poster"), &[("frame", "2")])
@@ -368,7 +364,7 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
         let p: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         p["id"].as_i64().unwrap()
     };
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let story = video_story(&d, id, poster_pic).await;
     // subtitles as SRT become WebVTT
     let srt = "1\n00:00:00,000 --> 00:00:01,500\n黄河口湿地\n";
@@ -459,7 +455,7 @@ async fn a_video_story_waits_for_its_video_and_bad_files_are_refused_once() {
         return;
     }
     let app = TestApp::with_demo().await;
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let d = desk(&app).await;
     // not a video at all: refused when the last byte arrives, nothing kept
     let library = app.state.store.recent_videos(None, 10).await.unwrap().len();
@@ -537,7 +533,7 @@ async fn a_video_story_waits_for_its_video_and_bad_files_are_refused_once() {
     let r = d.signer.act(story, "approve", "同意签发").await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("视频尚在处理"), "{}", r.body);
-    run_jobs(&app).await;
+    app.run_jobs().await;
     let v = app.state.store.video(id).await.unwrap().unwrap();
     assert_eq!(v.state, gazette::domain::video::VideoState::Failed, "{v:?}");
     assert!(v.error.contains("不完整"), "{}", v.error);

@@ -30,6 +30,8 @@ pub struct TestApp {
     #[allow(dead_code, reason = "for tests that move time (scheduled publication)")]
     pub clock: FixedClock,
     router: Router,
+    /// Jobs up to this id are the fixture's (the demo's), not the test's.
+    fixture_jobs: std::sync::atomic::AtomicI64,
     /// The PostgreSQL schema of a test on that backend, dropped at the end
     /// (last: fields drop in order, the store's connections first).
     _pg: Option<super::backend::PgSchema>,
@@ -163,6 +165,7 @@ impl TestApp {
             state,
             clock,
             router,
+            fixture_jobs: std::sync::atomic::AtomicI64::new(0),
         })
     }
 
@@ -182,6 +185,10 @@ impl TestApp {
         )
         .await
         .expect("demo loads");
+        // the demo's pictures and videos leave jobs of their own
+        let last = super::jobs::last_id(&self.queue());
+        self.fixture_jobs
+            .store(last, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Import JSON lines (created channels on demand) and return the summary.
@@ -427,5 +434,37 @@ impl TestApp {
     /// The public path of a story of the main site.
     pub fn path_of(article: &Article) -> String {
         format!("/{}", article.url_path.as_deref().unwrap())
+    }
+}
+
+impl TestApp {
+    /// Run every job due now, as a node's runner would, until none is left.
+    pub async fn run_jobs(&self) {
+        while gazette::jobs::run_due(&self.state).await.expect("jobs run") > 0 {}
+    }
+
+    fn queue(&self) -> super::jobs::Queue {
+        match &self._pg {
+            Some(pg) => super::jobs::Queue::Postgres {
+                url: pg.url.clone(),
+                schema: pg.name.clone(),
+            },
+            None => super::jobs::Queue::Sqlite(self._dir.path().join("gazette.db")),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    /// Every test ends with no job left due (see `util::jobs`).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let fixture = self.fixture_jobs.load(std::sync::atomic::Ordering::Relaxed);
+        let left = super::jobs::left_due(&self.queue(), fixture, self.state.now());
+        assert!(
+            left.is_empty(),
+            "the test left jobs due: {left:?} (run them with `app.run_jobs()` and check what they did)"
+        );
     }
 }
