@@ -375,6 +375,8 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
+    // the pictures uploaded through the browser get their sizes made
+    app.run_jobs().await;
 }
 
 /// The reader's pictures: the 焦点图 carousel turns by the arrow keys and by
@@ -507,6 +509,8 @@ async fn pictures_in_a_browser() {
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
+    // the pictures uploaded through the browser get their sizes made
+    app.run_jobs().await;
 }
 
 /// A 视频 story plays in Chromium (its time moves on after play, muted as a

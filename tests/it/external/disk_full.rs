@@ -293,5 +293,14 @@ async fn a_video_upload_stopped_by_a_full_disk_resumes_once_space_is_back() {
     let id: i64 = rest.header("gazette-video").unwrap().parse().unwrap();
     let v = app.state.store.video(id).await.unwrap().unwrap();
     assert_eq!(app.get_bytes(&format!("/media/{}", v.key)).await, file);
+    // and it becomes a video readers can play
+    app.run_jobs().await;
+    let v = app.state.store.video(id).await.unwrap().unwrap();
+    assert_eq!(
+        v.state,
+        gazette::domain::video::VideoState::Ready,
+        "{}",
+        v.error
+    );
     drop(app);
 }

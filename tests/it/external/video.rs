@@ -592,4 +592,6 @@ async fn without_ffmpeg_video_uploads_say_so_and_the_rest_works() {
     let id = d.reporter.write(d.yw, "没有视频也能发稿", BODY).await;
     assert!(id > 0);
     assert_eq!(app.get("/").await.status, 200);
+    // the picture gets its sizes without ffmpeg
+    app.run_jobs().await;
 }
