@@ -134,16 +134,18 @@ impl Uploads {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let _slot = {
-            let Ok(mut w) = self.writing.lock() else {
-                return (offset, Err(AppendError::Busy));
-            };
-            if !w.insert(u.id.clone()) {
-                return (offset, Err(AppendError::Busy));
-            }
-            Writing(self, u.id.clone())
-        };
         let path = self.part_path(&u.id);
+        let slot = match self.writing.lock() {
+            Ok(mut w) => w.insert(u.id.clone()).then(|| Writing(self, u.id.clone())),
+            Err(_) => None,
+        };
+        let Some(_slot) = slot else {
+            // another request is still writing (a client that hung up is
+            // noticed a moment later): say where the bytes are now, not
+            // where this request thought they were
+            let at = tokio::fs::metadata(&path).await.map_or(offset, |m| m.len());
+            return (at, Err(AppendError::Busy));
+        };
         let mut file = match tokio::fs::OpenOptions::new().append(true).open(&path).await {
             Ok(f) => f,
             Err(e) => return (offset, Err(AppendError::Io(e))),
@@ -279,5 +281,40 @@ mod tests {
         assert!(ups.get("../../etc/passwd").await.unwrap().is_none());
         assert_eq!(ups.sweep(1000 + KEEP_SECS + 1).await, 1);
         assert!(ups.get(&u.id).await.unwrap().is_none());
+    }
+
+    /// A client whose connection dropped mid-chunk is noticed a moment
+    /// later; a request that comes meanwhile is refused as busy and told
+    /// where the bytes are now, not where it thought they were.
+    #[tokio::test]
+    async fn a_busy_upload_answers_with_the_bytes_it_has() {
+        let dir = tempfile::tempdir().unwrap();
+        let ups = std::sync::Arc::new(Uploads::new(dir.path()));
+        let u = upload("abcdefghijklmnop5678", 10);
+        ups.create(&u).await.unwrap();
+        // four bytes arrive, then the body hangs (the hang-up not seen yet)
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, &'static str>>(1);
+        tx.send(Ok(Bytes::from_static(b"0123"))).await.unwrap();
+        let hanging = tokio_stream_of(rx);
+        let first = {
+            let (ups, u) = (ups.clone(), u.clone());
+            tokio::spawn(async move { ups.append(&u, 0, hanging).await })
+        };
+        while ups.get(&u.id).await.unwrap().unwrap().1 < 4 {
+            tokio::task::yield_now().await;
+        }
+        let (at, r) = ups.append(&u, 0, body(vec![Ok(b"0123")])).await;
+        assert!(matches!(r, Err(AppendError::Busy)));
+        assert_eq!(at, 4, "the bytes the server has");
+        // the hang-up is noticed: what arrived stays
+        drop(tx);
+        let (at, r) = first.await.unwrap();
+        assert_eq!((at, r.is_ok()), (4, true));
+    }
+
+    fn tokio_stream_of(
+        mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, &'static str>>,
+    ) -> impl Stream<Item = Result<Bytes, &'static str>> + Unpin {
+        Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
     }
 }

@@ -594,6 +594,8 @@ async fn video_in_a_browser() {
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
+    // the poster picked in the browser gets its sizes made
+    app.run_jobs().await;
 }
 
 /// A live page opened before an entry is approved shows it without a
