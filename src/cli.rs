@@ -178,6 +178,11 @@ pub struct ServeArgs {
     #[arg(long, env = "GAZETTE_MAX_CONNECTIONS", default_value_t = 4096,
           value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
     pub max_connections: u32,
+    /// Live event streams one client address may hold (its other readers
+    /// poll); an IPv6 client counts by its /64.
+    #[arg(long, env = "GAZETTE_LIVE_STREAMS_PER_ADDRESS", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub live_streams_per_address: u32,
     /// Address or CIDR range of a reverse proxy whose X-Real-IP /
     /// X-Forwarded-For names the client (repeat, or separate with commas;
     /// default none: the headers are ignored). See docs/security.md.

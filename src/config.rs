@@ -108,6 +108,23 @@ pub struct Limits {
     pub decode_slots: usize,
     /// Password hashes at once (argon2: one core and 19 MiB each).
     pub hash_slots: usize,
+    /// Live event streams one client address may hold (its readers beyond
+    /// that poll instead); an IPv6 client counts by its /64.
+    pub live_streams_per_address: usize,
+    /// Live event streams in all; 0: half of `max_connections`, so pages,
+    /// polls and `/healthz` always keep the other half.
+    pub live_streams_total: usize,
+}
+
+impl Limits {
+    /// The caps the live hub admits streams within.
+    pub fn live_stream_caps(&self) -> (usize, usize) {
+        let total = match self.live_streams_total {
+            0 => self.max_connections / 2,
+            n => n.min(self.max_connections.saturating_sub(1)),
+        };
+        (self.live_streams_per_address.max(1), total.max(1))
+    }
 }
 
 impl Default for Limits {
@@ -123,6 +140,8 @@ impl Default for Limits {
             decode_slots: 2,
             // leave a core for serving pages whatever the sign-in load
             hash_slots: (cores - 1).max(1),
+            live_streams_per_address: 16,
+            live_streams_total: 0,
         }
     }
 }

@@ -14,6 +14,7 @@
 //! change like any page.)
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,6 +50,18 @@ pub struct Room {
 }
 
 impl Room {
+    fn new(article_id: i64, seq: i64, status: Option<LiveStatus>) -> Self {
+        let (tx, _) = broadcast::channel(BACKLOG);
+        Room {
+            article_id,
+            tx,
+            seq: AtomicI64::new(seq),
+            status: Mutex::new(status),
+            refreshing: tokio::sync::Mutex::new(()),
+            readers: AtomicUsize::new(0),
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Frame> {
         self.tx.subscribe()
     }
@@ -66,18 +79,61 @@ pub struct Hub {
     /// Set at shutdown: every stream ends so the server can drain.
     closing: tokio::sync::watch::Sender<bool>,
     pub streams: AtomicUsize,
+    /// Streams held per client address (an IPv6 client by its /64).
+    by_address: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// How many event streams one client address, and everyone together, may
+/// hold: a stream holds a connection for as long as the reader stays, so
+/// without a cap one address could take every connection the server has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamCaps {
+    pub per_address: usize,
+    pub total: usize,
+}
+
+/// Why a stream was not admitted (the reader polls instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// This address holds its share already.
+    Address,
+    /// Every stream slot is taken.
+    Total,
 }
 
 /// A reader's stream, counted while it lasts.
 pub struct Reader {
     room: Arc<Room>,
     hub: Arc<Hub>,
+    address: Option<IpAddr>,
 }
 
 impl Drop for Reader {
     fn drop(&mut self) {
         self.room.readers.fetch_sub(1, Ordering::SeqCst);
         self.hub.streams.fetch_sub(1, Ordering::SeqCst);
+        if let Some(a) = self.address
+            && let Ok(mut m) = self.hub.by_address.lock()
+            && let Some(n) = m.get_mut(&a)
+        {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(&a);
+            }
+        }
+    }
+}
+
+/// The key a client's streams are counted under: an IPv4 address, or an
+/// IPv6 client's /64 (one subscriber's whole network: rotating addresses
+/// within it does not multiply its share).
+fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
     }
 }
 
@@ -108,13 +164,35 @@ impl Hub {
         self.closing.send_replace(true);
     }
 
-    pub fn reader(self: &Arc<Self>, room: &Arc<Room>) -> Reader {
-        room.readers.fetch_add(1, Ordering::SeqCst);
+    /// Admit a stream of `room` for `client` within `caps`, counted until
+    /// the returned reader drops. (A request without a known client, as in
+    /// tests calling the router directly, counts only against the total.)
+    pub fn admit(
+        self: &Arc<Self>,
+        room: &Arc<Room>,
+        client: Option<IpAddr>,
+        caps: StreamCaps,
+    ) -> Result<Reader, Full> {
+        let address = client.map(address_key);
+        // one lock for both counts: admission is rare next to frames
+        let mut by_address = self.by_address.lock().map_err(|_| Full::Total)?;
+        if self.streams.load(Ordering::SeqCst) >= caps.total {
+            return Err(Full::Total);
+        }
+        if let Some(a) = address {
+            let held = by_address.entry(a).or_insert(0);
+            if *held >= caps.per_address {
+                return Err(Full::Address);
+            }
+            *held += 1;
+        }
         self.streams.fetch_add(1, Ordering::SeqCst);
-        Reader {
+        room.readers.fetch_add(1, Ordering::SeqCst);
+        Ok(Reader {
             room: room.clone(),
             hub: self.clone(),
-        }
+            address,
+        })
     }
 
     /// The room of live story `article_id`, made on first use with the
@@ -144,20 +222,10 @@ impl Hub {
             .max()
             .unwrap_or(0);
         let status = env.store.live_clock(article_id).await?.status();
-        let (tx, _) = broadcast::channel(BACKLOG);
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         Ok(rooms
             .entry(article_id)
-            .or_insert_with(|| {
-                Arc::new(Room {
-                    article_id,
-                    tx,
-                    seq: AtomicI64::new(seq),
-                    status: Mutex::new(Some(status)),
-                    refreshing: tokio::sync::Mutex::new(()),
-                    readers: AtomicUsize::new(0),
-                })
-            })
+            .or_insert_with(|| Arc::new(Room::new(article_id, seq, Some(status))))
             .clone())
     }
 
@@ -254,4 +322,46 @@ async fn refresh(env: &Env, room: &Room) -> anyhow::Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One address holds its share of streams and no more; an IPv6 client
+    /// counts by its /64; the total holds whoever asks; a stream that ends
+    /// gives its slot back.
+    #[test]
+    fn streams_are_admitted_within_their_caps() {
+        let hub = Arc::new(Hub::new());
+        let room = Arc::new(Room::new(7, 0, None));
+        let caps = StreamCaps {
+            per_address: 2,
+            total: 5,
+        };
+        let a: IpAddr = "203.0.113.7".parse().unwrap();
+        let first = hub.admit(&room, Some(a), caps).unwrap();
+        let _second = hub.admit(&room, Some(a), caps).unwrap();
+        assert_eq!(hub.admit(&room, Some(a), caps).err(), Some(Full::Address));
+        // the same /64 is the same client
+        let v6 = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let _x = hub.admit(&room, v6("2001:db8:1:2::1"), caps).unwrap();
+        let _y = hub.admit(&room, v6("2001:db8:1:2:ffff::9"), caps).unwrap();
+        assert_eq!(
+            hub.admit(&room, v6("2001:db8:1:2::abcd"), caps).err(),
+            Some(Full::Address)
+        );
+        // five held: the total is reached for everyone
+        let _z = hub.admit(&room, v6("2001:db8:9::1"), caps).unwrap();
+        assert_eq!(
+            hub.admit(&room, v6("2001:db8:77::1"), caps).err(),
+            Some(Full::Total)
+        );
+        assert_eq!(room.readers.load(Ordering::SeqCst), 5);
+        // a reader leaves: its address and the total have room again
+        drop(first);
+        assert_eq!(hub.streams.load(Ordering::SeqCst), 4);
+        let _again = hub.admit(&room, Some(a), caps).unwrap();
+        assert_eq!(hub.admit(&room, Some(a), caps).err(), Some(Full::Total));
+    }
 }

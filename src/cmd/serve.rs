@@ -16,6 +16,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         None => MediaLocation::Local,
     };
     let store = super::open_store(&args.data).await?;
+    // the connection cap the descriptor limit allows, before anything that
+    // divides it (the live streams' share) reads it
+    let (fds, max_connections) = crate::web::server::fit_connections(args.max_connections as usize);
+    tracing::info!(fds, max_connections, "connection limits");
     let config = Config {
         data_dir: args.data.data_dir.clone(),
         theme_dir: args.theme_dir.clone(),
@@ -28,7 +32,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         job_lease: args.job_lease,
         media,
         limits: crate::config::Limits {
-            max_connections: args.max_connections as usize,
+            max_connections,
+            live_streams_per_address: args.live_streams_per_address as usize,
             trusted_proxies: args.trusted_proxies.clone(),
             metrics_allow: if args.metrics_allow.is_empty() {
                 crate::config::loopback()
@@ -81,9 +86,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url
     );
-    let (fds, max_connections) =
-        crate::web::server::fit_connections(state.config.limits.max_connections);
-    tracing::info!(fds, max_connections, "connection limits");
     let app = crate::web::router(state.clone());
     // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, stop
     // the job runner and give its unfinished claims back (another node runs

@@ -27,11 +27,30 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = super::server::peer(parts).map(|a| a.ip());
-        let ip = client_ip(peer, &parts.headers, &state.config.limits.trusted_proxies);
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
         Ok(ClientAddr(
             ip.map_or_else(|| "unknown".into(), |ip| ip.to_string()),
         ))
+    }
+}
+
+/// The client's address, when known (absent in tests that call the router
+/// directly).
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = super::server::peer(parts).map(|a| a.ip());
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            &state.config.limits.trusted_proxies,
+        )))
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod connections;
 pub mod detach;
 pub mod error;
 pub mod guard;

@@ -9,7 +9,9 @@
 //!   connection waits for its next request, so idle connections close too;
 //! - at most `Limits::max_connections` are open at once (capped below the
 //!   descriptor limit, minus a reserve for the database, the index and
-//!   media files); further clients wait in the kernel's backlog;
+//!   media files); at the cap a new client is taken and a connection that
+//!   serves no request is let go for it (`web::connections`: slow and
+//!   silent clients first), so a reader waits for no dribbler's timeout;
 //! - on shutdown the listener closes, idle connections close at once and
 //!   requests in flight finish within `GRACE`.
 
@@ -26,9 +28,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, TryAcquireError};
 use tower::ServiceExt as _;
 
+use super::connections::{Registered, Registry, Tracked};
 use crate::config::Limits;
 
 /// Descriptors kept back from connections: SQLite's file and WAL, the search
@@ -58,6 +61,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(max_connections.max(1)));
+    let open = Registry::new();
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -65,13 +69,6 @@ pub async fn serve(
         .keep_alive(true);
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
         let (stream, peer) = tokio::select! {
             r = listener.accept() => match r {
                 Ok(x) => x,
@@ -86,19 +83,65 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let permit = match slots.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(TryAcquireError::Closed) => break,
+            Err(TryAcquireError::NoPermits) => {
+                // every slot taken: let a connection that serves nothing go
+                // (asked again while none is free: the one chosen may have
+                // just begun a request, and then it stays)
+                let mut waited = None;
+                while waited.is_none() {
+                    open.shed_one();
+                    tokio::select! {
+                        p = slots.clone().acquire_owned() => match p {
+                            Ok(p) => waited = Some(p),
+                            Err(_) => break,
+                        },
+                        () = tokio::time::sleep(Duration::from_millis(100)) => {}
+                        () = &mut shutdown => break,
+                    }
+                }
+                match waited {
+                    Some(p) => p,
+                    None => break,
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
-        let svc = app
-            .clone()
-            .map_request(move |mut req: axum::http::Request<Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            })
-            .map_err(|e: Infallible| match e {});
+        let conn_state = open.open();
+        let registered = Registered(conn_state.clone());
+        let app = app.clone();
+        let on_conn = conn_state.clone();
+        let svc = tower::service_fn(move |mut req: axum::http::Request<Incoming>| {
+            // the headers are complete: busy until the answer is sent
+            let request = on_conn.request();
+            req.extensions_mut().insert(ConnectInfo(peer));
+            let app = app.clone();
+            async move {
+                let resp = app.oneshot(req).await?;
+                Ok::<_, Infallible>(
+                    resp.map(|body| axum::body::Body::new(Tracked::new(body, request))),
+                )
+            }
+        });
         let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc));
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            let _registered = registered;
+            let shed = async {
+                loop {
+                    conn_state.shed.notified().await;
+                    if conn_state.is_idle() {
+                        break;
+                    }
+                }
+            };
+            tokio::select! {
+                r = conn => if let Err(e) = r {
+                    tracing::debug!(%peer, error = %e, "connection ended with an error");
+                },
+                () = shed => tracing::debug!(%peer, "connection shed at the cap"),
             }
             drop(permit);
         });

@@ -19,6 +19,7 @@ mod live;
 mod newsroom;
 mod newsroom_flow;
 mod one_path;
+mod overload;
 mod pictures;
 mod portal_pages;
 mod portal_routing;

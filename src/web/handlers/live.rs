@@ -18,6 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::domain::kind::Kind;
 use crate::live::{Frame, HEARTBEAT, Reader, frame};
 use crate::state::AppState;
+use crate::web::client::ClientIp;
 use crate::web::error::AppError;
 
 #[derive(serde::Deserialize, Default)]
@@ -39,6 +40,7 @@ pub async fn get_events(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(after): Query<After>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let not_found = || AppError::NotFound("没有这场直播".into());
@@ -48,6 +50,17 @@ pub async fn get_events(
         _ => return Err(not_found()),
     }
     let room = state.live.room(&state, id).await?;
+    // a stream holds a connection while the reader stays: within the caps,
+    // else the page polls (its script does so when a stream is refused)
+    let (per_address, total) = state.config.limits.live_stream_caps();
+    let reader = match state.live.admit(
+        &room,
+        client,
+        crate::live::StreamCaps { per_address, total },
+    ) {
+        Ok(r) => r,
+        Err(full) => return Err(streams_full(full)),
+    };
     // subscribe before reading the backlog: nothing falls between the two
     let rx = room.subscribe();
     let from = headers
@@ -70,7 +83,7 @@ pub async fn get_events(
         last,
         closing: state.live.closing(),
         done: false,
-        _reader: state.live.reader(&room),
+        _reader: reader,
     };
     let body = futures_util::stream::unfold(stream, |mut s| async move {
         if let Some(b) = s.backlog.pop_front() {
@@ -111,4 +124,17 @@ pub async fn get_events(
     // nginx passes each event on at once instead of buffering the stream
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(resp)
+}
+
+/// A stream over the caps: 429 with when to try again (the page's script
+/// polls the snapshot meanwhile).
+fn streams_full(full: crate::live::Full) -> AppError {
+    let why = match full {
+        crate::live::Full::Address => "来自同一网络的直播连接过多",
+        crate::live::Full::Total => "当前直播读者过多",
+    };
+    AppError::TooMany {
+        message: format!("{why},页面将改为每隔几秒自动刷新。"),
+        retry_after: 30,
+    }
 }
