@@ -41,7 +41,7 @@ pub struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the portal (and, later, the newsroom) over HTTP.
+    /// Serve the portal and the newsroom (/admin) over HTTP.
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate(MigrateArgs),

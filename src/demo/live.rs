@@ -163,6 +163,15 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<usize> {
                     at("10:05"),
                 )
                 .await?;
+            // a correction is approved by another editor, as on the desk
+            let chief = Actor {
+                id: None,
+                name: "王静".into(),
+                address: String::new(),
+            };
+            store
+                .act_on_entry(e.id, &EntryAct::ApproveCorrection, &chief, at("10:07"))
+                .await?;
         }
     }
     store

@@ -132,6 +132,19 @@ pub struct Entry {
     pub seq: i64,
     /// 人工智能生成 declaration of the entry.
     pub ai: super::ai::Ai,
+    /// A correction waiting for another editor's approval.
+    pub proposed: Option<Proposal>,
+}
+
+/// A proposed 更正 of a public entry: readers keep the approved text until
+/// an editor other than its proposer approves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub body_html: String,
+    pub note: String,
+    pub by_id: Option<i64>,
+    pub by: String,
+    pub at: i64,
 }
 
 impl Entry {
@@ -146,11 +159,16 @@ pub enum EntryAct {
     Approve,
     Pin(bool),
     KeyEvent(bool),
-    /// New text for a public entry, with the 更正 note readers see.
+    /// Propose new text for a public entry, with the 更正 note readers
+    /// will see once it is approved.
     Correct {
         body_html: String,
         note: String,
     },
+    /// Approve the proposed correction: readers see it now.
+    ApproveCorrection,
+    /// Withdraw or turn down the proposed correction.
+    DropCorrection,
     /// Take it down, with the reason for the record.
     Remove {
         reason: String,
@@ -164,7 +182,9 @@ impl EntryAct {
             EntryAct::Approve => "live_entry_approve",
             EntryAct::Pin(_) => "live_entry_pin",
             EntryAct::KeyEvent(_) => "live_entry_key",
-            EntryAct::Correct { .. } => "live_entry_correct",
+            EntryAct::Correct { .. } => "live_entry_correct_propose",
+            EntryAct::ApproveCorrection => "live_entry_correct",
+            EntryAct::DropCorrection => "live_entry_correct_drop",
             EntryAct::Remove { .. } => "live_entry_remove",
         }
     }
@@ -190,6 +210,18 @@ pub fn refuse(entry: &Entry, act: &EntryAct, user: &User) -> Option<String> {
         }
         EntryAct::Correct { note, .. } if note.trim().is_empty() => {
             Some("请写明更正说明(读者会看到)".into())
+        }
+        EntryAct::Correct { .. } if entry.proposed.is_some() => {
+            Some("这条已有一条待审的更正,请先审核或撤回它".into())
+        }
+        EntryAct::ApproveCorrection | EntryAct::DropCorrection if entry.proposed.is_none() => {
+            Some("这条没有待审的更正".into())
+        }
+        // the same second pair of eyes as for the first version
+        EntryAct::ApproveCorrection
+            if entry.proposed.as_ref().and_then(|p| p.by_id) == Some(user.id) =>
+        {
+            Some("不能审核自己提出的更正,请另一位编辑审核".into())
         }
         EntryAct::Remove { .. } if entry.state == EntryState::Removed => {
             Some("这条内容已经删除".into())
@@ -249,6 +281,7 @@ mod tests {
             correction: String::new(),
             seq: 0,
             ai: Default::default(),
+            proposed: None,
         }
     }
 
@@ -324,6 +357,39 @@ mod tests {
             ),
             None
         );
+    }
+
+    /// A correction is a new version: proposed by one editor, approved by
+    /// another (never its proposer), one at a time.
+    #[test]
+    fn a_correction_is_approved_by_another_editor() {
+        let e = entry(1, 100, false);
+        let proposer = user(8, &[Role::Editor]);
+        let other = user(9, &[Role::Editor]);
+        let propose = EntryAct::Correct {
+            body_html: "<p>新</p>".into(),
+            note: "地名有误".into(),
+        };
+        assert_eq!(refuse(&e, &propose, &proposer), None);
+        // nothing to approve yet
+        assert!(refuse(&e, &EntryAct::ApproveCorrection, &other).is_some());
+        let mut e = e;
+        e.proposed = Some(Proposal {
+            body_html: "<p>新</p>".into(),
+            note: "地名有误".into(),
+            by_id: Some(8),
+            by: "用户8".into(),
+            at: 200,
+        });
+        assert!(
+            refuse(&e, &EntryAct::ApproveCorrection, &proposer)
+                .unwrap()
+                .contains("自己")
+        );
+        assert_eq!(refuse(&e, &EntryAct::ApproveCorrection, &other), None);
+        assert!(refuse(&e, &propose, &other).unwrap().contains("待审的更正"));
+        // the proposer may take his own back
+        assert_eq!(refuse(&e, &EntryAct::DropCorrection, &proposer), None);
     }
 
     #[test]

@@ -133,9 +133,23 @@ impl User {
         self.has(Role::Admin)
     }
 
-    /// Whether the person may work on stories of (site, channel). Admins everywhere.
+    /// Whether one of the person's roles writes or reviews content: a
+    /// 推荐位编辑 or a 举报受理 alone does neither (their scopes say where
+    /// they curate or handle reports, not where they may write).
+    pub fn writes(&self) -> bool {
+        self.roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Reporter | Role::Editor | Role::Reviewer(_) | Role::Signer | Role::Admin
+            )
+        })
+    }
+
+    /// Whether the person may work on stories of (site, channel): a writing
+    /// role with a scope covering it. Admins everywhere.
     pub fn may_work_in(&self, site_id: &str, channel_path: &str) -> bool {
-        self.is_admin() || self.scopes.iter().any(|s| s.covers(site_id, channel_path))
+        self.is_admin()
+            || (self.writes() && self.scopes.iter().any(|s| s.covers(site_id, channel_path)))
     }
 
     /// Whether the person may review at `level` of a chain of `levels`.
@@ -149,13 +163,16 @@ impl User {
     /// Whether the person works in some channel of a site (and so may use
     /// its image library).
     pub fn works_in_site(&self, site_id: &str) -> bool {
-        self.is_admin() || self.scopes.iter().any(|s| s.site_id == site_id)
+        self.is_admin() || (self.writes() && self.scopes.iter().any(|s| s.site_id == site_id))
     }
 
     /// The sites whose libraries the person sees (`None`: every site).
     pub fn library_sites(&self) -> Option<Vec<String>> {
         if self.is_admin() {
             return None;
+        }
+        if !self.writes() {
+            return Some(Vec::new());
         }
         let mut sites: Vec<String> = self.scopes.iter().map(|s| s.site_id.clone()).collect();
         sites.dedup();
@@ -264,6 +281,23 @@ mod tests {
         assert!(!s.covers("main", "zwx"));
         assert!(!s.covers("main", "tt"));
         assert!(!s.covers("zouping", "zw"));
+    }
+
+    /// A 举报受理 or a 推荐位编辑 alone writes nowhere: the scope says where
+    /// they handle reports or curate, not where they may file stories,
+    /// upload pictures or write live entries.
+    #[test]
+    fn handling_reports_or_curating_alone_writes_nowhere() {
+        for only in [Role::Handler, Role::Curator] {
+            let u = user(&[only]);
+            assert!(!u.may_work_in("zouping", "zw"), "{only:?}");
+            assert!(!u.works_in_site("zouping"), "{only:?}");
+            assert_eq!(u.library_sites(), Some(vec![]), "{only:?}");
+        }
+        let both = user(&[Role::Handler, Role::Reporter]);
+        assert!(both.may_work_in("zouping", "zw"));
+        assert!(both.works_in_site("zouping"));
+        assert!(user(&[Role::Handler]).may_handle_reports("zouping"));
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn opt(s: Option<String>) -> Option<String> {
 
 /// A JSON error in plain words: which field, or where the line breaks off
 /// (serde's own text names Rust types and positions).
-fn plain_json_error(e: &serde_json::Error) -> String {
+fn plain_json_error(field: &str, e: &serde_json::Error) -> String {
     let text = e.to_string();
     // serde's wording, without " at line 1 column N"
     let what = text.split(" at line ").next().unwrap_or(&text);
@@ -92,13 +92,19 @@ fn plain_json_error(e: &serde_json::Error) -> String {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             format!("这一行不是完整的 JSON(第 {} 个字符附近出错)", e.column())
         }
-        _ => format!("有字段的内容类型不对({what})"),
+        _ if field.is_empty() || field == "." => format!("有字段的内容类型不对({what})"),
+        _ => format!("字段 {field} 的内容类型不对({what})"),
     }
 }
 
 /// Parse and validate one line. The error says what to fix.
 pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
-    let rec: Record = serde_json::from_str(line).map_err(|e| plain_json_error(&e))?;
+    // the path of a value of the wrong type names its field (serde_json alone
+    // says only "invalid type: integer, expected a string")
+    let mut de = serde_json::Deserializer::from_str(line);
+    let rec: Record = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| plain_json_error(&e.path().to_string(), e.inner()))?;
+    de.end().map_err(|e| plain_json_error("", &e))?;
     let id = match &rec.id {
         serde_json::Value::Number(n) => n.as_i64().filter(|v| *v > 0),
         _ => None,
@@ -306,6 +312,16 @@ mod tests {
                 "签发时间在五年之后",
             ),
             (&GOOD.replace("\"id\": 7", "\"id\": 999999999999"), "超出允许范围"),
+            // a value of the wrong type names its field
+            (
+                &GOOD.replace("\"title\": \"滨州召开会议\"", "\"title\": 5"),
+                "字段 title 的内容类型不对",
+            ),
+            (
+                &GOOD.replace("\"name\": \"丁春贵\"", "\"name\": true"),
+                "字段 authors[0].name 的内容类型不对",
+            ),
+            (&format!("{GOOD} x"), "不是完整的 JSON"),
         ];
         for (line, want) in cases {
             let err = parse_line(line, 1_700_000_000).unwrap_err();

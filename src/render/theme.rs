@@ -231,6 +231,12 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/vendor/hls.light.min.js"),
     ),
+    // the icon of a site that set none, and of the newsroom
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
     (
         "gazette.css",
         "text/css; charset=utf-8",

@@ -47,6 +47,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let mut resp = localize_rejection(next.run(req).await);
     if admin {
         resp = back_to_the_newsroom(resp);
+        // the newsroom's pages are a person's own: no shared cache keeps them
+        resp.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("private, no-store"));
     }
     if resp
         .extensions()

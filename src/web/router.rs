@@ -128,6 +128,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
+        // asked for by browsers and readers that find no icon link
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }),
+        )
         .route("/metrics", get(portal::get_metrics))
         .route("/healthz", get(portal::get_healthz))
         .route("/readyz", get(portal::get_readyz))

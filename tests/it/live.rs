@@ -198,6 +198,31 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // a correction is a new version: readers keep the approved text until
+    // another editor approves it, and its proposer cannot
+    let p = page(&app, story).await;
+    assert!(p.body.contains("32分钟。") && !p.body.contains("33分钟"));
+    let desk_page = d.editor.get(&format!("/admin/live/{story}")).await;
+    assert!(
+        desk_page
+            .text()
+            .contains("自己提出的更正须由另一位编辑审核")
+    );
+    let own = act(&d.editor, e2, &[("op", "approve_correction")]).await;
+    assert!(own.body.contains("不能审核自己提出的更正"), "{}", own.body);
+    let again = act(
+        &d.second,
+        e2,
+        &[("op", "correct"), ("body", "另一种说法"), ("note", "再改")],
+    )
+    .await;
+    assert!(again.body.contains("待审的更正"), "{}", again.body);
+    assert_eq!(
+        act(&d.second, e2, &[("op", "approve_correction")])
+            .await
+            .status,
+        303
+    );
     let p = page(&app, story).await;
     let ids = p.select_attr(".live-entry", "id");
     assert_eq!(ids[0], format!("e{e2}"), "the pinned entry leads");
@@ -224,6 +249,7 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
         "审核直播条目",
         "置顶直播条目",
         "标记直播要点",
+        "提出直播更正",
         "更正直播条目",
         "删除直播条目",
     ] {

@@ -28,6 +28,7 @@ mod record;
 mod reports;
 mod search;
 mod seed_page;
+mod side_doors;
 mod site_pages;
 mod startup;
 mod stats;

@@ -106,7 +106,11 @@ async fn sign_ins_settings_words_and_accounts_are_recorded_with_old_and_new_valu
         detail.contains("角色:「编辑」→「编辑、推荐位编辑」"),
         "{detail}"
     );
-    assert!(detail.contains("范围:「滨州网」→「滨州网·zw」"), "{detail}");
+    // scopes by the names people read, not the channel's path
+    assert!(
+        detail.contains("范围:「滨州网(全站)」→「滨州网·滨州政务」"),
+        "{detail}"
+    );
     assert_eq!(rows(&admin, "action=password_reset").await.len(), 1);
 
     // the rest of an administrator's day: a word removed, a channel changed,
@@ -141,6 +145,31 @@ async fn sign_ins_settings_words_and_accounts_are_recorded_with_old_and_new_valu
             .contains("审核级数:「3」→「2」"),
         "{}",
         ch[0]["detail"]
+    );
+    // an account that is no administrator needs a scope: without one it
+    // would sign in to an empty 工作台
+    let r = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "noscope"),
+                ("display_name", "无范围"),
+                ("password", "a long enough password"),
+                ("role", "reporter"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.text().contains("请选择负责范围"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"noscope\""),
+        "what was typed stays: {}",
+        r.body
+    );
+    let users = admin.get("/admin/users").await;
+    assert!(
+        users.text().contains("滨州网·滨州政务›政务要闻"),
+        "channel names in the scope list"
     );
     let r = admin
         .post(

@@ -217,6 +217,8 @@ async fn a_reader_files_a_report_without_script_and_looks_it_up() {
 async fn bad_filings_are_refused_with_words_and_keep_what_was_typed() {
     let app = TestApp::with_demo().await;
     let form = app.get("/jubao/").await;
+    // a factual error is a category of its own
+    assert!(form.text().contains("内容差错/纠错"), "{}", form.body);
     let (token, answer) = challenge(&form);
     let base = |over: &[(&'static str, &'static str)]| {
         let mut f: Vec<(&str, String)> = vec![

@@ -234,3 +234,27 @@ async fn the_footer_links_are_an_ordered_list_in_the_site_settings() {
     let rec = admin.get("/admin/audit").await;
     assert!(rec.body.contains("页脚链接"), "the record names the change");
 }
+
+/// Every page names an icon (the site's, else the built-in one), and a
+/// browser asking `/favicon.ico` anyway is sent to it; the newsroom's pages
+/// are never kept by a shared cache.
+#[tokio::test]
+async fn every_page_has_an_icon_and_newsroom_pages_are_not_cached() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    for page in [app.get("/").await, d.reporter.get("/admin/").await] {
+        let icon = page.select_attr("link[rel=icon]", "href");
+        assert_eq!(icon.len(), 1, "{}", page.body);
+    }
+    let dash = d.reporter.get("/admin/").await;
+    assert_eq!(dash.header("cache-control"), Some("private, no-store"));
+    let login = app.get("/admin/login").await;
+    assert_eq!(login.header("cache-control"), Some("private, no-store"));
+    let r = app.get("/favicon.ico").await;
+    assert_eq!(r.status, 308);
+    assert_eq!(r.header("location"), Some("/static/favicon.svg"));
+    let svg = app.get("/static/favicon.svg").await;
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    assert!(svg.body.starts_with("<svg"));
+}

@@ -6,10 +6,11 @@ use sqlx::Row;
 use super::write::{Tx, insert_event, log_change, log_change_seq};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Event, Live, NewEntry, StoreError, StoreResult};
-use crate::domain::live::{Entry, EntryAct, EntryState, LiveClock};
+use crate::domain::live::{Entry, EntryAct, EntryState, LiveClock, Proposal};
 
 const COLUMNS: &str = "id, article_id, body_html, image_id, video_id, author_id, author, \
-     created_at, state, approved_by, approved_at, pinned, key_event, corrected_at, correction, seq, ai";
+     created_at, state, approved_by, approved_at, pinned, key_event, corrected_at, correction, seq, ai, \
+     proposed_html, proposed_note, proposed_by_id, proposed_by, proposed_at";
 
 fn entry_from_row(row: &DbRow) -> StoreResult<Entry> {
     let state: String = row.try_get("state")?;
@@ -32,6 +33,16 @@ fn entry_from_row(row: &DbRow) -> StoreResult<Entry> {
         correction: row.try_get("correction")?,
         seq: row.try_get("seq")?,
         ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
+        proposed: match row.try_get::<Option<String>, _>("proposed_html")? {
+            Some(body_html) => Some(Proposal {
+                body_html,
+                note: row.try_get("proposed_note")?,
+                by_id: row.try_get("proposed_by_id")?,
+                by: row.try_get("proposed_by")?,
+                at: row.try_get::<Option<i64>, _>("proposed_at")?.unwrap_or(0),
+            }),
+            None => None,
+        },
     })
 }
 
@@ -179,20 +190,70 @@ impl Live for StoreImpl {
                 if *on { "标为要点" } else { "取消要点" }.to_string()
             }
             EntryAct::Correct { body_html, note } => {
-                sqlx::query(
-                    "UPDATE live_entries SET body_html = $1, correction = $2, corrected_at = $3 WHERE id = $4",
+                // a proposal: readers keep the approved text meanwhile
+                let done = sqlx::query(
+                    "UPDATE live_entries SET proposed_html = $1, proposed_note = $2, \
+                     proposed_by_id = $3, proposed_by = $4, proposed_at = $5 \
+                     WHERE id = $6 AND proposed_html IS NULL",
                 )
                 .bind(body_html)
                 .bind(note)
+                .bind(actor.id)
+                .bind(&actor.name)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(
+                        "这条已有一条待审的更正,请先审核或撤回它".into(),
+                    ));
+                }
+                format!(
+                    "提出更正:{} → {}(更正说明:{note})",
+                    quote(&old.body_html),
+                    quote(body_html)
+                )
+            }
+            EntryAct::ApproveCorrection => {
+                let Some(p) = old.proposed.as_ref() else {
+                    return Err(StoreError::Conflict("这条没有待审的更正".into()));
+                };
+                // never the proposer's own (checked again under the lock)
+                if p.by_id.is_some() && p.by_id == actor.id {
+                    return Err(StoreError::Invalid(
+                        "不能审核自己提出的更正,请另一位编辑审核".into(),
+                    ));
+                }
+                sqlx::query(
+                    "UPDATE live_entries SET body_html = proposed_html, correction = proposed_note, \
+                     corrected_at = $1, proposed_html = NULL, proposed_note = '', \
+                     proposed_by_id = NULL, proposed_by = '', proposed_at = NULL WHERE id = $2",
+                )
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
                 format!(
-                    "{} → {}(更正说明:{note})",
+                    "{} → {}(更正说明:{},{} 提出)",
                     quote(&old.body_html),
-                    quote(body_html)
+                    quote(&p.body_html),
+                    p.note,
+                    p.by
                 )
+            }
+            EntryAct::DropCorrection => {
+                let Some(p) = old.proposed.as_ref() else {
+                    return Err(StoreError::Conflict("这条没有待审的更正".into()));
+                };
+                sqlx::query(
+                    "UPDATE live_entries SET proposed_html = NULL, proposed_note = '', \
+                     proposed_by_id = NULL, proposed_by = '', proposed_at = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                format!("撤回更正:{}({} 提出)", quote(&p.body_html), p.by)
             }
             EntryAct::Remove { reason } => {
                 sqlx::query("UPDATE live_entries SET state = 'removed' WHERE id = $1")
@@ -215,8 +276,9 @@ impl Live for StoreImpl {
             now,
         )
         .await?;
-        // readers see it when it is (or was) public
-        let seen = old.state == EntryState::Approved || matches!(act, EntryAct::Approve);
+        // readers see it when it is (or was) public, and not a proposal
+        let seen = (old.state == EntryState::Approved || matches!(act, EntryAct::Approve))
+            && !matches!(act, EntryAct::Correct { .. } | EntryAct::DropCorrection);
         if seen {
             let seq = log_change_seq(
                 &mut tx,

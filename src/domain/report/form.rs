@@ -137,6 +137,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.category, Category::Rumor);
+        // a factual error has its own category (not 谣言, not 其他)
+        let wrong = check("error", "/zw/1.html", "第二段的日期写错了", "", &hosts).unwrap();
+        assert_eq!(wrong.category.label(), "内容差错/纠错");
         assert_eq!(ok.contact.as_deref(), Some("13800000000"));
         assert!(
             check("", "/a", "理由写够五个字", "", &hosts)

@@ -37,11 +37,14 @@ pub enum Category {
     Gambling,
     Infringement,
     Rumor,
+    /// 内容差错/纠错: a wrong fact, name, date or figure (not harmful, but
+    /// the story needs a correction).
+    Error,
     Other,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Category::Political,
         Category::Terror,
         Category::Fraud,
@@ -50,6 +53,7 @@ impl Category {
         Category::Gambling,
         Category::Infringement,
         Category::Rumor,
+        Category::Error,
         Category::Other,
     ];
 
@@ -63,6 +67,7 @@ impl Category {
             Category::Gambling => "gambling",
             Category::Infringement => "infringement",
             Category::Rumor => "rumor",
+            Category::Error => "error",
             Category::Other => "other",
         }
     }
@@ -77,6 +82,7 @@ impl Category {
             Category::Gambling => "赌博",
             Category::Infringement => "侵权(隐私/名誉)",
             Category::Rumor => "谣言",
+            Category::Error => "内容差错/纠错",
             Category::Other => "其他",
         }
     }

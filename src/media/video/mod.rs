@@ -36,6 +36,10 @@ pub enum VideoError {
     NoFfmpeg,
     #[error("无法识别的视频文件:请上传 MP4、MOV 或 WebM 格式的视频")]
     NotVideo,
+    /// An MP4, MOV or WebM by its first bytes that ffprobe cannot read: cut
+    /// off before its index.
+    #[error("视频文件不完整(可能上传时中断,或文件没有保存完),请重新上传完整的文件")]
+    Incomplete,
     #[error("视频无法解码:文件可能已损坏,或使用了不支持的编码")]
     Undecodable,
     #[error("视频文件不完整(只有 {0} 秒能播放,可能上传时中断或文件已损坏),请重新上传")]

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use tokio::io::AsyncReadExt as _;
 use tokio::process::Command;
 
 use crate::config::VideoConfig;
@@ -27,9 +28,27 @@ pub async fn probe(cfg: &VideoConfig, path: &Path) -> Result<Probe, VideoError> 
     .arg(path);
     let out = run(cmd, Duration::from_secs(PROBE_SECS), None).await?;
     if !out.success {
-        return Err(VideoError::NotVideo);
+        // a video's container by its first bytes, unreadable: cut off
+        let mut head = [0u8; 12];
+        let n = match tokio::fs::File::open(path).await {
+            Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
+            Err(_) => 0,
+        };
+        return Err(if container_magic(&head[..n]) {
+            VideoError::Incomplete
+        } else {
+            VideoError::NotVideo
+        });
     }
     parse_probe(&out.stdout).ok_or(VideoError::NotVideo)
+}
+
+/// Whether a file starts as an MP4/MOV (an ISO box: `ftyp`, or a QuickTime
+/// `moov`/`mdat`/`wide`/`free` first) or a WebM/Matroska (EBML) does.
+pub fn container_magic(head: &[u8]) -> bool {
+    let iso =
+        head.len() >= 8 && matches!(&head[4..8], b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free");
+    iso || head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
 }
 
 /// ffprobe's `-print_format json -show_format -show_streams` as a [`Probe`].
@@ -175,5 +194,14 @@ mod tests {
             "format":{"format_name":"avi","duration":"3"}}"#;
         assert_eq!(parse_probe(avi), None);
         assert_eq!(parse_probe("not json"), None);
+    }
+
+    #[test]
+    fn a_video_container_is_known_by_its_first_bytes() {
+        assert!(container_magic(b"\0\0\0\x18ftypmp42"));
+        assert!(container_magic(b"\0\0\0\x08wide\0\0"));
+        assert!(container_magic(&[0x1A, 0x45, 0xDF, 0xA3, 1, 0]));
+        assert!(!container_magic(b"<html>not a"));
+        assert!(!container_magic(b"\0\0"));
     }
 }

@@ -470,6 +470,13 @@ async fn a_video_story_waits_for_its_video_and_bad_files_are_refused_once() {
         library
     );
     assert_eq!(head(&d.reporter, &path).await.status, 404);
+    // an MP4 cut off before its index is called incomplete, not unknown
+    let short = clip(320, 240, 1)[..200].to_vec();
+    let r = create(&d.reporter, "cut-short.mp4", short.len()).await;
+    let path = r.header("location").unwrap().to_string();
+    let r = patch(&d.reporter, &path, 0, &short).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("视频文件不完整"), "{}", r.body);
     // a name that is no video kind is refused before any byte is sent
     let r = create(&d.reporter, "report.exe", 100).await;
     assert_eq!(r.status, 415, "{}", r.body);

@@ -29,7 +29,9 @@ fn flash(done: &str) -> Option<&'static str> {
         "approve" => "已审核发布,读者页面即时更新",
         "pin" => "已更新置顶",
         "key" => "已更新要点",
-        "correct" => "已更正,读者可见更正说明",
+        "correct" => "已提交更正,另一位编辑审核后读者才能看到",
+        "approve_correction" => "更正已审核发布,读者可见更正说明",
+        "drop_correction" => "已撤回这条更正",
         "remove" => "已删除,并记入发布记录",
         "start" => "直播已开始",
         "end" => "直播已结束",
@@ -51,9 +53,11 @@ async fn live_story(state: &AppState, session: &Session, id: i64) -> Result<Arti
         .map(|c| c.path.clone())
         .unwrap_or_default();
     if !session.user.may_work_in(&a.site_id, &path) {
-        return Err(AppError::Forbidden(
-            "你没有这个栏目的权限,不能进入它的直播台".into(),
-        ));
+        return Err(AppError::Forbidden(if session.user.writes() {
+            "你没有这个栏目的权限,不能进入它的直播台".into()
+        } else {
+            "您的账号只有推荐位或举报受理的权限,不能写直播条目".into()
+        }));
     }
     Ok(a)
 }
@@ -99,6 +103,14 @@ async fn desk(
             correction => e.correction.clone(),
             corrected => e.corrected_at.map(datetime),
             may_approve => refuse(e, &EntryAct::Approve, &session.user).is_none(),
+            proposed => e.proposed.as_ref().map(|p| minijinja::context! {
+                body_html => p.body_html.clone(),
+                note => p.note.clone(),
+                by => p.by.clone(),
+                at => datetime(p.at),
+                own => p.by_id == Some(session.user.id),
+            }),
+            may_approve_correction => refuse(e, &EntryAct::ApproveCorrection, &session.user).is_none(),
             own => e.author_id == Some(session.user.id),
         }
     };
@@ -110,6 +122,11 @@ async fn desk(
     let public: Vec<_> = all
         .iter()
         .filter(|e| e.state == EntryState::Approved)
+        .map(row)
+        .collect();
+    let corrections: Vec<_> = all
+        .iter()
+        .filter(|e| e.state == EntryState::Approved && e.proposed.is_some())
         .map(row)
         .collect();
     let removed: Vec<_> = all
@@ -139,7 +156,7 @@ async fn desk(
             started => clock.started_at.map(datetime),
             ended => clock.ended_at.map(datetime),
             is_editor => session.user.is_editor(),
-            pending, public, removed, flash, error, typed,
+            pending, corrections, public, removed, flash, error, typed,
             max_entry => MAX_ENTRY,
         },
     )?;
@@ -273,6 +290,8 @@ pub async fn post_entry_act(
             body_html,
             note: f.get("note").trim().chars().take(500).collect(),
         }),
+        "approve_correction" => Ok(EntryAct::ApproveCorrection),
+        "drop_correction" => Ok(EntryAct::DropCorrection),
         "remove" => Ok(EntryAct::Remove {
             reason: f.get("reason").trim().chars().take(500).collect(),
         }),
@@ -288,6 +307,7 @@ pub async fn post_entry_act(
     let text = match &act {
         EntryAct::Correct { body_html, .. } => Some(body_html.clone()),
         EntryAct::Approve => Some(e.body_html.clone()),
+        EntryAct::ApproveCorrection => e.proposed.as_ref().map(|p| p.body_html.clone()),
         _ => None,
     };
     if let Some(t) = text
@@ -295,16 +315,26 @@ pub async fn post_entry_act(
     {
         return desk(&state, &session, &a, None, Some(m), "").await;
     }
-    state
+    match state
         .store
         .act_on_entry(eid, &act, &session.actor(), state.now())
-        .await?;
+        .await
+    {
+        Ok(_) => {}
+        // another editor acted first: the desk says what stands now
+        Err(crate::db::StoreError::Conflict(m) | crate::db::StoreError::Invalid(m)) => {
+            return desk(&state, &session, &a, None, Some(m), "").await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     crate::follow::after_write(&state).await;
     let done = match act {
         EntryAct::Approve => "approve",
         EntryAct::Pin(_) => "pin",
         EntryAct::KeyEvent(_) => "key",
         EntryAct::Correct { .. } => "correct",
+        EntryAct::ApproveCorrection => "approve_correction",
+        EntryAct::DropCorrection => "drop_correction",
         EntryAct::Remove { .. } => "remove",
     };
     Ok(Redirect::to(&format!("/admin/live/{}?done={done}#e{eid}", a.id)).into_response())

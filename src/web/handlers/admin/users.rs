@@ -32,12 +32,13 @@ async fn users_page_with(
             max_levels = max_levels.max(c.review_levels);
             options.push((
                 scope_key(&site.id, Some(&c.path)),
-                format!("{}·{}", site.name, c.path),
+                channel_label(&site.name, &tree, &c.path),
             ));
         }
         scope_groups.push(minijinja::context! { site => site.name.clone(), options });
     }
     let role_choices = role_choices(max_levels, &all_users);
+    let names = scope_names(state).await?;
     let users: Vec<_> = all_users
         .into_iter()
         .map(|u| {
@@ -47,7 +48,7 @@ async fn users_page_with(
                 scope_keys => u.scopes.iter().map(|s| scope_key(&s.site_id, s.channel_path.as_deref())).collect::<Vec<_>>(),
                 username => u.username, display_name => u.display_name, active => u.active,
                 roles => u.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、"),
-                sites => describe_scopes(&u.scopes, &sites),
+                sites => describe_scopes(&u.scopes, &names),
             }
         })
         .collect();
@@ -91,21 +92,55 @@ fn role_choices(max_levels: i64, users: &[crate::domain::user::User]) -> Vec<(St
         .collect()
 }
 
-fn describe_scopes(scopes: &[Scope], sites: &[crate::domain::Site]) -> String {
+/// A channel as a person reads it: `滨州网·滨州政务›政务要闻`.
+fn channel_label(site_name: &str, tree: &crate::domain::ChannelTree, path: &str) -> String {
+    let chain: Vec<&str> = tree.chain(path).iter().map(|c| c.name.as_str()).collect();
+    format!("{site_name}·{}", chain.join("›"))
+}
+
+/// Every scope's name by its form key (`main`, `main:zw/yw`).
+async fn scope_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let mut names = std::collections::HashMap::new();
+    for site in state.store.sites().await? {
+        let tree = crate::domain::ChannelTree::new(state.store.channels(&site.id).await?);
+        for c in tree.iter() {
+            names.insert(
+                scope_key(&site.id, Some(&c.path)),
+                channel_label(&site.name, &tree, &c.path),
+            );
+        }
+        names.insert(site.id.clone(), format!("{}(全站)", site.name));
+    }
+    Ok(names)
+}
+
+/// The scopes by name (a channel removed since: its site and path).
+fn describe_scopes(scopes: &[Scope], names: &std::collections::HashMap<String, String>) -> String {
+    if scopes.is_empty() {
+        return "(无)".into();
+    }
     scopes
         .iter()
         .map(|s| {
-            let name = sites
-                .iter()
-                .find(|x| x.id == s.site_id)
-                .map_or(s.site_id.clone(), |x| x.name.clone());
-            match &s.channel_path {
-                Some(p) => format!("{name}·{p}"),
-                None => name,
-            }
+            let key = scope_key(&s.site_id, s.channel_path.as_deref());
+            names.get(&key).cloned().unwrap_or(key)
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// An account that is not an administrator sees only what its scopes
+/// cover: without one it would sign in to an empty 工作台.
+fn needs_scope(roles: &[Role], scopes: &[Scope]) -> Result<(), String> {
+    if scopes.is_empty() && !roles.contains(&Role::Admin) {
+        return Err(
+            "请选择负责范围:不是管理员的账号至少要负责一个站点或栏目,否则登录后看不到任何稿件"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 fn describe_roles(roles: &[Role]) -> String {
@@ -193,7 +228,9 @@ pub async fn post_users(
         scopes => f.all("scope").into_iter().chain(f.all("site")).collect::<Vec<_>>(),
     };
     let checked = match check() {
-        Ok(roles) => scopes_of(&state, &f).await.map(|scopes| (roles, scopes)),
+        Ok(roles) => scopes_of(&state, &f)
+            .await
+            .and_then(|scopes| needs_scope(&roles, &scopes).map(|()| (roles, scopes))),
         Err(m) => Err(m),
     };
     let (roles, scopes) = match checked {
@@ -210,11 +247,11 @@ pub async fn post_users(
             .await;
         }
     };
-    let sites = state.store.sites().await?;
+    let names = scope_names(&state).await?;
     let detail = format!(
         "姓名「{display_name}」;角色:{};范围:{}",
         describe_roles(&roles),
-        describe_scopes(&scopes, &sites)
+        describe_scopes(&scopes, &names)
     );
     let subject = format!("user:{username}");
     let user = NewUser {
@@ -302,6 +339,7 @@ pub async fn post_user(
     let before = user.clone();
     user.roles = roles;
     user.scopes = scopes_of(&state, &f).await.map_err(AppError::BadRequest)?;
+    needs_scope(&user.roles, &user.scopes).map_err(AppError::BadRequest)?;
     let display_name = f.get("display_name").trim();
     if !display_name.is_empty() {
         if display_name.chars().count() > 50 {
@@ -334,7 +372,7 @@ pub async fn post_user(
     }
     // a disabled account's sessions end with it (`update_user`)
     state.store.update_user(&user).await?;
-    let sites = state.store.sites().await?;
+    let names = scope_names(&state).await?;
     let on_off = |a: bool| if a { "可用" } else { "停用" }.to_string();
     let detail = super::changes(&[
         (
@@ -349,8 +387,8 @@ pub async fn post_user(
         ),
         (
             "范围",
-            describe_scopes(&before.scopes, &sites),
-            describe_scopes(&user.scopes, &sites),
+            describe_scopes(&before.scopes, &names),
+            describe_scopes(&user.scopes, &names),
         ),
         ("账号", on_off(before.active), on_off(user.active)),
     ]);

@@ -109,6 +109,12 @@ pub(crate) async fn check_channels(
     user: &User,
     draft: &Draft,
 ) -> Result<String, AppError> {
+    if !user.writes() {
+        return Err(AppError::Forbidden(
+            "您的账号只有推荐位或举报受理的权限,不能写稿;需要发稿请联系管理员添加记者或编辑角色"
+                .into(),
+        ));
+    }
     let mut home = None;
     let wanted: Vec<i64> = std::iter::once(draft.channel_id)
         .chain(draft.extra_channel_ids.iter().copied())
