@@ -26,9 +26,24 @@ pub async fn after_write(state: &AppState) {
     state.changed.send_modify(|n| *n += 1);
 }
 
+/// The running followers, stopped before the store closes (else their next
+/// read meets a closed pool and logs an error at every graceful shutdown).
+pub struct Followers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Followers {
+    pub async fn stop(self) {
+        for task in &self.0 {
+            task.abort();
+        }
+        for task in self.0 {
+            let _ = task.await;
+        }
+    }
+}
+
 /// Start following the change log in the background: the render cache and
 /// the live fan-out (writes by other processes), and the search index.
-pub async fn spawn(state: &AppState) {
+pub async fn spawn(state: &AppState) -> Followers {
     let changed = state.changed.clone();
     match state
         .store
@@ -39,14 +54,14 @@ pub async fn spawn(state: &AppState) {
         Ok(false) => {}
         Err(e) => tracing::warn!(error = %e, "no change notifications; polling the change log"),
     }
-    state.search.clone().spawn_follower(
+    let search = state.search.clone().spawn_follower(
         state.store.clone(),
         state.changed.subscribe(),
         Duration::from_secs(1),
     );
     let state = state.clone();
     let mut rx = state.changed.subscribe();
-    tokio::spawn(async move {
+    let pages = tokio::spawn(async move {
         loop {
             if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
                 tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
@@ -59,4 +74,5 @@ pub async fn spawn(state: &AppState) {
             let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;
         }
     });
+    Followers(vec![search, pages])
 }

@@ -6,3 +6,7 @@ ALTER TABLE live_entries ADD COLUMN proposed_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE live_entries ADD COLUMN proposed_by_id BIGINT;
 ALTER TABLE live_entries ADD COLUMN proposed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE live_entries ADD COLUMN proposed_at BIGINT;
+-- what waits for the live desk's editors (their 待我审核 count): entries
+-- not yet approved and corrections not yet approved, found without a scan
+CREATE INDEX live_entries_waiting ON live_entries (article_id)
+    WHERE state = 'pending' OR proposed_html IS NOT NULL;

@@ -65,7 +65,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
-    crate::follow::spawn(&state).await;
+    let followers = crate::follow::spawn(&state).await;
     let jobs = crate::jobs::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -114,6 +114,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             tracing::warn!(error = %e, "could not release job claims; they expire with their lease")
         }
     }
+    followers.stop().await;
     state.store.close().await;
     tracing::info!("stopped");
     Ok(())

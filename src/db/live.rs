@@ -19,8 +19,22 @@ pub struct NewEntry {
     pub ai: crate::domain::ai::Ai,
 }
 
+/// An entry or a correction waiting for a live-desk editor's approval.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Awaiting {
+    pub entry_id: i64,
+    pub article_id: i64,
+    pub site_id: String,
+    pub channel_id: i64,
+    pub title: String,
+    /// Who wrote the entry, or proposed the correction (they may not approve it).
+    pub writer_id: Option<i64>,
+}
+
 #[async_trait]
 pub trait Live: Send + Sync {
+    /// Every entry and correction waiting for approval, by story.
+    async fn awaiting_review(&self) -> StoreResult<Vec<Awaiting>>;
     /// Write an entry, waiting for the live desk (record row; nothing public).
     async fn add_entry(&self, e: &NewEntry, actor: &Actor, now: i64) -> StoreResult<Entry>;
     async fn entry(&self, id: i64) -> StoreResult<Option<Entry>>;

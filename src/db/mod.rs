@@ -40,7 +40,7 @@ pub use error::{StoreError, StoreResult};
 pub use exports::{ExportState, Exports};
 pub use jobs::{Job, Jobs};
 pub use listings::{Listings, TaggedBefore};
-pub use live::{Live, NewEntry};
+pub use live::{Awaiting, Live, NewEntry};
 pub use location::Location;
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use record::{Actor, AuditEntry, AuditQuery, Event, Record};

@@ -63,6 +63,8 @@ impl NavCounts {
                 to_review += 1;
             }
         }
+        // live entries and corrections waiting for another editor: a review too
+        to_review += live_awaiting(state, user).await?.len();
         let (reports_open, reports_overdue) = match user.report_sites() {
             Some(s) if s.is_empty() => (0, 0),
             sites => {
@@ -79,6 +81,33 @@ impl NavCounts {
             reports_overdue,
         })
     }
+}
+
+/// The live entries and corrections this person may approve: an editor
+/// working in the story's channel who did not write (or propose) them.
+pub async fn live_awaiting(
+    state: &AppState,
+    user: &User,
+) -> anyhow::Result<Vec<crate::db::Awaiting>> {
+    if !user.is_editor() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for w in state.store.awaiting_review().await? {
+        if w.writer_id == Some(user.id) {
+            continue;
+        }
+        let tree = state
+            .cache
+            .channels(state.store.as_ref(), &w.site_id)
+            .await?;
+        if let Some(c) = tree.iter().find(|c| c.id == w.channel_id)
+            && user.may_work_in(&w.site_id, &c.path)
+        {
+            out.push(w);
+        }
+    }
+    Ok(out)
 }
 
 impl Session {

@@ -27,8 +27,10 @@
       var y = Math.round((e.clientY - r.top) / r.height * 100);
       fx.value = Math.max(0, Math.min(100, x));
       fy.value = Math.max(0, Math.min(100, y));
-      dot.style.left = fx.value + "%";
-      dot.style.top = fy.value + "%";
+      dot.querySelectorAll("circle").forEach(function (c) {
+        c.setAttribute("cx", fx.value + "%");
+        c.setAttribute("cy", fy.value + "%");
+      });
     });
   }
   var up = document.getElementById("library-upload");

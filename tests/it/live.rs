@@ -106,6 +106,21 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
     let own = write(&app, &d.editor, story, "编辑自己写的一条。").await;
     let r = act(&d.editor, own, &[("op", "approve")]).await;
     assert!(r.body.contains("不能审核自己"), "{}", r.body);
+    // what waits for the desk counts in 待我审核 of the editors who may
+    // approve it (not its writer's), and the 工作台 leads to the desk
+    let waiting = |page: &crate::util::TestResponse| -> String {
+        page.select_text("a[href='/admin/#queue'] .count").concat()
+    };
+    let editor_dash = d.editor.get("/admin/").await;
+    assert_eq!(waiting(&editor_dash), "1", "e1 for the editor, not his own");
+    assert!(
+        editor_dash
+            .select_attr(".live-waiting a", "href")
+            .contains(&format!("/admin/live/{story}")),
+        "{}",
+        editor_dash.body
+    );
+    assert_eq!(waiting(&d.second.get("/admin/").await), "2");
     // one click on the desk: public in the page and the JSON, recorded
     let r = act(&d.editor, e1, &[("op", "approve")]).await;
     assert_eq!(r.status, 303, "{}", r.body);

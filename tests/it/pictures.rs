@@ -466,6 +466,22 @@ async fn a_moved_focal_point_makes_new_crops_and_the_pages_follow() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // the picture page marks the point where it is, with no inline style
+    // (the CSP refuses style attributes: the marker would sit at the corner)
+    let page = d.editor.get(&format!("/admin/images/{id}")).await;
+    assert_eq!(
+        page.select_attr(".focal-dot circle", "cx"),
+        ["20%", "20%"],
+        "{}",
+        page.body
+    );
+    assert!(
+        page.html()
+            .select(&scraper::Selector::parse("[style]").unwrap())
+            .next()
+            .is_none(),
+        "an inline style the CSP blocks"
+    );
     // until the job has run, the page keeps the crops that exist
     assert_eq!(og(&app.get(&path).await), before);
     app.run_jobs().await;

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::write::{Tx, insert_event, log_change, log_change_seq};
 use super::{DbRow, StoreImpl, dialect};
-use crate::db::{Actor, Event, Live, NewEntry, StoreError, StoreResult};
+use crate::db::{Actor, Awaiting, Event, Live, NewEntry, StoreError, StoreResult};
 use crate::domain::live::{Entry, EntryAct, EntryState, LiveClock, Proposal};
 
 const COLUMNS: &str = "id, article_id, body_html, image_id, video_id, author_id, author, \
@@ -113,6 +113,19 @@ impl Live for StoreImpl {
         let entry = load(&mut tx, id).await?;
         tx.commit().await?;
         Ok(entry)
+    }
+
+    async fn awaiting_review(&self) -> StoreResult<Vec<Awaiting>> {
+        // the partial index `live_entries_waiting` holds exactly these rows
+        Ok(sqlx::query_as(
+            "SELECT e.id AS entry_id, e.article_id, a.site_id, a.channel_id, a.title, \
+             CASE WHEN e.state = 'pending' THEN e.author_id ELSE e.proposed_by_id END AS writer_id \
+             FROM live_entries e JOIN articles a ON a.id = e.article_id \
+             WHERE (e.state = 'pending' OR e.proposed_html IS NOT NULL) AND e.state <> 'removed' \
+             ORDER BY e.article_id, e.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn entry(&self, id: i64) -> StoreResult<Option<Entry>> {

@@ -151,8 +151,17 @@ pub async fn get_dashboard(
             line.state = "已退回修改".into();
         }
     }
+    // live desks with entries or corrections waiting for this editor, by story
+    let mut live: Vec<(i64, String, usize)> = Vec::new();
+    for w in crate::web::auth::live_awaiting(&state, me).await? {
+        match live.last_mut() {
+            Some(last) if last.0 == w.article_id => last.2 += 1,
+            _ => live.push((w.article_id, w.title, 1)),
+        }
+    }
     let ctx = minijinja::context! {
         title => "工作台",
+        live,
         drafts,
         submitted => lines(&state, &session, submitted).await?,
         queue => lines(&state, &session, queue).await?,
