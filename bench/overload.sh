@@ -9,6 +9,8 @@
 #   bench/overload.sh [CAP] [STREAMS] [SLOW] [REQUESTS]   (default 1024 4200 1100 200)
 #
 # Raises `ulimit -n` for itself (the client holds STREAMS + SLOW sockets).
+# GAZETTE_BIN=path runs another build of the server (e.g. an older commit's,
+# to compare before and after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CAP=${1:-1024}
@@ -21,7 +23,7 @@ rm -rf "$W" && mkdir -p "$W"
 cargo build --release --quiet
 cargo bench --bench overload --no-run --quiet 2>/dev/null || cargo bench --bench overload --no-run
 CLIENT=$(ls -t target/release/deps/overload-* | grep -v '\.d$' | head -1)
-BIN=target/release/gazette
+BIN=${GAZETTE_BIN:-target/release/gazette}
 ADDR=127.0.0.1:18193
 "$BIN" serve --demo --data-dir "$W/data" --addr $ADDR --max-connections "$CAP" > "$W/serve.log" 2>&1 &
 SPID=$!

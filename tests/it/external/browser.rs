@@ -617,6 +617,7 @@ async fn live_coverage_in_a_browser() {
         303
     );
     // enough entries that the page scrolls
+    let mut last = 0;
     for i in 0..12 {
         let e = crate::live::write(
             &app,
@@ -626,7 +627,21 @@ async fn live_coverage_in_a_browser() {
         )
         .await;
         crate::live::act(&d.editor, e, &[("op", "approve")]).await;
+        last = e;
     }
+    // what waits on the desk: a correction of a public entry, proposed by
+    // another editor (readers keep the approved text until it is approved)
+    let proposed = crate::live::act(
+        &d.second,
+        last,
+        &[
+            ("op", "correct"),
+            ("body", "第11条:选手们经过第11.5公里。"),
+            ("note", "公里数原误为11"),
+        ],
+    )
+    .await;
+    assert_eq!(proposed.status, 303, "{}", proposed.body);
     let a = app.state.store.article(story).await.unwrap().unwrap();
     let addr = app.serve().await;
     let base = format!("http://{addr}");
@@ -709,6 +724,8 @@ async fn live_coverage_in_a_browser() {
             login(&drv, &base, "editor");
             drv.goto(&format!("{base}/admin/live/{story}"));
             drv.wait_for(".live-desk-list");
+            assert!(drv.text(".live-desk-entry.correction").contains("更正后"));
+            assert_eq!(drv.count(".live-desk-entry.correction button.primary"), 1);
             drv.screenshot(&shots.join("live-desk.png"));
             drv.window(390, 844);
             drv.screenshot(&shots.join("live-desk-phone.png"));
