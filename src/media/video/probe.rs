@@ -27,20 +27,39 @@ pub async fn probe(cfg: &VideoConfig, path: &Path) -> Result<Probe, VideoError> 
     ])
     .arg(path);
     let out = run(cmd, Duration::from_secs(PROBE_SECS), None).await?;
-    if !out.success {
-        // a video's container by its first bytes, unreadable: cut off
-        let mut head = [0u8; 12];
-        let n = match tokio::fs::File::open(path).await {
-            Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
-            Err(_) => 0,
-        };
-        return Err(if container_magic(&head[..n]) {
-            VideoError::Incomplete
-        } else {
-            VideoError::NotVideo
-        });
+    if out.success
+        && let Some(p) = parse_probe(&out.stdout)
+    {
+        return Ok(p);
     }
-    parse_probe(&out.stdout).ok_or(VideoError::NotVideo)
+    // a video's container by its first bytes in which ffprobe finds no
+    // stream at all (or cannot read it): cut off before its index
+    let mut head = [0u8; 12];
+    let n = match tokio::fs::File::open(path).await {
+        Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
+        Err(_) => 0,
+    };
+    let no_streams = !out.success || streamless(&out.stdout);
+    Err(if container_magic(&head[..n]) && no_streams {
+        VideoError::Incomplete
+    } else {
+        VideoError::NotVideo
+    })
+}
+
+/// Whether ffprobe's JSON names no decodable stream: a cut-off MP4's index
+/// leaves only "data" tracks without a codec (an audio-only file has one).
+fn streamless(json: &str) -> bool {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let streams = v.get("streams").and_then(|s| s.as_array());
+    !streams.is_some_and(|s| {
+        s.iter().any(|st| {
+            matches!(
+                st.get("codec_type").and_then(|t| t.as_str()),
+                Some("video" | "audio")
+            ) && st.get("codec_name").is_some()
+        })
+    })
 }
 
 /// Whether a file starts as an MP4/MOV (an ISO box: `ftyp`, or a QuickTime
@@ -194,6 +213,17 @@ mod tests {
             "format":{"format_name":"avi","duration":"3"}}"#;
         assert_eq!(parse_probe(avi), None);
         assert_eq!(parse_probe("not json"), None);
+    }
+
+    #[test]
+    fn a_cut_off_index_leaves_no_decodable_stream() {
+        // what ffprobe says of the first 200 bytes of a fast-start MP4
+        let cut = r#"{"streams":[{"index":0,"codec_type":"data","duration":"1.0"}],
+            "format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"1.0"}}"#;
+        assert!(streamless(cut));
+        let audio = r#"{"streams":[{"codec_type":"audio","codec_name":"aac"}],"format":{}}"#;
+        assert!(!streamless(audio));
+        assert!(streamless("not json"));
     }
 
     #[test]
