@@ -163,6 +163,11 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
         .last()
         .unwrap()
         .id;
+    // the approver sees the picture itself, not only its number
+    let desk_page = d.editor.get(&format!("/admin/live/{story}")).await;
+    let thumbs = desk_page.select_attr(&format!("#e{with_pic} .desk-thumbs img"), "src");
+    assert_eq!(thumbs.len(), 1, "{}", desk_page.body);
+    assert_eq!(app.get(&thumbs[0]).await.status, 200, "{}", thumbs[0]);
     act(&d.editor, with_pic, &[("op", "approve")]).await;
     let p = page(&app, story).await;
     assert_eq!(

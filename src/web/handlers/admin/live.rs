@@ -85,6 +85,25 @@ async fn desk(
     let status = clock.status();
     let mut all = state.store.entries(a.id, false).await?;
     all.reverse();
+    // what an approver must see before approving: the pictures and clips of
+    // the entries waiting (a number alone says nothing)
+    let mut thumbs: std::collections::HashMap<(bool, i64), String> = Default::default();
+    for e in all.iter().filter(|e| e.state == EntryState::Pending) {
+        if let Some(id) = e.image_id
+            && let Some(p) = state.store.picture(id).await?
+        {
+            thumbs.insert((false, id), p.sources(None, 320).src);
+        }
+        if let Some(id) = e.video_id
+            && let Some(poster) = state
+                .store
+                .video(id)
+                .await?
+                .and_then(|v| v.made.and_then(|m| m.posters.first().cloned()))
+        {
+            thumbs.insert((true, id), format!("/media/{poster}"));
+        }
+    }
     let row = |e: &crate::domain::live::Entry| {
         minijinja::context! {
             id => e.id,
@@ -100,6 +119,8 @@ async fn desk(
             key_event => e.key_event,
             image_id => e.image_id,
             video_id => e.video_id,
+            image_thumb => e.image_id.and_then(|i| thumbs.get(&(false, i)).cloned()),
+            video_thumb => e.video_id.and_then(|i| thumbs.get(&(true, i)).cloned()),
             correction => e.correction.clone(),
             corrected => e.corrected_at.map(datetime),
             may_approve => refuse(e, &EntryAct::Approve, &session.user).is_none(),
