@@ -705,14 +705,16 @@ async fn live_coverage_in_a_browser() {
             drv.wait_for(&format!("#e{e2}"));
             // oldest first, remembered across a reload
             drv.click("button[data-order='oldest']");
-            let first = drv
-                .script("return document.querySelector('.live-entry:not(.pinned)').textContent;");
-            assert!(first.as_str().unwrap().contains("第0条"), "{first}");
+            drv.wait_until(
+                "return document.querySelector('.live-entry:not(.pinned)').textContent.includes('第0条');",
+                "the oldest entry leads",
+            );
             drv.goto(&url);
             drv.wait_for(".live-tools:not([hidden])");
-            let first = drv
-                .script("return document.querySelector('.live-entry:not(.pinned)').textContent;");
-            assert!(first.as_str().unwrap().contains("第0条"), "{first}");
+            drv.wait_until(
+                "return document.querySelector('.live-entry:not(.pinned)').textContent.includes('第0条');",
+                "the order chosen is remembered across a reload",
+            );
             drv.window(390, 844);
             drv.goto(&url);
             drv.wait_for(".live-tools:not([hidden])");
