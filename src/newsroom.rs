@@ -6,7 +6,7 @@ use crate::db::{StoreError, Transition, WorkState};
 use crate::domain::draft::Draft;
 use crate::domain::screening::{Hit, Screener};
 use crate::domain::user::User;
-use crate::domain::workflow::{Action, Actor, Context, Flow, Outcome, Refusal, decide};
+use crate::domain::workflow::{Action, Actor, Context, Flow, Outcome, Refusal, Work, decide};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +49,9 @@ pub struct Story {
     /// Why the story must be declared AI-generated before sign-off (one of
     /// its pictures is labelled so), if it must.
     pub ai_undeclared: Option<String>,
+    /// The 代签 deputies named anywhere (a short list): who signs for the
+    /// story's desk besides its 签发人.
+    pub deputies: Vec<crate::domain::user::Deputy>,
 }
 
 /// Load a story for `user`; `None` if it does not exist or they may not see it.
@@ -81,6 +84,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         draft.ai,
         &ai_uploads(state, &ws.article.site_id, &draft).await?,
     );
+    let deputies = state.store.deputies().await?;
     Ok(Some(Story {
         state: ws,
         draft,
@@ -90,6 +94,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         hits,
         gate_refusal,
         ai_undeclared,
+        deputies,
     }))
 }
 
@@ -166,9 +171,18 @@ pub async fn screen(state: &AppState, draft: &Draft) -> Result<Vec<Hit>, Newsroo
 }
 
 fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
-    let in_scope = match actor {
-        Actor::Person(u) => u.may_work_in(&story.state.article.site_id, &story.channel_path),
-        Actor::System => true,
+    let site = &story.state.article.site_id;
+    let (in_scope, deputy) = match actor {
+        Actor::Person(u) => (
+            u.may_work_in(site, &story.channel_path),
+            crate::domain::user::Deputy::signs_for(
+                &story.deputies,
+                u.id,
+                site,
+                &story.channel_path,
+            ),
+        ),
+        Actor::System => (true, false),
     };
     Context {
         flow: Flow::of(story.state.article.status, story.state.work),
@@ -176,33 +190,171 @@ fn context<'a>(story: &'a Story, actor: Actor<'_>, now: i64) -> Context<'a> {
         author_id: story.state.author_id.unwrap_or(0),
         acts: &story.state.acts,
         editors: &story.state.editors,
-        in_scope,
+        // a deputy signs only where he works
+        in_scope: in_scope || deputy,
+        deputy,
         reprint_incomplete: story.draft.reprint_incomplete(),
-        media_unpublishable: story
-            .draft
-            .parts
-            .unpublishable()
-            .or_else(|| story.gate_refusal.clone())
-            .or_else(|| story.ai_undeclared.clone()),
+        media_unpublishable: [
+            story.draft.parts.unpublishable(),
+            story.gate_refusal.clone(),
+            story.ai_undeclared.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         blocking_hits: story.hits.iter().filter(|h| h.blocks()).count(),
         incomplete: story.draft.incomplete(),
         now,
     }
 }
 
-/// Which of `actions` the person may take now (to show only those buttons).
-pub fn allowed(story: &Story, user: &User, actions: &[Action], now: i64) -> Vec<&'static str> {
+/// What will refuse the story's 签发 as it stands, for everyone who
+/// handles it before (the writer, every review level): fixing it then
+/// costs no review cycle.
+pub fn signoff_warnings(story: &Story, now: i64) -> Vec<String> {
+    crate::domain::workflow::signoff_refusals(&context(story, Actor::System, now))
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// A workflow button as the person sees it: enabled, or disabled with
+/// the reason (an action they could expect but may not take now).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Button {
+    pub action: &'static str,
+    pub enabled: bool,
+    pub reason: Option<String>,
+}
+
+/// The workflow buttons of `actions` for the person: each allowed one
+/// enabled; each refused for a reason the person can act on or should know
+/// (the text incomplete, a check of the sign-off, separation of duties,
+/// a level not theirs while they review) disabled with that reason; one
+/// the story's state does not offer, hidden.
+pub fn buttons(story: &Story, user: &User, actions: &[Action], now: i64) -> Vec<Button> {
+    let ctx = context(story, Actor::Person(user), now);
     actions
         .iter()
-        .filter(|a| {
-            decide(
-                &context(story, Actor::Person(user), now),
-                Actor::Person(user),
-                a,
-            )
-            .is_ok()
+        .filter_map(|a| {
+            let reason = match decide(&ctx, Actor::Person(user), a) {
+                Ok(_) => None,
+                Err(Refusal::WrongState(_) | Refusal::OpinionRequired) => return None,
+                Err(Refusal::ScheduleInPast | Refusal::ScheduleTooFar) => return None,
+                // a reviewer expects the review buttons; a reporter does not
+                Err(Refusal::NotPermitted(m)) => {
+                    let review = matches!(a, Action::Approve { .. } | Action::Reject { .. });
+                    if !(review && user.is_editor() && ctx.in_scope) {
+                        return None;
+                    }
+                    Some(m)
+                }
+                Err(r) => Some(r.to_string()),
+            };
+            Some(Button {
+                action: a.name(),
+                enabled: reason.is_none(),
+                reason,
+            })
         })
-        .map(Action::name)
+        .collect()
+}
+
+/// Whether `user` may review the story at its current level: the
+/// reviewer's rules (role or 代签, scope, separation of duties), not the
+/// checks of the text. What 待我审核 counts.
+pub fn may_review_now(story: &Story, user: &User, now: i64) -> bool {
+    reviewable(
+        user,
+        &story.state,
+        &story.channel_path,
+        story.levels,
+        &story.deputies,
+        now,
+    )
+}
+
+/// `may_review_now` from the story's state alone (no text read), for the
+/// counts of many stories.
+pub fn reviewable(
+    user: &User,
+    ws: &crate::db::WorkState,
+    channel_path: &str,
+    levels: u8,
+    deputies: &[crate::domain::user::Deputy],
+    now: i64,
+) -> bool {
+    let site = &ws.article.site_id;
+    let deputy = crate::domain::user::Deputy::signs_for(deputies, user.id, site, channel_path);
+    let ctx = Context {
+        flow: Flow::of(ws.article.status, ws.work),
+        levels,
+        author_id: ws.author_id.unwrap_or(0),
+        acts: &ws.acts,
+        editors: &ws.editors,
+        in_scope: user.may_work_in(site, channel_path) || deputy,
+        deputy,
+        reprint_incomplete: false,
+        media_unpublishable: Vec::new(),
+        blocking_hits: 0,
+        incomplete: None,
+        now,
+    };
+    decide(
+        &ctx,
+        Actor::Person(user),
+        &Action::Reject { reason: "-".into() },
+    )
+    .is_ok()
+}
+
+/// Who could sign the story off now (签发人 of its desk and its 代签
+/// deputies, minus whoever separation of duties excludes), to name when
+/// the person looking may not.
+pub async fn who_may_sign(state: &AppState, story: &Story) -> Result<Vec<String>, NewsroomError> {
+    let Work::Review { .. } = story.state.work else {
+        return Ok(Vec::new());
+    };
+    let last = Story {
+        state: crate::db::WorkState {
+            work: Work::Review {
+                level: story.levels,
+            },
+            ..story.state.clone()
+        },
+        draft: story.draft.clone(),
+        revision_number: story.revision_number,
+        channel_path: story.channel_path.clone(),
+        levels: story.levels,
+        hits: Vec::new(),
+        gate_refusal: None,
+        ai_undeclared: None,
+        deputies: story.deputies.clone(),
+    };
+    let now = state.now();
+    Ok(state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| may_review_now(&last, u, now))
+        .map(|u| {
+            let deputy = !u.has(crate::domain::user::Role::Signer);
+            if deputy {
+                format!("{}(代签)", u.display_name)
+            } else {
+                u.display_name
+            }
+        })
+        .collect())
+}
+
+/// Which of `actions` the person may take now.
+pub fn allowed(story: &Story, user: &User, actions: &[Action], now: i64) -> Vec<&'static str> {
+    buttons(story, user, actions, now)
+        .into_iter()
+        .filter(|b| b.enabled)
+        .map(|b| b.action)
         .collect()
 }
 
@@ -246,6 +398,13 @@ pub async fn act_noting(
         Actor::Person(u) => (Some(u.id), u.display_name.clone()),
         Actor::System => (None, "系统(定时发布)".to_string()),
     };
+    // a deputy's sign-off is recorded as such
+    let detail = match (outcome.deputy, detail.is_empty()) {
+        (false, _) => detail.to_string(),
+        (true, true) => DEPUTY_NOTE.to_string(),
+        (true, false) => format!("{DEPUTY_NOTE};{detail}"),
+    };
+    let detail = detail.as_str();
     state
         .store
         .apply_transition(&Transition {
@@ -262,6 +421,9 @@ pub async fn act_noting(
     crate::follow::after_write(state).await;
     Ok(outcome)
 }
+
+/// What the record row of a deputy's sign-off says.
+pub const DEPUTY_NOTE: &str = "代签(受托代签发人签发)";
 
 /// The scheduler's view of a story (no person, no visibility rules).
 pub async fn load_for_system(state: &AppState, id: i64) -> Result<Option<Story>, NewsroomError> {

@@ -65,6 +65,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
+    // the 举报 form's secret is made now, so showing the form never writes
+    if let Err(e) = state.report_secret().await {
+        tracing::warn!(error = %e, "the 举报 form's secret could not be made yet; the form will try again");
+    }
     let followers = crate::follow::spawn(&state).await;
     let jobs = crate::jobs::spawn(state.clone());
     let listener = tokio::net::TcpListener::bind(args.addr)

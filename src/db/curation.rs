@@ -22,6 +22,24 @@ pub struct Slot {
     pub sort: i64,
     /// Its home block: titles, or 图文.
     pub style: crate::domain::channel::ListStyle,
+    /// The story kinds it takes (empty: every listed kind).
+    pub kinds: Vec<crate::domain::kind::Kind>,
+    /// Other sites whose stories it may take (when they share them).
+    pub sites: Vec<String>,
+}
+
+impl Slot {
+    /// `kinds` and `sites` as stored (comma-separated).
+    pub fn stored_lists(&self) -> (String, String) {
+        (
+            self.kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            self.sites.join(","),
+        )
+    }
 }
 
 /// One item of a slot as the back office shows it.

@@ -43,7 +43,7 @@ pub use listings::{Listings, TaggedBefore};
 pub use live::{Awaiting, Live, NewEntry};
 pub use location::Location;
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
-pub use record::{Actor, AuditEntry, AuditQuery, Event, Record};
+pub use record::{Actor, AuditEntry, AuditQuery, Event, Record, RecordScope};
 pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
 pub use sites::Sites;
 pub use stories::{Revision, Stories, Transition, WorkState};

@@ -87,6 +87,23 @@ pub struct AuditQuery {
     /// Keyset: rows strictly older than (at, id).
     pub before: Option<(i64, i64)>,
     pub limit: i64,
+    /// Only these actions (empty: any).
+    pub actions: Vec<String>,
+    /// Not these actions.
+    pub exclude: Vec<String>,
+    /// What the reader may see (`None`: everything, an administrator).
+    pub scope: Option<RecordScope>,
+}
+
+/// The part of the record a person who is no administrator reads: their
+/// own acts, and the acts on their sites' stories, slots, pictures and
+/// videos; acts on 举报 only if they handle reports. Sign-ins, accounts
+/// and settings of others are the administrators'.
+#[derive(Debug, Clone, Default)]
+pub struct RecordScope {
+    pub me: i64,
+    pub sites: Vec<String>,
+    pub reports: bool,
 }
 
 #[async_trait]

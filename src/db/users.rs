@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::StoreResult;
-use crate::domain::user::{Role, Scope, User};
+use crate::domain::user::{Deputy, Role, Scope, User};
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -52,4 +52,10 @@ pub trait Users: Send + Sync {
     /// Forget the failures of every key starting with `prefix`.
     async fn clear_login_failures_prefix(&self, prefix: &str) -> StoreResult<()>;
     async fn delete_sessions_of(&self, user_id: i64) -> StoreResult<()>;
+
+    /// Every 代签 deputy, by desk.
+    async fn deputies(&self) -> StoreResult<Vec<Deputy>>;
+    /// Name `user_id` a deputy for `desk`; `Conflict` if already named.
+    async fn add_deputy(&self, desk: &Scope, user_id: i64, now: i64) -> StoreResult<i64>;
+    async fn remove_deputy(&self, id: i64) -> StoreResult<()>;
 }

@@ -25,6 +25,9 @@ pub trait Videos: Send + Sync {
     /// the video it already is (`false`: not new).
     async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)>;
     async fn video(&self, id: i64) -> StoreResult<Option<Video>>;
+    /// The stories whose content shows video `id` (newest first, at most
+    /// 200), with their status.
+    async fn video_uses(&self, id: i64) -> StoreResult<Vec<super::PictureUseOf>>;
     /// Whether a live 视频 story declared AI-generated plays the video.
     async fn video_declared(&self, id: i64) -> StoreResult<bool>;
     /// Videos by id, in no particular order; ids not found are left out.

@@ -209,6 +209,8 @@ fn main_settings() -> SiteSettings {
         article_blocks: default_blocks(),
         logo_image: None,
         favicon_image: None,
+        // the city's stories may go into the counties' slots that take them
+        shares_stories: true,
     }
 }
 

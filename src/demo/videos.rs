@@ -176,6 +176,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
                 video: Some(VideoUse {
                     video_id: video.id,
                     seconds: video.probe.seconds(),
+                    subtitles: None,
                 }),
                 ..Parts::default()
             },

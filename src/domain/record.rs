@@ -30,6 +30,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("channel_update", "修改栏目"),
     ("word_add", "添加敏感词"),
     ("word_delete", "删除敏感词"),
+    ("deputy_add", "指定代签人"),
+    ("deputy_remove", "取消代签人"),
     ("slot_create", "创建推荐位"),
     ("slot_update", "修改推荐位"),
     ("slot_place", "放入推荐位"),
@@ -59,6 +61,43 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report_escalate", "转交举报"),
     ("report_resolve", "办结举报"),
 ];
+
+/// The groups of actions the record is filtered by (or excludes): key,
+/// label, and the prefixes or names of the actions in it.
+pub const GROUPS: &[(&str, &str)] = &[
+    ("story", "稿件流转"),
+    ("account", "账号与登录"),
+    ("settings", "设置"),
+    ("slots", "推荐位"),
+    ("reports", "举报"),
+    ("live", "直播"),
+    ("media", "图片与视频"),
+];
+
+/// The group of an action (`GROUPS`' key).
+pub fn group_of(action: &str) -> &'static str {
+    match action {
+        a if a.starts_with("slot_") => "slots",
+        a if a.starts_with("report_") => "reports",
+        a if a.starts_with("live_") => "live",
+        a if a.starts_with("picture_") || a.starts_with("video_") => "media",
+        "login" | "login_failed" | "password_change" | "user_create" | "user_update"
+        | "password_reset" | "user_unlock" | "deputy_add" | "deputy_remove" => "account",
+        "site_settings" | "channel_create" | "channel_update" | "word_add" | "word_delete" => {
+            "settings"
+        }
+        _ => "story",
+    }
+}
+
+/// The actions of group `key`.
+pub fn group_actions(key: &str) -> Vec<String> {
+    ACTIONS
+        .iter()
+        .filter(|(a, _)| group_of(a) == key)
+        .map(|(a, _)| (*a).to_string())
+        .collect()
+}
 
 /// The label of a recorded action; a sign-off is an approval that left review.
 pub fn action_label(action: &str, to_state: &str) -> String {
@@ -119,6 +158,20 @@ pub fn subject_label(subject: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::workflow::{Flow, Public, Work};
+
+    #[test]
+    fn every_action_is_in_one_named_group() {
+        for (a, _) in ACTIONS {
+            let g = group_of(a);
+            assert!(GROUPS.iter().any(|(k, _)| *k == g), "{a} in {g}");
+        }
+        assert_eq!(group_of("login"), "account");
+        assert_eq!(group_of("approve"), "story");
+        assert_eq!(group_of("live_entry_correct"), "live");
+        assert!(group_actions("account").contains(&"login_failed".to_string()));
+        let all: usize = GROUPS.iter().map(|(k, _)| group_actions(k).len()).sum();
+        assert_eq!(all, ACTIONS.len());
+    }
 
     #[test]
     fn every_state_name_has_a_chinese_label() {

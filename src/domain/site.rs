@@ -71,6 +71,9 @@ pub struct SiteSettings {
     pub logo_image: Option<i64>,
     /// The favicon (a library picture, shown square).
     pub favicon_image: Option<i64>,
+    /// 稿件供其他站点推荐位采用: other sites' 推荐位 that take this site's
+    /// stories may place them (a county's slot, a main-site story).
+    pub shares_stories: bool,
 }
 
 impl Site {

@@ -220,6 +220,39 @@ fn layout(pinned: Vec<(usize, Entry)>, floating: Vec<Entry>) -> Vec<Entry> {
 }
 
 /// Check a slot's definition; the key names it in templates and URLs.
+/// Whether a slot of `slot_site` that takes `kinds` (empty: every listed
+/// kind) and the stories of `sites` besides its own may hold a story of
+/// `kind` from `story_site`, whose settings say whether it shares its
+/// stories (`shares`); the refusal says what to do. A 单页 is no news item
+/// and is never placed.
+pub fn accepts(
+    (slot_site, kinds, sites): (&str, &[crate::domain::kind::Kind], &[String]),
+    kind: crate::domain::kind::Kind,
+    story_site: &str,
+    shares: bool,
+) -> Result<(), String> {
+    if !kind.listed() {
+        return Err(format!("{}不是新闻稿件,不能放入推荐位", kind.label()));
+    }
+    if !kinds.is_empty() && !kinds.contains(&kind) {
+        let names: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+        return Err(format!(
+            "这个推荐位只放{}稿件,这篇是{}",
+            names.join("、"),
+            kind.label()
+        ));
+    }
+    if story_site != slot_site {
+        if !sites.iter().any(|s| s == story_site) {
+            return Err("这篇稿件属于其他站点:这个推荐位只放本站稿件(管理员可在推荐位设置里允许采用其他站点的稿件)".into());
+        }
+        if !shares {
+            return Err("这篇稿件所属站点没有开放共享:其他站点的推荐位不能采用它(可在该站点设置中开启“稿件供其他站点推荐位采用”)".into());
+        }
+    }
+    Ok(())
+}
+
 pub fn check_definition(key: &str, name: &str, size: i64) -> Result<(), String> {
     if key.is_empty()
         || key.len() > 32
@@ -242,6 +275,37 @@ pub fn check_definition(key: &str, name: &str, size: i64) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slot_takes_its_kinds_and_sites_and_never_a_site_page() {
+        use crate::domain::kind::Kind;
+        let county = ("zouping", &[][..], &["main".to_string()][..]);
+        assert!(accepts(county, Kind::Text, "zouping", false).is_ok());
+        assert!(
+            accepts(county, Kind::Page, "zouping", true)
+                .unwrap_err()
+                .contains("不是新闻稿件")
+        );
+        // the main site's story: only if the slot takes it and the main site shares
+        assert!(
+            accepts(county, Kind::Text, "main", false)
+                .unwrap_err()
+                .contains("没有开放共享")
+        );
+        assert!(accepts(county, Kind::Text, "main", true).is_ok());
+        assert!(
+            accepts(county, Kind::Text, "bincheng", true)
+                .unwrap_err()
+                .contains("只放本站稿件")
+        );
+        let video_only = ("main", &[Kind::Video][..], &[][..]);
+        assert!(accepts(video_only, Kind::Video, "main", false).is_ok());
+        assert!(
+            accepts(video_only, Kind::Gallery, "main", false)
+                .unwrap_err()
+                .contains("只放视频")
+        );
+    }
 
     fn list(items: &[(i64, bool)]) -> Vec<Entry> {
         items

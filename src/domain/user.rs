@@ -22,6 +22,11 @@ pub enum Role {
     Curator,
     /// 举报受理: handles readers' reports of the sites in scope.
     Handler,
+    /// 图片编辑 (the photo desk): keeps the picture library of the sites in
+    /// scope, including other people's pictures and those on published
+    /// stories (a change there is recorded; removing an AI declaration from
+    /// a published picture goes through the story's review).
+    Photo,
 }
 
 impl Role {
@@ -34,6 +39,7 @@ impl Role {
             Role::Admin => "管理员".into(),
             Role::Curator => "推荐位编辑".into(),
             Role::Handler => "举报受理".into(),
+            Role::Photo => "图片编辑".into(),
         }
     }
 
@@ -47,6 +53,7 @@ impl Role {
             "admin" | "管理员" => Role::Admin,
             "curator" | "推荐位编辑" | "推荐位" => Role::Curator,
             "reports" | "举报受理" | "举报" => Role::Handler,
+            "photo" | "图片编辑" => Role::Photo,
             _ => {
                 let n = s
                     .strip_prefix("reviewer:")
@@ -70,6 +77,7 @@ impl Role {
             Role::Signer,
             Role::Curator,
             Role::Handler,
+            Role::Photo,
             Role::Admin,
         ]
     }
@@ -85,6 +93,7 @@ impl From<Role> for String {
             Role::Admin => "admin".into(),
             Role::Curator => "curator".into(),
             Role::Handler => "reports".into(),
+            Role::Photo => "photo".into(),
         }
     }
 }
@@ -160,10 +169,15 @@ impl User {
         self.has(Role::Reviewer(level)) || (level == 1 && self.has(Role::Editor))
     }
 
-    /// Whether the person works in some channel of a site (and so may use
-    /// its image library).
+    /// Whether the person works in some channel of a site, or on its
+    /// photo desk (and so may use its image library).
     pub fn works_in_site(&self, site_id: &str) -> bool {
-        self.is_admin() || (self.writes() && self.scopes.iter().any(|s| s.site_id == site_id))
+        self.is_admin() || (self.uses_library() && self.scopes.iter().any(|s| s.site_id == site_id))
+    }
+
+    /// A writing role, or the photo desk: the people who use a library.
+    fn uses_library(&self) -> bool {
+        self.writes() || self.has(Role::Photo)
     }
 
     /// The sites whose libraries the person sees (`None`: every site).
@@ -171,7 +185,7 @@ impl User {
         if self.is_admin() {
             return None;
         }
-        if !self.writes() {
+        if !self.uses_library() {
             return Some(Vec::new());
         }
         let mut sites: Vec<String> = self.scopes.iter().map(|s| s.site_id.clone()).collect();
@@ -187,9 +201,21 @@ impl User {
 
     /// Whether the person edits other people's stories (not only their own).
     pub fn is_editor(&self) -> bool {
-        self.roles
-            .iter()
-            .any(|r| !matches!(r, Role::Reporter | Role::Curator | Role::Handler))
+        self.roles.iter().any(|r| {
+            !matches!(
+                r,
+                Role::Reporter | Role::Curator | Role::Handler | Role::Photo
+            )
+        })
+    }
+
+    /// Whether the person keeps the picture library of a site beyond their
+    /// own uploads: others' pictures and pictures on published stories
+    /// (the photo desk, an editor, an administrator).
+    pub fn keeps_pictures(&self, site_id: &str) -> bool {
+        self.is_admin()
+            || ((self.has(Role::Photo) || self.is_editor())
+                && self.scopes.iter().any(|s| s.site_id == site_id))
     }
 
     /// Whether the person handles 举报 of a site.
@@ -211,6 +237,27 @@ impl User {
         sites.sort();
         sites.dedup();
         Some(sites)
+    }
+}
+
+/// 代签: an account an administrator allows to sign off for a desk (a
+/// whole site, or a channel with its sub-channels) besides its 签发人, so a
+/// desk with one 签发人 is not deadlocked when he may not sign (he wrote
+/// the correction himself). Separation of duties still binds the deputy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deputy {
+    pub id: i64,
+    pub user_id: i64,
+    /// The desk.
+    pub desk: Scope,
+}
+
+impl Deputy {
+    /// Whether `user_id` signs for (site, channel) as a deputy.
+    pub fn signs_for(deputies: &[Deputy], user_id: i64, site_id: &str, channel_path: &str) -> bool {
+        deputies
+            .iter()
+            .any(|d| d.user_id == user_id && d.desk.covers(site_id, channel_path))
     }
 }
 

@@ -227,6 +227,9 @@ pub fn file_key(original: &str, suffix: &str, ext: &str) -> String {
     format!("{}_{suffix}.{ext}", stem(original))
 }
 
+/// `VideoUse::subtitles` of a story that removed the library's subtitles.
+pub const NO_SUBTITLES: &str = "none";
+
 /// A story's use of a library video (a part of a 视频 story).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -235,6 +238,11 @@ pub struct VideoUse {
     /// Its length in seconds, copied from the library when the story is
     /// saved, for lists (▶ 03:12) without reading the video.
     pub seconds: u32,
+    /// The story's WebVTT subtitles (字幕), a media key: part of the story's
+    /// revision, so new subtitles on a published video are reviewed and
+    /// signed like its text (issue 24 §2). `None`: the library's, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitles: Option<String>,
 }
 
 /// `03:12`, or `1:02:03` past an hour: the length lists show.

@@ -206,11 +206,15 @@ pub struct Context<'a> {
     pub editors: &'a [i64],
     /// Whether the actor may work in the story's channel.
     pub in_scope: bool,
+    /// Whether the actor is a named 代签 deputy for the story's desk: he
+    /// may sign off there without the 签发人 role (separation of duties
+    /// still binds him).
+    pub deputy: bool,
     /// A reprint (转载) whose origin is not filled in completely.
     pub reprint_incomplete: bool,
-    /// What keeps the story's pictures from publication (a 题图 without its
-    /// 替代文字 ...), if anything.
-    pub media_unpublishable: Option<String>,
+    /// What keeps the story's media from publication (a 题图 without its
+    /// 替代文字, a video not processed, an AI label not declared ...).
+    pub media_unpublishable: Vec<String>,
     /// Number of "block" sensitive-word hits in the working revision.
     pub blocking_hits: usize,
     /// What is missing for the story to be submitted (empty title, body ...).
@@ -232,6 +236,11 @@ pub struct Outcome {
     pub level: Option<u8>,
     /// The written opinion or reason, for the audit record.
     pub opinion: String,
+    /// A sign-off by a deputy without the 签发人 role: the record says 代签.
+    pub deputy: bool,
+    /// The 初审 approval: the editor who took it is the story's 责任编辑
+    /// (编辑) unless an editor named one.
+    pub names_editor: bool,
 }
 
 /// Why an action is refused; `Display` is the message for the newsroom.
@@ -282,6 +291,8 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
         cycle_ends: false,
         level: None,
         opinion,
+        deputy: false,
+        names_editor: false,
     };
     let person = match actor {
         Actor::Person(u) => {
@@ -464,9 +475,11 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
             let u = person.expect("checked");
             let opinion = opinion(text)?;
             check_reviewer(ctx, u, level, levels)?;
+            let names_editor = level == 1;
             if level < levels {
                 return Ok(Outcome {
                     level: Some(level),
+                    names_editor,
                     ..keep(
                         Flow {
                             public: flow.public,
@@ -477,12 +490,13 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                 });
             }
             // The sign-off.
-            if ctx.reprint_incomplete {
-                return Err(Refusal::ReprintIncomplete);
+            if let Some(r) = signoff_refusals(ctx)
+                .into_iter()
+                .find(|r| !matches!(r, Refusal::SensitiveWords(_)))
+            {
+                return Err(r);
             }
-            if let Some(why) = &ctx.media_unpublishable {
-                return Err(Refusal::Pictures(why.clone()));
-            }
+            let deputy = !u.has(super::user::Role::Signer);
             let mut opinion = opinion;
             if ctx.blocking_hits > 0 {
                 match override_reason
@@ -499,6 +513,8 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                 Some(at) if *at > ctx.now => Ok(Outcome {
                     signed: true,
                     level: Some(level),
+                    deputy,
+                    names_editor,
                     ..keep(
                         Flow {
                             public: flow.public,
@@ -513,6 +529,8 @@ pub fn decide(ctx: &Context<'_>, actor: Actor<'_>, action: &Action) -> Result<Ou
                     signed: true,
                     cycle_ends: true,
                     level: Some(level),
+                    deputy,
+                    names_editor,
                     ..keep(
                         Flow {
                             public: Public::Live,
@@ -592,8 +610,31 @@ fn signer_only(u: &User, what: &str) -> Result<(), Refusal> {
     }
 }
 
+/// What will refuse the sign-off of the story as it stands (a 转载 without
+/// its origin, pictures without 替代文字, a video not ready, an AI label
+/// undeclared, blocking sensitive words without a reason): the same checks
+/// 签发 makes, shown as warnings to the writer and at every level before
+/// anyone approves.
+pub fn signoff_refusals(ctx: &Context<'_>) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    if ctx.reprint_incomplete {
+        out.push(Refusal::ReprintIncomplete);
+    }
+    out.extend(
+        ctx.media_unpublishable
+            .iter()
+            .cloned()
+            .map(Refusal::Pictures),
+    );
+    if ctx.blocking_hits > 0 {
+        out.push(Refusal::SensitiveWords(ctx.blocking_hits));
+    }
+    out
+}
+
 fn check_reviewer(ctx: &Context<'_>, u: &User, level: u8, levels: u8) -> Result<(), Refusal> {
-    if !u.may_review(level, levels) {
+    let deputy_signs = level == levels && ctx.deputy;
+    if !u.may_review(level, levels) && !deputy_signs {
         return Err(Refusal::NotPermitted(format!(
             "{}须由相应审核人员进行",
             level_name(level, levels)
@@ -647,7 +688,8 @@ mod tests {
             editors: &[],
             in_scope: true,
             reprint_incomplete: false,
-            media_unpublishable: None,
+            media_unpublishable: Vec::new(),
+            deputy: false,
             blocking_hits: 0,
             incomplete: None,
             now: NOW,
@@ -1006,15 +1048,91 @@ mod tests {
     fn pictures_without_alt_text_are_not_signed_off() {
         let signer = user(4, &[Role::Signer]);
         let mut c = ctx(review(3), &[]);
-        c.media_unpublishable = Some("题图须填写替代文字".into());
+        c.media_unpublishable = vec!["题图须填写替代文字".into()];
         assert_eq!(
             decide(&c, Actor::Person(&signer), &approve()),
             Err(Refusal::Pictures("题图须填写替代文字".into()))
         );
         let editor = user(2, &[Role::Editor]);
         let mut c1 = ctx(review(1), &[]);
-        c1.media_unpublishable = Some("x".into());
+        c1.media_unpublishable = vec!["x".into()];
         assert!(decide(&c1, Actor::Person(&editor), &approve()).is_ok());
+    }
+
+    #[test]
+    fn every_check_the_sign_off_makes_is_known_before_it() {
+        let mut c = ctx(review(1), &[]);
+        assert!(signoff_refusals(&c).is_empty());
+        c.reprint_incomplete = true;
+        c.media_unpublishable = vec!["题图须填写替代文字".into(), "视频尚在处理".into()];
+        c.blocking_hits = 1;
+        let all = signoff_refusals(&c);
+        assert_eq!(all.len(), 4, "{all:?}");
+        assert_eq!(all[0], Refusal::ReprintIncomplete);
+        assert_eq!(all[3], Refusal::SensitiveWords(1));
+    }
+
+    #[test]
+    fn a_deputy_signs_for_his_desk_and_the_record_says_so() {
+        // the county desk's only 签发人 wrote the correction himself
+        let signer = user(4, &[Role::Signer]);
+        let deputy = user(6, &[Role::Editor]);
+        let c = Context {
+            editors: &[signer.id],
+            ..ctx(review(3), &[(1, 2), (2, 3)])
+        };
+        assert!(matches!(
+            decide(&c, Actor::Person(&signer), &approve()),
+            Err(Refusal::SeparationOfDuties(_))
+        ));
+        // an editor who is not named a deputy may not sign
+        assert!(matches!(
+            decide(&c, Actor::Person(&deputy), &approve()),
+            Err(Refusal::NotPermitted(_))
+        ));
+        let named = Context {
+            deputy: true,
+            ..c.clone()
+        };
+        let o = decide(&named, Actor::Person(&deputy), &approve()).unwrap();
+        assert!(o.signed && o.deputy);
+        // a deputy is named for the sign-off only, not the earlier levels
+        let early = Context {
+            deputy: true,
+            ..ctx(review(2), &[(1, 2)])
+        };
+        assert!(decide(&early, Actor::Person(&deputy), &approve()).is_err());
+        // separation of duties binds him too
+        let his_own = Context {
+            editors: &[deputy.id],
+            ..named
+        };
+        assert!(matches!(
+            decide(&his_own, Actor::Person(&deputy), &approve()),
+            Err(Refusal::SeparationOfDuties(_))
+        ));
+        // a 签发人's own sign-off is no 代签
+        let plain = ctx(review(3), &[(1, 2), (2, 3)]);
+        assert!(
+            !decide(&plain, Actor::Person(&signer), &approve())
+                .unwrap()
+                .deputy
+        );
+    }
+
+    #[test]
+    fn the_first_review_names_the_responsible_editor() {
+        let editor = user(2, &[Role::Editor]);
+        let o = decide(&ctx(review(1), &[]), Actor::Person(&editor), &approve()).unwrap();
+        assert!(o.names_editor);
+        let second = user(3, &[Role::Reviewer(2)]);
+        let o = decide(
+            &ctx(review(2), &[(1, 2)]),
+            Actor::Person(&second),
+            &approve(),
+        )
+        .unwrap();
+        assert!(!o.names_editor);
     }
 
     #[test]

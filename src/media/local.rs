@@ -38,7 +38,7 @@ fn read_dir(dir: &std::path::Path) -> Result<Vec<PathBuf>, MediaStoreError> {
 }
 
 fn failed(what: &str, path: &std::path::Path, e: std::io::Error) -> MediaStoreError {
-    MediaStoreError::Failed(format!("{what} {}: {e}", path.display()))
+    MediaStoreError::io(format!("{what} {}", path.display()), &e)
 }
 
 impl LocalMedia {

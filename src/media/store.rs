@@ -70,8 +70,7 @@ pub async fn copy_to_file(
     let Some(mut stream) = media.read_range(key, 0..len).await? else {
         return Ok(false);
     };
-    let failed =
-        |e: std::io::Error| MediaStoreError::Failed(format!("writing {}: {e}", path.display()));
+    let failed = |e: std::io::Error| MediaStoreError::io(format!("writing {}", path.display()), &e);
     let mut file = tokio::fs::File::create(path).await.map_err(failed)?;
     while let Some(chunk) = stream.next().await {
         let chunk =
@@ -91,4 +90,21 @@ pub enum MediaStoreError {
     /// Anything else: a disk error, refused credentials, a bad configuration.
     #[error("media storage failed: {0}")]
     Failed(String),
+    /// The disk is full (or the quota spent): worth trying again once
+    /// space is freed.
+    #[error("media storage full: {0}")]
+    Full(String),
+}
+
+impl MediaStoreError {
+    /// A local file operation's failure: `Full` when the disk is.
+    pub fn io(what: String, e: &std::io::Error) -> Self {
+        // ENOSPC, EDQUOT
+        if matches!(e.raw_os_error(), Some(28 | 122)) || e.kind() == std::io::ErrorKind::StorageFull
+        {
+            MediaStoreError::Full(format!("{what}: {e}"))
+        } else {
+            MediaStoreError::Failed(format!("{what}: {e}"))
+        }
+    }
 }

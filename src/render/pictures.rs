@@ -171,6 +171,7 @@ mod tests {
             animated: false,
             made: Some(plan(2000, 1500, Focal::default())),
             uploader: "x".into(),
+            uploader_id: None,
             created_at: 0,
             ai: Default::default(),
             aigc: None,

@@ -38,6 +38,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/edit.html"),
     ),
     (
+        "admin/review_view.html",
+        include_str!("../../templates/admin/review_view.html"),
+    ),
+    (
+        "admin/deputies.html",
+        include_str!("../../templates/admin/deputies.html"),
+    ),
+    (
         "admin/kinds/gallery.html",
         include_str!("../../templates/admin/kinds/gallery.html"),
     ),

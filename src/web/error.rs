@@ -167,6 +167,7 @@ impl From<crate::media::MediaStoreError> for AppError {
         use crate::media::MediaStoreError as E;
         match e {
             e @ E::Unavailable(_) => AppError::Unavailable(e.into()),
+            e @ E::Full(_) => AppError::StorageFull(e.into()),
             e @ E::Failed(_) => AppError::Internal(e.into()),
         }
     }

@@ -6,8 +6,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, images, live, media, reports, slots, stats,
-    stories, story_list, uploads, users, videos, words,
+    account, audit, autosave, channels, dashboard, deputies, images, live, media, reports, slots,
+    stats, stories, story_list, uploads, users, videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -84,6 +84,14 @@ pub fn router(state: AppState) -> Router {
             get(words::get_words).post(words::post_words),
         )
         .route("/admin/words/{id}/delete", post(words::post_delete_word))
+        .route(
+            "/admin/deputies",
+            get(deputies::get_deputies).post(deputies::post_deputy),
+        )
+        .route(
+            "/admin/deputies/{id}/delete",
+            post(deputies::post_delete_deputy),
+        )
         .route("/admin/users/{id}", post(users::post_user))
         .route("/admin/users/{id}/unlock", post(users::post_unlock))
         .route(

@@ -19,7 +19,14 @@
   var editor = form.querySelector(".editor");
   var toolbar = form.querySelector(".toolbar");
   if (!area || !editor || !toolbar) return;
+  var original = area.value;
   editor.innerHTML = area.value.trim() || "<p><br></p>";
+  // what the editor shows of the saved body: unchanged, the body is sent as
+  // saved, so a workflow button pressed without edits saves nothing
+  var shown = editor.innerHTML;
+  function body() {
+    return editor.innerHTML === shown ? original : editor.innerHTML;
+  }
   area.hidden = true;
   editor.hidden = false;
   toolbar.hidden = false;
@@ -158,7 +165,7 @@
   // Autosave: the form as the save button would send it, to the server.
   var endpoint = form.dataset.autosave;
   function payload() {
-    area.value = editor.innerHTML;
+    area.value = body();
     return new URLSearchParams(new FormData(form));
   }
   function autosave() {
@@ -191,9 +198,11 @@
     }
   });
 
+  // every button of the page's form (保存, 提交审核, 签发 ...) sends what
+  // is on the screen: the server saves it before a workflow act
   form.addEventListener("submit", function () {
     submitting = true;
-    area.value = editor.innerHTML;
+    area.value = body();
   });
   recount();
 })();

@@ -13,6 +13,8 @@
   var status = field.querySelector(".video-status");
   var posters = field.querySelector(".video-posters");
   var subsStatus = field.querySelector(".subtitles-status");
+  var subsInput = field.querySelector("input[name=video_subtitles]");
+  var subsRemove = field.querySelector(".subtitles-remove");
 
   function changed() { form.dispatchEvent(new Event("change", { bubbles: true })); }
   function say(text) { status.textContent = text; }
@@ -47,7 +49,11 @@
       b.appendChild(img);
       posters.appendChild(b);
     });
-    subsStatus.textContent = v.subtitles ? "已有字幕" : "无字幕";
+    // the story's own subtitles (saved with its revision) come first
+    if (subsInput.value === "none") subsStatus.textContent = "无字幕(本稿已移除)";
+    else if (subsInput.value) subsStatus.textContent = "本稿字幕(保存并签发后生效)";
+    else subsStatus.textContent = v.subtitles ? "已有字幕" : "无字幕";
+    subsRemove.hidden = subsInput.value === "none" || !(subsInput.value || v.subtitles);
     if (v.state === "queued" || v.state === "processing") {
       clearTimeout(polling);
       polling = setTimeout(function () { load(v.id); }, 2000);
@@ -106,7 +112,18 @@
     data.append("file", file);
     fetch("/admin/videos/" + field.dataset.video + "/subtitles", { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || "上传字幕失败"); return j; }); })
-      .then(function (v) { e.target.value = ""; show(v); }, function (err) { alert(err.message); });
+      .then(function (v) {
+        e.target.value = "";
+        subsInput.value = v.subtitles_key || "";
+        changed();
+        show(v);
+      }, function (err) { alert(err.message); });
+  });
+  subsRemove.addEventListener("click", function () {
+    subsInput.value = "none";
+    changed();
+    subsStatus.textContent = "无字幕(本稿已移除)";
+    subsRemove.hidden = true;
   });
 
   function showKind() {

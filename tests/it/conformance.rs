@@ -688,6 +688,8 @@ pub(crate) async fn slots_the_record_lists_and_autosaves_behave_alike(app: &Test
                 size: 2,
                 sort: 1,
                 style: gazette::domain::channel::ListStyle::Pictures,
+                kinds: Vec::new(),
+                sites: Vec::new(),
             },
             &actor,
             now,
@@ -782,6 +784,38 @@ pub(crate) async fn slots_the_record_lists_and_autosaves_behave_alike(app: &Test
         .unwrap();
     assert_eq!(slot_rows.len(), 3);
     assert_eq!(slot_rows[0].address, "127.0.0.1");
+    // the record as a site's editor reads it: the slot acts of his site,
+    // nothing of another's; groups in and out (the same SQL on each backend)
+    let scoped = |sites: &[&str]| AuditQuery {
+        limit: 100,
+        scope: Some(gazette::db::RecordScope {
+            me: -1,
+            sites: sites.iter().map(|s| s.to_string()).collect(),
+            reports: true,
+        }),
+        ..Default::default()
+    };
+    let main_rows = store.audit_page(&scoped(&["main"])).await.unwrap();
+    assert!(
+        main_rows
+            .iter()
+            .filter(|e| e.action == "slot_place")
+            .count()
+            >= 3
+    );
+    assert!(main_rows.iter().all(|e| e.action != "word_add"));
+    let other = store.audit_page(&scoped(&["zouping"])).await.unwrap();
+    assert!(other.iter().all(|e| e.action != "slot_place"));
+    let only_words = store
+        .audit_page(&AuditQuery {
+            actions: gazette::domain::record::group_actions("settings"),
+            exclude: vec!["word_delete".into()],
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(only_words.len() >= 4 && only_words.iter().all(|e| e.action == "word_add"));
     // the story list's keyset pages hold every story once
     let mut seen = BTreeSet::new();
     let mut before = None;

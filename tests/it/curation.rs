@@ -480,3 +480,99 @@ async fn an_admin_creates_a_slot_fed_from_county_sites_and_the_home_page_shows_i
             .contains("「县区动态」→「县区新闻」")
     );
 }
+
+/// A slot takes the kinds and sites its definition names: a 单页 never, a
+/// county slot a main-site story only once the slot takes main-site
+/// stories and the main site shares them (issue 24 §2).
+#[tokio::test]
+async fn a_slot_takes_only_its_kinds_and_sites() {
+    let app = TestApp::with_demo().await;
+    app.add_user("boss", &[Role::Admin], &["main"]).await;
+    app.add_user("county", &[Role::Editor, Role::Curator], &["zouping"])
+        .await;
+    let (boss, county) = (app.login("boss").await, app.login("county").await);
+    // a site page is no news item, not even in the main 头条
+    let toutiao = slot_id(&app, "main", "toutiao").await;
+    let page = gazette::demo::pages::FIRST_ID.to_string();
+    let r = act(&boss, toutiao, &[("op", "place"), ("article_id", &page)]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.text().contains("单页不是新闻稿件"), "{}", r.body);
+    // the county's own slot
+    let r = boss
+        .post(
+            "/admin/slots",
+            &[
+                ("site_id", "zouping"),
+                ("key", "zpjd"),
+                ("name", "邹平焦点"),
+                ("size", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let slot = slot_id(&app, "zouping", "zpjd").await;
+    let city = [("op", "place"), ("article_id", "900103")];
+    let r = act(&county, slot, &city).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.text().contains("只放本站稿件"), "{}", r.body);
+    // the administrator lets it take the city's stories, which it shares
+    let define = |sites: &'static [&'static str]| {
+        let mut f = vec![
+            ("name", "邹平焦点"),
+            ("size", "5"),
+            ("sort", "0"),
+            ("style", "text"),
+        ];
+        f.extend(sites.iter().map(|s| ("sites", *s)));
+        f
+    };
+    let r = boss
+        .post(&format!("/admin/slots/{slot}"), &define(&["main"]))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let shown = county.get(&format!("/admin/slots/{slot}")).await;
+    assert!(
+        shown.text().contains("放本站及滨州网(开放共享时)"),
+        "{}",
+        shown.body
+    );
+    assert_eq!(act(&county, slot, &city).await.status, 303);
+    // once the city stops sharing, no more of its stories
+    let mut main = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "main")
+        .unwrap();
+    main.settings.shares_stories = false;
+    app.state
+        .store
+        .put_site(&main, app.state.now())
+        .await
+        .unwrap();
+    let r = act(&county, slot, &[("op", "place"), ("article_id", "900104")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.text().contains("没有开放共享"), "{}", r.body);
+    // a slot for videos only takes videos
+    let r = boss
+        .post(
+            &format!("/admin/slots/{toutiao}"),
+            &[
+                ("name", "滨州头条"),
+                ("size", "8"),
+                ("sort", "0"),
+                ("style", "text"),
+                ("kinds", "video"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = act(&boss, toutiao, &[("op", "place"), ("article_id", "900104")]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.text().contains("这个推荐位只放视频稿件"), "{}", r.body);
+    let record = boss.get("/admin/audit?action=slot_update").await;
+    assert!(record.text().contains("采用范围"), "{}", record.body);
+}

@@ -26,6 +26,7 @@ mod portal_routing;
 mod readiness;
 mod record;
 mod reports;
+mod review_says_why;
 mod search;
 mod seed_page;
 mod side_doors;

@@ -591,8 +591,10 @@ async fn hostile_files_get_a_clear_refusal_and_nothing_is_stored() {
             ],
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.body);
+    // the form comes back with what was typed and the reason (422)
+    assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.text().contains("属于其他站点"), "{}", r.text());
+    assert_eq!(r.select_attr("#title", "value"), ["借图"]);
     // nor uploaded to a library the person does not work in
     let r = county
         .upload_with(&[("site", "main")], &jpeg(640, 480))

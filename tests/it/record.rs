@@ -427,3 +427,71 @@ fn command_line_account_changes_and_imports_are_recorded() {
     assert!(record[1].detail.contains("停用"));
     assert!(record[2].detail.contains("「编辑」→「编辑、推荐位编辑」"));
 }
+
+/// A county editor reads his site's record and his own acts, not the city's
+/// stories nor anyone's sign-ins; 稿件统计 likewise; anyone filters by a
+/// group of actions or leaves groups out, and an export is named by its
+/// range (issue 24 §2, §5).
+#[tokio::test]
+async fn the_record_and_the_figures_are_the_readers_sites_and_filter_by_groups() {
+    let app = TestApp::with_demo().await;
+    let d = crate::util::desk::desk(&app).await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    app.add_user("county", &[Role::Editor], &["zouping"]).await;
+    let id = crate::util::desk::reviewed(&d, "市里的稿件").await;
+    assert_eq!(d.signer.act(id, "approve", "签发").await.status, 303);
+    let admin = app.login("admin").await;
+    let county = app.login("county").await;
+    let all = rows(&admin, "").await;
+    assert!(all.iter().any(|r| r["title"] == "市里的稿件"));
+    assert!(
+        all.iter()
+            .any(|r| r["action"] == "login" && r["actor"] == "editor名")
+    );
+    let his = rows(&county, "").await;
+    assert!(!his.is_empty());
+    assert!(his.iter().all(|r| r["title"] != "市里的稿件"), "{his:?}");
+    assert!(
+        his.iter()
+            .all(|r| r["action"] != "login" || r["actor"] == "county名"),
+        "{his:?}"
+    );
+    assert!(
+        his.iter()
+            .any(|r| r["action"] == "login" && r["actor"] == "county名")
+    );
+    // the city's editor sees the city's story
+    let city = rows(&d.editor, "").await;
+    assert!(city.iter().any(|r| r["title"] == "市里的稿件"));
+    // groups: only sign-ins, or everything but them
+    let logins = rows(&admin, "group=account").await;
+    assert!(!logins.is_empty());
+    assert!(
+        logins.iter().all(|r| r["action"] == "login"
+            || r["action"] == "user_create"
+            || r["action"] == "login_failed"),
+        "{logins:?}"
+    );
+    let rest = rows(&admin, "exclude=account&exclude=settings").await;
+    assert!(rest.iter().all(|r| r["action"] != "login"));
+    assert!(rest.iter().any(|r| r["action"] == "submit"));
+    let page = admin.get("/admin/audit?exclude=account").await;
+    assert_eq!(
+        page.select_attr("input[name=exclude][value=account]", "checked"),
+        [""]
+    );
+    assert!(page.select_attr("a[href^='/admin/audit.csv']", "href")[0].contains("exclude=account"));
+    // an export says what range it holds
+    let csv = admin
+        .get("/admin/audit.csv?from=2026-01-01&to=2026-01-31")
+        .await;
+    assert_eq!(
+        csv.header("content-disposition"),
+        Some("attachment; filename=\"publication-record_2026-01-01_2026-01-31.csv\"")
+    );
+    // 稿件统计: the county editor's figures hold no city channel
+    let stats = county.get("/admin/stats").await;
+    assert_eq!(stats.status, 200);
+    assert!(!stats.text().contains("滨州网·"), "{}", stats.body);
+    assert!(admin.get("/admin/stats").await.text().contains("滨州网·"));
+}

@@ -713,3 +713,127 @@ async fn a_filing_cut_off_or_too_large_leaves_nothing_behind() {
         "the reader is told what to fix"
     );
 }
+
+/// A report closed as 更正 while the correction waits for 签发 is 处理中
+/// (更正待签发), to the reader too, and closes itself once the correction
+/// is signed; it is handed over to the story's 签发人 (no 举报受理 role),
+/// who finds it on his desk (issue 24 §3).
+#[tokio::test]
+async fn a_report_closed_as_corrected_waits_for_the_signed_correction() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    app.add_user("jubao", &[Role::Handler], &["main"]).await;
+    let h = app.login("jubao").await;
+    let id = crate::util::desk::reviewed(&d, "需要更正的稿件").await;
+    assert_eq!(d.signer.act(id, "approve", "同意签发").await.status, 303);
+    let path = app
+        .state
+        .store
+        .article(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .url_path
+        .unwrap();
+    let receipt = receipt_of(&file(&app, &format!("/{path}"), "", &[]).await);
+    let rid = report_id(&app, &receipt).await;
+    let seen = || async {
+        app.state
+            .store
+            .report(rid)
+            .await
+            .unwrap()
+            .unwrap()
+            .updated_at
+            .to_string()
+    };
+    // handed to the story's 签发人, who is no handler
+    let page = h.get(&format!("/admin/reports/{rid}")).await;
+    let to = page.select_text("#escalate-to option");
+    assert!(to.iter().any(|o| o == "signer名(签发人)"), "{to:?}");
+    let signer_id = app
+        .state
+        .store
+        .user_with_hash("signer")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let r = h
+        .post(
+            &format!("/admin/reports/{rid}/act"),
+            &[
+                ("act", "escalate"),
+                ("to", &signer_id.to_string()),
+                ("note", "涉及更正,请签发人处理"),
+                ("seen", &seen().await),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let desk_page = d.signer.get("/admin/").await;
+    assert!(
+        desk_page.select_text("#handed a").contains(&receipt),
+        "{}",
+        desk_page.body
+    );
+    assert_eq!(
+        d.signer.get(&format!("/admin/reports/{rid}")).await.status,
+        200
+    );
+    // the reporter writes the correction; it waits for review
+    let edit = format!("/admin/stories/{id}");
+    let mut form = crate::util::form::fields(&d.reporter.get(&edit).await.body, "story-form");
+    crate::util::form::set(&mut form, "correction", "原稿伤亡人数有误,已更正");
+    assert_eq!(
+        d.reporter
+            .post(&edit, &crate::util::form::pairs(&form))
+            .await
+            .status,
+        303
+    );
+    // the signer closes the report as 更正 now: it waits for the signature
+    let r = d
+        .signer
+        .post(
+            &format!("/admin/reports/{rid}/act"),
+            &[
+                ("act", "resolve"),
+                ("outcome", "corrected"),
+                ("result", "经核实,已更正伤亡人数"),
+                ("seen", &seen().await),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let lookup = format!("/jubao/chaxun?no={receipt}");
+    assert!(app.get(&lookup).await.text().contains("处理中(更正待签发)"));
+    assert!(
+        app.state
+            .store
+            .report(rid)
+            .await
+            .unwrap()
+            .unwrap()
+            .state
+            .is_open()
+    );
+    // 三审 and 签发 of the correction (another signer: this one handled it
+    // and may sign it too; he did not edit it)
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(id, action, "同意").await.status, 303);
+    }
+    let done = app.state.store.report(rid).await.unwrap().unwrap();
+    assert_eq!(done.state, gazette::domain::report::State::Done);
+    assert!(done.handled_at.is_some());
+    let text = app.get(&lookup).await.text();
+    assert!(text.contains("已处理") && text.contains("更正"), "{text}");
+    let record = h.get(&format!("/admin/reports/{rid}")).await.text();
+    assert!(record.contains("更正已签发,举报自动办结"), "{record}");
+}

@@ -61,3 +61,131 @@ async fn handling_reports_or_curating_alone_writes_nothing() {
     let jubao = app.login("jubao").await;
     assert_eq!(jubao.get("/admin/reports").await.status, 200);
 }
+
+/// The picture library: a reporter edits his own upload until a published
+/// story shows it; another's picture, or one readers see, is the photo
+/// desk's (图片编辑) or an editor's; an AI declaration readers see is not
+/// taken off in the library; every change is in the record.
+#[tokio::test]
+async fn pictures_of_others_or_on_published_stories_are_the_photo_desks() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    app.add_user("other", &[Role::Reporter], &["main"]).await;
+    app.add_user("photo", &[Role::Photo], &["main"]).await;
+    let (other, photo) = (app.login("other").await, app.login("photo").await);
+    let r = d
+        .reporter
+        .upload_with(&[("caption", "原说明"), ("alt", "大桥")], &png(400, 300))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let pic = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    app.run_jobs().await;
+    let page = format!("/admin/images/{pic}");
+    let words = |caption: &'static str, ai: &'static str| {
+        vec![
+            ("caption", caption),
+            ("credit", "张三"),
+            ("alt", "大桥"),
+            ("ai", ai),
+            ("focal_x", "50"),
+            ("focal_y", "50"),
+        ]
+    };
+    // his own, not yet on a published story: his to fix (and declare)
+    assert_eq!(
+        d.reporter
+            .post(&page, &words("本人改的说明", "whole"))
+            .await
+            .status,
+        303
+    );
+    app.run_jobs().await;
+    // another reporter's: refused, and the page says so with the form disabled
+    let r = other.post(&page, &words("别人改的说明", "whole")).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.text().contains("图片编辑或编辑"), "{}", r.body);
+    let shown = other.get(&page).await;
+    assert!(
+        shown
+            .select_text("#image-locked")
+            .join("")
+            .contains("reporter名上传的")
+    );
+    assert_eq!(shown.select_attr("#image-form fieldset", "disabled"), [""]);
+    // the photo desk may
+    assert_eq!(
+        photo
+            .post(&page, &words("图片编辑改的说明", "whole"))
+            .await
+            .status,
+        303
+    );
+    // once readers see it on a published story, not even its uploader
+    let yw = d.yw.to_string();
+    let pic_s = pic.to_string();
+    let r = d
+        .reporter
+        .post(
+            "/admin/stories/new",
+            &[
+                ("title", "用了这张图的稿件"),
+                ("channel_id", &yw),
+                ("body", crate::util::desk::BODY),
+                ("ai", "whole"),
+                ("lead_image", &pic_s),
+                ("lead_alt", "大桥"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let story: i64 = r.header("location").unwrap()["/admin/stories/".len()..]
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(story, action, "同意").await.status, 303);
+    }
+    let r = d
+        .reporter
+        .post(&page, &words("发布后本人改的说明", "whole"))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.text().contains("用在已发布的稿件《用了这张图的稿件》上"));
+    // the editor may fix its words, but not take the AI label off
+    assert_eq!(
+        d.editor
+            .post(&page, &words("编辑改的说明", "whole"))
+            .await
+            .status,
+        303
+    );
+    let r = d.editor.post(&page, &words("编辑改的说明", "")).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.text().contains("不能在图片库里撤销"), "{}", r.body);
+    let p = app.state.store.picture(pic).await.unwrap().unwrap();
+    assert_eq!(p.caption, "编辑改的说明");
+    assert!(p.ai.is_declared());
+    // every change that went through is in the record, by name
+    let record = app
+        .state
+        .store
+        .audit_page(&gazette::db::AuditQuery {
+            action: Some("picture_edit".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let edits: Vec<&str> = record.iter().map(|e| e.actor.as_str()).collect();
+    assert_eq!(edits, ["editor名", "photo名", "reporter名"], "{edits:?}");
+    app.run_jobs().await;
+}

@@ -110,7 +110,7 @@ async fn a_page_goes_through_review_to_its_fixed_address() {
     };
     // names the portal or a channel uses, and a page's own, are refused
     let r = new("zw").await;
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 422);
     assert!(r.body.contains("栏目地址相同"), "{}", r.body);
     let r = new("admin").await;
     assert!(r.body.contains("网站自用"), "{}", r.body);
@@ -167,7 +167,7 @@ async fn a_page_goes_through_review_to_its_fixed_address() {
             ],
         )
         .await;
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 422);
     assert!(r.body.contains("不能再改"), "{}", r.body);
     // withdrawn, it answers 410 like a story
     assert_eq!(d.signer.act(id, "withdraw", "不再使用").await.status, 303);

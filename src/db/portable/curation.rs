@@ -72,6 +72,17 @@ async fn load_slot(tx: &mut Tx<'_>, id: i64) -> StoreResult<Slot> {
     slot_from_row(&row)
 }
 
+/// Whether site `id` lets other sites' slots take its stories.
+async fn site_shares(tx: &mut Tx<'_>, id: &str) -> StoreResult<bool> {
+    let settings: Option<String> = sqlx::query_scalar("SELECT settings FROM sites WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(settings
+        .and_then(|s| serde_json::from_str::<crate::domain::site::SiteSettings>(&s).ok())
+        .is_some_and(|s| s.shares_stories))
+}
+
 fn when(t: Option<i64>) -> String {
     t.map_or_else(
         || "不自动下线".to_string(),
@@ -214,7 +225,7 @@ impl Curation for StoreImpl {
 
     async fn slots_holding(&self, article_id: i64) -> StoreResult<Vec<(Slot, i64)>> {
         let rows = sqlx::query(
-            "SELECT s.id, s.site_id, s.key, s.name, s.size, s.sort, s.style, i.position \
+            "SELECT s.id, s.site_id, s.key, s.name, s.size, s.sort, s.style, s.kinds, s.sites, i.position \
              FROM slot_items i JOIN slots s ON s.id = i.slot_id WHERE i.article_id = $1 \
              ORDER BY s.site_id, s.sort, s.id",
         )
@@ -230,8 +241,10 @@ impl Curation for StoreImpl {
         slot::check_definition(&s.key, &s.name, s.size).map_err(StoreError::Invalid)?;
         let mut tx = dialect::begin_write(&self.pool).await?;
         let (id, event) = if s.id == 0 {
+            let (kinds, sites) = s.stored_lists();
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO slots (site_id, key, name, size, sort, style) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO slots (site_id, key, name, size, sort, style, kinds, sites) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
             )
             .bind(&s.site_id)
             .bind(&s.key)
@@ -239,6 +252,8 @@ impl Curation for StoreImpl {
             .bind(s.size)
             .bind(s.sort)
             .bind(s.style.as_str())
+            .bind(kinds)
+            .bind(sites)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -254,17 +269,44 @@ impl Curation for StoreImpl {
             (id, ("slot_create", detail))
         } else {
             let old = load_slot(&mut tx, s.id).await?;
+            let (kinds, sites) = s.stored_lists();
             sqlx::query(
-                "UPDATE slots SET name = $2, size = $3, sort = $4, style = $5 WHERE id = $1",
+                "UPDATE slots SET name = $2, size = $3, sort = $4, style = $5, kinds = $6, sites = $7 \
+                 WHERE id = $1",
             )
             .bind(s.id)
             .bind(s.name.trim())
             .bind(s.size)
             .bind(s.sort)
             .bind(s.style.as_str())
+            .bind(&kinds)
+            .bind(&sites)
             .execute(&mut *tx)
             .await?;
             let mut changed = Vec::new();
+            if old.stored_lists() != (kinds.clone(), sites.clone()) {
+                let kinds_label = |k: &[crate::domain::kind::Kind]| {
+                    if k.is_empty() {
+                        "各类稿件".to_string()
+                    } else {
+                        k.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+                    }
+                };
+                let sites_label = |s: &[String]| {
+                    if s.is_empty() {
+                        "仅本站".to_string()
+                    } else {
+                        format!("本站及 {}", s.join("、"))
+                    }
+                };
+                changed.push(format!(
+                    "采用范围:{},{} → {},{}",
+                    kinds_label(&old.kinds),
+                    sites_label(&old.sites),
+                    kinds_label(&s.kinds),
+                    sites_label(&s.sites)
+                ));
+            }
             if old.name != s.name.trim() {
                 changed.push(format!("名称:「{}」→「{}」", old.name, s.name.trim()));
             }
@@ -320,20 +362,36 @@ impl Curation for StoreImpl {
         let list = load_list(&mut tx, slot_id).await?;
         let title = match op.article_id() {
             Some(id) => {
-                let row: Option<(String, String)> =
-                    sqlx::query_as("SELECT title, status FROM articles WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let row: Option<(String, String, String, String)> = sqlx::query_as(
+                    "SELECT title, status, kind, site_id FROM articles WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
                 match row {
-                    Some((_, status))
+                    Some((_, status, ..))
                         if matches!(op, Op::Place { .. }) && status != "published" =>
                     {
                         return Err(StoreError::Invalid(format!(
                             "稿件 {id} 尚未发布或已撤稿,只有已发布的稿件可以放入推荐位"
                         )));
                     }
-                    Some((title, _)) => title,
+                    Some((title, _, kind, site)) => {
+                        if matches!(op, Op::Place { .. }) {
+                            // the slot's kinds and sites (issue 24 §2)
+                            let shares =
+                                site != slot.site_id && site_shares(&mut tx, &site).await?;
+                            let kind = crate::domain::kind::Kind::parse(&kind).unwrap_or_default();
+                            slot::accepts(
+                                (&slot.site_id, &slot.kinds, &slot.sites),
+                                kind,
+                                &site,
+                                shares,
+                            )
+                            .map_err(StoreError::Invalid)?;
+                        }
+                        title
+                    }
                     None => return Err(StoreError::Invalid(format!("稿件 {id} 不存在"))),
                 }
             }

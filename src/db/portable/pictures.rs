@@ -12,7 +12,7 @@ use crate::db::{
 use crate::domain::picture::{Focal, Made, Picture};
 
 const COLUMNS: &str = "id, site_id, key, width, height, bytes, mime, caption, credit, alt, \
-     focal_x, focal_y, animated, made, uploader, created_at, ai, aigc_found";
+     focal_x, focal_y, animated, made, uploader, uploader_id, created_at, ai, aigc_found";
 
 fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
     let made: Option<String> = row.try_get("made")?;
@@ -34,6 +34,7 @@ fn picture_from_row(row: &DbRow) -> StoreResult<Picture> {
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("picture variants: {e}")))?,
         uploader: row.try_get("uploader")?,
+        uploader_id: row.try_get("uploader_id")?,
         created_at: row.try_get("created_at")?,
         ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
         aigc: row

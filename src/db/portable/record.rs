@@ -110,7 +110,70 @@ impl Record for StoreImpl {
         if let Some(t) = q.to {
             b.push(" AND au.at < ").push_bind(t);
         }
+        if !q.actions.is_empty() {
+            b.push(" AND au.action IN (");
+            let mut list = b.separated(", ");
+            for a in &q.actions {
+                list.push_bind(a.clone());
+            }
+            b.push(")");
+        }
+        if !q.exclude.is_empty() {
+            b.push(" AND au.action NOT IN (");
+            let mut list = b.separated(", ");
+            for a in &q.exclude {
+                list.push_bind(a.clone());
+            }
+            b.push(")");
+        }
+        if let Some(scope) = &q.scope {
+            push_scope(&mut b, scope);
+        }
         super::keyset::newest_first(&mut b, ("au.at", "au.id"), q.before, q.limit);
         Ok(b.build_query_as().fetch_all(&self.pool).await?)
     }
+}
+
+/// `AND (...)`: the rows `scope` lets its reader see (`db::RecordScope`).
+fn push_scope(b: &mut QueryBuilder<'_, super::Db>, scope: &crate::db::RecordScope) {
+    b.push(" AND (au.actor_id = ").push_bind(scope.me);
+    if !scope.sites.is_empty() {
+        let sites = |b: &mut QueryBuilder<'_, super::Db>| {
+            b.push("(");
+            let mut list = b.separated(", ");
+            for s in &scope.sites {
+                list.push_bind(s.clone());
+            }
+            b.push(")");
+        };
+        // a story of the sites (an act on a 举报 only for its handlers)
+        b.push(" OR (au.article_id IN (SELECT id FROM articles WHERE site_id IN ");
+        sites(b);
+        b.push(")");
+        if !scope.reports {
+            b.push(" AND au.subject NOT LIKE 'report:%'");
+        }
+        b.push(")");
+        if scope.reports {
+            b.push(
+                " OR (au.subject LIKE 'report:%' AND EXISTS (SELECT 1 FROM reports r \
+                     WHERE 'report:' || r.receipt = au.subject AND r.site_id IN ",
+            );
+            sites(b);
+            b.push("))");
+        }
+        for s in &scope.sites {
+            b.push(" OR au.subject LIKE ")
+                .push_bind(format!("slot:{s}/%"));
+        }
+        for (prefix, table) in [("image:", "images"), ("video:", "videos")] {
+            b.push(format!(
+                " OR (au.subject LIKE '{prefix}%' AND EXISTS (SELECT 1 FROM {table} m \
+                 WHERE '{prefix}' || m.id = au.subject AND m.site_id IN "
+            ));
+            sites(b);
+            b.push("))");
+        }
+    }
+    b.push(")");
 }

@@ -107,7 +107,16 @@ fn act_detail(before: &Report, act: &Act) -> String {
         Act::Assign { name, .. } => format!("分派给 {name}"),
         Act::Check => format!("{} → 核实中", before.state.label()),
         Act::Escalate { name, note, .. } => format!("转交 {name}:{note}"),
-        Act::Resolve { outcome, result } => format!("{}:{result}", outcome.label()),
+        Act::Resolve {
+            outcome,
+            result,
+            live: false,
+        } if *outcome != crate::domain::report::Outcome::Rejected => {
+            format!("{}(待生效):{result}", outcome.label())
+        }
+        Act::Resolve {
+            outcome, result, ..
+        } => format!("{}:{result}", outcome.label()),
     }
 }
 
@@ -328,6 +337,15 @@ impl Reports for StoreImpl {
     }
 
     async fn report_secret(&self, fresh: &str) -> StoreResult<String> {
+        // read first: once made, showing the form needs no write (a full
+        // disk must not take the 举报 form down)
+        let made: Option<String> =
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'report_secret'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(v) = made {
+            return Ok(v);
+        }
         let mut tx = dialect::begin_own(&self.pool).await?;
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('report_secret', $1) ON CONFLICT (key) DO NOTHING",

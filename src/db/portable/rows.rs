@@ -95,7 +95,7 @@ pub(super) fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
     })
 }
 
-pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort, style";
+pub(super) const SLOT_COLUMNS: &str = "id, site_id, key, name, size, sort, style, kinds, sites";
 
 pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
     Ok(Slot {
@@ -106,6 +106,17 @@ pub(super) fn slot_from_row(row: &DbRow) -> StoreResult<Slot> {
         size: row.try_get("size")?,
         sort: row.try_get("sort")?,
         style: crate::domain::channel::ListStyle::parse(&row.try_get::<String, _>("style")?),
+        kinds: row
+            .try_get::<String, _>("kinds")?
+            .split(',')
+            .filter_map(crate::domain::kind::Kind::parse)
+            .collect(),
+        sites: row
+            .try_get::<String, _>("sites")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 

@@ -56,6 +56,20 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
         }
         None => None,
     };
+    // the 初审 approver is the 责任编辑 unless an editor named one: the
+    // revision under review says so from now on (shown in review, and on
+    // the page once signed)
+    let mut draft = draft;
+    if let (true, Some(rev), Some(d)) = (o.names_editor, work_revision, draft.as_mut())
+        && d.editor.trim().is_empty()
+    {
+        d.editor = t.actor.1.clone();
+        sqlx::query("UPDATE revisions SET content = $1 WHERE id = $2")
+            .bind(to_json(&*d))
+            .bind(rev)
+            .execute(&mut *tx)
+            .await?;
+    }
     let was_public = t.from.public != Public::Never;
     // the first sign-off is the story's 签发日期 and its place in lists; a
     // later revision's sign-off is recorded as 更新 when it goes live
@@ -63,6 +77,8 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
         a.signed_at = Some(t.now);
         a.signed_by = Some(t.actor.1.clone());
     }
+    // the act a 举报 was closed with, now on the site (issue 24 §3)
+    let mut settles: Option<&str> = None;
     if o.goes_live {
         if let Some(d) = &draft {
             d.apply_to(&mut a);
@@ -76,6 +92,7 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
                     at: t.now,
                     text: d.correction.trim().to_string(),
                 });
+                settles = Some("corrected");
             }
         }
         a.status = Status::Published;
@@ -103,7 +120,13 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
         Public::Live => a.status = Status::Published,
         Public::Never => a.status = unpublished_status(o.flow.work),
     }
+    if t.from.public == Public::Live && o.flow.public == Public::Withdrawn {
+        settles = Some("withdrawn");
+    }
     write_article(&mut tx, &a, t.now, &channels, Bulk::No).await?;
+    if let Some(outcome) = settles {
+        settle_reports(&mut tx, a.id, outcome, t.now).await?;
+    }
     let site_prefix: String = sqlx::query_scalar("SELECT prefix FROM sites WHERE id = $1")
         .bind(&a.site_id)
         .fetch_one(&mut *tx)
@@ -153,5 +176,50 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Close the 举报 of story `id` that wait (处理中) for an act of `outcome`
+/// (`corrected`, `withdrawn`) now live, each with a record row.
+async fn settle_reports(
+    tx: &mut super::write::Tx<'_>,
+    id: i64,
+    outcome: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let receipts: Vec<String> = sqlx::query_scalar(
+        "UPDATE reports SET state = 'done', handled_at = $3, updated_at = $3 \
+         WHERE article_id = $1 AND state = 'awaiting' AND outcome = $2 RETURNING receipt",
+    )
+    .bind(id)
+    .bind(outcome)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?;
+    let system = crate::db::Actor {
+        id: None,
+        name: "系统".into(),
+        address: String::new(),
+    };
+    for receipt in receipts {
+        let what = if outcome == "corrected" {
+            "更正已签发"
+        } else {
+            "稿件已撤稿"
+        };
+        super::write::insert_event(
+            tx,
+            &system,
+            &crate::db::Event {
+                action: "report_resolve",
+                subject: format!("report:{receipt}"),
+                article_id: None,
+                title: receipt.clone(),
+                detail: format!("{what},举报自动办结"),
+            },
+            now,
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::write::to_json;
 use super::{DbRow, StoreImpl};
 use crate::db::{NewUser, StoreError, StoreResult, Users};
-use crate::domain::user::User;
+use crate::domain::user::{Deputy, Scope, User};
 
 const USER_COLUMNS: &str = "id, username, display_name, roles, scopes, active";
 
@@ -220,6 +220,57 @@ impl Users for StoreImpl {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn deputies(&self) -> StoreResult<Vec<Deputy>> {
+        let rows = sqlx::query(
+            "SELECT id, site_id, channel_path, user_id FROM deputies ORDER BY site_id, channel_path, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let path: String = r.try_get("channel_path")?;
+                Ok(Deputy {
+                    id: r.try_get("id")?,
+                    user_id: r.try_get("user_id")?,
+                    desk: Scope {
+                        site_id: r.try_get("site_id")?,
+                        channel_path: Some(path).filter(|p| !p.is_empty()),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn add_deputy(&self, desk: &Scope, user_id: i64, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO deputies (site_id, channel_path, user_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&desk.site_id)
+        .bind(desk.channel_path.as_deref().unwrap_or(""))
+        .bind(user_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict("这个账号已经是这里的代签人".into())
+            }
+            e => StoreError::Db(e),
+        })
+    }
+
+    async fn remove_deputy(&self, id: i64) -> StoreResult<()> {
+        let n = sqlx::query("DELETE FROM deputies WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("代签设置 {id} 不存在")));
+        }
         Ok(())
     }
 }

@@ -137,6 +137,26 @@ impl Videos for StoreImpl {
         Ok(hit.is_some())
     }
 
+    async fn video_uses(&self, id: i64) -> StoreResult<Vec<crate::db::PictureUseOf>> {
+        // as `video_declared`: the parts' `{"video_id":ID,` names it
+        let rows = sqlx::query(
+            "SELECT id, title, status FROM articles WHERE kind = $2 AND parts LIKE $1              ORDER BY updated_at DESC, id DESC LIMIT 200",
+        )
+        .bind(format!("%\"video_id\":{id},%"))
+        .bind(crate::domain::kind::Kind::Video.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::db::PictureUseOf {
+                    article_id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    status: r.try_get("status")?,
+                })
+            })
+            .collect()
+    }
+
     async fn video(&self, id: i64) -> StoreResult<Option<Video>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM videos WHERE id = $1"))
             .bind(id)

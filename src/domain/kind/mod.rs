@@ -343,6 +343,7 @@ mod tests {
         p.video = Some(VideoUse {
             video_id: 3,
             seconds: 12,
+            subtitles: None,
         });
         assert_eq!(Kind::Video.missing(&p), None);
     }

@@ -66,6 +66,8 @@ pub struct Picture {
     /// What the variant job made (none until it ran).
     pub made: Option<Made>,
     pub uploader: String,
+    /// Who uploaded it (none for imported pictures).
+    pub uploader_id: Option<i64>,
     pub created_at: i64,
     /// Declared AI-generated in the library (`domain::ai`).
     pub ai: super::ai::Ai,
@@ -267,6 +269,7 @@ mod tests {
             animated: false,
             made: None,
             uploader: "x".into(),
+            uploader_id: None,
             created_at: 0,
             ai: Default::default(),
             aigc: None,

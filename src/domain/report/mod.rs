@@ -102,18 +102,28 @@ pub enum State {
     Checking,
     /// 已转交: handed on to another handler (a 签发人, the legal desk).
     Escalated,
+    /// 处理中: closed by its handler as 更正 or 撤稿, the act not yet live
+    /// (the correction waits for 签发); it closes itself when it is.
+    Awaiting,
     /// 已处理: closed with an outcome and a result for the reader.
     Done,
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::New, State::Checking, State::Escalated, State::Done];
+    pub const ALL: [State; 5] = [
+        State::New,
+        State::Checking,
+        State::Escalated,
+        State::Awaiting,
+        State::Done,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             State::New => "new",
             State::Checking => "checking",
             State::Escalated => "escalated",
+            State::Awaiting => "awaiting",
             State::Done => "done",
         }
     }
@@ -123,6 +133,7 @@ impl State {
             State::New => "待受理",
             State::Checking => "核实中",
             State::Escalated => "已转交",
+            State::Awaiting => "处理中",
             State::Done => "已处理",
         }
     }
@@ -210,6 +221,16 @@ impl Report {
     pub fn overdue(&self, now: i64) -> bool {
         self.state.is_open() && now >= self.due_at
     }
+
+    /// Where it stands in the reader's words: 处理中(更正待签发) while the
+    /// act it was closed with is not yet live.
+    pub fn state_label(&self) -> String {
+        match (self.state, self.outcome) {
+            (State::Awaiting, Some(Outcome::Corrected)) => "处理中(更正待签发)".into(),
+            (State::Awaiting, Some(Outcome::Withdrawn)) => "处理中(撤稿待签发人执行)".into(),
+            (s, _) => s.label().into(),
+        }
+    }
 }
 
 /// Days left until `due` (rounded up; 0 on the last day is "today").
@@ -231,8 +252,14 @@ pub enum Act {
     Check,
     /// 转交: hand it on, with a note.
     Escalate { to: i64, name: String, note: String },
-    /// 已处理: close it, with the result the reader reads.
-    Resolve { outcome: Outcome, result: String },
+    /// 已处理: close it, with the result the reader reads. `live`: the act
+    /// it names (the correction signed, the withdrawal) is on the site;
+    /// until it is the report waits (处理中) and closes itself then.
+    Resolve {
+        outcome: Outcome,
+        result: String,
+        live: bool,
+    },
 }
 
 impl Act {
@@ -249,6 +276,14 @@ impl Act {
 
 /// The report after `act`, or why it may not be taken. Pure.
 pub fn apply(r: &Report, act: &Act, now: i64) -> Result<Report, String> {
+    if r.state == State::Awaiting {
+        return Err(format!(
+            "举报 {} 已按{}办结,等{}生效后自动完成",
+            r.receipt,
+            r.outcome.map_or("", Outcome::label),
+            r.outcome.map_or("", Outcome::label)
+        ));
+    }
     if r.state == State::Done {
         return Err(format!(
             "举报 {} 已处理完毕({}),不能再更改",
@@ -272,7 +307,11 @@ pub fn apply(r: &Report, act: &Act, now: i64) -> Result<Report, String> {
             n.assignee_id = Some(*to);
             n.assignee = name.clone();
         }
-        Act::Resolve { outcome, result } => {
+        Act::Resolve {
+            outcome,
+            result,
+            live,
+        } => {
             let len = result.trim().chars().count();
             if len == 0 {
                 return Err(match outcome {
@@ -283,10 +322,13 @@ pub fn apply(r: &Report, act: &Act, now: i64) -> Result<Report, String> {
             if len > MAX_DESCRIPTION {
                 return Err(format!("处理结果最多 {MAX_DESCRIPTION} 个字"));
             }
-            n.state = State::Done;
+            // 不予处理 and an act already live close it now; otherwise it
+            // waits for the act (linked by its story and outcome)
+            let waits = *outcome != Outcome::Rejected && !live;
+            n.state = if waits { State::Awaiting } else { State::Done };
             n.outcome = Some(*outcome);
             n.result = result.trim().to_string();
-            n.handled_at = Some(now);
+            n.handled_at = (!waits).then_some(now);
         }
     }
     Ok(n)
@@ -338,6 +380,7 @@ mod tests {
             &Act::Resolve {
                 outcome: Outcome::Rejected,
                 result: "经核实,报道属实".into(),
+                live: false,
             },
             5,
         )
@@ -350,12 +393,37 @@ mod tests {
                 &r,
                 &Act::Resolve {
                     outcome: Outcome::Rejected,
-                    result: " ".into()
+                    result: " ".into(),
+                    live: false,
                 },
                 5
             )
             .unwrap_err()
             .contains("理由")
         );
+    }
+
+    #[test]
+    fn a_correction_not_yet_signed_keeps_the_report_waiting() {
+        let r = report(State::Checking);
+        let fix = |live| Act::Resolve {
+            outcome: Outcome::Corrected,
+            result: "已更正标题".into(),
+            live,
+        };
+        let waiting = apply(&r, &fix(false), 5).unwrap();
+        assert_eq!(waiting.state, State::Awaiting);
+        assert!(waiting.state.is_open());
+        assert_eq!(waiting.handled_at, None);
+        assert_eq!(waiting.state_label(), "处理中(更正待签发)");
+        assert!(
+            apply(&waiting, &Act::Check, 6)
+                .unwrap_err()
+                .contains("自动完成")
+        );
+        let done = apply(&r, &fix(true), 5).unwrap();
+        assert_eq!(done.state, State::Done);
+        assert_eq!(done.handled_at, Some(5));
+        assert_eq!(done.state_label(), "已处理");
     }
 }

@@ -22,7 +22,14 @@ impl StoryPage for VideoPage {
                         let poster = s
                             .lead()
                             .and_then(|p| p.largest(Some(Ratio::Wide)).map(|(url, _, _)| url));
-                        Some(crate::render::video::view(&v, poster))
+                        let mut view = crate::render::video::view(&v, poster);
+                        // the story's own subtitles, as signed with it
+                        match u.subtitles.as_deref() {
+                            Some(crate::domain::video::NO_SUBTITLES) => view.subtitles = None,
+                            Some(k) => view.subtitles = Some(format!("/media/{k}")),
+                            None => {}
+                        }
+                        Some(view)
                     }
                     _ => None,
                 }

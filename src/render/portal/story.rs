@@ -64,6 +64,8 @@ struct StoryCtx {
     blocks: Vec<Block>,
     /// In the export: the SSI path of the "更多..." fragment.
     more_include: Option<String>,
+    /// The newsroom's preview: the page says 预览·未发布 at its top.
+    preview: bool,
 }
 
 /// The public page of story `id` at `rel`: 404 unless it is this site's and
@@ -91,7 +93,7 @@ pub(super) async fn story(
         Status::Withdrawn => return gone(ctx),
         _ => return not_found(ctx),
     }
-    render_story(ctx, a, rel, candidates).await
+    render_story(ctx, a, rel, candidates, false).await
 }
 
 /// A file live story `id` publishes beside its page (`KindSpec::public_files`,
@@ -138,7 +140,7 @@ pub(crate) async fn preview(env: &Env, a: &Article) -> anyhow::Result<Page> {
     };
     ctx.brand = brand(&mut ctx).await?;
     let rel = a.url_path.clone().unwrap_or_default();
-    render_story(ctx, a.clone(), &rel, None).await
+    render_story(ctx, a.clone(), &rel, None, true).await
 }
 
 async fn render_story(
@@ -146,6 +148,7 @@ async fn render_story(
     a: Article,
     rel: &str,
     related_candidates: Option<Vec<Vec<ArticleSummary>>>,
+    preview: bool,
 ) -> anyhow::Result<Page> {
     let channel_path = ctx
         .tree
@@ -294,6 +297,7 @@ async fn render_story(
             related,
             blocks,
             more_include,
+            preview,
         },
     )?;
     page.last_modified = Some(a.updated_at);

@@ -186,7 +186,7 @@ async fn lookup(
             category => r.category.label(),
             url => r.url.clone(),
             at => crate::domain::text::to_cst(r.created_at).format("%Y年%m月%d日 %H:%M").to_string(),
-            state => r.state.label(),
+            state => r.state_label(),
             done => !r.state.is_open(),
             outcome => r.outcome.map(|o| o.label()),
             result => r.result.clone(),

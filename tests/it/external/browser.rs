@@ -106,8 +106,8 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         login(&d, &base, "reporter");
         d.goto(&format!("{base}/admin/stories/new"));
         d.type_into("#title", "滨州职业教育活动周启动");
-        d.clear("input[name=editor]");
-        d.type_into("input[name=editor]", "闫晓亮");
+        // the 责任编辑 is not the reporter's to fill: the 初审 editor is named
+        assert_eq!(d.count("input[name=editor]"), 0);
         d.type_into("input[name=byline_name]", "丁春贵");
         d.type_into("#source", "滨州日报/滨州网讯");
         d.script("document.querySelector('#channel_id').value = Array.from(document.querySelectorAll('#channel_id option')).find(o => o.textContent.includes('政务要闻')).value;");
@@ -150,12 +150,29 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         // 初审 passes; 复审 cannot change the approved text, and sends it back with a reason.
         login(&d, &base, "editor");
         act(&d, &base, id, "approve", "同意,请复审", "审核通过");
+        // what he may not do next is drawn disabled, with the reason
+        d.wait_for("button.act-approve[disabled]");
+        assert_eq!(d.text("button.act-approve"), "复审通过");
+        assert!(d.text("#why-approve").contains("复审须由相应审核人员进行"));
+        d.screenshot(&shots.join("disabled-with-reason.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("disabled-with-reason-phone.png"));
+        d.window(1280, 1800);
         login(&d, &base, "second");
         d.goto(&format!("{base}/admin/stories/{id}"));
-        // the approved text is shown, not offered for editing (a stale form
-        // posting anyway is refused: tests/it/one_path.rs)
-        d.wait_for(".readonly");
+        // the approved text is shown whole (byline, 责任编辑, pictures), not
+        // offered for editing (a stale form posting anyway is refused:
+        // tests/it/one_path.rs)
+        d.wait_for(".review-view");
         assert_eq!(d.count("#story-form"), 0);
+        let meta = d.text(".review-meta");
+        assert!(meta.contains("记者 丁春贵"), "{meta}");
+        assert!(meta.contains("editor名"), "{meta}");
+        let shown: i64 = d
+            .script("const i = document.querySelector('.review-view .body img'); return i && i.complete ? i.naturalWidth : 0;")
+            .as_i64()
+            .unwrap_or(0);
+        assert!(shown > 0, "the body's picture shows in the review view");
         d.screenshot(&shots.join("review-readonly.png"));
         d.window(390, 844);
         d.screenshot(&shots.join("review-readonly-phone.png"));
@@ -172,11 +189,12 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.window(390, 844);
         d.screenshot(&shots.join("returned-phone.png"));
         d.window(1280, 1800);
+        // typed and submitted at once, without 保存: what is on the screen goes in
+        d.click(".editor p");
         d.script("const p = document.querySelector('.editor p'); p.textContent = '5月8日,由市教育局主办的全市职业教育活动周在邹平启动。';");
-        d.click("#story-form button[name=save]");
-        d.wait_for_text(".flash", "已保存");
         d.click("button.act-submit");
         d.wait_for_text(".flash", "已提交审核");
+        assert!(d.text(".review-view").contains("由市教育局主办"), "the unsaved edit was submitted");
 
         login(&d, &base, "editor");
         act(&d, &base, id, "approve", "同意", "审核通过");

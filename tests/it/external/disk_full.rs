@@ -69,6 +69,8 @@ async fn a_full_disk_refuses_writes_clearly_and_recovers_without_a_restart() {
     let reporter = app.login("reporter").await;
     let yw = app.channel_id("main", "zw/yw").await;
     let before = reporter.write(yw, "满盘之前的稿件", BODY).await;
+    // as `serve` does at start: the 举报 form's secret exists before the disk fills
+    app.state.report_secret().await.unwrap();
 
     // the write-ahead log the demo's load grew would take the next writes
     // without the disk; give that space back first, as a checkpoint would
@@ -104,6 +106,25 @@ async fn a_full_disk_refuses_writes_clearly_and_recovers_without_a_restart() {
         !refused.body.contains("database"),
         "no internal error text on the page"
     );
+    // a picture upload says the same, not 500 (issue 24 §4)
+    let pic = reporter
+        .upload(&reporter.csrf, &crate::util::upload::jpeg(1600, 1200))
+        .await;
+    assert_eq!(pic.status, 503, "{}", pic.body);
+    assert!(pic.body.contains("存储空间已满"), "{}", pic.body);
+    // a freshly started server still shows the 举报 form: showing it writes nothing
+    let fresh =
+        gazette::state::AppState::open(app.state.config.as_ref().clone(), app.state.store.clone())
+            .unwrap();
+    let form = tower::ServiceExt::oneshot(
+        gazette::web::router(fresh),
+        axum::http::Request::get("/jubao/")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(form.status(), 200, "the 举报 form on a full disk");
 
     // space is freed: the same server takes writes again, sign-in included
     std::fs::remove_file(&filler).unwrap();

@@ -181,6 +181,31 @@ async fn admin_pages_are_valid_html5() {
         ("edit-live", admin.get("/admin/stories/900202").await),
         ("live-desk", admin.get("/admin/live/900202").await),
         ("forbidden", d.reporter.get("/admin/users").await),
+        // issue 24: 代签设置, the record's groups, a picture another's to
+        // edit, the preview's banner, a refused save kept as typed
+        ("deputies", admin.get("/admin/deputies").await),
+        (
+            "audit-groups",
+            admin.get("/admin/audit?group=story&exclude=account").await,
+        ),
+        ("picture-locked", d.reporter.get("/admin/images/1").await),
+        (
+            "preview",
+            d.signer.get(&format!("/admin/stories/{id}/preview")).await,
+        ),
+        (
+            "refused-save",
+            d.reporter
+                .post(
+                    "/admin/stories/new",
+                    &[
+                        ("title", "没有栏目的稿件"),
+                        ("channel_id", ""),
+                        ("body", "<p>正文</p>"),
+                    ],
+                )
+                .await,
+        ),
         // 举报处理: the queue and one report with its acts
         ("reports", admin.get("/admin/reports").await),
         ("report", {

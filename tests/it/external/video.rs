@@ -449,6 +449,95 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
     }
 }
 
+/// New subtitles for a published video story are part of its revision:
+/// uploading them changes nothing readers see; the revision carrying them
+/// is reviewed and signed, then the page shows them (issue 24 §2).
+#[tokio::test]
+async fn new_subtitles_on_a_published_video_go_through_review() {
+    if ffmpeg_missing("new_subtitles_on_a_published_video_go_through_review") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    app.run_jobs().await;
+    let d = desk(&app).await;
+    let id = upload_video(&d.reporter, "湿地.mp4", &clip(640, 360, 2), 64 * 1024).await;
+    app.run_jobs().await;
+    let r = d
+        .reporter
+        .post(&format!("/admin/videos/{id}/poster"), &[("frame", "1")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let poster: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    app.run_jobs().await;
+    let story = video_story(&d, id, poster["id"].as_i64().unwrap()).await;
+    let subtitles = |text: &'static str| {
+        let (ct, body) = crate::util::upload::multipart(&d.reporter.csrf, text.as_bytes());
+        Request::post(format!("/admin/videos/{id}/subtitles"))
+            .header("content-type", ct)
+            .header("cookie", &d.reporter.cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = app
+        .request(subtitles("1\n00:00:00,000 --> 00:00:01,000\n第一版字幕\n"))
+        .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let first: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    let first_url = first["subtitles"].as_str().unwrap().to_string();
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(story, action, "同意").await.status, 303);
+    }
+    let a = app.state.store.article(story).await.unwrap().unwrap();
+    let path = format!("/{}", a.url_path.unwrap());
+    let track = |page: &crate::util::TestResponse| page.select_attr(".story-video track", "src");
+    assert_eq!(
+        track(&app.get(&path).await),
+        std::slice::from_ref(&first_url)
+    );
+    // the reporter uploads replacement subtitles: nothing changes for readers
+    let second = app
+        .request(subtitles(
+            "1\n00:00:00,000 --> 00:00:01,000\n未经审核的字幕\n",
+        ))
+        .await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    let second: serde_json::Value = serde_json::from_str(&second.body).unwrap();
+    let key = second["subtitles_key"].as_str().unwrap().to_string();
+    assert_eq!(
+        track(&app.get(&path).await),
+        std::slice::from_ref(&first_url)
+    );
+    let v = app.state.store.video(id).await.unwrap().unwrap();
+    assert_eq!(
+        v.subtitles.map(|k| format!("/media/{k}")),
+        Some(first_url.clone())
+    );
+    // saved into the story they open a revision, which goes through review
+    let page = format!("/admin/stories/{story}");
+    let mut form = crate::util::form::fields(&d.reporter.get(&page).await.body, "story-form");
+    crate::util::form::set(&mut form, "video_subtitles", &key);
+    let r = d
+        .reporter
+        .post(&page, &crate::util::form::pairs(&form))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(track(&app.get(&path).await), [first_url]);
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(story, action, "同意").await.status, 303);
+    }
+    assert_eq!(track(&app.get(&path).await), [format!("/media/{key}")]);
+}
+
 #[tokio::test]
 async fn a_video_story_waits_for_its_video_and_bad_files_are_refused_once() {
     if ffmpeg_missing("a_video_story_waits_for_its_video_and_bad_files_are_refused_once") {

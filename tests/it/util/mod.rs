@@ -1,6 +1,7 @@
 pub mod agent;
 pub mod backend;
 pub mod desk;
+pub mod form;
 pub mod html;
 pub mod jobs;
 pub mod test_app;

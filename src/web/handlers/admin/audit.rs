@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::{csv_field, datetime, render};
 use crate::db::{AuditEntry, AuditQuery, DynStore};
-use crate::domain::record::{ACTIONS, action_label, state_label, subject_label};
+use crate::domain::record::{
+    ACTIONS, GROUPS, action_label, group_actions, state_label, subject_label,
+};
 use crate::domain::text::{cst_day_start, datetime_rfc3339};
 use crate::domain::workflow::level_name;
 use crate::state::AppState;
@@ -48,6 +50,35 @@ pub struct Filter {
     /// `AT.ID` of the last row of the previous page.
     #[serde(default)]
     before: String,
+    /// Only the actions of this group (`domain::record::GROUPS`).
+    #[serde(default)]
+    group: String,
+    /// Not the actions of these groups (repeated `exclude=`; read from the
+    /// query's pairs, which a struct does not take).
+    #[serde(skip_deserializing)]
+    exclude: Vec<String>,
+}
+
+/// The filters of a query string: the one-value fields, and every
+/// `exclude=` group.
+fn filter(Query(mut f): Query<Filter>, Query(pairs): Query<Vec<(String, String)>>) -> Filter {
+    f.exclude = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "exclude")
+        .map(|(_, v)| v)
+        .collect();
+    f
+}
+
+/// What of the record `session`'s person reads (`db::RecordScope`):
+/// everything for an administrator.
+fn scope(session: &Session) -> Option<crate::db::RecordScope> {
+    let u = &session.user;
+    u.library_sites().map(|sites| crate::db::RecordScope {
+        me: u.id,
+        sites,
+        reports: u.has(crate::domain::user::Role::Handler),
+    })
 }
 
 impl Filter {
@@ -84,6 +115,21 @@ impl Filter {
             a if ACTIONS.iter().any(|(k, _)| *k == a) => Some(a.to_string()),
             _ => return Err(AppError::BadRequest("没有这种操作类型".into())),
         };
+        let group = |g: &str| -> Result<Vec<String>, AppError> {
+            if GROUPS.iter().any(|(k, _)| *k == g) {
+                Ok(group_actions(g))
+            } else {
+                Err(AppError::BadRequest("没有这一类操作".into()))
+            }
+        };
+        let actions = match self.group.trim() {
+            "" => Vec::new(),
+            g => group(g)?,
+        };
+        let mut exclude = Vec::new();
+        for g in &self.exclude {
+            exclude.extend(group(g.trim())?);
+        }
         Ok(AuditQuery {
             actor_id: number(&self.person, "人员")?,
             actor: None,
@@ -95,7 +141,33 @@ impl Filter {
             to: date(&self.to, "结束日期")?.map(|t| t + 86_400),
             before,
             limit,
+            actions,
+            exclude,
+            scope: None,
         })
+    }
+
+    /// The query of a page or export as `session`'s person may read it.
+    fn scoped(&self, session: &Session, limit: i64) -> Result<AuditQuery, AppError> {
+        Ok(AuditQuery {
+            scope: scope(session),
+            ..self.query(limit)?
+        })
+    }
+
+    /// The export's file name: the record and the range it covers.
+    fn file_name(&self, ext: &str) -> String {
+        let day = |d: &str| {
+            let d = d.trim();
+            (!d.is_empty() && cst_day_start(d).is_some()).then(|| d.to_string())
+        };
+        let range = match (day(&self.from), day(&self.to)) {
+            (Some(a), Some(b)) => format!("{a}_{b}"),
+            (Some(a), None) => format!("{a}_onwards"),
+            (None, Some(b)) => format!("until_{b}"),
+            (None, None) => "all".into(),
+        };
+        format!("publication-record_{range}.{ext}")
     }
 
     /// The filters as a query string (without the page position).
@@ -106,10 +178,12 @@ impl Filter {
             ("person", f.person.as_str()),
             ("story", f.story.as_str()),
             ("action", f.action.as_str()),
+            ("group", f.group.as_str()),
             ("from", f.from.as_str()),
             ("to", f.to.as_str()),
         ]
         .into_iter()
+        .chain(f.exclude.iter().map(|g| ("exclude", g.as_str())))
         .filter(|(_, v)| !v.is_empty())
         .collect();
         serde_urlencoded::to_string(pairs).unwrap_or_default()
@@ -173,10 +247,12 @@ fn row(e: AuditEntry) -> Row {
 pub async fn get_audit(
     State(state): State<AppState>,
     session: Session,
-    Query(f): Query<Filter>,
+    f: Query<Filter>,
+    pairs: Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let q = f.query(PAGE + 1)?;
+    let f = filter(f, pairs);
+    let q = f.scoped(&session, PAGE + 1)?;
     let mut entries = state.store.audit_page(&q).await?;
     let more = entries.len() as i64 > PAGE;
     entries.truncate(PAGE as usize);
@@ -211,6 +287,7 @@ pub async fn get_audit(
         "admin/audit.html",
         minijinja::context! {
             title => "发布记录", rows, next, f, people, actions, export,
+            groups => GROUPS.iter().map(|(k, l)| minijinja::context! { key => k, label => l }).collect::<Vec<_>>(),
             paged => !f.before.is_empty(), first => format!("/admin/audit{export}"),
         },
     )?
@@ -310,17 +387,17 @@ fn export(store: DynStore, mut q: AuditQuery, format: Format) -> Body {
 pub async fn get_audit_csv(
     State(state): State<AppState>,
     session: Session,
-    Query(f): Query<Filter>,
+    f: Query<Filter>,
+    pairs: Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let q = f.query(EXPORT_BATCH)?;
+    let f = filter(f, pairs);
+    let q = f.scoped(&session, EXPORT_BATCH)?;
+    let disposition = format!("attachment; filename=\"{}\"", f.file_name("csv"));
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"publication-record.csv\"",
-            ),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         export(state.store.clone(), q, Format::Csv),
     )
@@ -330,12 +407,21 @@ pub async fn get_audit_csv(
 pub async fn get_audit_json(
     State(state): State<AppState>,
     session: Session,
-    Query(f): Query<Filter>,
+    f: Query<Filter>,
+    pairs: Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     may_read(&session)?;
-    let q = f.query(EXPORT_BATCH)?;
+    let f = filter(f, pairs);
+    let q = f.scoped(&session, EXPORT_BATCH)?;
+    let disposition = format!("inline; filename=\"{}\"", f.file_name("json"));
     Ok((
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         export(state.store.clone(), q, Format::Json),
     )
         .into_response())

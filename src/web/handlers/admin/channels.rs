@@ -213,6 +213,7 @@ pub async fn post_site(
     s.design_credit = field("design_credit", 100)?;
     s.report_phone = field("report_phone", 50)?;
     s.report_email = field("report_email", 100)?;
+    s.shares_stories = !f.get("shares_stories").is_empty();
     s.footer_links = footer_links(&f)?;
     // the logo and favicon are pictures of this site's library, by number
     for (k, what) in [("logo_image", "站标"), ("favicon_image", "网站图标")] {
@@ -268,6 +269,11 @@ pub async fn post_site(
         ),
         ("视觉设计", o.design_credit.clone(), n.design_credit.clone()),
         ("举报电话", o.report_phone.clone(), n.report_phone.clone()),
+        (
+            "稿件供其他站点推荐位采用",
+            if o.shares_stories { "是" } else { "否" }.to_string(),
+            if n.shares_stories { "是" } else { "否" }.to_string(),
+        ),
         ("举报邮箱", o.report_email.clone(), n.report_email.clone()),
         (
             "页脚链接",

@@ -171,6 +171,73 @@ pub async fn get_images(
     Ok(render(&state, Some(&session), "admin/images.html", ctx)?.into_response())
 }
 
+/// The stories readers see a picture on.
+async fn published_uses(
+    state: &AppState,
+    id: i64,
+) -> Result<Vec<crate::db::PictureUseOf>, AppError> {
+    Ok(state
+        .store
+        .picture_uses(id)
+        .await?
+        .into_iter()
+        .filter(|u| u.status == crate::domain::Status::Published.as_str())
+        .collect())
+}
+
+/// Why the person may not change the picture's words and declaration
+/// (issue 24 §2), if they may not: their own upload not yet on a published
+/// story is theirs; any picture of their site is the photo desk's
+/// (图片编辑) and the editors'. Every change that passes is in the record.
+fn edit_refusal(
+    user: &crate::domain::user::User,
+    p: &Picture,
+    published: &[crate::db::PictureUseOf],
+) -> Option<String> {
+    if user.keeps_pictures(&p.site_id) {
+        return None;
+    }
+    if let Some(u) = published.first() {
+        return Some(format!(
+            "这张图片用在已发布的稿件《{}》上:修改它的说明、署名、替代文字或人工智能生成声明,须由图片编辑或编辑进行",
+            u.title
+        ));
+    }
+    (p.uploader_id != Some(user.id)).then(|| {
+        format!(
+            "这张图片是{}上传的:修改别人的图片须由图片编辑或编辑进行",
+            if p.uploader.is_empty() {
+                "别人"
+            } else {
+                p.uploader.as_str()
+            }
+        )
+    })
+}
+
+/// Whether the change `meta` may be saved: the person may edit the picture,
+/// and it does not take an AI declaration off a picture readers see on a
+/// published story (what readers are told is the story's review's to
+/// decide, not a library edit's).
+async fn may_change(
+    state: &AppState,
+    session: &Session,
+    p: &Picture,
+    meta: &PictureMeta,
+) -> Result<(), AppError> {
+    let published = published_uses(state, p.id).await?;
+    if let Some(why) = edit_refusal(&session.user, p, &published) {
+        return Err(AppError::Forbidden(why));
+    }
+    if p.ai.is_declared() && !meta.ai.is_declared() && !published.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "这张图片用在已发布的稿件《{}》上,读者看到它标为人工智能生成:不能在图片库里撤销这一声明。如声明有误,请修改稿件、在稿件中说明后送审签发",
+            published[0].title
+        )));
+    }
+    Ok(())
+}
+
 async fn load(state: &AppState, session: &Session, id: i64) -> Result<Picture, AppError> {
     match state.store.picture(id).await? {
         Some(p) if may_see(session, &p) => Ok(p),
@@ -188,6 +255,8 @@ pub async fn get_image(
 ) -> Result<Response, AppError> {
     let p = load(&state, &session, id).await?;
     let uses = state.store.picture_uses(id).await?;
+    let published = published_uses(&state, id).await?;
+    let locked = edit_refusal(&session.user, &p, &published);
     let crops: Vec<minijinja::Value> = Ratio::ALL
         .iter()
         .map(|r| {
@@ -213,6 +282,7 @@ pub async fn get_image(
         ai_choices => crate::domain::ai::Ai::ALL.iter().map(|a| (a.as_str(), a.choice())).collect::<Vec<_>>(),
         aigc_found => p.aigc.as_ref().map(crate::domain::ai::Aigc::describe),
         ai_labelled => p.made.as_ref().is_some_and(|m| m.aigc.is_some()),
+        locked, ai_fixed => p.ai.is_declared() && !published.is_empty(),
         flash => (params.done == "saved").then_some("图片信息已保存;新的焦点裁切将在几秒内生成"),
     };
     Ok(render(&state, Some(&session), "admin/image.html", ctx)?.into_response())
@@ -223,7 +293,7 @@ pub async fn post_image(
     Path(id): Path<i64>,
     SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    load(&state, &session, id).await?;
+    let p = load(&state, &session, id).await?;
     let percent = |k: &str| -> Result<i64, AppError> {
         f.get(k)
             .trim()
@@ -247,6 +317,7 @@ pub async fn post_image(
         focal: Focal::new(percent("focal_x")?, percent("focal_y")?),
         ai: crate::domain::ai::Ai::parse(f.get("ai")),
     };
+    may_change(&state, &session, &p, &meta).await?;
     state
         .store
         .edit_picture(id, &meta, &session.actor(), state.now())

@@ -207,6 +207,13 @@ fn refused(state: &AppState, e: MediaError) -> Response {
                 "图片存储暂时不可用,请稍后重试",
             )
         }
+        e @ MediaError::Storage(MediaStoreError::Full(_)) => {
+            tracing::error!(error = %e, media = %state.media.describe(), "storing an upload failed: disk full");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "服务器存储空间已满,图片没有保存。请通知技术人员清理磁盘后再上传一次",
+            )
+        }
         e @ (MediaError::Io(_) | MediaError::Storage(MediaStoreError::Failed(_))) => {
             tracing::error!(error = %e, media = %state.media.describe(), "storing an upload failed");
             error(StatusCode::INTERNAL_SERVER_ERROR, "保存图片失败,请稍后重试")

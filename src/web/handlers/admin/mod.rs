@@ -5,6 +5,7 @@ pub mod audit;
 pub mod autosave;
 pub mod channels;
 pub mod dashboard;
+pub mod deputies;
 pub mod images;
 mod kinds;
 pub mod live;
@@ -44,6 +45,8 @@ impl Done {
             "user_saved" => "用户已保存",
             "word_added" => "已添加敏感词",
             "word_deleted" => "已删除敏感词",
+            "deputy_added" => "已指定代签人",
+            "deputy_removed" => "已取消代签人",
             "channel_created" => "已创建栏目",
             "channel_saved" => "栏目已保存",
             "site_saved" => "站点设置已保存,页面已随之更新",

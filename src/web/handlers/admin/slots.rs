@@ -178,9 +178,37 @@ async fn slot_page(
         minijinja::context! {
             title => format!("推荐位:{}", slot.name), slot, site => site_name(&slot.site_id),
             items, shown, flash, error, typed_id, is_admin => session.user.is_admin(),
+            kinds => crate::domain::kind::Kind::ALL.iter().filter(|k| k.listed())
+                .map(|k| minijinja::context! { key => k.as_str(), label => k.label(), on => slot.kinds.contains(k) })
+                .collect::<Vec<_>>(),
+            other_sites => sites.iter().filter(|s| s.id != slot.site_id)
+                .map(|s| minijinja::context! { id => s.id.clone(), name => s.name.clone(), on => slot.sites.contains(&s.id), shares => s.settings.shares_stories })
+                .collect::<Vec<_>>(),
+            accepts => accepts_label(slot, &sites),
         },
     )?;
     Ok((status, html).into_response())
+}
+
+/// What a slot takes, in words.
+fn accepts_label(slot: &Slot, sites: &[crate::domain::Site]) -> String {
+    let kinds = if slot.kinds.is_empty() {
+        "各类新闻稿件".to_string()
+    } else {
+        let names: Vec<&str> = slot.kinds.iter().map(|k| k.label()).collect();
+        format!("{}稿件", names.join("、"))
+    };
+    let others: Vec<&str> = slot
+        .sites
+        .iter()
+        .filter_map(|id| sites.iter().find(|s| &s.id == id))
+        .map(|s| s.name.as_str())
+        .collect();
+    if others.is_empty() {
+        format!("只放本站的{kinds}")
+    } else {
+        format!("放本站及{}(开放共享时)的{kinds}", others.join("、"))
+    }
 }
 
 fn article_id(f: &Fields) -> Result<i64, String> {
@@ -299,6 +327,18 @@ fn definition(f: &Fields, site_id: &str, key: &str, id: i64) -> Result<Slot, App
         size,
         sort,
         style: crate::domain::channel::ListStyle::parse(f.get("style").trim()),
+        kinds: f
+            .all("kinds")
+            .into_iter()
+            .filter_map(crate::domain::kind::Kind::parse)
+            .filter(|k| k.listed())
+            .collect(),
+        sites: f
+            .all("sites")
+            .into_iter()
+            .filter(|s| *s != site_id && !s.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -312,7 +352,9 @@ pub async fn post_slots(
     if !state.store.sites().await?.iter().any(|s| s.id == site) {
         return Err(AppError::BadRequest("请选择站点".into()));
     }
-    let slot = definition(&f, site, f.get("key"), 0)?;
+    let mut slot = definition(&f, site, f.get("key"), 0)?;
+    let sites = state.store.sites().await?;
+    slot.sites.retain(|s| sites.iter().any(|x| &x.id == s));
     let id = state
         .store
         .save_slot(&slot, &session.actor(), state.now())
@@ -329,7 +371,9 @@ pub async fn post_slot(
 ) -> Result<Response, AppError> {
     super::require_admin(&session)?;
     let old = slot_for(&state, &session, id).await?;
-    let slot = definition(&f, &old.site_id, &old.key, old.id)?;
+    let mut slot = definition(&f, &old.site_id, &old.key, old.id)?;
+    let sites = state.store.sites().await?;
+    slot.sites.retain(|s| sites.iter().any(|x| &x.id == s));
     state
         .store
         .save_slot(&slot, &session.actor(), state.now())

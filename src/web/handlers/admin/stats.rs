@@ -77,8 +77,29 @@ fn line(name: String, t: Totals) -> Line {
     }
 }
 
-async fn report(state: &AppState, from: i64, to: i64) -> Result<(Vec<Line>, Vec<Line>), AppError> {
-    let (acts, written) = state.store.stats_acts(from, to).await?;
+/// The figures of `[from, to)` for `user`: of the channels of the sites
+/// the person works in (an administrator: every site), so nobody reads
+/// another site's desk (issue 24 §2).
+async fn report(
+    state: &AppState,
+    user: &crate::domain::user::User,
+    from: i64,
+    to: i64,
+) -> Result<(Vec<Line>, Vec<Line>), AppError> {
+    let (mut acts, mut written) = state.store.stats_acts(from, to).await?;
+    let mut names = std::collections::HashMap::new();
+    let mut mine = std::collections::HashSet::new();
+    for site in state.store.sites().await? {
+        let visible = user.library_sites().is_none_or(|s| s.contains(&site.id));
+        for c in state.store.channels(&site.id).await? {
+            if visible {
+                mine.insert(c.id);
+            }
+            names.insert(c.id, format!("{}·{}", site.name, c.name));
+        }
+    }
+    acts.retain(|a| mine.contains(&a.channel_id));
+    written.retain(|(_, channel)| mine.contains(channel));
     let stats = state.work.cpu.run(move || compute(&acts, &written)).await?;
     let users = state.store.users().await?;
     let people = stats
@@ -92,12 +113,6 @@ async fn report(state: &AppState, from: i64, to: i64) -> Result<(Vec<Line>, Vec<
             line(name, t)
         })
         .collect();
-    let mut names = std::collections::HashMap::new();
-    for site in state.store.sites().await? {
-        for c in state.store.channels(&site.id).await? {
-            names.insert(c.id, format!("{}·{}", site.name, c.name));
-        }
-    }
     let channels = stats
         .channels
         .into_iter()
@@ -131,7 +146,7 @@ pub async fn get_stats(
 ) -> Result<Response, AppError> {
     may_read(&session)?;
     let (from, to, from_s, to_s) = period(&p, state.now())?;
-    let (people, channels) = report(&state, from, to).await?;
+    let (people, channels) = report(&state, &session.user, from, to).await?;
     let query = serde_urlencoded::to_string([("from", &from_s), ("to", &to_s)]).unwrap_or_default();
     Ok(render(
         &state,
@@ -149,7 +164,7 @@ pub async fn get_stats_csv(
 ) -> Result<Response, AppError> {
     may_read(&session)?;
     let (from, to, from_s, to_s) = period(&p, state.now())?;
-    let (people, channels) = report(&state, from, to).await?;
+    let (people, channels) = report(&state, &session.user, from, to).await?;
     let (rows, first, file) = match p.kind.as_str() {
         "channels" => (channels, "栏目", "channels"),
         _ => (people, "人员", "people"),

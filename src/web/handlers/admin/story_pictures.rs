@@ -46,16 +46,28 @@ pub(super) async fn check_pictures(
         return Ok(());
     }
     let found = state.store.pictures(&ids).await?;
-    for id in ids {
+    // the message names where the number was typed (题图, 图集第 N 张)
+    let places = parts
+        .lead
+        .iter()
+        .map(|u| (u.image_id, "题图".to_string()))
+        .chain(
+            parts
+                .gallery
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.image_id, format!("图集第 {} 张", i + 1))),
+        );
+    for (id, place) in places {
         match found.iter().find(|p| p.id == id) {
             None => {
                 return Err(AppError::BadRequest(format!(
-                    "图片库里没有编号为 {id} 的图片,请检查题图或图集的图片编号"
+                    "{place}:图片库里没有编号为 {id} 的图片,请检查图片编号"
                 )));
             }
             Some(p) if p.site_id != site_id => {
                 return Err(AppError::BadRequest(format!(
-                    "图片 {id} 属于其他站点的图片库,不能用在这个站点的稿件里"
+                    "{place}:图片 {id} 属于其他站点的图片库,不能用在这个站点的稿件里;请上传到本站图片库后再用"
                 )));
             }
             Some(_) => {}

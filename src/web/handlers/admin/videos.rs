@@ -219,17 +219,33 @@ pub async fn post_subtitles(
         }
         Some(key)
     };
-    match state
-        .store
-        .set_video_subtitles(id, key.as_deref(), &session.actor(), state.now())
-        .await
-    {
-        Ok(v) => {
-            crate::follow::after_write(&state).await;
-            Json(video_json(&v)).into_response()
+    // the story's subtitles travel with its revision (the form's
+    // `video_subtitles`), reviewed and signed like its text; the library's
+    // own subtitles change only while no published story shows the video,
+    // so nothing goes live past review
+    let published = match state.store.video_uses(id).await {
+        Ok(uses) => uses.iter().filter(|u| u.status == "published").count(),
+        Err(e) => return crate::web::error::AppError::from(e).into_response(),
+    };
+    let v = if published > 0 {
+        v
+    } else {
+        match state
+            .store
+            .set_video_subtitles(id, key.as_deref(), &session.actor(), state.now())
+            .await
+        {
+            Ok(v) => {
+                crate::follow::after_write(&state).await;
+                v
+            }
+            Err(e) => return crate::web::error::AppError::from(e).into_response(),
         }
-        Err(e) => crate::web::error::AppError::from(e).into_response(),
-    }
+    };
+    let mut j = video_json(&v);
+    j["subtitles_key"] = serde_json::json!(key);
+    j["subtitles"] = serde_json::json!(key.as_ref().map(|k| format!("/media/{k}")));
+    Json(j).into_response()
 }
 
 #[cfg(test)]

@@ -43,6 +43,21 @@ impl EditorPanel for VideoPanel {
             ))),
             Some(v) => {
                 u.seconds = v.probe.seconds();
+                // subtitles the upload made for this video (a file of it)
+                if let Some(k) = u
+                    .subtitles
+                    .as_ref()
+                    .filter(|k| *k != crate::domain::video::NO_SUBTITLES)
+                {
+                    let own = crate::domain::video::stem(&v.key)
+                        .rsplit_once('/')
+                        .is_some_and(|(month, _)| k.starts_with(&format!("{month}/")));
+                    if !own || !k.ends_with(".vtt") || !crate::domain::media_key::is_safe(k) {
+                        return Err(AppError::BadRequest(
+                            "视频字幕文件不对:请重新上传字幕".into(),
+                        ));
+                    }
+                }
                 Ok(())
             }
         }
@@ -87,6 +102,8 @@ fn parse_video(f: &Fields) -> Result<Option<VideoUse>, String> {
                 Some(VideoUse {
                     video_id,
                     seconds: 0,
+                    subtitles: Some(f.get("video_subtitles").trim().to_string())
+                        .filter(|k| !k.is_empty()),
                 })
             })
             .ok_or_else(|| format!("视频编号“{t}”不对,应为视频库里的编号")),

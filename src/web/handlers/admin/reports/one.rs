@@ -34,6 +34,41 @@ async fn handlers(state: &AppState, site: &str) -> Result<Vec<(i64, String)>, Ap
         .collect())
 }
 
+/// People a report may be handed to (转交): its site's handlers, and,
+/// when it names a story, those who can act on the story: the 签发人 of
+/// its channel and the 代签 deputies of its desk (issue 24 §3).
+async fn hand_over_to(state: &AppState, r: &Report) -> Result<Vec<(i64, String)>, AppError> {
+    let mut out = handlers(state, &r.site_id).await?;
+    let Some(ws) = (match r.article_id {
+        Some(id) => state.store.work_state(id).await?,
+        None => None,
+    }) else {
+        return Ok(out);
+    };
+    let site = ws.article.site_id.clone();
+    let path = state
+        .store
+        .channels(&site)
+        .await?
+        .into_iter()
+        .find(|c| c.id == ws.article.channel_id)
+        .map(|c| c.path)
+        .unwrap_or_default();
+    let deputies = state.store.deputies().await?;
+    for u in state.store.users().await? {
+        if !u.active || out.iter().any(|(id, _)| *id == u.id) {
+            continue;
+        }
+        let signer = u.has(crate::domain::user::Role::Signer) && u.may_work_in(&site, &path);
+        let deputy = crate::domain::user::Deputy::signs_for(&deputies, u.id, &site, &path);
+        if signer || deputy {
+            let role = if signer { "签发人" } else { "代签" };
+            out.push((u.id, format!("{}({role})", u.display_name)));
+        }
+    }
+    Ok(out)
+}
+
 pub async fn get_report(
     State(state): State<AppState>,
     session: Session,
@@ -107,6 +142,7 @@ pub async fn get_report(
         handled_at => r.handled_at.map(datetime),
         seen => r.updated_at,
         handlers => handlers(&state, &r.site_id).await?,
+        hand_over => hand_over_to(&state, &r).await?,
         me => session.user.id,
         story,
         outcomes => Outcome::ALL.iter().map(|o| (o.as_str(), o.label())).collect::<Vec<_>>(),
@@ -165,13 +201,24 @@ pub async fn post_act(
                 .get("to")
                 .parse()
                 .map_err(|_| AppError::BadRequest("请选择处理人".into()))?;
-            let name = state
-                .store
-                .user(uid)
-                .await?
-                .filter(|u| u.active && u.may_handle_reports(&r.site_id))
-                .ok_or_else(|| AppError::BadRequest("所选人员没有本站的“举报受理”权限".into()))?
-                .display_name;
+            let name = if f.get("act") == "assign" {
+                state
+                    .store
+                    .user(uid)
+                    .await?
+                    .filter(|u| u.active && u.may_handle_reports(&r.site_id))
+                    .ok_or_else(|| AppError::BadRequest("所选人员没有本站的“举报受理”权限".into()))?
+                    .display_name
+            } else {
+                // anyone who can act on the story, or another handler
+                let to = hand_over_to(&state, &r).await?;
+                let (_, label) = to.into_iter().find(|(id, _)| *id == uid).ok_or_else(|| {
+                    AppError::BadRequest(
+                        "只能转交给本站的举报受理人员,或稿件所在栏目的签发人、代签人".into(),
+                    )
+                })?;
+                label.split('(').next().unwrap_or_default().to_string()
+            };
             if f.get("act") == "assign" {
                 Act::Assign { to: uid, name }
             } else {
@@ -183,12 +230,16 @@ pub async fn post_act(
             }
         }
         "check" => Act::Check,
-        "resolve" => Act::Resolve {
-            outcome: Outcome::parse(f.get("outcome")).ok_or_else(|| {
+        "resolve" => {
+            let outcome = Outcome::parse(f.get("outcome")).ok_or_else(|| {
                 AppError::BadRequest("请选择处理结果:撤稿、更正或不予处理".into())
-            })?,
-            result: f.get("result").to_string(),
-        },
+            })?;
+            Act::Resolve {
+                outcome,
+                result: f.get("result").to_string(),
+                live: act_live(&state, &r, outcome).await?,
+            }
+        }
         other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
     };
     state
@@ -196,6 +247,25 @@ pub async fn post_act(
         .act_on_report(id, &act, seen, &session.actor(), state.now())
         .await?;
     Ok(Redirect::to(&format!("/admin/reports/{id}?done=acted")).into_response())
+}
+
+/// Whether the act a report is closed with is on the site already: the
+/// story withdrawn, or a correction of it signed since the report came
+/// in. A correction still in review (or not yet written) is not: the
+/// report then waits (处理中) and closes itself when it goes live.
+async fn act_live(state: &AppState, r: &Report, outcome: Outcome) -> Result<bool, AppError> {
+    let Some(a) = (match r.article_id {
+        Some(id) => state.store.article(id).await?,
+        None => None,
+    }) else {
+        // no story to act on: the handler's word closes it
+        return Ok(true);
+    };
+    Ok(match outcome {
+        Outcome::Rejected => true,
+        Outcome::Withdrawn => a.status == crate::domain::Status::Withdrawn,
+        Outcome::Corrected => a.corrections.iter().any(|c| c.at >= r.created_at),
+    })
 }
 
 /// A withdrawal from a report: the story's record row names the receipt.

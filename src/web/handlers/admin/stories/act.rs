@@ -3,13 +3,16 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use axum::http::StatusCode;
+
 use super::editor::{ActInput, EditPage, edit_page};
-use super::load_visible;
+use super::save::{save, typed_draft};
+use super::{load_visible, may_edit};
 use crate::domain::workflow::{Action, Actor};
 use crate::newsroom::{self};
 use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::handlers::admin::{SignedForm, parse_local};
+use crate::web::handlers::admin::{Fields, SignedForm, parse_local};
 
 pub async fn post_act(
     State(state): State<AppState>,
@@ -21,15 +24,71 @@ pub async fn post_act(
         .get("version")
         .parse()
         .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试".into()))?;
+    let name = f.get("action");
+    const ACTS: [&str; 9] = [
+        "submit",
+        "approve",
+        "reject",
+        "withdraw",
+        "unschedule",
+        "recall",
+        "restore",
+        "reschedule",
+        "publish_now",
+    ];
+    if !ACTS.contains(&name) {
+        return Err(AppError::BadRequest(format!("未知操作“{name}”")));
+    }
+    // pressed in the editor: what the form holds is saved first, so what
+    // is submitted is what was on the screen (or the act is refused with
+    // the form as typed)
+    let (mut story, mut version) = (story, version);
+    let in_editor = !f.all("title").is_empty();
+    if in_editor && may_edit(&story, &session.user) {
+        let (typed, _) = match typed_draft(&state, &session, &story, &f).await? {
+            Ok(typed) => typed,
+            Err(shown) => return Ok(shown),
+        };
+        // (the page's script sends the body as saved when it was not
+        // touched, so an unchanged form compares equal)
+        if typed != story.draft {
+            if matches!(name, "approve" | "reject") {
+                let page = EditPage {
+                    story: Some(&story),
+                    draft: &typed,
+                    error: Some(EDITED_UNDER_REVIEW.into()),
+                    conflict: None,
+                    flash: None,
+                    act: Some(act_input(&f)),
+                    restored: None,
+                };
+                return edit_page(&state, &session, page, StatusCode::CONFLICT).await;
+            }
+            match save(&state, &session, story, version, &typed).await? {
+                Ok(saved) => {
+                    version = saved.state.article.version;
+                    story = saved;
+                }
+                Err(shown) => return Ok(shown),
+            }
+        }
+    }
     let opinion = f.get("opinion").to_string();
-    let publish_at = match f.get("publish_at").trim() {
+    // the sign-off's schedule (`publish_at` in a form of its own); empty:
+    // the time the story asks for, if still ahead
+    let schedule = match f.all("sign_publish_at").first() {
+        Some(v) => *v,
+        None if in_editor => "",
+        None => f.get("publish_at"),
+    };
+    let publish_at = match schedule.trim() {
         "" => story.draft.publish_at.filter(|t| *t > state.now()),
         s => Some(
             parse_local(s)
                 .ok_or_else(|| AppError::BadRequest(format!("定时发布时间“{s}”格式不对")))?,
         ),
     };
-    let action = match f.get("action") {
+    let action = match name {
         "submit" => Action::Submit,
         "approve" => Action::Approve {
             opinion,
@@ -46,8 +105,7 @@ pub async fn post_act(
             Some(at) => Action::Reschedule { at },
             None => return Err(AppError::BadRequest("请填写新的定时发布时间".into())),
         },
-        "publish_now" => Action::PublishNow,
-        other => return Err(AppError::BadRequest(format!("未知操作“{other}”"))),
+        _ => Action::PublishNow,
     };
     // an act taken from a reader's 举报 names it in the record row
     let report = match f.get("report").trim() {
@@ -112,17 +170,33 @@ pub async fn post_act(
                     conflict: None,
                     flash: None,
                     // the signer's opinion, schedule and 放行理由 stay as typed
-                    act: Some(ActInput {
-                        opinion: f.get("opinion").to_string(),
-                        publish_at: f.get("publish_at").to_string(),
-                        override_reason: f.get("override_reason").to_string(),
-                        report: f.get("report").to_string(),
-                    }),
+                    act: Some(act_input(&f)),
                     restored: None,
                 },
                 status,
             )
             .await
         }
+    }
+}
+
+/// Why a review act is refused when the reviewer changed the form: he
+/// approves (or sends back) the text he was sent, and whoever changes it
+/// does not review it.
+const EDITED_UNDER_REVIEW: &str = "您在表单里改动了稿件:审核的须是送审的文字。\
+请先点“保存”保存改动(改过文字的人不再审核这一稿,由其他人审核),或刷新页面放弃改动后再审核";
+
+/// The review form's fields as typed, shown again after a refusal.
+fn act_input(f: &Fields) -> ActInput {
+    ActInput {
+        opinion: f.get("opinion").to_string(),
+        publish_at: f
+            .all("sign_publish_at")
+            .first()
+            .copied()
+            .unwrap_or(f.get("publish_at"))
+            .to_string(),
+        override_reason: f.get("override_reason").to_string(),
+        report: f.get("report").to_string(),
     }
 }

@@ -5,13 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::editor::{ActInput, EditPage, conflict_page, edit_page};
-use super::form::{check_draft, draft_from};
+use super::editor::{ActInput, EditPage, edit_page};
+use super::save::{save, typed_draft};
 use super::{load_visible, may_edit, saved_url};
-use crate::domain::draft::Draft;
-use crate::domain::html::sanitize_html;
-use crate::domain::workflow::{Action, Actor, Work};
-use crate::newsroom::{self};
 use crate::state::AppState;
 use crate::web::auth::Session;
 use crate::web::error::AppError;
@@ -101,98 +97,17 @@ pub async fn post_story(
     Path(id): Path<i64>,
     SignedForm { session, fields: f }: SignedForm,
 ) -> Result<Response, AppError> {
-    let mut story = load_visible(&state, &session, id).await?;
+    let story = load_visible(&state, &session, id).await?;
     let version: i64 = f
         .get("version")
         .parse()
         .map_err(|_| AppError::BadRequest("表单缺少版本号,请刷新页面后重试".into()))?;
-    let (draft, removed_images) = match draft_from(&f) {
-        Ok(d) => d,
-        Err(msg) => {
-            let partial = Draft {
-                title: f.get("title").to_string(),
-                body_html: sanitize_html(f.get("body")),
-                ..story.draft.clone()
-            };
-            return edit_page(
-                &state,
-                &session,
-                EditPage {
-                    story: Some(&story),
-                    draft: &partial,
-                    error: Some(msg),
-                    conflict: None,
-                    flash: None,
-                    act: None,
-                    restored: None,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let (draft, removed_images) = match typed_draft(&state, &session, &story, &f).await? {
+        Ok(typed) => typed,
+        Err(shown) => return Ok(shown),
     };
-    let (_, draft) = check_draft(&state, &session.user, Some(&story), draft).await?;
-    if version != story.state.article.version {
-        let theirs = story.draft.clone();
-        let msg = format!(
-            "保存冲突:别人在您之后保存了这篇稿件(您编辑的是第 {version} 版,现在是第 {} 版)",
-            story.state.article.version
-        );
-        return conflict_page(&state, &session, &story, &draft, msg, theirs).await;
-    }
-    let mut version = version;
-    if story.state.work == Work::Idle {
-        // editing a published (or withdrawn) story opens a revision under review
-        newsroom::act(
-            &state,
-            Actor::Person(&session.user),
-            &story,
-            version,
-            &Action::Revise,
-        )
-        .await?;
-        story = load_visible(&state, &session, id).await?;
-        version = story.state.article.version;
-    }
-    if let Err(e) = newsroom::check(&state, &session.user, &story, &Action::Edit) {
-        let err = AppError::from(e);
-        if err.status() != StatusCode::BAD_REQUEST {
-            return Err(err);
-        }
-        // a refusal of the state (approved text, scheduled): the form keeps
-        // what was typed, with the reason
-        return edit_page(
-            &state,
-            &session,
-            EditPage {
-                story: Some(&story),
-                draft: &draft,
-                error: Some(err.to_string()),
-                conflict: None,
-                flash: None,
-                act: None,
-                restored: None,
-            },
-            StatusCode::CONFLICT,
-        )
-        .await;
-    }
-    match state
-        .store
-        .save_draft(id, version, &draft, &session.user, state.now())
-        .await
-    {
-        Ok(_) => {
-            crate::follow::after_write(&state).await;
-            // saved for real: the working copy has served its purpose
-            state.store.drop_autosave(id, session.user.id).await?;
-            Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
-        }
-        Err(crate::db::StoreError::Conflict(m)) => {
-            let current = load_visible(&state, &session, id).await?;
-            let theirs = current.draft.clone();
-            conflict_page(&state, &session, &current, &draft, m, theirs).await
-        }
-        Err(e) => Err(e.into()),
+    match save(&state, &session, story, version, &draft).await? {
+        Ok(_) => Ok(Redirect::to(&saved_url(id, removed_images)).into_response()),
+        Err(shown) => Ok(shown),
     }
 }

@@ -108,6 +108,7 @@ pub(super) async fn edit_page(
     let (mut state_label, mut editable, mut signing, mut public_url) =
         (String::new(), true, false, None);
     let mut returned = None;
+    let (mut may_sign, mut warnings) = (None, Vec::new());
     let mut held_slots = Vec::new();
     let mut version = 0;
     if let Some(story) = p.story {
@@ -132,36 +133,46 @@ pub(super) async fn edit_page(
             Action::Reschedule { at: now + 60 },
             Action::PublishNow,
         ];
-        actions = newsroom::allowed(story, user, &probe, now);
-        if let Work::Review { level } = story.state.work {
-            signing = level == story.levels;
-            for a in &actions {
-                match *a {
-                    "approve" => buttons.push((
-                        "approve",
-                        if signing {
-                            "签发".to_string()
-                        } else {
-                            format!("{}通过", level_name(level, story.levels))
-                        },
-                    )),
-                    "reject" => buttons.push(("reject", "退回修改".to_string())),
-                    _ => {}
-                }
+        let shown = newsroom::buttons(story, user, &probe, now);
+        actions = shown
+            .iter()
+            .filter(|b| b.enabled)
+            .map(|b| b.action)
+            .collect();
+        let level = match story.state.work {
+            Work::Review { level } => Some(level),
+            _ => None,
+        };
+        signing = level == Some(story.levels);
+        for b in shown {
+            let label = match b.action {
+                "approve" if signing => "签发".to_string(),
+                "approve" => format!("{}通过", level_name(level.unwrap_or(1), story.levels)),
+                "reject" => "退回修改".into(),
+                "submit" => "提交审核".into(),
+                "recall" => "撤回".into(),
+                "restore" => "恢复发布".into(),
+                "withdraw" => "撤稿".into(),
+                "reschedule" => "改定时发布时间".into(),
+                "publish_now" => "立即发布".into(),
+                "unschedule" => "取消定时,退回草稿".into(),
+                _ => continue,
+            };
+            if b.action == "approve" && signing && !b.enabled {
+                // name who may sign when the person looking may not
+                let who = newsroom::who_may_sign(state, story).await?;
+                may_sign = Some(if who.is_empty() {
+                    "目前没有可以签发这篇稿件的人:请管理员在“代签设置”里为这个栏目指定代签人"
+                        .to_string()
+                } else {
+                    format!("可以签发的人:{}", who.join("、"))
+                });
             }
+            buttons.push(minijinja::context! {
+                action => b.action, label, enabled => b.enabled, reason => b.reason,
+            });
         }
-        for a in &actions {
-            match *a {
-                "submit" => buttons.insert(0, ("submit", "提交审核".to_string())),
-                "recall" => buttons.push(("recall", "撤回".to_string())),
-                "restore" => buttons.push(("restore", "恢复发布".to_string())),
-                "withdraw" => buttons.push(("withdraw", "撤稿".to_string())),
-                "reschedule" => buttons.push(("reschedule", "改定时发布时间".to_string())),
-                "publish_now" => buttons.push(("publish_now", "立即发布".to_string())),
-                "unschedule" => buttons.push(("unschedule", "取消定时,退回草稿".to_string())),
-                _ => {}
-            }
-        }
+        warnings = newsroom::signoff_warnings(story, now);
         editable = may_edit(story, user);
         let record = state.store.audit_of(story.state.article.id).await?;
         for (slot, position) in state.store.slots_holding(story.state.article.id).await? {
@@ -179,10 +190,11 @@ pub(super) async fn edit_page(
         }
         for e in record {
             let action = crate::domain::record::action_label(&e.action, &e.to_state);
-            let opinion = if e.opinion.is_empty() {
-                e.detail
-            } else {
-                e.opinion
+            // the opinion, and what the row notes besides (代签, a 举报's number)
+            let opinion = match (e.opinion.is_empty(), e.detail.is_empty()) {
+                (true, _) => e.detail,
+                (false, true) => e.opinion,
+                (false, false) => format!("{}({})", e.opinion, e.detail),
             };
             audit.push(minijinja::context! {
                 at => datetime(e.at), actor => e.actor, action, opinion,
@@ -218,7 +230,13 @@ pub(super) async fn edit_page(
         story_id => p.story.map(|s| s.state.article.id),
         revision => p.story.and_then(|s| s.revision_number),
         d, byline_rows, version, state_label, editable, actions, signing, blocking, public_url, hits, audit, revisions,
-        action_buttons => buttons,
+        action_buttons => buttons, may_sign, warnings,
+        error_field => p.error.as_deref().and_then(super::form::field_of),
+        may_name_editor => user.is_editor(),
+        review => match p.story {
+            Some(s) if !editable => Some(super::review::view(state, s).await?),
+            _ => None,
+        },
         tags => d.tags.join(","),
         // a scheduled story's field shows when it goes out
         publish_at => local(match p.story.map(|s| s.state.work) {
@@ -250,6 +268,45 @@ pub(super) async fn edit_page(
         render(state, Some(session), "admin/edit.html", ctx)?,
     )
         .into_response())
+}
+
+/// The editor again with what was typed and the reason beside its field,
+/// when a save is refused for something the person can fix (a picture of
+/// another site's library, a channel out of scope, a field too long).
+/// Anything else (the store failing) stays an error page.
+pub(super) async fn refused_page(
+    state: &AppState,
+    session: &Session,
+    story: Option<&Story>,
+    draft: &Draft,
+    err: AppError,
+) -> Result<Response, AppError> {
+    let status = err.status();
+    if !matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::FORBIDDEN
+            | StatusCode::CONFLICT
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::PAYLOAD_TOO_LARGE
+    ) {
+        return Err(err);
+    }
+    let page = EditPage {
+        story,
+        draft,
+        error: Some(err.to_string()),
+        conflict: None,
+        flash: None,
+        act: None,
+        restored: None,
+    };
+    let status = if status == StatusCode::BAD_REQUEST {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        status
+    };
+    edit_page(state, session, page, status).await
 }
 
 /// The editor again with the submitted draft and the version saved meanwhile (409).

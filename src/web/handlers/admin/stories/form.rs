@@ -154,6 +154,11 @@ pub(crate) async fn check_draft(
     mut draft: Draft,
 ) -> Result<(String, Draft), AppError> {
     let site = check_channels(state, user, &draft).await?;
+    // the 责任编辑 is named by editors (the 初审 approver by default), not
+    // by the writer: a reporter's form keeps what the story says
+    if !user.is_editor() {
+        draft.editor = story.map(|s| s.draft.editor.clone()).unwrap_or_default();
+    }
     crate::web::handlers::admin::story_pictures::check_pictures(state, &site, &draft.parts).await?;
     let saving = crate::web::handlers::admin::kinds::Saving {
         state,
@@ -162,4 +167,53 @@ pub(crate) async fn check_draft(
     };
     crate::web::handlers::admin::kinds::check(&saving, &mut draft).await?;
     Ok((site, draft))
+}
+
+/// The field a refusal's message is about (the messages name their field
+/// in the words the form labels it with), so the form shows the reason
+/// beside it. Longer names first: 原标题 and 短标题 before 标题.
+pub(super) fn field_of(message: &str) -> Option<&'static str> {
+    const FIELDS: &[(&str, &str)] = &[
+        ("题图", "lead"),
+        ("图集", "gallery"),
+        ("视频", "video"),
+        ("原出处", "reprint"),
+        ("原作者", "reprint"),
+        ("原标题", "reprint"),
+        ("原文链接", "reprint"),
+        ("转载", "reprint"),
+        ("定时发布", "publish_at"),
+        ("更正说明", "correction"),
+        ("短标题", "short_title"),
+        ("副标题", "subtitle"),
+        ("标题", "title"),
+        ("栏目", "channel"),
+        ("标签", "tags"),
+        ("署名", "byline"),
+        ("摘要", "summary"),
+        ("稿源", "source"),
+        ("编辑", "editor"),
+        ("网址", "page"),
+        ("单页", "page"),
+        ("正文", "body"),
+    ];
+    FIELDS
+        .iter()
+        .find(|(word, _)| message.contains(word))
+        .map(|(_, field)| *field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn a_refusal_is_shown_beside_the_field_it_names() {
+        assert_eq!(field_of("题图的图片 29 属于其他站点的图片库"), Some("lead"));
+        assert_eq!(field_of("原标题不能超过 200 字"), Some("reprint"));
+        assert_eq!(field_of("短标题不能超过 100 字"), Some("short_title"));
+        assert_eq!(field_of("标题不能超过 200 字"), Some("title"));
+        assert_eq!(field_of("栏目「要闻」不在您的负责范围内"), Some("channel"));
+        assert_eq!(field_of("请稍后再试"), None);
+    }
 }

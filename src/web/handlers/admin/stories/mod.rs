@@ -8,6 +8,8 @@ mod editor;
 mod form;
 mod new;
 mod preview;
+mod review;
+mod save;
 
 pub use act::post_act;
 pub use diff::get_diff;

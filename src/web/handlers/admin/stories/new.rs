@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::editor::{EditPage, edit_page};
-use super::form::{check_draft, draft_from};
+use super::editor::{EditPage, edit_page, refused_page};
+use super::form::{check_draft, draft_from, parse_draft};
 use super::saved_url;
 use crate::domain::draft::Draft;
 use crate::domain::html::sanitize_html;
@@ -18,10 +18,8 @@ pub async fn get_new(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, AppError> {
-    let draft = Draft {
-        editor: session.user.display_name.clone(),
-        ..Default::default()
-    };
+    // the 编辑 (责任编辑) is left to the editor who takes the 初审
+    let draft = Draft::default();
     edit_page(
         &state,
         &session,
@@ -46,29 +44,19 @@ pub async fn post_new(
     let (draft, removed_images) = match draft_from(&f) {
         Ok(d) => d,
         Err(msg) => {
-            let partial = Draft {
+            // everything typed stays in the form, with the reason
+            let typed = parse_draft(&f).map(|(d, _)| d).unwrap_or_else(|_| Draft {
                 title: f.get("title").to_string(),
                 body_html: sanitize_html(f.get("body")),
                 ..Default::default()
-            };
-            return edit_page(
-                &state,
-                &session,
-                EditPage {
-                    story: None,
-                    draft: &partial,
-                    error: Some(msg),
-                    conflict: None,
-                    flash: None,
-                    act: None,
-                    restored: None,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            });
+            return refused_page(&state, &session, None, &typed, AppError::BadRequest(msg)).await;
         }
     };
-    let (site, draft) = check_draft(&state, &session.user, None, draft).await?;
+    let (site, draft) = match check_draft(&state, &session.user, None, draft.clone()).await {
+        Ok(checked) => checked,
+        Err(e) => return refused_page(&state, &session, None, &draft, e).await,
+    };
     let id = state
         .store
         .create_story(&site, &draft, &session.user, state.now())

@@ -1,0 +1,16 @@
+-- See migrations/sqlite/0018_review_rules.sql.
+CREATE TABLE deputies (
+    id           BIGSERIAL PRIMARY KEY,
+    site_id      TEXT NOT NULL,
+    channel_path TEXT NOT NULL DEFAULT '',
+    user_id      BIGINT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    UNIQUE (site_id, channel_path, user_id)
+);
+
+-- What a 推荐位 takes (issue 24 §2): the story kinds (comma-separated
+-- names; empty: every kind that is listed, never a 单页) and the other
+-- sites whose stories it may hold (comma-separated ids; empty: its own
+-- site only), each of which must also share its stories in its settings.
+ALTER TABLE slots ADD COLUMN kinds TEXT NOT NULL DEFAULT '';
+ALTER TABLE slots ADD COLUMN sites TEXT NOT NULL DEFAULT '';
