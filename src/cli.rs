@@ -225,6 +225,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GAZETTE_REPORT_GLOBAL_LIMIT", default_value_t = 3000,
           value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
     pub report_global_limit: i64,
+    /// Megabytes of 举报 screenshots the portal stores in an hour (every
+    /// node together, after re-encoding); past it, readers are asked to
+    /// file without screenshots or later.
+    #[arg(long, env = "GAZETTE_REPORT_SHOTS_MB_PER_HOUR", default_value_t = 256,
+          value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+    pub report_shots_mb_per_hour: i64,
 }
 
 fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {

@@ -41,6 +41,9 @@ pub struct ReportsConfig {
     pub per_address: i64,
     /// Reports the whole portal takes in an hour.
     pub global: i64,
+    /// Bytes of screenshots the whole portal stores in an hour (after
+    /// re-encoding); past it, reports are taken without screenshots.
+    pub shots_hourly_bytes: i64,
 }
 
 /// The window `ReportsConfig`'s limits count in.
@@ -53,6 +56,7 @@ impl Default for ReportsConfig {
             contact_days: 180,
             per_address: 10,
             global: 3000,
+            shots_hourly_bytes: 256 * 1024 * 1024,
         }
     }
 }

@@ -18,3 +18,10 @@ CREATE TABLE deputies (
 -- site only), each of which must also share its stories in its settings.
 ALTER TABLE slots ADD COLUMN kinds TEXT NOT NULL DEFAULT '';
 ALTER TABLE slots ADD COLUMN sites TEXT NOT NULL DEFAULT '';
+
+-- The bytes of a report's screenshots as stored (re-encoded), for the
+-- portal's hourly storage budget (issue 24 §3).
+ALTER TABLE reports ADD COLUMN shot_bytes BIGINT NOT NULL DEFAULT 0;
+
+-- 最近发布 on the 工作台: the stories signed off last, newest first.
+CREATE INDEX articles_signed ON articles (signed_at, id) WHERE status = 'published';

@@ -56,6 +56,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             contact_days: args.report_contact_days,
             per_address: args.report_limit,
             global: args.report_global_limit,
+            shots_hourly_bytes: args.report_shots_mb_per_hour * 1024 * 1024,
         },
     };
     let state = AppState::open(config, store)?;
@@ -65,6 +66,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
     }
+    // a video job killed mid-way (kill -9, a crash) left its scratch
+    crate::jobs::sweep_video_scratch(&state.config.data_dir);
     // the 举报 form's secret is made now, so showing the form never writes
     if let Err(e) = state.report_secret().await {
         tracing::warn!(error = %e, "the 举报 form's secret could not be made yet; the form will try again");

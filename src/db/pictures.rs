@@ -77,6 +77,16 @@ pub trait Pictures: Send + Sync {
     /// Pictures of `site` by original key (a story body's `<img>`s).
     async fn pictures_by_key(&self, site_id: &str, keys: &[String]) -> StoreResult<Vec<Picture>>;
     async fn library(&self, q: &LibraryQuery) -> StoreResult<Vec<Picture>>;
+    /// The words a story gave its pictures (caption, credit, 替代文字) go
+    /// into the library where a picture has none yet, each with a record
+    /// row: a gallery's captions are not lost to the next story that uses
+    /// the picture. Words the library has are never overwritten.
+    async fn adopt_picture_words(
+        &self,
+        uses: &[crate::domain::picture::PictureUse],
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<usize>;
     /// New words or focal point; a moved focal point queues new crops.
     async fn edit_picture(
         &self,

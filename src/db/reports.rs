@@ -16,6 +16,8 @@ pub struct NewReport {
     pub filed: Filed,
     pub article_id: Option<i64>,
     pub shots: Vec<String>,
+    /// Their stored size in bytes (the hourly budget counts it).
+    pub shot_bytes: i64,
     /// The answered challenge's nonce: one report per challenge.
     pub nonce: String,
     pub due_at: i64,
@@ -99,4 +101,6 @@ pub trait Reports: Send + Sync {
     /// The secret that signs the form's challenges, shared by every node:
     /// the stored one, else `fresh` (the caller's random value) stored now.
     async fn report_secret(&self, fresh: &str) -> StoreResult<String>;
+    /// Bytes of screenshots stored with reports filed at or after `since`.
+    async fn shot_bytes_since(&self, since: i64) -> StoreResult<i64>;
 }

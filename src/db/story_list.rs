@@ -20,6 +20,9 @@ pub struct StoryRow {
     pub author_id: Option<i64>,
     pub updated_at: i64,
     pub signed_at: Option<i64>,
+    /// The 签发人 by name.
+    pub signed_by: Option<String>,
+    pub kind: crate::domain::kind::Kind,
     pub url_path: Option<String>,
     pub version: i64,
 }
@@ -64,4 +67,7 @@ pub trait StoryList: Send + Sync {
     /// (id, site, channel, author, work), and how many of `author_id`'s
     /// drafts were sent back by their last workflow act: the nav counts.
     async fn in_work(&self, author_id: i64) -> StoreResult<(Vec<InWork>, i64)>;
+    /// The stories signed off last (by 签发 time, newest first), of the
+    /// kinds lists show (no 单页): 最近发布 on the 工作台.
+    async fn recently_signed(&self, limit: i64) -> StoreResult<Vec<StoryRow>>;
 }

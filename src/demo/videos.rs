@@ -80,6 +80,7 @@ fn probe() -> Probe {
         video_codec: "h264".into(),
         audio_codec: Some("aac".into()),
         fps: 25.0,
+        demuxer: "mov".into(),
         aigc: None,
     }
 }

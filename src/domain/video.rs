@@ -17,6 +17,10 @@ pub struct Probe {
     /// None: the video has no sound.
     pub audio_codec: Option<String>,
     pub fps: f64,
+    /// The demuxer ffmpeg reads it with (`mov` or `matroska`): given to
+    /// every run, so no other demuxer ever opens the file.
+    #[serde(default)]
+    pub demuxer: String,
     /// The GB 45438 `AIGC` label the uploaded file carried (JSON), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aigc: Option<String>,
@@ -26,7 +30,49 @@ impl Probe {
     pub fn seconds(&self) -> u32 {
         (self.duration_ms.div_ceil(1000)).min(u64::from(u32::MAX)) as u32
     }
+
+    /// Whether the source is within what the newsroom processes (issue 24
+    /// §4): at most 4096 pixels a side and a 4K frame's area, 60 frames a
+    /// second, two hours, and 4K at 60 fps worth of pixels a second. The
+    /// refusal says what to do. What passes encodes in bounded time on a
+    /// small machine; an 8192 x 8192 source would hold the queue for hours.
+    pub fn within_limits(&self) -> Result<(), String> {
+        let (w, h) = (u64::from(self.width), u64::from(self.height));
+        if w.max(h) > MAX_SIDE || w * h > MAX_PIXELS {
+            return Err(format!(
+                "视频画面太大({}×{}):最大支持 4K(3840×2160),请先压缩为 1080p 或 4K 后重新上传",
+                self.width, self.height
+            ));
+        }
+        if self.fps > MAX_FPS {
+            return Err(format!(
+                "视频帧率太高({:.0} 帧/秒):最高支持 60 帧/秒,请转为 25、30 或 60 帧后重新上传",
+                self.fps
+            ));
+        }
+        if self.duration_ms > MAX_SECONDS * 1000 {
+            return Err(format!(
+                "视频太长({}):最长支持 2 小时,请剪短或分段上传",
+                clock(self.seconds())
+            ));
+        }
+        if (w * h) as f64 * self.fps.max(1.0) > MAX_PIXELS as f64 * 60.0 {
+            return Err(
+                "视频的画面尺寸和帧率合起来超出处理能力,请降低分辨率或帧率后重新上传".into(),
+            );
+        }
+        Ok(())
+    }
 }
+
+/// The longest side of a source video.
+pub const MAX_SIDE: u64 = 4096;
+/// The largest frame: 4096 x 2304 (4K DCI and UHD fit).
+pub const MAX_PIXELS: u64 = 4096 * 2304;
+/// The highest frame rate (a little over 60 for rounding, 59.94).
+pub const MAX_FPS: f64 = 60.5;
+/// The longest source: two hours.
+pub const MAX_SECONDS: u64 = 2 * 3600;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -308,6 +354,44 @@ mod tests {
             }
             .seconds(),
             7
+        );
+    }
+
+    #[test]
+    fn sources_past_4k_60_fps_or_two_hours_are_refused_with_what_to_do() {
+        let p = |width, height, fps, seconds: u64| Probe {
+            width,
+            height,
+            fps,
+            duration_ms: seconds * 1000,
+            ..Default::default()
+        };
+        assert!(p(1920, 1080, 30.0, 600).within_limits().is_ok());
+        assert!(p(3840, 2160, 59.94, 7200).within_limits().is_ok());
+        assert!(p(1080, 1920, 30.0, 60).within_limits().is_ok());
+        assert!(
+            p(8192, 8192, 30.0, 10)
+                .within_limits()
+                .unwrap_err()
+                .contains("画面太大")
+        );
+        assert!(
+            p(7680, 1080, 30.0, 10)
+                .within_limits()
+                .unwrap_err()
+                .contains("画面太大")
+        );
+        assert!(
+            p(1280, 720, 120.0, 10)
+                .within_limits()
+                .unwrap_err()
+                .contains("帧率太高")
+        );
+        assert!(
+            p(1280, 720, 30.0, 7201)
+                .within_limits()
+                .unwrap_err()
+                .contains("太长")
         );
     }
 

@@ -7,6 +7,8 @@ mod report_contact;
 mod slot_expiry;
 mod video_process;
 
+pub use video_process::sweep_scratch as sweep_video_scratch;
+
 use std::time::Duration;
 
 use crate::domain::job::JobKind;

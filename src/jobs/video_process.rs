@@ -20,6 +20,38 @@ use crate::domain::video::VideoState;
 use crate::media::video::VideoError;
 use crate::state::AppState;
 
+/// The prefix of a video job's working directory under `DATA_DIR/tmp`.
+const SCRATCH_PREFIX: &str = "video-";
+
+/// Remove every video job's working directory left under `data_dir/tmp`
+/// (a job killed mid-way, by a crash or kill -9, leaves its copy of the
+/// source and its partial renditions). Called at start-up and before each
+/// video job: long jobs run one at a time in a process (`jobs::run_long`),
+/// so none of them is in use then. Answers how many were removed.
+pub fn sweep_scratch(data_dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("tmp")) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with(SCRATCH_PREFIX)
+            && e.file_type().is_ok_and(|t| t.is_dir())
+        {
+            match std::fs::remove_dir_all(e.path()) {
+                Ok(()) => removed += 1,
+                Err(err) => {
+                    tracing::warn!(dir = %e.path().display(), error = %err, "cannot remove a stale video scratch directory")
+                }
+            }
+        }
+    }
+    if removed > 0 {
+        tracing::info!(removed, "stale video scratch directories removed");
+    }
+    removed
+}
+
 /// A working directory removed however the job ends.
 struct Scratch(PathBuf);
 
@@ -34,6 +66,19 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
     let Some(v) = state.store.video(id).await? else {
         return Ok(());
     };
+    // what an earlier run of this or another video left (killed mid-way)
+    let data_dir = state.config.data_dir.clone();
+    tokio::task::spawn_blocking(move || sweep_scratch(&data_dir)).await?;
+    // a source queued before the limits were held to them is refused now
+    if v.ready().is_none()
+        && let Err(why) = v.probe.within_limits()
+    {
+        state
+            .store
+            .video_progress(id, VideoState::Failed, 0, &why)
+            .await?;
+        return Ok(());
+    }
     // the implicit label its renditions must carry: the upload's own, or
     // the one Gazette writes for a video a declared story publishes
     let wanted = if v.probe.aigc.is_some() || state.store.video_declared(id).await? {
@@ -86,13 +131,10 @@ pub(super) async fn run(state: &AppState, job: &Job) -> anyhow::Result<()> {
             .await?;
     }
     let started = std::time::Instant::now();
-    let scratch = Scratch(
-        state
-            .config
-            .data_dir
-            .join("tmp")
-            .join(format!("video-{id}-{}", crate::token::random_token())),
-    );
+    let scratch = Scratch(state.config.data_dir.join("tmp").join(format!(
+        "{SCRATCH_PREFIX}{id}-{}",
+        crate::token::random_token()
+    )));
     tokio::fs::create_dir_all(&scratch.0)
         .await
         .with_context(|| format!("cannot create {}", scratch.0.display()))?;

@@ -161,18 +161,49 @@ pub async fn make_variants(
 
 /// Check a private upload (a 举报 screenshot) as any picture upload, and
 /// store its cleaned original under `private/YYYYMM/<hash>.<ext>`.
-pub async fn save_private(
-    media: &dyn MediaStore,
+/// The longest side of a stored 举报 screenshot.
+pub const SHOT_SIDE: u32 = 1600;
+
+/// A reader's screenshot as it is kept: checked like any upload, then
+/// decoded and encoded again as a JPEG of at most `SHOT_SIDE` pixels a
+/// side. What the reader's file carried besides its pixels (EXIF with GPS,
+/// XMP, comments, other chunks) is not in the new file, and a 14 MB upload
+/// becomes a few hundred KB. Blocking: call from the decoding pool.
+pub fn screenshot(bytes: Bytes, now: i64) -> Result<(String, Bytes), MediaError> {
+    let checked = check(bytes.clone(), now)?;
+    // decoded within the limits `check` just held it to
+    let mut img = image::load_from_memory(&bytes).map_err(|_| MediaError::Corrupt)?;
+    let orientation = variants::read_meta(&bytes).orientation;
+    img.apply_orientation(
+        image::metadata::Orientation::from_exif(orientation as u8)
+            .unwrap_or(image::metadata::Orientation::NoTransforms),
+    );
+    let img = if img.width().max(img.height()) > SHOT_SIDE {
+        img.resize(SHOT_SIDE, SHOT_SIDE, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(&img.to_rgb8())
+        .map_err(|e| MediaError::Io(e.to_string()))?;
+    let stem = checked
+        .key
+        .rsplit_once('.')
+        .map_or(checked.key.as_str(), |(s, _)| s);
+    Ok((
+        format!("private/{}.jpg", stem.replacen('/', "", 1)),
+        Bytes::from(out),
+    ))
+}
+
+/// `screenshot` on the decoding pool.
+pub async fn prepare_screenshot(
     decode: &crate::work::Pool,
     bytes: Bytes,
     now: i64,
-) -> Result<String, MediaError> {
-    let checked = on_pool(decode, move || check(bytes, now)).await?;
-    let key = format!("private/{}", checked.key.replacen('/', "", 1));
-    media
-        .put(&key, checked.original.clone(), checked.mime)
-        .await?;
-    Ok(key)
+) -> Result<(String, Bytes), MediaError> {
+    on_pool(decode, move || screenshot(bytes, now)).await
 }
 
 #[cfg(test)]
@@ -249,6 +280,28 @@ mod tests {
                     .any(|f| f.ifd_num == exif::In::PRIMARY && f.tag.to_string().starts_with("GPS"))
             })
             .unwrap_or(false)
+    }
+
+    #[test]
+    fn a_screenshot_is_kept_upright_small_and_without_what_the_file_carried() {
+        let upload = camera_jpeg(3200, 1800);
+        assert!(has_gps(&upload));
+        let (key, kept) = screenshot(upload.clone(), 1_700_000_000).unwrap();
+        assert!(
+            key.starts_with("private/") && key.ends_with(".jpg"),
+            "{key}"
+        );
+        assert!(!has_gps(&kept));
+        // no EXIF at all: no position, no camera, no orientation to misread
+        assert!(
+            exif::Reader::new()
+                .read_from_container(&mut Cursor::new(&kept[..]))
+                .is_err()
+        );
+        let img = image::load_from_memory(&kept).unwrap();
+        // orientation 6 turned it upright, then the long side came to 1600
+        assert_eq!((img.width(), img.height()), (900, SHOT_SIDE));
+        assert!(kept.len() < upload.len());
     }
 
     fn pool() -> crate::work::Pool {

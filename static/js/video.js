@@ -95,6 +95,8 @@
     var body = new URLSearchParams();
     body.append("_csrf", csrf);
     body.append("frame", b.dataset.frame);
+    var title = form.querySelector("input[name=title]");
+    body.append("title", title ? title.value : "");
     fetch("/admin/videos/" + field.dataset.video + "/poster", { method: "POST", body: body, credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || "设置封面失败"); return j; }); })
       .then(function (p) {

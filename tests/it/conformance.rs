@@ -109,7 +109,8 @@ pub(crate) async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _
         site_id: "main".into(),
         filed,
         article_id: None,
-        shots: vec![],
+        shots: vec!["private/202401/abc.jpg".into()],
+        shot_bytes: 120_000,
         nonce: "nonce-1".into(),
         due_at: now + 10 * 86_400,
         contact_until: now + 180 * 86_400,
@@ -125,6 +126,9 @@ pub(crate) async fn reports_limits_and_acts_hold_across_writers(app: &TestApp, _
         store.file_report(&again, now).await.unwrap(),
         Filing::Replayed
     );
+    // the hourly screenshot budget counts what was stored, once
+    assert_eq!(store.shot_bytes_since(now - 3600).await.unwrap(), 120_000);
+    assert_eq!(store.shot_bytes_since(now + 1).await.unwrap(), 0);
     let actor = gazette::db::Actor {
         id: Some(1),
         name: "受理人".into(),

@@ -403,10 +403,27 @@ async fn an_admin_creates_a_slot_fed_from_county_sites_and_the_home_page_shows_i
                 ("key", "xianqu"),
                 ("name", "县区动态"),
                 ("size", "2"),
+                // it takes 邹平's stories, which 邹平 shares
+                ("sites", "zouping"),
             ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    let mut zouping = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "zouping")
+        .unwrap();
+    zouping.settings.shares_stories = true;
+    app.state
+        .store
+        .put_site(&zouping, app.state.now())
+        .await
+        .unwrap();
     let dup = admin
         .post(
             "/admin/slots",

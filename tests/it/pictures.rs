@@ -735,3 +735,52 @@ async fn an_outside_reader_finds_no_gps_in_what_is_served() {
         }
     }
 }
+
+/// Captions, credits and 替代文字 written in a gallery reach the picture
+/// library where a picture has none; what the library says is kept
+/// (issue 24 §5).
+#[tokio::test]
+async fn words_written_in_a_gallery_reach_the_library_where_it_has_none() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let bare = upload(&d.reporter, &[], &jpeg(800, 600)).await["id"]
+        .as_i64()
+        .unwrap();
+    let named = upload(&d.reporter, &[("caption", "图片库的说明")], &jpeg(600, 800)).await["id"]
+        .as_i64()
+        .unwrap();
+    app.run_jobs().await;
+    let (yw, bare_s, named_s) = (d.yw.to_string(), bare.to_string(), named.to_string());
+    let r = d
+        .reporter
+        .post(
+            "/admin/stories/new",
+            &[
+                ("title", "组图:黄河湿地"),
+                ("channel_id", &yw),
+                ("kind", "gallery"),
+                ("body", BODY),
+                ("g_image", &bare_s),
+                ("g_caption", "白鹭在湿地觅食"),
+                ("g_credit", "李四摄"),
+                ("g_alt", "两只白鹭站在浅水中"),
+                ("g_image", &named_s),
+                ("g_caption", "稿件里的说明"),
+                ("g_credit", ""),
+                ("g_alt", "芦苇荡"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let p = app.state.store.picture(bare).await.unwrap().unwrap();
+    assert_eq!(
+        (p.caption.as_str(), p.credit.as_str(), p.alt.as_str()),
+        ("白鹭在湿地觅食", "李四摄", "两只白鹭站在浅水中")
+    );
+    let q = app.state.store.picture(named).await.unwrap().unwrap();
+    assert_eq!(q.caption, "图片库的说明", "the library's own words stay");
+    assert_eq!(q.alt, "芦苇荡");
+    let listed = d.reporter.get("/admin/images?q=白鹭").await;
+    assert!(listed.text().contains("白鹭在湿地觅食"), "{}", listed.body);
+    app.run_jobs().await;
+}

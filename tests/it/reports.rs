@@ -837,3 +837,61 @@ async fn a_report_closed_as_corrected_waits_for_the_signed_correction() {
     let record = h.get(&format!("/admin/reports/{rid}")).await.text();
     assert!(record.contains("更正已签发,举报自动办结"), "{record}");
 }
+
+/// Screenshots are kept re-encoded, and the portal's hourly storage budget
+/// for them holds: past it a report is refused with what to do instead, and
+/// one without screenshots is still taken (issue 24 §3).
+#[tokio::test]
+async fn screenshots_are_re_encoded_and_their_hourly_budget_holds() {
+    let url = "/zw/yw/2023-06/01/900001.html";
+    // a big noisy screenshot: kept as a JPEG of at most 1600 px a side
+    let noisy = image::RgbImage::from_fn(2400, 1400, |x, y| {
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 13 % 256) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(noisy)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let app = TestApp::with_demo().await;
+    let receipt = receipt_of(&file(&app, url, "", &[png.clone()]).await);
+    let stored = app
+        .state
+        .store
+        .report_by_receipt(&receipt)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.shots[0].ends_with(".jpg"), "{:?}", stored.shots);
+    let kept = app
+        .state
+        .media
+        .get(&stored.shots[0])
+        .await
+        .unwrap()
+        .unwrap();
+    let img = image::load_from_memory(&kept).unwrap();
+    assert_eq!(img.width(), 1600);
+    assert!((933..=934).contains(&img.height()), "{}", img.height());
+    assert!(
+        kept.len() < png.len() / 2,
+        "{} of {}",
+        kept.len(),
+        png.len()
+    );
+    drop(app);
+    // a portal whose hour takes 30 KB of screenshots: a small one fits
+    let app = TestApp::with_config(|c| c.reports.shots_hourly_bytes = 30_000).await;
+    receipt_of(&file(&app, url, "", &[crate::util::upload::png(64, 48)]).await);
+    // the big one does not: refused with words, nothing kept
+    let before = app.state.media.keys().await.unwrap().len();
+    let r = file(&app, url, "", &[png]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.text().contains("举报截图已达存储上限"), "{}", r.body);
+    assert_eq!(app.state.media.keys().await.unwrap().len(), before);
+    // without screenshots the reader is heard
+    receipt_of(&file(&app, url, "", &[]).await);
+}

@@ -276,3 +276,55 @@ async fn bulk_actions_apply_the_workflow_to_each_story_and_report_refusals() {
         .await;
     assert!(r.select_text(".bulk-report li.refused")[0].contains("不存在"));
 }
+
+/// 稿件 names each story's kind, author and 签发人; 最近发布 on the 工作台
+/// is ordered by 签发 time (a corrected story does not jump above newer
+/// ones) and holds no 单页 (issue 24 §5).
+#[tokio::test]
+async fn the_list_names_kind_author_and_signer_and_recent_is_by_sign_off() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let first = crate::util::desk::reviewed(&d, "先签发的稿件").await;
+    assert_eq!(d.signer.act(first, "approve", "签发").await.status, 303);
+    let second = crate::util::desk::reviewed(&d, "后签发的稿件").await;
+    assert_eq!(d.signer.act(second, "approve", "签发").await.status, 303);
+    // the first is corrected afterwards: it changes, but was signed earlier
+    let edit = format!("/admin/stories/{first}");
+    let mut form = crate::util::form::fields(&d.reporter.get(&edit).await.body, "story-form");
+    crate::util::form::set(&mut form, "title", "先签发的稿件(更正)");
+    crate::util::form::set(&mut form, "correction", "更正标题");
+    assert_eq!(
+        d.reporter
+            .post(&edit, &crate::util::form::pairs(&form))
+            .await
+            .status,
+        303
+    );
+    for (who, action) in [
+        (&d.reporter, "submit"),
+        (&d.editor, "approve"),
+        (&d.second, "approve"),
+        (&d.signer, "approve"),
+    ] {
+        assert_eq!(who.act(first, action, "同意").await.status, 303);
+    }
+    let dash = d.editor.get("/admin/").await;
+    let recent: Vec<String> = dash
+        .html()
+        .select(&scraper::Selector::parse("section:last-of-type table.stories tbody tr").unwrap())
+        .map(|tr| tr.text().collect::<String>())
+        .collect();
+    let pos = |t: &str| recent.iter().position(|r| r.contains(t));
+    assert!(
+        pos("后签发的稿件").unwrap() < pos("先签发的稿件(更正)").unwrap(),
+        "{recent:?}"
+    );
+    assert!(recent.iter().all(|r| !r.contains("单页")), "{recent:?}");
+    assert!(recent[0].contains("signer名"), "{recent:?}");
+    // the list's columns
+    let list = d.editor.get(&format!("/admin/stories?id={second}")).await;
+    let row = list.select_text("table.stories tbody tr td");
+    assert!(row.contains(&"文字".to_string()), "{row:?}");
+    assert!(row.contains(&"reporter名".to_string()), "{row:?}");
+    assert!(row.contains(&"signer名".to_string()), "{row:?}");
+}

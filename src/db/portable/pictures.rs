@@ -295,6 +295,65 @@ impl Pictures for StoreImpl {
         Ok(picture)
     }
 
+    async fn adopt_picture_words(
+        &self,
+        uses: &[crate::domain::picture::PictureUse],
+        actor: &Actor,
+        now: i64,
+    ) -> StoreResult<usize> {
+        let wanted: Vec<_> = uses
+            .iter()
+            .filter(|u| !(u.caption.is_empty() && u.credit.is_empty() && u.alt.is_empty()))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let mut adopted = 0;
+        for u in wanted {
+            let Ok(old) = load(&mut tx, u.image_id).await else {
+                continue;
+            };
+            let mut changed = Vec::new();
+            let mut fill = |label: &str, have: &str, given: &str| -> Option<String> {
+                (have.is_empty() && !given.is_empty()).then(|| {
+                    changed.push(format!("{label}:{given}"));
+                    given.to_string()
+                })
+            };
+            let caption = fill("说明", &old.caption, &u.caption).unwrap_or(old.caption.clone());
+            let credit = fill("摄影/来源", &old.credit, &u.credit).unwrap_or(old.credit.clone());
+            let alt = fill("替代文字", &old.alt, &u.alt).unwrap_or(old.alt.clone());
+            if changed.is_empty() {
+                continue;
+            }
+            sqlx::query("UPDATE images SET caption = $1, credit = $2, alt = $3 WHERE id = $4")
+                .bind(&caption)
+                .bind(&credit)
+                .bind(&alt)
+                .bind(u.image_id)
+                .execute(&mut *tx)
+                .await?;
+            insert_event(
+                &mut tx,
+                actor,
+                &Event {
+                    action: "picture_edit",
+                    subject: format!("image:{}", u.image_id),
+                    article_id: None,
+                    title: caption.clone(),
+                    detail: format!("从稿件补入图片库:{}", changed.join(";")),
+                },
+                now,
+            )
+            .await?;
+            image_changed(&mut tx, &old, now).await?;
+            adopted += 1;
+        }
+        tx.commit().await?;
+        Ok(adopted)
+    }
+
     async fn used_by_declared(&self, id: i64) -> StoreResult<bool> {
         let hit: Option<i64> = sqlx::query_scalar(
             "SELECT u.article_id FROM image_uses u JOIN articles a ON a.id = u.article_id \

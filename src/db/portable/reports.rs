@@ -142,8 +142,8 @@ impl Reports for StoreImpl {
         let f = &r.filed;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reports (receipt, site_id, url, article_id, category, description, shots, contact, \
-             contact_until, nonce, created_at, due_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) RETURNING id",
+             contact_until, nonce, created_at, due_at, updated_at, shot_bytes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13) RETURNING id",
         )
         .bind(&r.receipt)
         .bind(&r.site_id)
@@ -157,6 +157,7 @@ impl Reports for StoreImpl {
         .bind(&r.nonce)
         .bind(now)
         .bind(r.due_at)
+        .bind(r.shot_bytes)
         .fetch_one(&mut *tx)
         .await?;
         insert_event(
@@ -334,6 +335,17 @@ impl Reports for StoreImpl {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn shot_bytes_since(&self, since: i64) -> StoreResult<i64> {
+        // reports_created holds created_at: one index range
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(shot_bytes) AS BIGINT) FROM reports WHERE created_at >= $1",
+        )
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n.unwrap_or(0))
     }
 
     async fn report_secret(&self, fresh: &str) -> StoreResult<String> {

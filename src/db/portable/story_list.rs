@@ -51,8 +51,7 @@ impl StoryList for StoreImpl {
         if f.channel_ids.as_ref().is_some_and(|ids| ids.is_empty()) {
             return Ok(Vec::new());
         }
-        const COLUMNS: &str = "id, site_id, channel_id, title, status, work, author_id, updated_at, \
-             signed_at, url_path, version";
+        const COLUMNS: &str = STORY_ROW_COLUMNS;
         let limit = f.limit.clamp(1, 500);
         let mut b: sqlx::QueryBuilder<'_, super::Db> = sqlx::QueryBuilder::new("");
         match f.before {
@@ -96,26 +95,51 @@ impl StoryList for StoreImpl {
         b.push(" ORDER BY updated_at DESC, id DESC LIMIT ")
             .push_bind(limit);
         let rows = b.build().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let status: String = r.try_get("status")?;
-                Ok(StoryRow {
-                    id: r.try_get("id")?,
-                    site_id: r.try_get("site_id")?,
-                    channel_id: r.try_get("channel_id")?,
-                    title: r.try_get("title")?,
-                    status: Status::parse(&status)
-                        .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
-                    work: work_from(&r.try_get::<String, _>("work")?)?,
-                    author_id: r.try_get("author_id")?,
-                    updated_at: r.try_get("updated_at")?,
-                    signed_at: r.try_get("signed_at")?,
-                    url_path: r.try_get("url_path")?,
-                    version: r.try_get("version")?,
-                })
-            })
-            .collect()
+        rows.iter().map(story_row).collect()
     }
+
+    async fn recently_signed(&self, limit: i64) -> StoreResult<Vec<StoryRow>> {
+        // the partial index articles_signed, newest 签发 first; the kinds
+        // no list shows (a 单页) are not news
+        let mut b: sqlx::QueryBuilder<'_, super::Db> = sqlx::QueryBuilder::new(format!(
+            "SELECT {STORY_ROW_COLUMNS} FROM articles WHERE status = 'published' \
+             AND signed_at IS NOT NULL"
+        ));
+        for k in crate::domain::kind::Kind::ALL
+            .iter()
+            .filter(|k| !k.listed())
+        {
+            b.push(" AND kind <> ").push_bind(k.as_str());
+        }
+        b.push(" ORDER BY signed_at DESC, id DESC LIMIT ")
+            .push_bind(limit.clamp(1, 200));
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(story_row).collect()
+    }
+}
+
+const STORY_ROW_COLUMNS: &str = "id, site_id, channel_id, title, status, work, author_id, updated_at, \
+     signed_at, signed_by, kind, url_path, version";
+
+fn story_row(r: &super::DbRow) -> StoreResult<StoryRow> {
+    let status: String = r.try_get("status")?;
+    Ok(StoryRow {
+        id: r.try_get("id")?,
+        site_id: r.try_get("site_id")?,
+        channel_id: r.try_get("channel_id")?,
+        title: r.try_get("title")?,
+        status: Status::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        work: work_from(&r.try_get::<String, _>("work")?)?,
+        author_id: r.try_get("author_id")?,
+        updated_at: r.try_get("updated_at")?,
+        signed_at: r.try_get("signed_at")?,
+        signed_by: r.try_get("signed_by")?,
+        kind: crate::domain::kind::Kind::parse(&r.try_get::<String, _>("kind")?)
+            .unwrap_or_default(),
+        url_path: r.try_get("url_path")?,
+        version: r.try_get("version")?,
+    })
 }
 
 /// The story list's filters, after a `WHERE` (pushed once per branch of a

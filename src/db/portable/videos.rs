@@ -76,7 +76,41 @@ impl Videos for StoreImpl {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(row) = existing {
-            return Ok((video_from_row(&row)?, false));
+            let old = video_from_row(&row)?;
+            if old.state != crate::domain::video::VideoState::Failed {
+                return Ok((old, false));
+            }
+            // the same file again after a failure: another attempt (the
+            // failure may have been the machine's, since fixed), not the
+            // failed video handed back
+            sqlx::query(
+                "UPDATE videos SET state = 'queued', progress = 0, error = '' WHERE id = $1",
+            )
+            .bind(old.id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
+                .bind(crate::domain::job::JobKind::VideoProcess.as_str())
+                .bind(old.id.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            insert_event(
+                &mut tx,
+                actor,
+                &Event {
+                    action: "video_upload",
+                    subject: format!("video:{}", old.id),
+                    article_id: None,
+                    title: v.name.clone(),
+                    detail: format!("重新上传,再次处理(上次:{})", old.error),
+                },
+                now,
+            )
+            .await?;
+            let video = load(&mut tx, old.id).await?;
+            tx.commit().await?;
+            return Ok((video, true));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO videos (site_id, key, name, bytes, probe, uploader_id, uploader, created_at) \

@@ -243,6 +243,9 @@ pub fn days_left(due: i64, now: i64) -> i64 {
     }
 }
 
+/// The most a report's screenshots may take once re-encoded.
+pub const MAX_SHOT_BYTES: i64 = 4 * 1024 * 1024;
+
 /// One act on a report by a handler.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Act {

@@ -69,7 +69,26 @@ const GOP_SECS: u32 = 2;
 /// The deadline of one video's encoding: generous (a 2-core machine encodes
 /// 1080p at about real time), and never unbounded.
 pub fn deadline(probe: &Probe) -> Duration {
-    Duration::from_secs((probe.duration_ms / 1000 * 8).max(300))
+    // the length a file claims is bounded by `Probe::within_limits`; the
+    // deadline too, whatever it claims
+    Duration::from_secs((probe.duration_ms / 1000 * 8).clamp(300, 4 * 3600))
+}
+
+/// Whether ffmpeg's complaint is the disk's, not the file's: a full disk
+/// (or quota) fails the job for now, to be tried again, never the video.
+fn disk_full(stderr: &str) -> bool {
+    stderr.contains("No space left on device") || stderr.contains("Disk quota exceeded")
+}
+
+/// A failed ffmpeg run: the disk's fault (retried later) or the file's.
+fn failed(stderr: &str, what: &str) -> VideoError {
+    if disk_full(stderr) {
+        tracing::warn!(stderr = %stderr, "ffmpeg stopped: the disk is full");
+        VideoError::Io("服务器存储空间已满,视频处理暂停;清理磁盘后会自动重试".into())
+    } else {
+        tracing::warn!(stderr = %stderr, "ffmpeg could not {what} the video");
+        VideoError::Undecodable
+    }
 }
 
 /// Whether the configured ffmpeg (and ffprobe) can be started.
@@ -128,14 +147,36 @@ pub async fn process(
     cmd.args(["-hide_banner", "-nostdin", "-y", "-loglevel", "error"])
         .args(["-progress", "pipe:1", "-nostats"])
         .args(["-threads", &threads])
-        .arg("-i")
-        .arg(src);
-    let mut graph = if targets.len() == 1 {
-        String::from("[0:v]null[s0]")
+        // only local files, through the demuxer the probe chose
+        .args(["-protocol_whitelist", "file"]);
+    if !probe.demuxer.is_empty() {
+        cmd.args(["-f", &probe.demuxer]);
+    }
+    cmd.arg("-i").arg(src);
+    // the work scaled down first: every rung's filters run on at most the
+    // largest rung's frame, not on the source's
+    let largest = targets
+        .iter()
+        .max_by_key(|t| u64::from(t.width) * u64::from(t.height))
+        .copied();
+    let (mut graph, input) = match largest {
+        Some(t)
+            if u64::from(probe.width) * u64::from(probe.height)
+                > u64::from(t.width) * u64::from(t.height) =>
+        {
+            (
+                format!("[0:v]scale={}:{}:flags=bicubic[pre];", t.width, t.height),
+                "[pre]",
+            )
+        }
+        _ => (String::new(), "[0:v]"),
+    };
+    if targets.len() == 1 {
+        graph.push_str(&format!("{input}null[s0]"));
     } else {
         let outs: String = (0..targets.len()).map(|i| format!("[s{i}]")).collect();
-        format!("[0:v]split={}{outs}", targets.len())
-    };
+        graph.push_str(&format!("{input}split={}{outs}", targets.len()));
+    }
     for (i, t) in targets.iter().enumerate() {
         graph.push_str(&format!(
             ";[s{i}]scale={}:{}:flags=lanczos,format=yuv420p[v{i}]",
@@ -180,8 +221,7 @@ pub async fn process(
     )
     .await?;
     if !out.success {
-        tracing::warn!(stderr = %out.stderr, "ffmpeg could not encode the video");
-        return Err(VideoError::Undecodable);
+        return Err(failed(&out.stderr, "encode"));
     }
 
     // 2. HLS: each MP4 cut into segments, no re-encoding
@@ -206,8 +246,7 @@ pub async fn process(
             .arg(dir.join(format!("{n}.m3u8")));
         let out = run(cmd, deadline(probe), None).await?;
         if !out.success {
-            tracing::warn!(stderr = %out.stderr, "ffmpeg could not segment the video");
-            return Err(VideoError::Undecodable);
+            return Err(failed(&out.stderr, "segment"));
         }
         let playlist = tokio::fs::read_to_string(dir.join(format!("{n}.m3u8")))
             .await
@@ -277,8 +316,7 @@ pub async fn process(
     }
     let out = run(cmd, Duration::from_secs(120), None).await?;
     if !out.success {
-        tracing::warn!(stderr = %out.stderr, "ffmpeg could not cut the posters");
-        return Err(VideoError::Undecodable);
+        return Err(failed(&out.stderr, "cut the posters of"));
     }
     let mut made = made;
     for file in posters {
@@ -338,4 +376,33 @@ fn encode_args(t: &Target, threads: &str) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_the_machines_fault_and_retried_not_the_files() {
+        let full = failed(
+            "[out#0/mp4 @ 0x55] Error writing trailer: No space left on device",
+            "encode",
+        );
+        assert!(full.retryable(), "{full:?}");
+        assert!(full.to_string().contains("存储空间已满"));
+        let bad = failed("Invalid data found when processing input", "encode");
+        assert_eq!(bad, VideoError::Undecodable);
+        assert!(!bad.retryable());
+    }
+
+    #[test]
+    fn the_deadline_is_bounded_whatever_the_file_claims() {
+        let p = |secs: u64| Probe {
+            duration_ms: secs * 1000,
+            ..Default::default()
+        };
+        assert_eq!(deadline(&p(5)), Duration::from_secs(300));
+        assert_eq!(deadline(&p(600)), Duration::from_secs(4800));
+        assert_eq!(deadline(&p(1_000_000)), Duration::from_secs(4 * 3600));
+    }
 }

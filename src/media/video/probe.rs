@@ -16,10 +16,25 @@ use super::{PROBE_SECS, VideoError};
 /// What the file at `path` is; `NotVideo` unless it is an MP4, MOV or WebM
 /// with a video stream and a length.
 pub async fn probe(cfg: &VideoConfig, path: &Path) -> Result<Probe, VideoError> {
+    let mut head = [0u8; 12];
+    let n = match tokio::fs::File::open(path).await {
+        Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
+        Err(_) => 0,
+    };
+    // the demuxer from the first bytes, forced, and only local files: no
+    // playlist, concat or network demuxer opens an upload, whatever this
+    // ffmpeg's defaults are
+    let Some(demuxer) = demuxer_of(&head[..n]) else {
+        return Err(VideoError::NotVideo);
+    };
     let mut cmd = Command::new(cfg.ffprobe());
     cmd.args([
         "-v",
         "error",
+        "-protocol_whitelist",
+        "file",
+        "-f",
+        demuxer,
         "-print_format",
         "json",
         "-show_format",
@@ -28,17 +43,13 @@ pub async fn probe(cfg: &VideoConfig, path: &Path) -> Result<Probe, VideoError> 
     .arg(path);
     let out = run(cmd, Duration::from_secs(PROBE_SECS), None).await?;
     if out.success
-        && let Some(p) = parse_probe(&out.stdout)
+        && let Some(mut p) = parse_probe(&out.stdout)
     {
+        p.demuxer = demuxer.to_string();
         return Ok(p);
     }
     // a video's container by its first bytes in which ffprobe finds no
     // stream at all (or cannot read it): cut off before its index
-    let mut head = [0u8; 12];
-    let n = match tokio::fs::File::open(path).await {
-        Ok(mut f) => f.read(&mut head).await.unwrap_or(0),
-        Err(_) => 0,
-    };
     let no_streams = !out.success || streamless(&out.stdout);
     Err(if container_magic(&head[..n]) && no_streams {
         VideoError::Incomplete
@@ -68,6 +79,20 @@ pub fn container_magic(head: &[u8]) -> bool {
     let iso =
         head.len() >= 8 && matches!(&head[4..8], b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free");
     iso || head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
+}
+
+/// The ffmpeg demuxer of a file by its first bytes: `mov` for MP4/MOV,
+/// `matroska` for WebM/Matroska; none for anything else.
+pub fn demuxer_of(head: &[u8]) -> Option<&'static str> {
+    let iso =
+        head.len() >= 8 && matches!(&head[4..8], b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free");
+    if iso {
+        Some("mov")
+    } else if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("matroska")
+    } else {
+        None
+    }
 }
 
 /// ffprobe's `-print_format json -show_format -show_streams` as a [`Probe`].
@@ -149,6 +174,7 @@ pub fn parse_probe(json: &str) -> Option<Probe> {
             .and_then(|c| c.as_str())
             .map(str::to_string),
         fps,
+        demuxer: String::new(),
     })
 }
 

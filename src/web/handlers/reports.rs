@@ -371,14 +371,13 @@ pub async fn post_report(
         Ok(f) => f,
         Err(msg) => return again(StatusCode::BAD_REQUEST, msg).await,
     };
-    let mut keys = Vec::new();
+    let cfg = state.config.reports;
+    // screenshots as kept: re-encoded (no EXIF, no GPS, a sane size),
+    // within the report's and the portal's hourly storage budget
+    let mut prepared = Vec::new();
     for (i, bytes) in shots.into_iter().enumerate() {
-        match crate::media::save_private(state.media.as_ref(), &state.work.decode, bytes, now).await
-        {
-            Ok(k) => keys.push(k),
-            Err(e @ crate::media::MediaError::Storage(_)) => {
-                return Err(AppError::Unavailable(anyhow::anyhow!("{e}")));
-            }
+        match crate::media::prepare_screenshot(&state.work.decode, bytes, now).await {
+            Ok(p) => prepared.push(p),
             Err(e) => {
                 return again(
                     StatusCode::BAD_REQUEST,
@@ -386,6 +385,39 @@ pub async fn post_report(
                 )
                 .await;
             }
+        }
+    }
+    let shot_bytes: i64 = prepared.iter().map(|(_, b)| b.len() as i64).sum();
+    if shot_bytes > report::MAX_SHOT_BYTES {
+        return again(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "截图合计太大:请少附几张,或截取需要说明的部分后再提交".into(),
+        )
+        .await;
+    }
+    if shot_bytes > 0 {
+        let used = state
+            .store
+            .shot_bytes_since(now - crate::config::REPORT_WINDOW_SECS)
+            .await?;
+        if used + shot_bytes > cfg.shots_hourly_bytes {
+            tracing::warn!(
+                used,
+                shot_bytes,
+                "the hourly budget of 举报 screenshots is spent"
+            );
+            return again(
+                StatusCode::TOO_MANY_REQUESTS,
+                "这一小时收到的举报截图已达存储上限:请先不附截图提交(在描述中写明看到的内容),或一小时后再附截图提交".into(),
+            )
+            .await;
+        }
+    }
+    let mut keys = Vec::new();
+    for (key, jpeg) in prepared {
+        match state.media.put(&key, jpeg, "image/jpeg").await {
+            Ok(()) => keys.push(key),
+            Err(e) => return Err(e.into()),
         }
     }
     // the story the URL names, if it is one of this site's
@@ -401,7 +433,6 @@ pub async fn post_report(
         },
         None => None,
     };
-    let cfg = state.config.reports;
     let receipt = report::receipt(now, &crate::token::random_bytes::<8>());
     let new = NewReport {
         receipt,
@@ -409,6 +440,7 @@ pub async fn post_report(
         filed,
         article_id,
         shots: keys,
+        shot_bytes,
         nonce,
         due_at: now + cfg.days * 86_400,
         contact_until: now + cfg.contact_days * 86_400,

@@ -977,3 +977,78 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
         std::panic::resume_unwind(e);
     }
 }
+
+/// Every admin screen an editor or administrator works on passes axe-core
+/// with no serious or critical finding, and fits a phone's width (issue 24
+/// §5); screenshots of the new ones at desktop and phone size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_screens_pass_axe_at_desktop_and_phone_size() {
+    if not_run_unless_available() {
+        return;
+    }
+    let Some(axe) = axe_source() else { return };
+    let app = TestApp::with_demo().await;
+    app.run_jobs().await;
+    let d = crate::util::desk::desk(&app).await;
+    app.add_user("admin", &[Role::Admin], &["main"]).await;
+    let id = crate::util::desk::reviewed(&d, "送审中的稿件").await;
+    let addr = app.serve().await;
+    let base = format!("http://{addr}");
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    let (mut driver_proc, port) = chromedriver();
+    let profile = tempfile::tempdir().unwrap();
+    let profile_dir = profile.path().join("chrome");
+    let result = tokio::task::block_in_place(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            assert!(wait_ready(port), "chromedriver did not start");
+            let drv = Driver::new(port, &profile_dir);
+            let screens: [(&str, &str, String); 16] = [
+                ("admin", "dashboard", "/admin/".into()),
+                ("admin", "stories", "/admin/stories".into()),
+                ("admin", "new", "/admin/stories/new".into()),
+                ("admin", "edit", "/admin/stories/900001".into()),
+                ("signer", "review-view", format!("/admin/stories/{id}")),
+                (
+                    "admin",
+                    "audit-groups",
+                    "/admin/audit?exclude=account".into(),
+                ),
+                ("admin", "slots", "/admin/slots".into()),
+                ("admin", "slot", "/admin/slots/1".into()),
+                ("admin", "images", "/admin/images".into()),
+                ("admin", "image", "/admin/images/1".into()),
+                ("admin", "stats", "/admin/stats".into()),
+                ("admin", "users", "/admin/users".into()),
+                ("admin", "deputies", "/admin/deputies".into()),
+                ("admin", "channels", "/admin/channels".into()),
+                ("admin", "words", "/admin/words".into()),
+                ("admin", "reports", "/admin/reports".into()),
+            ];
+            let mut who = "";
+            let mut found = Vec::new();
+            for (user, name, path) in &screens {
+                if who != *user {
+                    login(&drv, &base, user);
+                    who = user;
+                }
+                for (w, h, size) in [(1366, 900, "desktop"), (390, 844, "phone")] {
+                    drv.window(w, h);
+                    drv.goto(&format!("{base}{path}"));
+                    drv.wait_for(".admin-head");
+                    for v in axe_violations(&drv, &axe) {
+                        found.push(format!("{name} ({size}): {v}"));
+                    }
+                    if *name == "review-view" || *name == "deputies" || *name == "audit-groups" {
+                        drv.screenshot(&shots.join(format!("{name}-{size}.png")));
+                    }
+                }
+            }
+            assert!(found.is_empty(), "axe findings:\n{}", found.join("\n"));
+        }))
+    });
+    let _ = driver_proc.kill();
+    let _ = driver_proc.wait();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}

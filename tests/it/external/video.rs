@@ -464,10 +464,22 @@ async fn new_subtitles_on_a_published_video_go_through_review() {
     app.run_jobs().await;
     let r = d
         .reporter
-        .post(&format!("/admin/videos/{id}/poster"), &[("frame", "1")])
+        .post(
+            &format!("/admin/videos/{id}/poster"),
+            &[("frame", "1"), ("title", "视听|黄河口湿地的春天")],
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let poster: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    // the frame is captioned with the story's title, not the file's name
+    let pic = app
+        .state
+        .store
+        .picture(poster["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pic.caption, "视听|黄河口湿地的春天");
     app.run_jobs().await;
     let story = video_story(&d, id, poster["id"].as_i64().unwrap()).await;
     let subtitles = |text: &'static str| {
@@ -536,6 +548,30 @@ async fn new_subtitles_on_a_published_video_go_through_review() {
         assert_eq!(who.act(story, action, "同意").await.status, 303);
     }
     assert_eq!(track(&app.get(&path).await), [format!("/media/{key}")]);
+}
+
+/// A source past what the newsroom processes (here wider than 4096 px) is
+/// refused when its last byte arrives, with what to do, and nothing is kept
+/// (issue 24 §4).
+#[tokio::test]
+async fn a_source_past_the_limits_is_refused_at_upload() {
+    if ffmpeg_missing("a_source_past_the_limits_is_refused_at_upload") {
+        return;
+    }
+    let app = TestApp::with_demo().await;
+    app.run_jobs().await;
+    let d = desk(&app).await;
+    let before = app.state.store.recent_videos(None, 50).await.unwrap().len();
+    let wide = clip(4200, 240, 1);
+    let r = create(&d.reporter, "wide.mp4", wide.len()).await;
+    let path = r.header("location").unwrap().to_string();
+    let r = patch(&d.reporter, &path, 0, &wide).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("画面太大"), "{}", r.body);
+    assert_eq!(
+        app.state.store.recent_videos(None, 50).await.unwrap().len(),
+        before
+    );
 }
 
 #[tokio::test]

@@ -19,6 +19,13 @@ pub struct Line {
     pub state: String,
     pub place: String,
     pub updated: String,
+    /// 稿件类型 (文字, 图集, 视频 ...).
+    pub kind: &'static str,
+    /// Who wrote it.
+    pub author: String,
+    /// 签发人 and 签发 time, once signed.
+    pub signer: String,
+    pub signed: String,
 }
 
 /// Table lines for story rows the person may see.
@@ -28,6 +35,7 @@ pub async fn lines(
     rows: Vec<StoryRow>,
 ) -> Result<Vec<Line>, AppError> {
     let sites = state.store.sites().await?;
+    let users = state.store.users().await?;
     let mut out = Vec::new();
     for r in rows {
         // the channel trees from memory: a page of 50 rows asks no query each
@@ -68,6 +76,14 @@ pub async fn lines(
                 channel.map_or("", |c| c.name.as_str())
             ),
             updated: datetime(r.updated_at),
+            kind: r.kind.label(),
+            author: r
+                .author_id
+                .and_then(|a| users.iter().find(|u| u.id == a))
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default(),
+            signer: r.signed_by.unwrap_or_default(),
+            signed: r.signed_at.map(datetime).unwrap_or_default(),
         });
     }
     Ok(out)
@@ -134,14 +150,9 @@ pub async fn get_dashboard(
             ..Default::default()
         })
         .await?;
-    let published = state
-        .store
-        .stories(&StoryFilter {
-            state: Some("live".into()),
-            limit: 20,
-            ..Default::default()
-        })
-        .await?;
+    // by 签发 time, not by the last change (a corrected story does not
+    // jump above newer ones), and no 单页
+    let published = state.store.recently_signed(20).await?;
     let mut drafts = lines(&state, &session, drafts).await?;
     for line in &mut drafts {
         // sent back: say so where the author looks first

@@ -339,6 +339,11 @@ pub async fn delete_upload(
 async fn finish(state: &AppState, session: &Session, u: &Upload) -> Result<i64, Refusal> {
     let path = state.uploads.part_path(&u.id);
     let probe = match crate::media::video::probe(&state.config.video, &path).await {
+        Ok(p) if p.within_limits().is_err() => {
+            state.uploads.remove(&u.id).await;
+            let why = p.within_limits().unwrap_err();
+            return Err(Box::new(error(StatusCode::UNPROCESSABLE_ENTITY, why)));
+        }
         Ok(p) => p,
         Err(e) => {
             state.uploads.remove(&u.id).await;

@@ -74,6 +74,10 @@ pub struct PosterForm {
     #[serde(rename = "_csrf")]
     csrf: Option<String>,
     frame: usize,
+    /// The story's title: the frame's caption in the library (not the
+    /// video's file name).
+    #[serde(default)]
+    title: String,
 }
 
 /// Frame N of the poster candidates becomes a library picture (the answer
@@ -107,7 +111,7 @@ pub async fn post_poster(
     };
     let words = crate::domain::picture::PictureUse {
         image_id: 1,
-        caption: v.name.clone(),
+        caption: form.title.trim().chars().take(200).collect(),
         ..Default::default()
     }
     .clean();

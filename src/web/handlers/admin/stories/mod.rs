@@ -35,6 +35,26 @@ pub(crate) fn may_edit(story: &Story, user: &User) -> bool {
     }
 }
 
+/// The captions, credits and 替代文字 a saved story gave its 题图 and
+/// gallery go into the picture library where it has none. The story is
+/// saved already: a failure here is logged, not the person's problem.
+async fn adopt_words(state: &AppState, session: &Session, draft: &crate::domain::draft::Draft) {
+    let uses: Vec<_> = draft
+        .parts
+        .lead
+        .iter()
+        .chain(draft.parts.gallery.iter())
+        .cloned()
+        .collect();
+    if let Err(e) = state
+        .store
+        .adopt_picture_words(&uses, &session.actor(), state.now())
+        .await
+    {
+        tracing::warn!(error = %e, "the story's picture words did not reach the library");
+    }
+}
+
 /// Where a saved story's editor opens, saying what happened.
 fn saved_url(id: i64, removed_images: usize) -> String {
     if removed_images > 0 {

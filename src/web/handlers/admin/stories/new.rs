@@ -61,6 +61,8 @@ pub async fn post_new(
         .store
         .create_story(&site, &draft, &session.user, state.now())
         .await?;
+    super::adopt_words(&state, &session, &draft).await;
+    crate::follow::after_write(&state).await;
     tracing::info!(story = id, user = %session.user.username, "story created");
     Ok(Redirect::to(&saved_url(id, removed_images)).into_response())
 }

@@ -111,6 +111,7 @@ pub(super) async fn save(
         .await
     {
         Ok(_) => {
+            super::adopt_words(state, session, draft).await;
             crate::follow::after_write(state).await;
             // saved for real: the working copy has served its purpose
             state.store.drop_autosave(id, session.user.id).await?;
