@@ -280,7 +280,7 @@ pub async fn frames_since(env: &Env, article_id: i64, seq: i64) -> anyhow::Resul
         let data = if e.public() {
             serde_json::json!({
                 "id": e.id, "seq": e.seq, "state": "approved", "pinned": e.pinned,
-                "key": e.key_event, "at": v.datetime,
+                "key": e.key_event, "at": v.datetime, "time": v.time, "summary": v.summary,
                 "html": crate::render::live::entry_html(env, v)?,
             })
         } else {

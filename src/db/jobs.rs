@@ -37,6 +37,15 @@ pub trait Jobs: Send + Sync {
         now: i64,
         lease: i64,
     ) -> StoreResult<Option<Job>>;
+    /// Claim job `id` if it is still due and unclaimed (the fair queue
+    /// chose it); `None` if another runner took it meanwhile.
+    async fn claim_job(
+        &self,
+        id: i64,
+        node: &str,
+        now: i64,
+        lease: i64,
+    ) -> StoreResult<Option<Job>>;
     /// Hold `node`'s claim of job `id` until `until` (a long job renews its
     /// lease while it runs); `false` when the claim is no longer `node`'s.
     async fn extend_claim(&self, id: i64, node: &str, until: i64) -> StoreResult<bool>;

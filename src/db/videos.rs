@@ -25,6 +25,15 @@ pub trait Videos: Send + Sync {
     /// the video it already is (`false`: not new).
     async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)>;
     async fn video(&self, id: i64) -> StoreResult<Option<Video>>;
+    /// The videos whose processing job is due and unclaimed (at most 200,
+    /// oldest first), each with how many of its uploader's videos were
+    /// processed since `since` or are being processed: the fair queue's
+    /// input (`domain::video::fair_next`).
+    async fn video_queue(
+        &self,
+        now: i64,
+        since: i64,
+    ) -> StoreResult<Vec<crate::domain::video::Queued>>;
     /// The stories whose content shows video `id` (newest first, at most
     /// 200), with their status.
     async fn video_uses(&self, id: i64) -> StoreResult<Vec<super::PictureUseOf>>;

@@ -65,6 +65,44 @@ impl Probe {
     }
 }
 
+/// A video waiting for its processing job, as the fair queue weighs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub job_id: i64,
+    pub run_at: i64,
+    pub uploader_id: Option<i64>,
+    pub probe: Probe,
+    /// The uploader's videos processed (or being processed) in the last
+    /// hour.
+    pub uploader_recent: i64,
+}
+
+impl Queued {
+    /// The work it takes, in seconds of 1080p.
+    fn cost(&self) -> f64 {
+        let frame =
+            (f64::from(self.probe.width) * f64::from(self.probe.height)) / (1920.0 * 1080.0);
+        self.probe.duration_ms as f64 / 1000.0 * frame.max(0.05)
+    }
+}
+
+/// Which queued video to process next (issue 24 §4): the uploader who has
+/// had the fewest videos processed in the last hour first (one person's
+/// twenty uploads do not hold everyone else's), then the least work, a
+/// waiting job's work shrinking with its wait (a long clip is not starved
+/// by a stream of short ones; a short clip is not stuck behind a long one).
+pub fn fair_next(queue: &[Queued], now: i64) -> Option<usize> {
+    let score = |q: &Queued| q.cost() - (now - q.run_at).max(0) as f64 / 2.0;
+    (0..queue.len()).min_by(|&a, &b| {
+        let (qa, qb) = (&queue[a], &queue[b]);
+        qa.uploader_recent
+            .cmp(&qb.uploader_recent)
+            .then(score(qa).total_cmp(&score(qb)))
+            .then(qa.run_at.cmp(&qb.run_at))
+            .then(qa.job_id.cmp(&qb.job_id))
+    })
+}
+
 /// The longest side of a source video.
 pub const MAX_SIDE: u64 = 4096;
 /// The largest frame: 4096 x 2304 (4K DCI and UHD fit).
@@ -355,6 +393,33 @@ mod tests {
             .seconds(),
             7
         );
+    }
+
+    #[test]
+    fn the_queue_serves_people_in_turn_and_short_clips_first() {
+        let q = |job_id, uploader, seconds: u64, run_at, recent| Queued {
+            job_id,
+            run_at,
+            uploader_id: Some(uploader),
+            probe: Probe {
+                duration_ms: seconds * 1000,
+                width: 1920,
+                height: 1080,
+                ..Default::default()
+            },
+            uploader_recent: recent,
+        };
+        let now = 10_000;
+        // A uploaded a long clip first; B's 6-second clip goes before it
+        let long_then_short = [q(1, 1, 3600, now - 60, 0), q(2, 2, 6, now - 5, 0)];
+        assert_eq!(fair_next(&long_then_short, now), Some(1));
+        // A has had three processed this hour: B's next one goes first even if longer
+        let turns = [q(1, 1, 6, now - 100, 3), q(2, 2, 600, now - 10, 0)];
+        assert_eq!(fair_next(&turns, now), Some(1));
+        // a long clip that waited long enough comes before fresh short ones
+        let aged = [q(1, 1, 600, now - 3000, 0), q(2, 2, 30, now, 0)];
+        assert_eq!(fair_next(&aged, now), Some(0));
+        assert_eq!(fair_next(&[], now), None);
     }
 
     #[test]

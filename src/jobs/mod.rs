@@ -25,16 +25,25 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<usize> {
 pub async fn run_long(state: &AppState) -> anyhow::Result<usize> {
     let mut n = 0;
     for kind in JobKind::ALL.into_iter().filter(|k| k.is_long()) {
-        let Some(job) = state
-            .store
-            .claim_job_of(
-                kind.as_str(),
-                &state.config.node_id,
-                state.now(),
-                state.config.job_lease,
-            )
-            .await?
-        else {
+        let claimed = match kind {
+            JobKind::VideoProcess => fair_video(state).await?,
+            _ => None,
+        };
+        let claimed = match claimed {
+            Some(job) => Some(job),
+            None => {
+                state
+                    .store
+                    .claim_job_of(
+                        kind.as_str(),
+                        &state.config.node_id,
+                        state.now(),
+                        state.config.job_lease,
+                    )
+                    .await?
+            }
+        };
+        let Some(job) = claimed else {
             continue;
         };
         n += 1;
@@ -42,6 +51,26 @@ pub async fn run_long(state: &AppState) -> anyhow::Result<usize> {
         settle(state, &job, result).await?;
     }
     Ok(n)
+}
+
+/// Claim the video the fair queue serves next (`domain::video::fair_next`);
+/// `None` when none is queued (or another node took the chosen one: the
+/// next round chooses again).
+async fn fair_video(state: &AppState) -> anyhow::Result<Option<crate::db::Job>> {
+    let now = state.now();
+    let queue = state.store.video_queue(now, now - 3600).await?;
+    let Some(i) = crate::domain::video::fair_next(&queue, now) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .claim_job(
+            queue[i].job_id,
+            &state.config.node_id,
+            now,
+            state.config.job_lease,
+        )
+        .await?)
 }
 
 /// Run one claimed job: the one place a kind meets its file.

@@ -193,7 +193,7 @@ pub async fn snapshot(
     for v in &views {
         list.push(serde_json::json!({
             "id": v.id, "seq": v.seq, "pinned": v.pinned, "key": v.key_event,
-            "at": v.datetime, "html": entry_html(env, v)?,
+            "at": v.datetime, "time": v.time, "summary": v.summary, "html": entry_html(env, v)?,
         }));
     }
     let status = clock.status();

@@ -52,8 +52,47 @@
     list.appendChild(li);
     arrange();
   }
+  // the 要点 list follows the entries: an entry marked 要点 joins it in
+  // time order, one unmarked or taken down leaves it
+  function keys(e) {
+    var nav = document.querySelector(".live-keys");
+    var link = nav && nav.querySelector("a[href='#e" + e.id + "']");
+    var item = link && link.closest("li");
+    if (e.state === "removed" || !e.key) {
+      if (item) item.remove();
+      if (nav && !nav.querySelector("li")) nav.remove();
+      return;
+    }
+    if (!nav) {
+      nav = document.createElement("nav");
+      nav.className = "live-keys";
+      nav.setAttribute("aria-label", "直播要点");
+      var h = document.createElement("h2");
+      h.textContent = "要点";
+      nav.appendChild(h);
+      nav.appendChild(document.createElement("ol"));
+      box.insertBefore(nav, box.firstChild);
+    }
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = "#e" + e.id;
+    var t = document.createElement("time");
+    t.setAttribute("datetime", e.at || "");
+    t.textContent = e.time || "";
+    a.appendChild(t);
+    a.appendChild(document.createTextNode(" " + (e.summary || "")));
+    li.appendChild(a);
+    if (item) { item.replaceWith(li); return; }
+    var ol = nav.querySelector("ol");
+    var after = Array.prototype.slice.call(ol.children).find(function (x) {
+      var tt = x.querySelector("time");
+      return tt && tt.getAttribute("datetime") > (e.at || "");
+    });
+    ol.insertBefore(li, after || null);
+  }
   function apply(e) {
     if (e.seq && e.seq > seq) seq = e.seq;
+    keys(e);
     var old = document.getElementById("e" + e.id);
     if (e.state === "removed") { if (old) old.remove(); return; }
     var li = fromHtml(e.html);
@@ -117,7 +156,7 @@
       });
       // an entry removed since: gone from the snapshot
       var ids = {}; j.entries.forEach(function (e) { ids[e.id] = true; });
-      entries().forEach(function (li) { if (!ids[li.dataset.id]) li.remove(); });
+      entries().forEach(function (li) { if (!ids[li.dataset.id]) { li.remove(); keys({ id: li.dataset.id, state: "removed" }); } });
       if (j.status !== box.dataset.status) setStatus(j.status, j.label);
       if (j.interval === 0) return setStatus("ended", j.label);
       schedule();

@@ -515,6 +515,72 @@ pub(crate) async fn a_long_job_is_held_while_it_renews_its_claim(app: &TestApp, 
     store.finish_job(job.id, now + 160).await.unwrap();
     assert!(!store.extend_claim(job.id, "b", now + 200).await.unwrap());
     store.finish_job(short[0].id, now + 160).await.unwrap();
+    // the fair queue: two uploaders' videos, each with its job; the one
+    // with a video done this hour waits for the other's (same SQL on each
+    // backend)
+    let actor = |id| gazette::db::Actor {
+        id: Some(id),
+        name: format!("上传者{id}"),
+        address: String::new(),
+    };
+    let video = |n: u32| gazette::db::NewVideo {
+        site_id: "main".into(),
+        key: format!("2026/12/{n:020}.mp4"),
+        name: format!("{n}.mp4"),
+        bytes: 1,
+        probe: gazette::domain::video::Probe {
+            duration_ms: 10_000,
+            width: 1280,
+            height: 720,
+            ..Default::default()
+        },
+    };
+    let t = now + 1000;
+    let (a1, _) = store.add_video(&video(1), &actor(1), t).await.unwrap();
+    let (a2, _) = store.add_video(&video(2), &actor(1), t).await.unwrap();
+    let (b1, _) = store.add_video(&video(3), &actor(2), t + 1).await.unwrap();
+    let queue = store.video_queue(t + 5, t - 3600).await.unwrap();
+    assert_eq!(queue.len(), 3, "{queue:?}");
+    assert!(queue.iter().all(|q| q.uploader_recent == 0));
+    let first = gazette::domain::video::fair_next(&queue, t + 5).unwrap();
+    let a1_job = store
+        .claim_job(queue[first].job_id, "a", t + 5, 30)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a1_job.key, a1.id.to_string());
+    assert!(
+        store
+            .claim_job(a1_job.id, "b", t + 6, 30)
+            .await
+            .unwrap()
+            .is_none(),
+        "claimed once"
+    );
+    store.finish_job(a1_job.id, t + 20).await.unwrap();
+    let queue = store.video_queue(t + 21, t - 3600).await.unwrap();
+    let next = &queue[gazette::domain::video::fair_next(&queue, t + 21).unwrap()];
+    assert_eq!(
+        next.uploader_id,
+        Some(2),
+        "the other uploader's turn: {queue:?}"
+    );
+    let a2_waits = queue.iter().find(|q| q.uploader_id == Some(1)).unwrap();
+    assert_eq!(a2_waits.uploader_recent, 1);
+    // the rest are done (no job of this test is left due)
+    let mut left = Vec::new();
+    while let Some(j) = store
+        .claim_job_of("video_process", "a", t + 30, 30)
+        .await
+        .unwrap()
+    {
+        left.push(j.key.clone());
+        store.finish_job(j.id, t + 31).await.unwrap();
+    }
+    left.sort();
+    let mut want = vec![a2.id.to_string(), b1.id.to_string()];
+    want.sort();
+    assert_eq!(left, want);
 }
 
 pub(crate) async fn followers_see_every_change_in_order(app: &TestApp, _: Backend) {

@@ -77,6 +77,27 @@ impl Jobs for StoreImpl {
             .await?)
     }
 
+    async fn claim_job(
+        &self,
+        id: i64,
+        node: &str,
+        now: i64,
+        lease: i64,
+    ) -> StoreResult<Option<Job>> {
+        Ok(sqlx::query_as(
+            "UPDATE jobs SET claimed_until = $1, claimed_by = $3, attempts = attempts + 1 \
+             WHERE id = $4 AND done_at IS NULL AND run_at <= $2 \
+             AND (claimed_until IS NULL OR claimed_until < $2) \
+             RETURNING id, kind, key, run_at, attempts",
+        )
+        .bind(now + lease)
+        .bind(now)
+        .bind(node)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     async fn extend_claim(&self, id: i64, node: &str, until: i64) -> StoreResult<bool> {
         Ok(sqlx::query(
             "UPDATE jobs SET claimed_until = $1 WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",

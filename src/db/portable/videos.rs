@@ -191,6 +191,52 @@ impl Videos for StoreImpl {
             .collect()
     }
 
+    async fn video_queue(
+        &self,
+        now: i64,
+        since: i64,
+    ) -> StoreResult<Vec<crate::domain::video::Queued>> {
+        let kind = crate::domain::job::JobKind::VideoProcess.as_str();
+        let rows = sqlx::query(
+            "SELECT j.id, j.run_at, v.uploader_id, v.probe FROM jobs j \
+             JOIN videos v ON v.id = CAST(j.key AS BIGINT) \
+             WHERE j.kind = $1 AND j.done_at IS NULL AND j.run_at <= $2 \
+             AND (j.claimed_until IS NULL OR j.claimed_until < $2) \
+             ORDER BY j.run_at, j.id LIMIT 200",
+        )
+        .bind(kind)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        // each uploader's videos done since `since`, or running now
+        let recent: Vec<(Option<i64>, i64)> = sqlx::query_as(
+            "SELECT v.uploader_id, COUNT(*) FROM jobs j JOIN videos v ON v.id = CAST(j.key AS BIGINT) \
+             WHERE j.kind = $1 AND (j.done_at >= $2 OR (j.done_at IS NULL AND j.claimed_until >= $3)) \
+             GROUP BY v.uploader_id",
+        )
+        .bind(kind)
+        .bind(since)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let uploader_id: Option<i64> = r.try_get("uploader_id")?;
+                Ok(crate::domain::video::Queued {
+                    job_id: r.try_get("id")?,
+                    run_at: r.try_get("run_at")?,
+                    uploader_id,
+                    probe: serde_json::from_str(&r.try_get::<String, _>("probe")?)
+                        .map_err(|e| StoreError::Corrupt(format!("video probe: {e}")))?,
+                    uploader_recent: recent
+                        .iter()
+                        .find(|(u, _)| *u == uploader_id && u.is_some())
+                        .map_or(0, |(_, n)| *n),
+                })
+            })
+            .collect()
+    }
+
     async fn video(&self, id: i64) -> StoreResult<Option<Video>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM videos WHERE id = $1"))
             .bind(id)

@@ -721,6 +721,35 @@ async fn live_coverage_in_a_browser() {
             assert!((y - y2).abs() < 2.0, "the page did not jump ({y} → {y2})");
             drv.click(".live-new");
             drv.wait_for(&format!("#e{e2}"));
+            // marked 要点 on the desk: the reader's 要点 list gains it live,
+            // and loses it when unmarked
+            let mark = |op: &str| {
+                handle.block_on(async {
+                    assert_eq!(
+                        crate::live::act(&d_ref.editor, e, &[("op", op)])
+                            .await
+                            .status,
+                        303
+                    )
+                })
+            };
+            mark("key");
+            drv.wait_until(
+                &format!("return !!document.querySelector(\".live-keys a[href='#e{e}']\");"),
+                "the 要点 list gains the marked entry without a reload",
+            );
+            assert!(drv.text(".live-keys").contains("领跑集团通过半程点"));
+            mark("unkey");
+            drv.wait_until(
+                &format!("return !document.querySelector(\".live-keys a[href='#e{e}']\");"),
+                "the 要点 list loses the unmarked entry",
+            );
+            assert_eq!(
+                drv.script("return window.__notReloaded === true;")
+                    .as_bool(),
+                Some(true),
+                "no reload"
+            );
             // oldest first, remembered across a reload
             drv.click("button[data-order='oldest']");
             drv.wait_until(

@@ -704,7 +704,8 @@ async fn a_video_story_waits_for_its_video_and_bad_files_are_refused_once() {
             ],
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.body);
+    // the form comes back as typed, with the reason
+    assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("其他站点"), "{}", r.body);
 }
 
