@@ -145,6 +145,10 @@ pub struct UserListArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Do not check the database's structure at start-up and hourly (for a
+    /// database too large to scan in seconds; PostgreSQL checks itself).
+    #[arg(long, env = "GAZETTE_SKIP_INTEGRITY_CHECK")]
+    pub skip_integrity_check: bool,
     /// Address to listen on.
     #[arg(long, env = "GAZETTE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,

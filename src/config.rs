@@ -28,6 +28,10 @@ pub struct Config {
     pub video: VideoConfig,
     /// 举报: deadlines, retention and the filing limit.
     pub reports: ReportsConfig,
+    /// Check the database's structure at start-up and, from `/readyz`,
+    /// every `health::INTEGRITY_EVERY` (off for a database too large to
+    /// scan: `--skip-integrity-check`).
+    pub integrity_checks: bool,
 }
 
 /// 举报's configuration (`docs/compliance.md`).
@@ -180,6 +184,7 @@ impl Config {
             limits: Limits::default(),
             video: VideoConfig::default(),
             reports: ReportsConfig::default(),
+            integrity_checks: true,
         }
     }
 

@@ -58,8 +58,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             global: args.report_global_limit,
             shots_hourly_bytes: args.report_shots_mb_per_hour * 1024 * 1024,
         },
+        integrity_checks: !args.skip_integrity_check,
     };
     let state = AppState::open(config, store)?;
+    if state.config.integrity_checks {
+        crate::health::check_at_start(&state.health, state.store.as_ref()).await;
+    }
     if args.demo {
         let created = crate::demo::load(state.store.as_ref(), state.media.as_ref(), state.now())
             .await

@@ -96,6 +96,9 @@ pub trait Store:
     async fn identity(&self) -> StoreResult<String>;
     /// Write one small row and commit: proves the database takes writes.
     async fn probe_write(&self, now: i64) -> StoreResult<()>;
+    /// A quick check of the database's structure: `Ok(None)` when sound (or
+    /// the backend checks itself), `Ok(Some(what))` when damaged.
+    async fn integrity_check(&self) -> StoreResult<Option<String>>;
 }
 
 pub type DynStore = Arc<dyn Store>;

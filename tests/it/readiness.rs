@@ -171,3 +171,62 @@ async fn derived_data_notices_a_restored_database_and_rebuilds() {
         restored.last_change().await.unwrap()
     );
 }
+
+/// Damage in pages no request reads (an index of an empty table) is found
+/// by the integrity check: at start-up, and from `/readyz` on its schedule;
+/// `/readyz` then says what is wrong and what to do (issue 24 §4).
+#[tokio::test]
+async fn damage_no_request_meets_is_found_by_the_integrity_check() {
+    let app = TestApp::with_corpus(50).await;
+    let db = app.state.config.data_dir.join("gazette.db");
+    let root: i64 = {
+        let mut c = SqliteConnectOptions::from_str("sqlite://")
+            .unwrap()
+            .filename(&db)
+            .connect()
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::query_scalar("SELECT rootpage FROM sqlite_master WHERE name = 'reports_state'")
+            .fetch_one(&mut c)
+            .await
+            .unwrap()
+    };
+    let page_size = 4096u64;
+    let mut f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+    f.seek(SeekFrom::Start((root as u64 - 1) * page_size))
+        .unwrap();
+    f.write_all(&vec![0xA5u8; page_size as usize]).unwrap();
+    f.sync_all().unwrap();
+    drop(f);
+    // pages read as before: the damage is out of their way
+    assert_eq!(app.raw_get("/").await.0, 200);
+    // the check /readyz schedules finds it (the first probe starts it)
+    let started = Instant::now();
+    let body = loop {
+        let (status, body) = ready(&app).await;
+        if status == 503 {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the check found nothing: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let said = body["database"].as_str().unwrap();
+    assert!(
+        said.contains("完整性检查") && said.contains("docs/operations.md"),
+        "{said}"
+    );
+    // a node started on the damaged file knows at once
+    let fresh =
+        gazette::state::AppState::open(app.state.config.as_ref().clone(), app.state.store.clone())
+            .unwrap();
+    gazette::health::check_at_start(&fresh.health, fresh.store.as_ref()).await;
+    assert!(fresh.health.corrupt());
+    assert!(fresh.health.integrity_damage().is_some());
+}

@@ -29,6 +29,27 @@ impl Store for StoreImpl {
         id.ok_or_else(|| StoreError::Corrupt("the database has no identity row".into()))
     }
 
+    async fn integrity_check(&self) -> StoreResult<Option<String>> {
+        let Some(sql) = super::dialect::INTEGRITY_CHECK else {
+            return Ok(None);
+        };
+        let found: Vec<String> = match sqlx::query_scalar(sql).fetch_all(&self.pool).await {
+            Ok(rows) => rows,
+            // damage that stops the check itself is damage
+            Err(e) => {
+                let e = StoreError::from(e);
+                if e.is_corrupt() {
+                    return Ok(Some(e.to_string()));
+                }
+                return Err(e);
+            }
+        };
+        Ok(match found.as_slice() {
+            [one] if one == "ok" => None,
+            lines => Some(lines.join("; ")),
+        })
+    }
+
     async fn probe_write(&self, now: i64) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ('probe', $1) \

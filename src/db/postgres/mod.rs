@@ -316,6 +316,10 @@ mod dialect {
     pub const ARTICLE_ID: &str = "COALESCE(NULLIF($1, 0), nextval('articles_id_seq'))";
     /// Lock the story row until the transaction ends.
     pub const FOR_UPDATE: &str = " FOR UPDATE";
+    /// None: PostgreSQL checks its pages as it reads them (data checksums,
+    /// `data_corrupted` errors mark the node), and its operators run
+    /// `amcheck`; a scan from here would only repeat it, slower.
+    pub const INTEGRITY_CHECK: Option<&str> = None;
     /// Claim only rows no other node is claiming right now.
     pub const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 

@@ -246,6 +246,9 @@ mod dialect {
     pub const ARTICLE_ID: &str = "CASE WHEN $1 = 0 THEN NULL ELSE $1 END";
     /// Row locks: none (one writer at a time; a stale read fails to commit).
     pub const FOR_UPDATE: &str = "";
+    /// A quick check of the file's structure (every page's b-tree, not
+    /// the indexes' contents against their tables): "ok", or what is wrong.
+    pub const INTEGRITY_CHECK: Option<&str> = Some("PRAGMA quick_check(5)");
     pub const SKIP_LOCKED: &str = "";
 
     /// Rowids follow the largest id by themselves.

@@ -249,8 +249,29 @@ pub async fn get_readyz(State(state): State<AppState>) -> Response {
             Err("数据库不可用:无法读取".to_string())
         }
     };
+    // the structure checked now and then, in the background (a scan of a
+    // large file must not hold a load balancer's probe)
+    if state.config.integrity_checks && state.health.integrity_due() {
+        let (store, health) = (state.store.clone(), state.health.clone());
+        tokio::spawn(async move {
+            let found = match store.integrity_check().await {
+                Ok(found) => Some(found),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the database integrity check could not run");
+                    None
+                }
+            };
+            health.integrity_done(found);
+        });
+    }
     let problem = if state.health.corrupt() {
-        Some("数据库文件已损坏,请从备份恢复后重启".to_string())
+        Some(match state.health.integrity_damage() {
+            Some(what) => format!(
+                "数据库文件已损坏(完整性检查:{what})。{}",
+                crate::health::RESTORE_ADVICE
+            ),
+            None => format!("数据库文件已损坏。{}", crate::health::RESTORE_ADVICE),
+        })
     } else {
         match &read {
             Err(m) => Some(m.clone()),
