@@ -49,7 +49,7 @@ pub use sites::Sites;
 pub use stories::{Revision, Stories, Transition, WorkState};
 pub use story_list::{InWork, StoryFilter, StoryList, StoryRow};
 pub use users::{NewUser, Users};
-pub use videos::{NewVideo, Videos};
+pub use videos::{NewVideo, VideoQuery, Videos};
 pub use words::Words;
 
 use std::sync::Arc;

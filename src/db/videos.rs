@@ -18,6 +18,16 @@ pub struct NewVideo {
     pub probe: Probe,
 }
 
+/// The video library's filters and page.
+#[derive(Debug, Clone, Default)]
+pub struct VideoQuery {
+    pub sites: Option<Vec<String>>,
+    pub q: String,
+    pub state: Option<VideoState>,
+    pub before: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
 #[async_trait]
 pub trait Videos: Send + Sync {
     /// Add an upload to the library with its `video_process` job, in one
@@ -25,6 +35,11 @@ pub trait Videos: Send + Sync {
     /// the video it already is (`false`: not new).
     async fn add_video(&self, v: &NewVideo, actor: &Actor, now: i64) -> StoreResult<(Video, bool)>;
     async fn video(&self, id: i64) -> StoreResult<Option<Video>>;
+    /// The video library: newest first, of `sites` (`None`: all), whose
+    /// name holds `q`, in `state`, before the (created_at, id) cursor.
+    async fn video_library(&self, q: &VideoQuery) -> StoreResult<Vec<Video>>;
+    /// Every 视频 story with the video it shows: (video id, the story).
+    async fn video_stories(&self) -> StoreResult<Vec<(i64, super::PictureUseOf)>>;
     /// The videos whose processing job is due and unclaimed (at most 200,
     /// oldest first), each with how many of its uploader's videos were
     /// processed since `since` or are being processed: the fair queue's

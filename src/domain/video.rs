@@ -125,6 +125,13 @@ pub enum VideoState {
 }
 
 impl VideoState {
+    pub const ALL: [VideoState; 4] = [
+        VideoState::Queued,
+        VideoState::Processing,
+        VideoState::Ready,
+        VideoState::Failed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             VideoState::Queued => "queued",
@@ -135,14 +142,7 @@ impl VideoState {
     }
 
     pub fn parse(s: &str) -> Option<VideoState> {
-        [
-            VideoState::Queued,
-            VideoState::Processing,
-            VideoState::Ready,
-            VideoState::Failed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+        VideoState::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {

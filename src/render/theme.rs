@@ -42,6 +42,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/review_view.html"),
     ),
     (
+        "admin/videos.html",
+        include_str!("../../templates/admin/videos.html"),
+    ),
+    (
         "admin/deputies.html",
         include_str!("../../templates/admin/deputies.html"),
     ),

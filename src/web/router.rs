@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 
 use super::handlers::admin::{
     account, audit, autosave, channels, dashboard, deputies, images, live, media, reports, slots,
-    stats, stories, story_list, uploads, users, videos, words,
+    stats, stories, story_list, uploads, users, video_library, videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
             get(channels::get_site).post(channels::post_site),
         )
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .route("/admin/videos", get(video_library::get_videos))
         .route("/admin/videos/{id}", get(videos::get_video))
         .route("/admin/live/{id}", get(live::get_desk))
         .route("/admin/live/{id}/entries", post(live::post_entry))

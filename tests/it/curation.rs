@@ -593,3 +593,56 @@ async fn a_slot_takes_only_its_kinds_and_sites() {
     let record = boss.get("/admin/audit?action=slot_update").await;
     assert!(record.text().contains("采用范围"), "{}", record.body);
 }
+
+/// The slot screen offers stories to place by title and today's signed
+/// stories, not only a number field, and shows each item's picture (the
+/// 焦点 is a picture slot) (issue 24 §5).
+#[tokio::test]
+async fn the_slot_screen_offers_stories_to_place_and_shows_pictures() {
+    let app = TestApp::with_demo().await;
+    let d = crate::util::desk::desk(&app).await;
+    app.add_user("curator", &[Role::Editor, Role::Curator], &["main"])
+        .await;
+    let curator = app.login("curator").await;
+    // signed today
+    let id = crate::util::desk::reviewed(&d, "今天刚签发的稿件").await;
+    assert_eq!(d.signer.act(id, "approve", "签发").await.status, 303);
+    let toutiao = slot_id(&app, "main", "toutiao").await;
+    let page = curator.get(&format!("/admin/slots/{toutiao}")).await;
+    let todays = page.select_text("ul.slot-picks[aria-label='今天签发的稿件'] a");
+    assert!(
+        todays.contains(&"今天刚签发的稿件".to_string()),
+        "{todays:?}"
+    );
+    // found by title, with a button that places it
+    let title = title(&app, 900_103).await;
+    let find: String = title.chars().take(4).collect();
+    let q: String = url_escape(&find);
+    let page = curator
+        .get(&format!("/admin/slots/{toutiao}?find={q}"))
+        .await;
+    let found = page.select_attr(
+        "ul.slot-picks[aria-label='查找结果'] input[name=article_id]",
+        "value",
+    );
+    // (900103 is not in the demo's 头条)
+    assert!(found.contains(&"900103".to_string()), "{found:?}");
+    let r = act(
+        &curator,
+        toutiao,
+        &[("op", "place"), ("article_id", &id.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(headlines(&app).await[0], "今天刚签发的稿件");
+    // the 焦点's items show their pictures
+    let jiaodian = slot_id(&app, "main", "jiaodian").await;
+    let page = curator.get(&format!("/admin/slots/{jiaodian}")).await;
+    let thumbs = page.select_attr("#slot-list img.slot-thumb", "src");
+    assert!(!thumbs.is_empty(), "{}", page.body);
+    assert_eq!(curator.get(&thumbs[0]).await.status, 200);
+}
+
+fn url_escape(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}

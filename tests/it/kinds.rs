@@ -177,3 +177,48 @@ fn the_shared_pipeline_names_no_kind() {
         named.join("\n")
     );
 }
+
+/// 视频库: the site's videos with their state and the stories showing
+/// them, found by name and state; another site's people see none of them
+/// (issue 24 §5).
+#[tokio::test]
+async fn the_video_library_lists_videos_with_their_stories() {
+    let app = crate::util::TestApp::with_demo().await;
+    app.add_user("editor", &[gazette::domain::user::Role::Editor], &["main"])
+        .await;
+    app.add_user(
+        "county",
+        &[gazette::domain::user::Role::Editor],
+        &["zouping"],
+    )
+    .await;
+    let editor = app.login("editor").await;
+    let page = editor.get("/admin/videos").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let text = page.text();
+    assert!(
+        text.contains("黄河口湿地演示.mp4") && text.contains("视听滨州演示.mp4"),
+        "{text}"
+    );
+    // each row names the story that shows the video
+    let story = app.state.store.article(900_502).await.unwrap().unwrap();
+    let row = page
+        .html()
+        .select(&scraper::Selector::parse("table.videos tbody tr").unwrap())
+        .map(|tr| tr.text().collect::<String>())
+        .find(|t| t.contains("黄河口湿地演示.mp4"))
+        .unwrap();
+    assert!(row.contains(&story.title), "{row}");
+    // by name, and by state
+    let found = editor.get("/admin/videos?q=湿地").await.text();
+    assert!(found.contains("黄河口湿地演示.mp4") && !found.contains("视听滨州演示.mp4"));
+    let ready = editor.get("/admin/videos?state=ready").await.text();
+    assert!(
+        ready.contains("没有符合条件的视频"),
+        "the demo's videos wait for ffmpeg: {ready}"
+    );
+    // a county editor's library holds none of the city's videos
+    let county = app.login("county").await.get("/admin/videos").await.text();
+    assert!(!county.contains("黄河口湿地演示.mp4"), "{county}");
+    app.run_jobs().await;
+}

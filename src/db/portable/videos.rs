@@ -260,6 +260,71 @@ impl Videos for StoreImpl {
         rows.iter().map(video_from_row).collect()
     }
 
+    async fn video_library(&self, q: &crate::db::VideoQuery) -> StoreResult<Vec<Video>> {
+        if q.sites.as_ref().is_some_and(|s| s.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let mut b: QueryBuilder<'_, super::Db> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM videos WHERE 1 = 1"));
+        if let Some(sites) = &q.sites {
+            b.push(" AND site_id IN (''");
+            for s in sites {
+                b.push(", ").push_bind(s.clone());
+            }
+            b.push(")");
+        }
+        if !q.q.trim().is_empty() {
+            // a name holds it (LIKE's own characters taken literally)
+            let escaped =
+                q.q.trim()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+            b.push(" AND name LIKE ")
+                .push_bind(format!("%{escaped}%"))
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(s) = q.state {
+            b.push(" AND state = ").push_bind(s.as_str());
+        }
+        if let Some((at, id)) = q.before {
+            b.push(" AND (created_at < ")
+                .push_bind(at)
+                .push(" OR (created_at = ")
+                .push_bind(at)
+                .push(" AND id < ")
+                .push_bind(id)
+                .push("))");
+        }
+        b.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+            .push_bind(q.limit.clamp(1, 200));
+        let rows = b.build().fetch_all(&self.pool).await?;
+        rows.iter().map(video_from_row).collect()
+    }
+
+    async fn video_stories(&self) -> StoreResult<Vec<(i64, crate::db::PictureUseOf)>> {
+        let rows = sqlx::query("SELECT id, title, status, parts FROM articles WHERE kind = $1")
+            .bind(crate::domain::kind::Kind::Video.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let parts: crate::domain::kind::Parts =
+                serde_json::from_str(&r.try_get::<String, _>("parts")?).unwrap_or_default();
+            if let Some(v) = parts.video {
+                out.push((
+                    v.video_id,
+                    crate::db::PictureUseOf {
+                        article_id: r.try_get("id")?,
+                        title: r.try_get("title")?,
+                        status: r.try_get("status")?,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     async fn recent_videos(&self, sites: Option<&[String]>, limit: i64) -> StoreResult<Vec<Video>> {
         let mut b: QueryBuilder<'_, super::Db> =
             QueryBuilder::new(format!("SELECT {COLUMNS} FROM videos WHERE 1 = 1"));

@@ -1031,7 +1031,7 @@ async fn admin_screens_pass_axe_at_desktop_and_phone_size() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             assert!(wait_ready(port), "chromedriver did not start");
             let drv = Driver::new(port, &profile_dir);
-            let screens: [(&str, &str, String); 16] = [
+            let screens: [(&str, &str, String); 18] = [
                 ("admin", "dashboard", "/admin/".into()),
                 ("admin", "stories", "/admin/stories".into()),
                 ("admin", "new", "/admin/stories/new".into()),
@@ -1052,6 +1052,12 @@ async fn admin_screens_pass_axe_at_desktop_and_phone_size() {
                 ("admin", "channels", "/admin/channels".into()),
                 ("admin", "words", "/admin/words".into()),
                 ("admin", "reports", "/admin/reports".into()),
+                ("admin", "videos", "/admin/videos".into()),
+                (
+                    "admin",
+                    "slot-picks",
+                    "/admin/slots/2?find=%E6%BB%A8%E5%B7%9E".into(),
+                ),
             ];
             let mut who = "";
             let mut found = Vec::new();
@@ -1067,7 +1073,10 @@ async fn admin_screens_pass_axe_at_desktop_and_phone_size() {
                     for v in axe_violations(&drv, &axe) {
                         found.push(format!("{name} ({size}): {v}"));
                     }
-                    if *name == "review-view" || *name == "deputies" || *name == "audit-groups" {
+                    if matches!(
+                        *name,
+                        "review-view" | "deputies" | "audit-groups" | "videos" | "slot-picks"
+                    ) {
                         drv.screenshot(&shots.join(format!("{name}-{size}.png")));
                     }
                 }

@@ -184,6 +184,13 @@ async fn admin_pages_are_valid_html5() {
         // issue 24: 代签设置, the record's groups, a picture another's to
         // edit, the preview's banner, a refused save kept as typed
         ("deputies", admin.get("/admin/deputies").await),
+        ("videos", admin.get("/admin/videos").await),
+        (
+            "slot-picks",
+            admin
+                .get(&format!("/admin/slots/{toutiao}?find=%E6%BB%A8%E5%B7%9E"))
+                .await,
+        ),
         (
             "audit-groups",
             admin.get("/admin/audit?group=story&exclude=account").await,

@@ -11,6 +11,7 @@ mod kinds;
 pub mod live;
 pub mod media;
 pub mod reports;
+mod slot_picks;
 pub mod slots;
 pub mod stats;
 pub mod stories;
@@ -19,6 +20,7 @@ pub mod story_list;
 pub mod story_pictures;
 pub mod uploads;
 pub mod users;
+pub mod video_library;
 pub mod videos;
 pub mod words;
 

@@ -30,6 +30,9 @@ pub struct ListQuery {
     place: Option<String>,
     #[serde(default)]
     done: String,
+    /// Stories to find by title, to place.
+    #[serde(default)]
+    find: String,
 }
 
 fn flash(done: &str) -> Option<&'static str> {
@@ -117,7 +120,7 @@ pub async fn get_slot(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let slot = slot_for(&state, &session, id).await?;
-    slot_page(&state, &session, &slot, flash(&q.done), None, "").await
+    slot_page(&state, &session, &slot, flash(&q.done), None, "", &q.find).await
 }
 
 async fn slot_page(
@@ -127,6 +130,7 @@ async fn slot_page(
     flash: Option<&str>,
     error: Option<String>,
     typed_id: &str,
+    find: &str,
 ) -> Result<Response, AppError> {
     let now = state.now();
     let sites = state.store.sites().await?;
@@ -137,6 +141,9 @@ async fn slot_page(
             .map_or_else(|| id.to_string(), |s| s.name.clone())
     };
     let list = state.store.slot_list(slot.id).await?;
+    let held: Vec<i64> = list.iter().map(|it| it.entry.article_id).collect();
+    let thumbs = super::slot_picks::thumbs(state, &held).await?;
+    let (found, todays) = super::slot_picks::picks(state, slot, find, &held).await?;
     let mut shown = 0;
     let n = list.len();
     let items: Vec<_> = list
@@ -163,6 +170,7 @@ async fn slot_page(
                 expires => it.entry.expires_at.map(datetime), expires_local => local(it.entry.expires_at),
                 placed_at => datetime(it.entry.placed_at), placed_by => it.entry.placed_by,
                 first => i == 0, last => i + 1 == n,
+                thumb => thumbs.get(&it.entry.article_id).cloned(),
             }
         })
         .collect();
@@ -178,6 +186,7 @@ async fn slot_page(
         minijinja::context! {
             title => format!("推荐位:{}", slot.name), slot, site => site_name(&slot.site_id),
             items, shown, flash, error, typed_id, is_admin => session.user.is_admin(),
+            found, todays, find,
             kinds => crate::domain::kind::Kind::ALL.iter().filter(|k| k.listed())
                 .map(|k| minijinja::context! { key => k.as_str(), label => k.label(), on => slot.kinds.contains(k) })
                 .collect::<Vec<_>>(),
@@ -285,7 +294,16 @@ pub async fn post_slot_act(
     let op = match op_of(&f) {
         Ok(op) => op,
         Err(m) => {
-            return slot_page(&state, &session, &slot, None, Some(m), f.get("article_id")).await;
+            return slot_page(
+                &state,
+                &session,
+                &slot,
+                None,
+                Some(m),
+                f.get("article_id"),
+                "",
+            )
+            .await;
         }
     };
     match state
@@ -295,7 +313,16 @@ pub async fn post_slot_act(
     {
         Ok(()) => {}
         Err(crate::db::StoreError::Invalid(m)) => {
-            return slot_page(&state, &session, &slot, None, Some(m), f.get("article_id")).await;
+            return slot_page(
+                &state,
+                &session,
+                &slot,
+                None,
+                Some(m),
+                f.get("article_id"),
+                "",
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     }
