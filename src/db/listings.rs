@@ -24,6 +24,13 @@ pub trait Listings: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>>;
+    /// The stories either side of (sort_at, id) in a channel's list: the
+    /// one signed just before (上一篇) and just after (下一篇).
+    async fn neighbours(
+        &self,
+        channel_id: i64,
+        at: (i64, i64),
+    ) -> StoreResult<crate::domain::article::Neighbours>;
     /// How many live stories a channel lists.
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
     /// For each request and each of its tags, the live stories tagged with
@@ -45,6 +52,14 @@ pub trait Listings: Send + Sync {
         after: (&str, i64),
         limit: i64,
     ) -> StoreResult<Vec<(String, i64, i64)>>;
+    /// The `(channel_id, article_id, sort_at)` listings after `after` in
+    /// (channel_id, article_id) order, at most `limit` (every channel's list,
+    /// read page by page by a full static build for 上一篇/下一篇).
+    async fn channel_listings_after(
+        &self,
+        after: (i64, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, i64, i64)>>;
     /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.
     async fn live_after(
         &self,

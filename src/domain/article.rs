@@ -210,15 +210,22 @@ pub fn rank_related(
     found.into_iter().take(limit).map(|(s, _)| s).collect()
 }
 
+/// The stories either side of one in its channel's list: signed just
+/// before (上一篇) and just after (下一篇).
+pub type Neighbours = (Option<ArticleSummary>, Option<ArticleSummary>);
+
 /// Every live story's place under its tags, in memory: the answers of
 /// `Store::tagged_before` for a full static build, which asks for every
 /// story (two queries for the whole archive instead of one per 64 stories).
 /// Same rule as the store: under each tag, the stories before
-/// `(signed_at, id)` in newest-first order.
+/// `(signed_at, id)` in newest-first order. With the channels' lists, the
+/// answers of `Listings::neighbours` too.
 #[derive(Debug, Default)]
 pub struct TagIndex {
     /// (sort_at, id) under each tag, newest first.
     by_tag: std::collections::HashMap<String, Vec<(i64, i64)>>,
+    /// (sort_at, id) in each channel's list, oldest first (上一篇/下一篇).
+    by_channel: std::collections::HashMap<i64, Vec<(i64, i64)>>,
     summaries: std::collections::HashMap<i64, ArticleSummary>,
 }
 
@@ -236,7 +243,44 @@ impl TagIndex {
             list.sort_unstable_by(|a, b| b.cmp(a));
         }
         let summaries = live.into_iter().map(|s| (s.id, s)).collect();
-        Self { by_tag, summaries }
+        Self {
+            by_tag,
+            by_channel: Default::default(),
+            summaries,
+        }
+    }
+
+    /// With the channels' lists, from `(channel_id, article_id, sort_at)`
+    /// listings: a full build answers 上一篇/下一篇 from memory.
+    pub fn with_channels(mut self, listings: impl IntoIterator<Item = (i64, i64, i64)>) -> Self {
+        for (channel, id, sort_at) in listings {
+            self.by_channel
+                .entry(channel)
+                .or_default()
+                .push((sort_at, id));
+        }
+        for list in self.by_channel.values_mut() {
+            list.sort_unstable();
+        }
+        self
+    }
+
+    /// The stories just before and just after (sort_at, id) in a channel's
+    /// list (`Listings::neighbours` from memory); `None` without the
+    /// channels' lists.
+    pub fn neighbours(&self, channel: i64, at: (i64, i64)) -> Option<Neighbours> {
+        if self.by_channel.is_empty() {
+            return None;
+        }
+        let Some(list) = self.by_channel.get(&channel) else {
+            return Some((None, None));
+        };
+        let i = list.partition_point(|x| *x < at);
+        let older = i.checked_sub(1).and_then(|j| list.get(j));
+        let j = if list.get(i) == Some(&at) { i + 1 } else { i };
+        let newer = list.get(j);
+        let get = |x: Option<&(i64, i64)>| x.and_then(|(_, id)| self.summaries.get(id).cloned());
+        Some((get(older), get(newer)))
     }
 
     /// Under each of `tags` (as given: one list per tag), at most `limit`
@@ -304,7 +348,23 @@ mod tests {
             ("会议".to_string(), 4, 300),
             ("招商".to_string(), 2, 200),
         ];
-        let index = TagIndex::new(listings, live);
+        let index = TagIndex::new(listings, live.clone()).with_channels([
+            (7, 1, 100),
+            (7, 2, 200),
+            (7, 4, 300),
+            (8, 3, 200),
+        ]);
+        // the channel's neighbours, as the store answers them
+        let n = |at| {
+            let (a, b) = index.neighbours(7, at).unwrap();
+            (a.map(|s| s.id), b.map(|s| s.id))
+        };
+        assert_eq!(n((200, 2)), (Some(1), Some(4)));
+        assert_eq!(n((100, 1)), (None, Some(2)));
+        assert_eq!(n((300, 4)), (Some(2), None));
+        assert_eq!(n((i64::MAX, 9)), (Some(4), None));
+        assert_eq!(index.neighbours(99, (1, 1)), Some((None, None)));
+        assert_eq!(TagIndex::new([], live).neighbours(7, (1, 1)), None);
         let ids = |lists: Vec<Vec<ArticleSummary>>| -> Vec<Vec<i64>> {
             lists
                 .into_iter()

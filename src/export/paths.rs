@@ -51,9 +51,18 @@ pub(super) async fn tag_index(
             .map_or(("", 0), |(t, id, _)| (t.as_str(), *id));
         let batch = state.store.tag_listings_after(after, 50_000).await?;
         if batch.is_empty() {
-            return Ok(TagIndex::new(listings, live));
+            break;
         }
         listings.extend(batch);
+    }
+    let mut channels: Vec<(i64, i64, i64)> = Vec::new();
+    loop {
+        let after = channels.last().map_or((0, 0), |(c, id, _)| (*c, *id));
+        let batch = state.store.channel_listings_after(after, 50_000).await?;
+        if batch.is_empty() {
+            return Ok(TagIndex::new(listings, live).with_channels(channels));
+        }
+        channels.extend(batch);
     }
 }
 

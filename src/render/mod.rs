@@ -150,6 +150,8 @@ pub async fn export_page(
 pub struct Preloaded {
     pub article: crate::domain::Article,
     pub related: Vec<Vec<crate::domain::ArticleSummary>>,
+    /// 上一篇 / 下一篇 from the caller's whole index, when it holds one.
+    pub neighbours: Option<crate::domain::article::Neighbours>,
 }
 
 /// Read the stories with these ids and their 相关新闻 candidates: two round
@@ -178,6 +180,21 @@ pub async fn preload(
     Ok(articles
         .into_iter()
         .zip(related)
-        .map(|(article, related)| (article.id, Preloaded { article, related }))
+        .map(|(article, related)| {
+            let neighbours = tags.and_then(|index| {
+                index.neighbours(
+                    article.channel_id,
+                    (article.signed_at.unwrap_or(i64::MAX), article.id),
+                )
+            });
+            (
+                article.id,
+                Preloaded {
+                    article,
+                    related,
+                    neighbours,
+                },
+            )
+        })
         .collect())
 }

@@ -323,3 +323,55 @@ async fn a_story_leaving_or_changing_in_related_lists_drops_exactly_those_pages(
     );
     assert!(!app.get(&py).await.text().contains("较早的营商稿件"));
 }
+
+/// 上一篇 / 下一篇: a story's neighbours in its own channel by 签发 time,
+/// 没有了 at the ends; a sign-off between two stories re-renders exactly
+/// those two pages, not the channel's other stories (issue 25).
+#[tokio::test]
+async fn a_sign_off_changes_only_its_neighbours_pagers() {
+    let app = TestApp::with_demo().await;
+    let first = app
+        .publish(8101, "main", "st", "视听甲", "2030-01-01T08:00:00+08:00")
+        .await;
+    let last = app
+        .publish(8103, "main", "st", "视听丙", "2030-01-03T08:00:00+08:00")
+        .await;
+    let older = app
+        .publish(8100, "main", "st", "视听更早", "2029-12-01T08:00:00+08:00")
+        .await;
+    let path = |a: &gazette::domain::Article| TestApp::path_of(a);
+    let (p_first, p_last, p_older) = (path(&first), path(&last), path(&older));
+    let page = app.get(&p_first).await;
+    assert_eq!(page.select_text(".pager-next a"), ["视听丙"]);
+    assert_eq!(page.select_text(".pager-prev a"), ["视听更早"]);
+    let newest = app.get(&p_last).await;
+    assert_eq!(newest.select_text(".pager-next .none"), ["没有了"]);
+    prime(&app, &[&p_first, &p_last, &p_older]).await;
+    // signed between 甲 and 丙
+    app.publish(8102, "main", "st", "视听乙", "2030-01-02T08:00:00+08:00")
+        .await;
+    app.get("/nothing-to-see").await;
+    let rel = |p: &str| p.trim_start_matches('/').to_string();
+    assert!(!cached(&app, "main", &rel(&p_first)), "甲's 下一篇 changed");
+    assert!(!cached(&app, "main", &rel(&p_last)), "丙's 上一篇 changed");
+    assert!(
+        cached(&app, "main", &rel(&p_older)),
+        "an older story's pager did not change"
+    );
+    assert_eq!(
+        app.get(&p_first).await.select_text(".pager-next a"),
+        ["视听乙"]
+    );
+    assert_eq!(
+        app.get(&p_last).await.select_text(".pager-prev a"),
+        ["视听乙"]
+    );
+    // withdrawn, it leaves its neighbours' pagers again
+    let mut middle = app.state.store.article(8102).await.unwrap().unwrap();
+    app.withdraw(&mut middle).await;
+    app.get("/nothing-to-see").await;
+    assert_eq!(
+        app.get(&p_first).await.select_text(".pager-next a"),
+        ["视听丙"]
+    );
+}

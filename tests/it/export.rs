@@ -151,6 +151,24 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     assert!(!idle.full);
     assert!(idle.written.is_empty(), "{:?}", idle.written);
 
+    // the stories a new newest 政务要闻 story follows: the newest of each
+    // list it enters whose own channel that list is (their 下一篇 changes)
+    let mut followed = Vec::new();
+    for path in ["zw/yw", "zw"] {
+        let channel = app.channel_id("main", path).await;
+        let newest = app.state.store.channel_page(channel, 1, 0).await.unwrap();
+        let story = app
+            .state
+            .store
+            .article(newest[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        if story.channel_id == channel {
+            followed.push(TestApp::path_of(&story));
+        }
+    }
+    assert!(!followed.is_empty());
     // a new story in 政务要闻 of the main site
     let a = app
         .publish(
@@ -189,6 +207,8 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     // and the lists' first pages: older pages stay put while no block fills
     expected.insert("/zw/".into());
     expected.insert("/zw/yw/".into());
+    // and the pages whose 下一篇 it became
+    expected.extend(followed);
     let zw_pages: Vec<String> = public_paths(&app.state)
         .await
         .unwrap()

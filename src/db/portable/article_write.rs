@@ -96,6 +96,16 @@ pub(super) async fn write_article(
             .await?
             .is_some(),
     };
+    // where it stood in its lists before this write: its neighbours there
+    // show its title in their 上一篇/下一篇, and get new ones if it moves
+    let stood: Vec<(i64, i64)> = if existed {
+        sqlx::query_as("SELECT channel_id, sort_at FROM listings WHERE article_id = $1")
+            .bind(a.id)
+            .fetch_all(&mut **tx)
+            .await?
+    } else {
+        Vec::new()
+    };
     let id = write_row(tx, a, now, existed, bulk).await?;
     let created = !existed;
     record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
@@ -117,6 +127,12 @@ pub(super) async fn write_article(
         format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
     ];
     keys.extend(related_of.iter().map(|r| format!("related:{r}")));
+    keys.extend(
+        adjacent_keys(tx, id, &stood)
+            .await?
+            .into_iter()
+            .map(|n| format!("adjacent:{n}")),
+    );
     keys.extend(lists.keys(&a.site_id, &site_channels));
     // the 推荐位 that hold it: their lists show its title and drop it when it
     // is no longer live (a story new to the database is in none)
@@ -336,4 +352,39 @@ async fn queue_labelled(tx: &mut Tx<'_>, a: &Article, id: i64, now: i64) -> Stor
             .await?;
     }
     Ok(())
+}
+
+/// The stories whose 上一篇/下一篇 show or should show story `id`: in every
+/// list it stood in (`stood`) or stands in now, its neighbours either side
+/// whose own channel is that list (a story's pager walks its own channel).
+/// Exact: a sign-off re-renders its two neighbours' pages, not the channel.
+async fn adjacent_keys(tx: &mut Tx<'_>, id: i64, stood: &[(i64, i64)]) -> StoreResult<Vec<i64>> {
+    let stands: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT channel_id, sort_at FROM listings WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut out = BTreeSet::new();
+    for (channel, at) in stood.iter().chain(stands.iter()) {
+        for sql in [
+            "SELECT l.article_id, a.channel_id FROM listings l JOIN articles a ON a.id = l.article_id \
+             WHERE l.channel_id = $1 AND l.article_id <> $3 AND (l.sort_at < $2 OR (l.sort_at = $2 AND l.article_id < $3)) \
+             ORDER BY l.sort_at DESC, l.article_id DESC LIMIT 1",
+            "SELECT l.article_id, a.channel_id FROM listings l JOIN articles a ON a.id = l.article_id \
+             WHERE l.channel_id = $1 AND l.article_id <> $3 AND (l.sort_at > $2 OR (l.sort_at = $2 AND l.article_id > $3)) \
+             ORDER BY l.sort_at, l.article_id LIMIT 1",
+        ] {
+            let n: Option<(i64, i64)> = sqlx::query_as(sql)
+                .bind(channel)
+                .bind(at)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if let Some((n, own)) = n.filter(|(_, own)| own == channel) {
+                let _ = own;
+                out.insert(n);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
 }

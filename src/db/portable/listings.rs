@@ -34,6 +34,36 @@ impl Listings for StoreImpl {
         rows.iter().map(summary_from_row).collect()
     }
 
+    async fn neighbours(
+        &self,
+        channel_id: i64,
+        (sort_at, id): (i64, i64),
+    ) -> StoreResult<crate::domain::article::Neighbours> {
+        // one index seek each way (listings_order)
+        let older = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT article_id FROM listings WHERE channel_id = $1 \
+             AND (sort_at < $2 OR (sort_at = $2 AND article_id < $3)) \
+             ORDER BY sort_at DESC, article_id DESC LIMIT 1) l JOIN articles a ON a.id = l.article_id"
+        );
+        let newer = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT article_id FROM listings WHERE channel_id = $1 \
+             AND (sort_at > $2 OR (sort_at = $2 AND article_id > $3)) \
+             ORDER BY sort_at, article_id LIMIT 1) l JOIN articles a ON a.id = l.article_id"
+        );
+        let mut out = Vec::with_capacity(2);
+        for sql in [older, newer] {
+            let row = sqlx::query(&sql)
+                .bind(channel_id)
+                .bind(sort_at)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+            out.push(row.as_ref().map(summary_from_row).transpose()?);
+        }
+        let newer = out.pop().flatten();
+        Ok((out.pop().flatten(), newer))
+    }
+
     async fn tagged_before(
         &self,
         requests: &[TaggedBefore<'_>],
@@ -112,6 +142,23 @@ impl Listings for StoreImpl {
         Ok(sqlx::query_as(
             "SELECT tag, article_id, sort_at FROM tag_listings \
              WHERE (tag, article_id) > ($1, $2) ORDER BY tag, article_id LIMIT $3",
+        )
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn channel_listings_after(
+        &self,
+        after: (i64, i64),
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, i64, i64)>> {
+        // the primary key's order
+        Ok(sqlx::query_as(
+            "SELECT channel_id, article_id, sort_at FROM listings \
+             WHERE (channel_id, article_id) > ($1, $2) ORDER BY channel_id, article_id LIMIT $3",
         )
         .bind(after.0)
         .bind(after.1)

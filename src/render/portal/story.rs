@@ -66,6 +66,17 @@ struct StoryCtx {
     more_include: Option<String>,
     /// The newsroom's preview: the page says 预览·未发布 at its top.
     preview: bool,
+    /// 上一篇 / 下一篇 (none for a kind no list shows).
+    pager: Option<Pager>,
+}
+
+/// The stories either side of this one in its channel.
+#[derive(Serialize)]
+struct Pager {
+    /// Signed just before (上一篇).
+    prev: Option<ListItem>,
+    /// Signed just after (下一篇).
+    next: Option<ListItem>,
 }
 
 /// The public page of story `id` at `rel`: 404 unless it is this site's and
@@ -79,9 +90,9 @@ pub(super) async fn story(
     // `related:{id}`: a story signed before this one may enter its 相关新闻
     ctx.deps
         .extend([format!("story:{id}"), format!("related:{id}")]);
-    let (article, candidates) = match preloaded.filter(|p| p.article.id == id) {
-        Some(p) => (Some(p.article), Some(p.related)),
-        None => (ctx.env.store.article(id).await?, None),
+    let (article, candidates, neighbours) = match preloaded.filter(|p| p.article.id == id) {
+        Some(p) => (Some(p.article), Some(p.related), p.neighbours),
+        None => (ctx.env.store.article(id).await?, None, None),
     };
     let Some(a) =
         article.filter(|a| a.site_id == ctx.site.id && a.url_path.as_deref() == Some(rel))
@@ -93,7 +104,7 @@ pub(super) async fn story(
         Status::Withdrawn => return gone(ctx),
         _ => return not_found(ctx),
     }
-    render_story(ctx, a, rel, candidates, false).await
+    render_story(ctx, a, rel, (candidates, neighbours), false).await
 }
 
 /// A file live story `id` publishes beside its page (`KindSpec::public_files`,
@@ -140,14 +151,17 @@ pub(crate) async fn preview(env: &Env, a: &Article) -> anyhow::Result<Page> {
     };
     ctx.brand = brand(&mut ctx).await?;
     let rel = a.url_path.clone().unwrap_or_default();
-    render_story(ctx, a.clone(), &rel, None, true).await
+    render_story(ctx, a.clone(), &rel, (None, None), true).await
 }
 
 async fn render_story(
     mut ctx: Ctx<'_>,
     a: Article,
     rel: &str,
-    related_candidates: Option<Vec<Vec<ArticleSummary>>>,
+    (related_candidates, neighbours): (
+        Option<Vec<Vec<ArticleSummary>>>,
+        Option<crate::domain::article::Neighbours>,
+    ),
     preview: bool,
 ) -> anyhow::Result<Page> {
     let channel_path = ctx
@@ -176,6 +190,23 @@ async fn render_story(
         related(&mut ctx, &a, related_candidates).await?
     } else {
         Vec::new()
+    };
+    // 上一篇 / 下一篇: the neighbours in its own channel by 签发 time; the
+    // writes that move them log `adjacent:{id}` (db `adjacent_keys`)
+    let pager = if listed {
+        ctx.deps.insert(format!("adjacent:{}", a.id));
+        // a preview stands where a sign-off now would put it: newest
+        let at = (a.signed_at.unwrap_or(i64::MAX), a.id);
+        let (older, newer) = match neighbours {
+            Some(known) => known,
+            None => ctx.env.store.neighbours(a.channel_id, at).await?,
+        };
+        Some(Pager {
+            prev: older.map(|s| ctx.item(&s, String::new())),
+            next: newer.map(|s| ctx.item(&s, String::new())),
+        })
+    } else {
+        None
     };
     let body_html = body_with_dateline(&a.body_html, &a.source);
     // pictures: the 题图 and a gallery's from the library, and the body's own
@@ -298,6 +329,7 @@ async fn render_story(
             blocks,
             more_include,
             preview,
+            pager,
         },
     )?;
     page.last_modified = Some(a.updated_at);
