@@ -318,7 +318,8 @@ pub async fn sitemap_block(env: &Env, sites: &[Site], n: u32) -> anyhow::Result<
 
 /// The Google News sitemap: stories signed off in the last two days.
 pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
-    let since = env.now() - NEWS_WINDOW_SECS;
+    let now = env.now();
+    let since = now - NEWS_WINDOW_SECS;
     let rows = env.store.live_since(since, 1000).await?;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
@@ -328,13 +329,17 @@ pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
         .iter()
         .find(|s| s.is_main())
         .map_or("", |s| s.name.as_str());
-    for s in rows.iter().filter(|s| s.kind.listed()) {
+    // the last two days up to now: a story an import dated ahead is not news yet
+    for s in rows
+        .iter()
+        .filter(|s| s.kind.listed() && s.signed_at <= now)
+    {
         let Some(site) = site_of(sites, s) else {
             continue;
         };
         let _ = writeln!(
             out,
-            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>zh</news:language>\
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>zh-cn</news:language>\
              </news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
             esc(&urls(env, site).canonical(&s.url_path)),
             esc(publication),

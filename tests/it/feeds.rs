@@ -253,3 +253,56 @@ async fn sitemaps_validate_against_the_sitemaps_org_schemas() {
     let bad_news = "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\"><url><loc>http://example.com/a.html</loc><news:news><news:title>t</news:title></news:news></url></urlset>";
     assert!(xmllint("news-sitemap.xsd", bad_news).is_err());
 }
+
+/// Structured data names no empty list: a story without pictures shows the
+/// publisher's logo or no image, a gallery without a byline is its
+/// photographers' (issue 25).
+#[tokio::test]
+async fn structured_data_has_no_empty_lists() {
+    let app = TestApp::with_demo().await;
+    // a text story, the demo's gallery and its live story
+    for path in [
+        "/zw/yw/2023-06/01/900001.html".to_string(),
+        TestApp::path_of(&app.state.store.article(900_410).await.unwrap().unwrap()),
+        TestApp::path_of(&app.state.store.article(900_202).await.unwrap().unwrap()),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        for text in page.select_text("script[type='application/ld+json']") {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            fn walk(v: &serde_json::Value, path: &str, at: &str) {
+                match v {
+                    serde_json::Value::Array(a) => {
+                        assert!(!a.is_empty(), "{path}: empty list at {at}");
+                        a.iter().for_each(|x| walk(x, path, at));
+                    }
+                    serde_json::Value::Object(o) => {
+                        o.iter().for_each(|(k, x)| walk(x, path, k));
+                    }
+                    _ => {}
+                }
+            }
+            walk(&v, &path, "");
+        }
+    }
+}
+
+/// The news sitemap holds the last two days up to now, in zh-cn: a story an
+/// import dated ahead is not in it (issue 25).
+#[tokio::test]
+async fn the_news_sitemap_is_the_last_two_days_up_to_now() {
+    let app = TestApp::with_demo().await;
+    let now = app.state.now();
+    let at = |secs: i64| {
+        gazette::domain::text::to_cst(now + secs)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    };
+    app.publish(7101, "main", "sh", "昨天的新闻", &at(-86_400))
+        .await;
+    app.publish(7102, "main", "sh", "明天才到的新闻", &at(86_400))
+        .await;
+    let news = app.get("/sitemap-news.xml").await.body;
+    assert!(news.contains("昨天的新闻"), "{news}");
+    assert!(!news.contains("明天才到的新闻"), "{news}");
+    assert!(news.contains("<news:language>zh-cn</news:language>"));
+}

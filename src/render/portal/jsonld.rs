@@ -16,18 +16,45 @@ pub(super) struct About<'a> {
 
 /// The `NewsArticle` of `a`, with its AI declaration's source type.
 pub(super) fn news_article(a: &Article, about: About<'_>) -> serde_json::Value {
+    // the byline; a gallery without one is its photographers' (the credits)
+    let mut names: Vec<String> = a.byline.iter().map(|b| b.name.clone()).collect();
+    if names.is_empty() {
+        for u in a.parts.lead.iter().chain(a.parts.gallery.iter()) {
+            let credit = u.credit.trim().to_string();
+            if !credit.is_empty() && !names.contains(&credit) {
+                names.push(credit);
+            }
+        }
+    }
+    // no empty lists: a story without pictures shows the publisher's logo,
+    // or names no image at all
+    let images: Vec<String> = if about.images.is_empty() {
+        about.publisher["logo"]["url"]
+            .as_str()
+            .map(|u| vec![u.to_string()])
+            .unwrap_or_default()
+    } else {
+        about.images.clone()
+    };
     let mut ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.title,
         "datePublished": a.signed_at.map(datetime_rfc3339),
         "dateModified": a.revised_at.or(a.signed_at).map(datetime_rfc3339),
-        "author": a.byline.iter().map(|b| serde_json::json!({"@type": "Person", "name": b.name})).collect::<Vec<_>>(),
         "publisher": about.publisher,
         "mainEntityOfPage": about.canonical,
         "description": about.description,
-        "image": about.images,
     });
+    if !names.is_empty() {
+        ld["author"] = names
+            .iter()
+            .map(|n| serde_json::json!({"@type": "Person", "name": n}))
+            .collect();
+    }
+    if !images.is_empty() {
+        ld["image"] = serde_json::json!(images);
+    }
     if let Some(t) = a.ai.digital_source_type() {
         ld["digitalSourceType"] = serde_json::json!(t);
     }
