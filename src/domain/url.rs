@@ -23,6 +23,11 @@ pub enum Route {
     Story {
         id: i64,
     },
+    /// A tag's list of the site's stories (`tag/{tag}/`, percent-encoded).
+    Tag {
+        tag: String,
+        page: u32,
+    },
     /// RSS 2.0 (`rss.xml`) or Atom (`atom.xml`) of the site or of a channel.
     Feed {
         channel: Option<String>,
@@ -125,6 +130,9 @@ pub fn route(rel: &str) -> Route {
         MORE_BLOCKS_PATH => return Route::MoreBlocks,
         _ => {}
     }
+    if let Some(rest) = rel.strip_prefix("tag/") {
+        return tag_route(rest).unwrap_or(Route::NotFound);
+    }
     if let Some(id) = rel
         .strip_prefix("live/")
         .and_then(|r| r.strip_suffix("/entries.json"))
@@ -213,6 +221,40 @@ pub fn route(rel: &str) -> Route {
         };
     }
     Route::NotFound
+}
+
+/// The longest tag a story may carry, in characters.
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// `{tag}/` or `{tag}/index_{n}.html` under `tag/`.
+fn tag_route(rest: &str) -> Option<Route> {
+    let (tag, file) = rest.split_once('/')?;
+    let page = match file {
+        "" | "index.html" => 1,
+        f => parse_page_number(f.strip_prefix("index_")?.strip_suffix(".html")?)
+            .filter(|n| *n >= 2)?,
+    };
+    let tag = percent_encoding::percent_decode_str(tag)
+        .decode_utf8()
+        .ok()?;
+    let tag = tag.trim();
+    if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.contains('/') {
+        return None;
+    }
+    Some(Route::Tag {
+        tag: tag.to_string(),
+        page,
+    })
+}
+
+/// The site-relative path of a tag's list page (the tag percent-encoded).
+pub fn tag_page_path(tag: &str, page: u32) -> String {
+    let enc = percent_encoding::utf8_percent_encode(tag, percent_encoding::NON_ALPHANUMERIC);
+    if page <= 1 {
+        format!("tag/{enc}/")
+    } else {
+        format!("tag/{enc}/index_{page}.html")
+    }
 }
 
 /// `{channel}/{YYYY-MM}/{DD}`
@@ -346,6 +388,34 @@ mod tests {
         assert_eq!(route("sitemap-news.xml"), Route::NewsSitemap);
         assert_eq!(route("robots.txt"), Route::Robots);
         assert_eq!(route("ZW/rss.xml"), Route::NotFound);
+    }
+
+    #[test]
+    fn tag_pages_route_by_their_decoded_tag() {
+        assert_eq!(
+            tag_page_path("职业教育", 1),
+            "tag/%E8%81%8C%E4%B8%9A%E6%95%99%E8%82%B2/"
+        );
+        for page in [1, 2, 7] {
+            assert_eq!(
+                route(&tag_page_path("职业 教育", page)),
+                Route::Tag {
+                    tag: "职业 教育".into(),
+                    page
+                }
+            );
+        }
+        // a browser may send it raw; an empty or over-long tag is no page
+        assert_eq!(
+            route("tag/招商/"),
+            Route::Tag {
+                tag: "招商".into(),
+                page: 1
+            }
+        );
+        assert_eq!(route("tag//"), Route::NotFound);
+        assert_eq!(route("tag/x/index_1.html"), Route::NotFound);
+        assert_eq!(route(&format!("tag/{}/", "长".repeat(51))), Route::NotFound);
     }
 
     #[test]

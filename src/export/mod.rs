@@ -48,7 +48,10 @@ pub struct Report {
 
 /// Where a site-relative URL path lands under the output directory.
 pub fn file_for(out: &Path, url_path: &str) -> PathBuf {
-    let rel = url_path.trim_start_matches('/');
+    // a web server decodes the URL before it looks for the file (a tag page
+    // `/tag/%E6%8B%9B%E5%95%86/` is the directory `tag/招商/`)
+    let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8_lossy();
+    let rel = decoded.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
         out.join(rel).join("index.html")
     } else {

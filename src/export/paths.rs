@@ -96,6 +96,9 @@ pub(super) async fn paths_of(
         for c in tree.iter() {
             channel_paths(state, p, c, &mut paths).await?;
         }
+        for (tag, count) in state.store.site_tags(&site.id).await? {
+            tag_paths(p, &tag, count, &mut paths);
+        }
     }
     for s in live {
         if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
@@ -158,6 +161,17 @@ pub(super) async fn affected(
             }
         }
     }
+    // a tag page a change touched: every page of the tag (it may be new, or
+    // have gained a page; the pages it lost read the key and render as 404)
+    for key in &keys {
+        let Some((site_id, tag)) = key.strip_prefix("tag:").and_then(|k| k.split_once('/')) else {
+            continue;
+        };
+        if let Some(site) = sites.iter().find(|s| s.id == site_id) {
+            let count = store.tag_count(site_id, tag).await?;
+            tag_paths(&site.prefix, tag, count, &mut paths);
+        }
+    }
     // a list whose older pages moved may have gained a page (the pages it lost
     // are among the files above, and render as 404 now)
     for key in &keys {
@@ -178,4 +192,15 @@ pub(super) async fn affected(
         }
     }
     Ok(Some(paths.into_iter().collect()))
+}
+
+/// Every page of a tag's list with `count` stories (none when it has none).
+fn tag_paths(prefix: &str, tag: &str, count: i64, out: &mut impl Extend<String>) {
+    let pages = crate::domain::channel::paging::pages(count, crate::render::TAG_PAGE_SIZE);
+    out.extend((1..=pages).map(|n| {
+        format!(
+            "{prefix}{}",
+            crate::domain::url::tag_page_path(tag, u32::try_from(n).unwrap_or(u32::MAX))
+        )
+    }));
 }

@@ -274,6 +274,14 @@ pub async fn sitemap_sections(env: &Env, sites: &[Site]) -> anyhow::Result<Page>
                 esc(&u.canonical(&channel_page_path(&c.path, 1)))
             );
         }
+        // each tag's page (a tag's stories: what readers search by)
+        for (tag, _) in env.store.site_tags(&site.id).await? {
+            let _ = writeln!(
+                out,
+                "<url><loc>{}</loc><changefreq>daily</changefreq></url>",
+                esc(&u.canonical(&crate::domain::url::tag_page_path(&tag, 1)))
+            );
+        }
     }
     out.push_str("</urlset>\n");
     Ok(xml(

@@ -9,6 +9,7 @@ pub(crate) mod kinds;
 pub mod live;
 pub mod pictures;
 mod portal;
+pub(crate) use portal::TAG_PAGE_SIZE;
 pub(crate) use portal::site_brand;
 pub mod search;
 pub mod theme;

@@ -388,3 +388,109 @@ async fn related_stories_are_earlier_stories_on_the_same_topics() {
     assert!(!now.contains(&related[0]));
     assert_eq!(&now[..5], &related[1..]);
 }
+
+/// Tags are shown on the story and linked to the tag's page: the site's
+/// stories with that tag, newest first, paged by 20; another site's are not
+/// there; a sign-off drops exactly the pages of its tags (issue 25).
+#[tokio::test]
+async fn tags_link_to_their_pages_which_follow_sign_offs() {
+    let app = TestApp::with_demo().await;
+    let tagged = |id: i64,
+                  site: &'static str,
+                  channel: &'static str,
+                  title: String,
+                  tags: &[&str],
+                  at: String| {
+        let app = &app;
+        let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+        async move {
+            let mut a = app.publish(id, site, channel, &title, &at).await;
+            a.tags = tags;
+            app.save(&a).await;
+            a
+        }
+    };
+    for i in 0..41 {
+        tagged(
+            9300 + i,
+            "main",
+            "sh",
+            format!("书香节第{i}篇"),
+            &["齐鲁书香节"],
+            format!("2030-02-{:02}T{:02}:00:00+08:00", i / 20 + 1, i % 20),
+        )
+        .await;
+    }
+    let county = tagged(
+        9400,
+        "zouping",
+        "zw",
+        "邹平的书香节".into(),
+        &["齐鲁书香节"],
+        "2030-03-01T08:00:00+08:00".into(),
+    )
+    .await;
+    let story = app.state.store.article(9320).await.unwrap().unwrap();
+    let page = app.get(&TestApp::path_of(&story)).await;
+    let links = page.select_attr(".story-tags a", "href");
+    assert_eq!(
+        links,
+        ["/tag/%E9%BD%90%E9%B2%81%E4%B9%A6%E9%A6%99%E8%8A%82/"]
+    );
+    let list = app.get(&links[0]).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    // paged as channels are: fixed blocks of 20 from the oldest, the
+    // newest page holding the rest (41 = 21 + 20)
+    let titles = list.select_text(".channel-list li a");
+    assert_eq!(titles.len(), 21);
+    assert_eq!(titles[0], "书香节第40篇", "newest first");
+    assert!(
+        !list.text().contains("邹平的书香节"),
+        "another site's story is on its own tag page"
+    );
+    let second = app.get(&format!("{}index_2.html", links[0])).await;
+    let older = second.select_text(".channel-list li a");
+    assert_eq!(older.len(), 20);
+    assert_eq!(older.last().unwrap(), "书香节第0篇");
+    // the county's own tag page has its story
+    let zp = app
+        .get("/zouping/tag/%E9%BD%90%E9%B2%81%E4%B9%A6%E9%A6%99%E8%8A%82/")
+        .await;
+    assert_eq!(zp.select_text(".channel-list li a"), std::slice::from_ref(&county.title));
+    assert_eq!(
+        app.get("/tag/%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA/")
+            .await
+            .status,
+        404
+    );
+    // exact: a sign-off with the tag drops its page, not another tag's
+    let other = app.get("/tag/%E8%81%8C%E4%B8%9A%E6%95%99%E8%82%B2/").await;
+    assert_eq!(other.status, 200, "the seed story's tag");
+    tagged(
+        9500,
+        "main",
+        "sh",
+        "书香节闭幕".into(),
+        &["齐鲁书香节"],
+        "2030-04-01T08:00:00+08:00".into(),
+    )
+    .await;
+    app.get("/nothing-to-see").await;
+    use gazette::render::cache::RenderCache;
+    let key = |rel: &str| RenderCache::key("main", rel);
+    assert!(
+        !app.state
+            .cache
+            .contains(&key("tag/%E9%BD%90%E9%B2%81%E4%B9%A6%E9%A6%99%E8%8A%82/"))
+    );
+    assert!(
+        app.state
+            .cache
+            .contains(&key("tag/%E8%81%8C%E4%B8%9A%E6%95%99%E8%82%B2/")),
+        "another tag's page stays"
+    );
+    assert_eq!(
+        app.get(&links[0]).await.select_text(".channel-list li a")[0],
+        "书香节闭幕"
+    );
+}

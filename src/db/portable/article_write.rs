@@ -106,6 +106,15 @@ pub(super) async fn write_article(
     } else {
         Vec::new()
     };
+    // the tags it was listed under: their pages drop it or show it changed
+    let tagged: Vec<String> = if existed {
+        sqlx::query_scalar("SELECT tag FROM tag_listings WHERE article_id = $1")
+            .bind(a.id)
+            .fetch_all(&mut **tx)
+            .await?
+    } else {
+        Vec::new()
+    };
     let id = write_row(tx, a, now, existed, bulk).await?;
     let created = !existed;
     record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
@@ -127,6 +136,18 @@ pub(super) async fn write_article(
         format!("sitemap:{}", crate::domain::url::sitemap_block_of(id)),
     ];
     keys.extend(related_of.iter().map(|r| format!("related:{r}")));
+    // the tag pages it leaves, enters or stays on (tag_listings after retag)
+    let tags_now: Vec<String> =
+        sqlx::query_scalar("SELECT tag FROM tag_listings WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let tag_keys: BTreeSet<String> = tagged
+        .iter()
+        .chain(tags_now.iter())
+        .map(|t| format!("tag:{}/{t}", a.site_id))
+        .collect();
+    keys.extend(tag_keys);
     keys.extend(
         adjacent_keys(tx, id, &stood)
             .await?

@@ -150,6 +150,49 @@ impl Listings for StoreImpl {
         .await?)
     }
 
+    async fn tag_page(
+        &self,
+        site_id: &str,
+        tag: &str,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        // the tag's list in order (tag_listings_order), the site's on the way
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM tag_listings t JOIN articles a ON a.id = t.article_id \
+             WHERE t.tag = $1 AND a.site_id = $2 ORDER BY t.sort_at DESC, t.article_id DESC LIMIT $3 OFFSET $4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(tag)
+            .bind(site_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    async fn tag_count(&self, site_id: &str, tag: &str) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tag_listings t JOIN articles a ON a.id = t.article_id \
+             WHERE t.tag = $1 AND a.site_id = $2",
+        )
+        .bind(tag)
+        .bind(site_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn site_tags(&self, site_id: &str) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.tag, COUNT(*) FROM tag_listings t JOIN articles a ON a.id = t.article_id \
+             WHERE a.site_id = $1 GROUP BY t.tag ORDER BY t.tag",
+        )
+        .bind(site_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn channel_listings_after(
         &self,
         after: (i64, i64),

@@ -67,6 +67,101 @@ fn pager_window(page: u32, pages: u32) -> Vec<Option<u32>> {
     out
 }
 
+fn pager(page: u32, pages: u32, total: i64, link: impl Fn(u32) -> String) -> Pager {
+    Pager {
+        page,
+        pages,
+        total,
+        first: link(1),
+        last: link(pages),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        links: pager_window(page, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => PagerLink {
+                    n,
+                    url: link(n),
+                    current: n == page,
+                    gap: false,
+                },
+                None => PagerLink {
+                    n: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                },
+            })
+            .collect(),
+    }
+}
+
+/// Stories a tag page lists per page.
+pub(crate) const TAG_PAGE_SIZE: i64 = 20;
+
+/// A tag's page: the site's live stories carrying it, newest first, paged
+/// like a channel; it depends on `tag:{site}/{tag}`, which a write logs for
+/// the tags a story had and has.
+pub(super) async fn tag(mut ctx: Ctx<'_>, tag: &str, page: u32) -> anyhow::Result<Page> {
+    let total = ctx.env.store.tag_count(&ctx.site.id, tag).await?;
+    let Some((offset, limit)) = paging::window(total, TAG_PAGE_SIZE, i64::from(page)) else {
+        return not_found(ctx);
+    };
+    if total == 0 {
+        return not_found(ctx);
+    }
+    let pages = u32::try_from(paging::pages(total, TAG_PAGE_SIZE)).unwrap_or(u32::MAX);
+    ctx.deps.insert(format!("tag:{}/{tag}", ctx.site.id));
+    let summaries = ctx
+        .env
+        .store
+        .tag_page(&ctx.site.id, tag, limit, offset)
+        .await?;
+    let items: Vec<ListItem> = summaries
+        .iter()
+        .map(|s| ctx.item(s, date_iso(s.signed_at)))
+        .collect();
+    let pager = pager(page, pages, total, |n| {
+        ctx.urls.link(&crate::domain::url::tag_page_path(tag, n))
+    });
+    let site_title = ctx.chrome(None).site_title;
+    let name = format!("标签:{tag}");
+    let page_title = if page > 1 {
+        format!("{name}(第{page}页) - {site_title}")
+    } else {
+        format!("{name} - {site_title}")
+    };
+    let base = ctx.base(
+        page_title,
+        format!("{site_title}标有“{tag}”的稿件"),
+        Some(
+            ctx.urls
+                .canonical(&crate::domain::url::tag_page_path(tag, page)),
+        ),
+        None,
+    );
+    let crumbs = vec![Crumb {
+        name: name.clone(),
+        url: ctx.urls.link(&crate::domain::url::tag_page_path(tag, 1)),
+    }];
+    ctx.finish(
+        200,
+        "portal/channel.html",
+        ChannelCtx {
+            base,
+            crumbs,
+            channel: ChannelInfo {
+                name,
+                path: String::new(),
+                style: ListStyle::Text,
+            },
+            children: Vec::new(),
+            items,
+            pager,
+        },
+    )
+}
+
 pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::Result<Page> {
     let Some(channel) = ctx.tree.get(path).cloned() else {
         // not a channel: a site page (单页) at `{slug}/`, if one is live
@@ -104,33 +199,9 @@ pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::
         ctx.with_covers(&mut items, &summaries, Ratio::Standard, SIZES_THUMB, 320)
             .await?;
     }
-    let link = |n: u32| ctx.urls.link(&channel_page_path(&channel.path, n));
-    let pager = Pager {
-        page,
-        pages,
-        total,
-        first: link(1),
-        last: link(pages),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-        links: pager_window(page, pages)
-            .into_iter()
-            .map(|n| match n {
-                Some(n) => PagerLink {
-                    n,
-                    url: link(n),
-                    current: n == page,
-                    gap: false,
-                },
-                None => PagerLink {
-                    n: 0,
-                    url: String::new(),
-                    current: false,
-                    gap: true,
-                },
-            })
-            .collect(),
-    };
+    let pager = pager(page, pages, total, |n| {
+        ctx.urls.link(&channel_page_path(&channel.path, n))
+    });
     let children = ctx
         .tree
         .children(&channel.path)

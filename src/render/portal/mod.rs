@@ -21,6 +21,7 @@ use super::chrome::{self, SiteUrls};
 use super::{Env, Page};
 use crate::domain::url::{Route, channel_page_path, route};
 
+pub(crate) use channel::TAG_PAGE_SIZE;
 pub(crate) use ctx::site_brand;
 pub(crate) use related::related_request;
 pub(crate) use story::preview;
@@ -73,6 +74,7 @@ pub(in crate::render) async fn page(
             Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
         }
         Route::Story { id } => story::story(ctx, &rel, id, preloaded).await,
+        Route::Tag { tag, page } => channel::tag(ctx, &tag, page).await,
         Route::MoreBlocks => fragments::more_fragment(ctx).await,
         Route::LiveEntries { id } => story_file(ctx, id, &rel).await,
         Route::Feed { channel, atom } => match channel {

@@ -42,6 +42,8 @@ struct StoryView {
     /// The explicit AI label (显式标识) and the notice under the title.
     ai_label: &'static str,
     ai_notice: &'static str,
+    /// Its tags, each with its tag page (none for a kind no list shows).
+    tags: Vec<(String, String)>,
     /// What the story's kind adds (`a.gallery`, `a.video`, `a.live`).
     #[serde(flatten)]
     kind: serde_json::Map<String, serde_json::Value>,
@@ -312,6 +314,20 @@ async fn render_story(
         lead,
         ai_label: a.ai.label(),
         ai_notice: a.ai.notice(),
+        tags: if listed {
+            a.tags
+                .iter()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| {
+                    (
+                        t.clone(),
+                        ctx.urls.link(&crate::domain::url::tag_page_path(t, 1)),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         kind: added.fields,
     };
     let mut page = ctx.finish(
