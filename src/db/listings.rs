@@ -31,18 +31,28 @@ pub trait Listings: Send + Sync {
         channel_id: i64,
         at: (i64, i64),
     ) -> StoreResult<crate::domain::article::Neighbours>;
-    /// A site's live stories tagged `tag`, newest first.
-    async fn tag_page(
+    /// A site's live stories under a tag or of a person, newest first.
+    async fn facet_page(
         &self,
+        facet: crate::domain::url::Facet,
         site_id: &str,
-        tag: &str,
+        value: &str,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>>;
-    /// How many of a site's live stories are tagged `tag`.
-    async fn tag_count(&self, site_id: &str, tag: &str) -> StoreResult<i64>;
-    /// Every tag of a site's live stories, with how many.
-    async fn site_tags(&self, site_id: &str) -> StoreResult<Vec<(String, i64)>>;
+    /// How many of a site's live stories are under a tag or of a person.
+    async fn facet_count(
+        &self,
+        facet: crate::domain::url::Facet,
+        site_id: &str,
+        value: &str,
+    ) -> StoreResult<i64>;
+    /// Every tag (or person) of a site's live stories, with how many.
+    async fn facet_values(
+        &self,
+        facet: crate::domain::url::Facet,
+        site_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>>;
     /// How many live stories a channel lists.
     async fn channel_count(&self, channel_id: i64) -> StoreResult<i64>;
     /// For each request and each of its tags, the live stories tagged with

@@ -23,9 +23,11 @@ pub enum Route {
     Story {
         id: i64,
     },
-    /// A tag's list of the site's stories (`tag/{tag}/`, percent-encoded).
-    Tag {
-        tag: String,
+    /// A tag's or a person's list of the site's stories (`tag/{tag}/`,
+    /// `author/{name}/`, percent-encoded).
+    Facet {
+        facet: Facet,
+        value: String,
         page: u32,
     },
     /// RSS 2.0 (`rss.xml`) or Atom (`atom.xml`) of the site or of a channel.
@@ -130,8 +132,13 @@ pub fn route(rel: &str) -> Route {
         MORE_BLOCKS_PATH => return Route::MoreBlocks,
         _ => {}
     }
-    if let Some(rest) = rel.strip_prefix("tag/") {
-        return tag_route(rest).unwrap_or(Route::NotFound);
+    for facet in Facet::ALL {
+        if let Some(rest) = rel
+            .strip_prefix(facet.dir())
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            return facet_route(facet, rest).unwrap_or(Route::NotFound);
+        }
     }
     if let Some(id) = rel
         .strip_prefix("live/")
@@ -226,8 +233,33 @@ pub fn route(rel: &str) -> Route {
 /// The longest tag a story may carry, in characters.
 pub const MAX_TAG_CHARS: usize = 50;
 
-/// `{tag}/` or `{tag}/index_{n}.html` under `tag/`.
-fn tag_route(rest: &str) -> Option<Route> {
+/// What a story is listed under besides its channels: its tags, and the
+/// people of its byline (any role: 记者, 通讯员, 摄影, 编辑).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Tag,
+    Author,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 2] = [Facet::Tag, Facet::Author];
+
+    /// Its pages' directory, and the change-log key's prefix.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Facet::Tag => "tag",
+            Facet::Author => "author",
+        }
+    }
+
+    /// The change-log key of a value's pages on a site.
+    pub fn key(self, site_id: &str, value: &str) -> String {
+        format!("{}:{site_id}/{value}", self.dir())
+    }
+}
+
+/// `{value}/` or `{value}/index_{n}.html` under a facet's directory.
+fn facet_route(facet: Facet, rest: &str) -> Option<Route> {
     let (tag, file) = rest.split_once('/')?;
     let page = match file {
         "" | "index.html" => 1,
@@ -241,20 +273,28 @@ fn tag_route(rest: &str) -> Option<Route> {
     if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.contains('/') {
         return None;
     }
-    Some(Route::Tag {
-        tag: tag.to_string(),
+    Some(Route::Facet {
+        facet,
+        value: tag.to_string(),
         page,
     })
 }
 
-/// The site-relative path of a tag's list page (the tag percent-encoded).
-pub fn tag_page_path(tag: &str, page: u32) -> String {
-    let enc = percent_encoding::utf8_percent_encode(tag, percent_encoding::NON_ALPHANUMERIC);
+/// The site-relative path of a tag's or a person's list page (the value
+/// percent-encoded).
+pub fn facet_page_path(facet: Facet, value: &str, page: u32) -> String {
+    let enc = percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC);
+    let dir = facet.dir();
     if page <= 1 {
-        format!("tag/{enc}/")
+        format!("{dir}/{enc}/")
     } else {
-        format!("tag/{enc}/index_{page}.html")
+        format!("{dir}/{enc}/index_{page}.html")
     }
+}
+
+/// The site-relative path of a tag's list page.
+pub fn tag_page_path(tag: &str, page: u32) -> String {
+    facet_page_path(Facet::Tag, tag, page)
 }
 
 /// `{channel}/{YYYY-MM}/{DD}`
@@ -399,8 +439,9 @@ mod tests {
         for page in [1, 2, 7] {
             assert_eq!(
                 route(&tag_page_path("职业 教育", page)),
-                Route::Tag {
-                    tag: "职业 教育".into(),
+                Route::Facet {
+                    facet: Facet::Tag,
+                    value: "职业 教育".into(),
                     page
                 }
             );
@@ -408,8 +449,17 @@ mod tests {
         // a browser may send it raw; an empty or over-long tag is no page
         assert_eq!(
             route("tag/招商/"),
-            Route::Tag {
-                tag: "招商".into(),
+            Route::Facet {
+                facet: Facet::Tag,
+                value: "招商".into(),
+                page: 1
+            }
+        );
+        assert_eq!(
+            route(&facet_page_path(Facet::Author, "丁春贵", 1)),
+            Route::Facet {
+                facet: Facet::Author,
+                value: "丁春贵".into(),
                 page: 1
             }
         );

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::db::ExportState;
 use crate::domain::article::TagIndex;
+use crate::domain::url::Facet;
 use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
 use crate::domain::{ArticleSummary, ChannelTree};
 use crate::state::AppState;
@@ -96,8 +97,10 @@ pub(super) async fn paths_of(
         for c in tree.iter() {
             channel_paths(state, p, c, &mut paths).await?;
         }
-        for (tag, count) in state.store.site_tags(&site.id).await? {
-            tag_paths(p, &tag, count, &mut paths);
+        for facet in Facet::ALL {
+            for (value, count) in state.store.facet_values(facet, &site.id).await? {
+                facet_paths(p, facet, &value, count, &mut paths);
+            }
         }
     }
     for s in live {
@@ -164,12 +167,18 @@ pub(super) async fn affected(
     // a tag page a change touched: every page of the tag (it may be new, or
     // have gained a page; the pages it lost read the key and render as 404)
     for key in &keys {
-        let Some((site_id, tag)) = key.strip_prefix("tag:").and_then(|k| k.split_once('/')) else {
-            continue;
-        };
-        if let Some(site) = sites.iter().find(|s| s.id == site_id) {
-            let count = store.tag_count(site_id, tag).await?;
-            tag_paths(&site.prefix, tag, count, &mut paths);
+        for facet in Facet::ALL {
+            let Some((site_id, value)) = key
+                .strip_prefix(facet.dir())
+                .and_then(|k| k.strip_prefix(':'))
+                .and_then(|k| k.split_once('/'))
+            else {
+                continue;
+            };
+            if let Some(site) = sites.iter().find(|s| s.id == site_id) {
+                let count = store.facet_count(facet, site_id, value).await?;
+                facet_paths(&site.prefix, facet, value, count, &mut paths);
+            }
         }
     }
     // a list whose older pages moved may have gained a page (the pages it lost
@@ -194,13 +203,14 @@ pub(super) async fn affected(
     Ok(Some(paths.into_iter().collect()))
 }
 
-/// Every page of a tag's list with `count` stories (none when it has none).
-fn tag_paths(prefix: &str, tag: &str, count: i64, out: &mut impl Extend<String>) {
+/// Every page of a tag's (a person's) list with `count` stories (none when
+/// it has none).
+fn facet_paths(prefix: &str, facet: Facet, value: &str, count: i64, out: &mut impl Extend<String>) {
     let pages = crate::domain::channel::paging::pages(count, crate::render::TAG_PAGE_SIZE);
     out.extend((1..=pages).map(|n| {
         format!(
             "{prefix}{}",
-            crate::domain::url::tag_page_path(tag, u32::try_from(n).unwrap_or(u32::MAX))
+            crate::domain::url::facet_page_path(facet, value, u32::try_from(n).unwrap_or(u32::MAX))
         )
     }));
 }

@@ -274,13 +274,15 @@ pub async fn sitemap_sections(env: &Env, sites: &[Site]) -> anyhow::Result<Page>
                 esc(&u.canonical(&channel_page_path(&c.path, 1)))
             );
         }
-        // each tag's page (a tag's stories: what readers search by)
-        for (tag, _) in env.store.site_tags(&site.id).await? {
-            let _ = writeln!(
-                out,
-                "<url><loc>{}</loc><changefreq>daily</changefreq></url>",
-                esc(&u.canonical(&crate::domain::url::tag_page_path(&tag, 1)))
-            );
+        // each tag's and each person's page
+        for facet in crate::domain::url::Facet::ALL {
+            for (value, _) in env.store.facet_values(facet, &site.id).await? {
+                let _ = writeln!(
+                    out,
+                    "<url><loc>{}</loc><changefreq>daily</changefreq></url>",
+                    esc(&u.canonical(&crate::domain::url::facet_page_path(facet, &value, 1)))
+                );
+            }
         }
     }
     out.push_str("</urlset>\n");

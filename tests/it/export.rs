@@ -207,8 +207,14 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     // and the lists' first pages: older pages stay put while no block fills
     expected.insert("/zw/".into());
     expected.insert("/zw/yw/".into());
-    // and the pages whose 下一篇 it became
+    // and the pages whose 下一篇 it became, and its byline's person's page
     expected.extend(followed);
+    for b in &a.byline {
+        expected.insert(format!(
+            "/{}",
+            gazette::domain::url::facet_page_path(gazette::domain::url::Facet::Author, &b.name, 1)
+        ));
+    }
     let zw_pages: Vec<String> = public_paths(&app.state)
         .await
         .unwrap()
@@ -224,15 +230,21 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
         expected.iter().map(String::as_str).collect::<BTreeSet<_>>(),
         "exactly the affected files"
     );
-    // every file whose bytes changed was rewritten, and the result equals a full build
+    // every file whose bytes changed was rewritten, and the result equals a
+    // full build (files are named by the decoded path: tag and author pages)
     let after = tree(out.path());
+    let decoded: BTreeSet<String> = written
+        .iter()
+        .map(|u| {
+            percent_encoding::percent_decode_str(u)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
     for (file, bytes) in &after {
         if before.get(file) != Some(bytes) {
             let url = format!("/{}", file.trim_end_matches("index.html"));
-            assert!(
-                written.contains(url.as_str()),
-                "{file} changed but was not written"
-            );
+            assert!(decoded.contains(&url), "{file} changed but was not written");
         }
     }
     assert_eq!(after, full_tree(&app).await, "incremental equals full");
@@ -295,14 +307,18 @@ async fn an_incremental_build_after_edit_and_withdrawal_equals_a_full_build() {
 
     let report = export(&app, out.path(), true).await;
     assert!(!report.full);
-    // the withdrawn story's page, and the pages of tags no story has any more
+    // the withdrawn story's page, and the pages of tags and people no
+    // story has any more
     assert!(report.removed.contains(&gone_path), "{:?}", report.removed);
-    let tag_prefix = format!("{}tag/", prefix(&gone));
+    let (tags, people) = (
+        format!("{}tag/", prefix(&gone)),
+        format!("{}author/", prefix(&gone)),
+    );
     assert!(
         report
             .removed
             .iter()
-            .all(|p| *p == gone_path || p.starts_with(&tag_prefix)),
+            .all(|p| *p == gone_path || p.starts_with(&tags) || p.starts_with(&people)),
         "{:?}",
         report.removed
     );

@@ -456,7 +456,10 @@ async fn tags_link_to_their_pages_which_follow_sign_offs() {
     let zp = app
         .get("/zouping/tag/%E9%BD%90%E9%B2%81%E4%B9%A6%E9%A6%99%E8%8A%82/")
         .await;
-    assert_eq!(zp.select_text(".channel-list li a"), std::slice::from_ref(&county.title));
+    assert_eq!(
+        zp.select_text(".channel-list li a"),
+        std::slice::from_ref(&county.title)
+    );
     assert_eq!(
         app.get("/tag/%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA/")
             .await
@@ -492,5 +495,60 @@ async fn tags_link_to_their_pages_which_follow_sign_offs() {
     assert_eq!(
         app.get(&links[0]).await.select_text(".channel-list li a")[0],
         "书香节闭幕"
+    );
+}
+
+/// Each person of a byline links to their page: every story of the site
+/// with them in the byline, in any role; a sign-off naming them drops
+/// exactly their page (issue 25).
+#[tokio::test]
+async fn bylines_link_to_each_persons_page() {
+    let app = TestApp::with_demo().await;
+    let seed = app.get("/zw/yw/2023-06/01/900001.html").await;
+    let people = seed.select_text(".byline a");
+    assert!(people.len() >= 2, "{people:?}");
+    let hrefs = seed.select_attr(".byline a", "href");
+    let (first, first_page) = (people[0].clone(), hrefs[0].clone());
+    let (second_page, seed_title) = (
+        hrefs[1].clone(),
+        seed.select_text(".story-title")[0].clone(),
+    );
+    let page = app.get(&first_page).await;
+    assert_eq!(page.status, 200, "{first_page}");
+    assert!(page.select_text(".channel-list li a").contains(&seed_title));
+    assert_eq!(
+        page.select_text(".channel-title"),
+        [format!("{first}的稿件")]
+    );
+    assert_eq!(app.get(&second_page).await.status, 200);
+    // a photographer's credit counts too, in any role
+    let mut a = app
+        .publish(
+            9601,
+            "main",
+            "sh",
+            "他拍的照片新闻",
+            "2030-05-01T08:00:00+08:00",
+        )
+        .await;
+    a.byline = vec![gazette::domain::Byline {
+        role: "摄影".into(),
+        name: first.clone(),
+    }];
+    app.save(&a).await;
+    app.get("/nothing-to-see").await;
+    use gazette::render::cache::RenderCache;
+    let rel = |p: &str| RenderCache::key("main", p.trim_start_matches('/'));
+    assert!(
+        !app.state.cache.contains(&rel(&first_page)),
+        "his page changed"
+    );
+    assert!(
+        app.state.cache.contains(&rel(&second_page)),
+        "the other person's page did not"
+    );
+    assert_eq!(
+        app.get(&first_page).await.select_text(".channel-list li a")[0],
+        "他拍的照片新闻"
     );
 }

@@ -17,6 +17,7 @@ use super::write::{Tx, append_change, to_json};
 use crate::db::{StoreError, StoreResult};
 use crate::domain::kind::Parts;
 use crate::domain::picture::body_keys;
+use crate::domain::url::Facet;
 use crate::domain::{Article, Status};
 
 /// Channels as (site, id, path), of one site or of all.
@@ -106,7 +107,8 @@ pub(super) async fn write_article(
     } else {
         Vec::new()
     };
-    // the tags it was listed under: their pages drop it or show it changed
+    // the tags and people it was listed under: their pages drop it or show
+    // it changed
     let tagged: Vec<String> = if existed {
         sqlx::query_scalar("SELECT tag FROM tag_listings WHERE article_id = $1")
             .bind(a.id)
@@ -115,6 +117,7 @@ pub(super) async fn write_article(
     } else {
         Vec::new()
     };
+    let authored = reauthor(tx, a, existed).await?;
     let id = write_row(tx, a, now, existed, bulk).await?;
     let created = !existed;
     record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
@@ -123,6 +126,10 @@ pub(super) async fn write_article(
     }
     let lists = relist(tx, a, id, created, now, &site_channels, bulk == Bulk::No).await?;
     let related_of = retag(tx, a, id, created, now).await?;
+    let authored: BTreeSet<String> = authored
+        .into_iter()
+        .chain(list_authors(tx, a, id, now).await?)
+        .collect();
     if bulk == Bulk::No {
         lists.counts.write(tx).await?;
     }
@@ -142,12 +149,13 @@ pub(super) async fn write_article(
             .bind(id)
             .fetch_all(&mut **tx)
             .await?;
-    let tag_keys: BTreeSet<String> = tagged
+    let facet_keys: BTreeSet<String> = tagged
         .iter()
         .chain(tags_now.iter())
-        .map(|t| format!("tag:{}/{t}", a.site_id))
+        .map(|t| Facet::Tag.key(&a.site_id, t))
+        .chain(authored.iter().map(|n| Facet::Author.key(&a.site_id, n)))
         .collect();
-    keys.extend(tag_keys);
+    keys.extend(facet_keys);
     keys.extend(
         adjacent_keys(tx, id, &stood)
             .await?
@@ -408,4 +416,56 @@ async fn adjacent_keys(tx: &mut Tx<'_>, id: i64, stood: &[(i64, i64)]) -> StoreR
         }
     }
     Ok(out.into_iter().collect())
+}
+
+/// Keep `author_listings` in step with the story: its byline's people while
+/// it is live and listed. Answers the names it was and is listed under
+/// (their author pages change). Runs before the story's id may be new (0):
+/// the row is written with `a.id` only when it has one.
+async fn reauthor(tx: &mut Tx<'_>, a: &Article, existed: bool) -> StoreResult<BTreeSet<String>> {
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    if existed {
+        let old: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM author_listings WHERE article_id = $1")
+                .bind(a.id)
+                .fetch_all(&mut **tx)
+                .await?;
+        if !old.is_empty() {
+            sqlx::query("DELETE FROM author_listings WHERE article_id = $1")
+                .bind(a.id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        names.extend(old);
+    }
+    Ok(names)
+}
+
+/// Write the story's byline people into `author_listings` (after its row
+/// exists, with its id); answers them.
+async fn list_authors(
+    tx: &mut Tx<'_>,
+    a: &Article,
+    id: i64,
+    now: i64,
+) -> StoreResult<BTreeSet<String>> {
+    let mut names = BTreeSet::new();
+    if a.status == Status::Published && a.kind.listed() {
+        names = a
+            .byline
+            .iter()
+            .map(|b| b.name.trim().to_string())
+            .filter(|n| !n.is_empty() && n.chars().count() <= crate::domain::url::MAX_TAG_CHARS)
+            .collect();
+        if !names.is_empty() {
+            let at = a.signed_at.unwrap_or(now);
+            let mut q =
+                QueryBuilder::new("INSERT INTO author_listings (name, article_id, sort_at) ");
+            q.push_values(&names, |mut b, n| {
+                b.push_bind(n.clone()).push_bind(id).push_bind(at);
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+    }
+    Ok(names)
 }

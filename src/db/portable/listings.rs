@@ -150,20 +150,22 @@ impl Listings for StoreImpl {
         .await?)
     }
 
-    async fn tag_page(
+    async fn facet_page(
         &self,
+        facet: crate::domain::url::Facet,
         site_id: &str,
-        tag: &str,
+        value: &str,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        // the tag's list in order (tag_listings_order), the site's on the way
+        // the value's list in order (its `_order` index), the site's on the way
+        let (table, col) = facet_table(facet);
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM tag_listings t JOIN articles a ON a.id = t.article_id \
-             WHERE t.tag = $1 AND a.site_id = $2 ORDER BY t.sort_at DESC, t.article_id DESC LIMIT $3 OFFSET $4"
+            "SELECT {SUMMARY_COLUMNS} FROM {table} t JOIN articles a ON a.id = t.article_id \
+             WHERE t.{col} = $1 AND a.site_id = $2 ORDER BY t.sort_at DESC, t.article_id DESC LIMIT $3 OFFSET $4"
         );
         let rows = sqlx::query(&sql)
-            .bind(tag)
+            .bind(value)
             .bind(site_id)
             .bind(limit)
             .bind(offset)
@@ -172,22 +174,33 @@ impl Listings for StoreImpl {
         rows.iter().map(summary_from_row).collect()
     }
 
-    async fn tag_count(&self, site_id: &str, tag: &str) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tag_listings t JOIN articles a ON a.id = t.article_id \
-             WHERE t.tag = $1 AND a.site_id = $2",
-        )
-        .bind(tag)
+    async fn facet_count(
+        &self,
+        facet: crate::domain::url::Facet,
+        site_id: &str,
+        value: &str,
+    ) -> StoreResult<i64> {
+        let (table, col) = facet_table(facet);
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {table} t JOIN articles a ON a.id = t.article_id \
+             WHERE t.{col} = $1 AND a.site_id = $2"
+        ))
+        .bind(value)
         .bind(site_id)
         .fetch_one(&self.pool)
         .await?)
     }
 
-    async fn site_tags(&self, site_id: &str) -> StoreResult<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT t.tag, COUNT(*) FROM tag_listings t JOIN articles a ON a.id = t.article_id \
-             WHERE a.site_id = $1 GROUP BY t.tag ORDER BY t.tag",
-        )
+    async fn facet_values(
+        &self,
+        facet: crate::domain::url::Facet,
+        site_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let (table, col) = facet_table(facet);
+        Ok(sqlx::query_as(&format!(
+            "SELECT t.{col}, COUNT(*) FROM {table} t JOIN articles a ON a.id = t.article_id \
+             WHERE a.site_id = $1 GROUP BY t.{col} ORDER BY t.{col}"
+        ))
         .bind(site_id)
         .fetch_all(&self.pool)
         .await?)
@@ -262,5 +275,13 @@ impl Listings for StoreImpl {
                 .await?
                 .unwrap_or(0),
         )
+    }
+}
+
+/// A facet's listings table and its value column (fixed names, never input).
+fn facet_table(facet: crate::domain::url::Facet) -> (&'static str, &'static str) {
+    match facet {
+        crate::domain::url::Facet::Tag => ("tag_listings", "tag"),
+        crate::domain::url::Facet::Author => ("author_listings", "name"),
     }
 }

@@ -9,7 +9,7 @@ use super::story::story;
 use crate::domain::channel::{ListStyle, paging};
 use crate::domain::picture::Ratio;
 use crate::domain::text::date_iso;
-use crate::domain::url::channel_page_path;
+use crate::domain::url::{Facet, channel_page_path, facet_page_path};
 use crate::render::Page;
 use crate::render::pictures::SIZES_THUMB;
 
@@ -99,11 +99,17 @@ fn pager(page: u32, pages: u32, total: i64, link: impl Fn(u32) -> String) -> Pag
 /// Stories a tag page lists per page.
 pub(crate) const TAG_PAGE_SIZE: i64 = 20;
 
-/// A tag's page: the site's live stories carrying it, newest first, paged
-/// like a channel; it depends on `tag:{site}/{tag}`, which a write logs for
-/// the tags a story had and has.
-pub(super) async fn tag(mut ctx: Ctx<'_>, tag: &str, page: u32) -> anyhow::Result<Page> {
-    let total = ctx.env.store.tag_count(&ctx.site.id, tag).await?;
+/// A tag's or a person's page: the site's live stories carrying the tag or
+/// with the person in their byline, newest first, paged like a channel; it
+/// depends on `tag:{site}/{tag}` (`author:…`), which a write logs for the
+/// tags and people a story had and has.
+pub(super) async fn facet(
+    mut ctx: Ctx<'_>,
+    facet: Facet,
+    tag: &str,
+    page: u32,
+) -> anyhow::Result<Page> {
+    let total = ctx.env.store.facet_count(facet, &ctx.site.id, tag).await?;
     let Some((offset, limit)) = paging::window(total, TAG_PAGE_SIZE, i64::from(page)) else {
         return not_found(ctx);
     };
@@ -111,38 +117,42 @@ pub(super) async fn tag(mut ctx: Ctx<'_>, tag: &str, page: u32) -> anyhow::Resul
         return not_found(ctx);
     }
     let pages = u32::try_from(paging::pages(total, TAG_PAGE_SIZE)).unwrap_or(u32::MAX);
-    ctx.deps.insert(format!("tag:{}/{tag}", ctx.site.id));
+    ctx.deps.insert(facet.key(&ctx.site.id, tag));
     let summaries = ctx
         .env
         .store
-        .tag_page(&ctx.site.id, tag, limit, offset)
+        .facet_page(facet, &ctx.site.id, tag, limit, offset)
         .await?;
     let items: Vec<ListItem> = summaries
         .iter()
         .map(|s| ctx.item(s, date_iso(s.signed_at)))
         .collect();
     let pager = pager(page, pages, total, |n| {
-        ctx.urls.link(&crate::domain::url::tag_page_path(tag, n))
+        ctx.urls.link(&facet_page_path(facet, tag, n))
     });
     let site_title = ctx.chrome(None).site_title;
-    let name = format!("标签:{tag}");
+    let name = match facet {
+        Facet::Tag => format!("标签:{tag}"),
+        Facet::Author => format!("{tag}的稿件"),
+    };
     let page_title = if page > 1 {
         format!("{name}(第{page}页) - {site_title}")
     } else {
         format!("{name} - {site_title}")
     };
+    let description = match facet {
+        Facet::Tag => format!("{site_title}标有“{tag}”的稿件"),
+        Facet::Author => format!("{site_title}署名有{tag}的稿件"),
+    };
     let base = ctx.base(
         page_title,
-        format!("{site_title}标有“{tag}”的稿件"),
-        Some(
-            ctx.urls
-                .canonical(&crate::domain::url::tag_page_path(tag, page)),
-        ),
+        description,
+        Some(ctx.urls.canonical(&facet_page_path(facet, tag, page))),
         None,
     );
     let crumbs = vec![Crumb {
         name: name.clone(),
-        url: ctx.urls.link(&crate::domain::url::tag_page_path(tag, 1)),
+        url: ctx.urls.link(&facet_page_path(facet, tag, 1)),
     }];
     ctx.finish(
         200,

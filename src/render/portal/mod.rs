@@ -74,7 +74,7 @@ pub(in crate::render) async fn page(
             Ok(Page::redirect(ctx.urls.link(&channel_page_path(&path, 1))))
         }
         Route::Story { id } => story::story(ctx, &rel, id, preloaded).await,
-        Route::Tag { tag, page } => channel::tag(ctx, &tag, page).await,
+        Route::Facet { facet, value, page } => channel::facet(ctx, facet, &value, page).await,
         Route::MoreBlocks => fragments::more_fragment(ctx).await,
         Route::LiveEntries { id } => story_file(ctx, id, &rel).await,
         Route::Feed { channel, atom } => match channel {

@@ -44,6 +44,8 @@ struct StoryView {
     ai_notice: &'static str,
     /// Its tags, each with its tag page (none for a kind no list shows).
     tags: Vec<(String, String)>,
+    /// The byline as (role, name, the person's page), in print order.
+    bylines: Vec<(String, String, Option<String>)>,
     /// What the story's kind adds (`a.gallery`, `a.video`, `a.live`).
     #[serde(flatten)]
     kind: serde_json::Map<String, serde_json::Value>,
@@ -314,6 +316,22 @@ async fn render_story(
         lead,
         ai_label: a.ai.label(),
         ai_notice: a.ai.notice(),
+        bylines: a
+            .byline
+            .iter()
+            .filter(|b| !b.name.trim().is_empty())
+            .map(|b| {
+                let name = b.name.trim().to_string();
+                let page = listed.then(|| {
+                    ctx.urls.link(&crate::domain::url::facet_page_path(
+                        crate::domain::url::Facet::Author,
+                        &name,
+                        1,
+                    ))
+                });
+                (b.role.trim().to_string(), name, page)
+            })
+            .collect(),
         tags: if listed {
             a.tags
                 .iter()
