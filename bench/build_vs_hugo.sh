@@ -25,7 +25,7 @@ sleep "${SETTLE:-90}"
 for r in $(seq "$ROUNDS"); do
   H=$WORK/bench-out-hugo-$r G=$WORK/bench-out-gazette-$r
   read -r hw hm ha < <(python3 bench/measure.py hugo --quiet -s "$WORK/hugo" -d "$PWD/$H")
-  read -r gw gm ga < <(python3 bench/measure.py "$BIN" build --data-dir "$WORK/data" --out "$G")
+  read -r gw gm ga < <(python3 bench/measure.py "$BIN" build --public-url http://127.0.0.1:8080 --data-dir "$WORK/data" --out "$G")
   printf "round %d  hugo    %7.2f s  peak RSS %5d MB (heap %5d MB)  %6d html files\n" "$r" "$hw" "$hm" "$ha" "$(count "$H")"
   printf "round %d  gazette %7.2f s  peak RSS %5d MB (heap %5d MB)  %6d html files (%d files in all)\n" "$r" "$gw" "$gm" "$ga" \
     "$(count "$G")" "$(find "$G" -type f | wc -l)"

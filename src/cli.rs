@@ -63,7 +63,9 @@ pub struct BuildArgs {
     /// Output directory (nginx serves it with the same URLs).
     #[arg(long)]
     pub out: PathBuf,
-    /// Public base URL for canonical links, feeds and sitemaps.
+    /// Public base URL for canonical links, feeds and sitemaps (required:
+    /// an export names it in every page; `http://127.0.0.1:8080` for a local
+    /// preview).
     #[arg(long, env = "GAZETTE_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Theme directory (as for serve).

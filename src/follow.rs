@@ -17,6 +17,7 @@ pub const CACHE_POLL: Duration = Duration::from_millis(500);
 /// After a local content write: drop the pages it changed before answering
 /// (read-your-writes), push new live entries, then wake the other followers.
 pub async fn after_write(state: &AppState) {
+    state.cache.turn_year(state.now());
     if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
         tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed");
     }
@@ -63,6 +64,7 @@ pub async fn spawn(state: &AppState) -> Followers {
     let mut rx = state.changed.subscribe();
     let pages = tokio::spawn(async move {
         loop {
+            state.cache.turn_year(state.now());
             if let Err(e) = state.cache.catch_up(state.store.as_ref()).await {
                 tracing::error!(error = %format!("{e:#}"), "render cache catch-up failed; will retry");
             }

@@ -6,15 +6,23 @@ use crate::config::Config;
 use crate::state::AppState;
 
 pub async fn run(args: BuildArgs) -> anyhow::Result<()> {
+    // every canonical link, feed and sitemap of an export names the public
+    // address; a guessed one would ship pages pointing at localhost
+    let Some(public_url) = &args.public_url else {
+        anyhow::bail!(
+            "gazette build needs --public-url (or GAZETTE_PUBLIC_URL): the address readers reach \
+             the site at, e.g. --public-url https://www.bzcm.net; for a local preview pass \
+             --public-url http://127.0.0.1:8080"
+        );
+    };
     // one connection per render worker (see `db::open_with`)
     let store =
         super::open_existing_store_with(&args.data, Some(crate::export::workers().min(16) as u32))
             .await?;
     let mut config = Config::for_data_dir(&args.data.data_dir);
     config.cache_bytes = 0;
-    if let Some(u) = &args.public_url {
-        config.public_url = crate::config::normalize_public_url(u).map_err(anyhow::Error::msg)?;
-    }
+    config.public_url =
+        crate::config::normalize_public_url(public_url).map_err(anyhow::Error::msg)?;
     config.theme_dir = args.theme_dir.clone();
     if let Some(u) = &args.media_url {
         config.media = crate::config::MediaLocation::parse(u).map_err(anyhow::Error::msg)?;

@@ -82,6 +82,13 @@ pub trait Listings: Send + Sync {
         after: (i64, i64),
         limit: i64,
     ) -> StoreResult<Vec<(i64, i64, i64)>>;
+    /// Withdrawn stories with id > `after_id`, by id: (id, site, URL path)
+    /// (the static export answers their URLs 410).
+    async fn withdrawn_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, String, String)>>;
     /// Live stories with id > `after_id`, by id (for sitemaps): summaries plus updated time.
     async fn live_after(
         &self,

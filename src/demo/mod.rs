@@ -6,6 +6,7 @@
 //! an imported archive lands in them. Demo story ids start at 900001, above
 //! the ids of a typical legacy archive.
 
+mod counties;
 mod live;
 pub mod pages;
 pub mod photos;
@@ -16,7 +17,7 @@ use anyhow::Context as _;
 
 use crate::db::Store;
 use crate::domain::html::paragraphs_to_html;
-use crate::domain::site::{DEFAULT_CHANNELS, GROUP_SITES, default_blocks};
+use crate::domain::site::{DEFAULT_CHANNELS, GROUP_SITES, default_blocks, default_channel_name};
 use crate::domain::text::parse_rfc3339;
 use crate::domain::url::story_path;
 use crate::domain::{Article, Byline, Link, Site, SiteSettings, Status};
@@ -30,7 +31,6 @@ struct Item {
     id: i64,
     channel: &'static str,
     title: &'static str,
-    short_title: Option<&'static str>,
     signed_at: &'static str,
 }
 
@@ -44,7 +44,6 @@ const fn item(
         id,
         channel,
         title,
-        short_title: None,
         signed_at,
     }
 }
@@ -143,33 +142,30 @@ const ITEMS: &[Item] = &[
         "山东手造 滨州精品--瑞鑫地毯(上)",
         "2024-04-19T12:20:00+08:00",
     ),
-    Item {
-        id: 900_304,
-        channel: "fb",
-        title: "锦绣中国年|百年非遗“鼓子秧歌”的新春律动",
-        short_title: Some("锦绣中国年|百年非遗“鼓子秧歌”的新..."),
-        signed_at: "2024-04-19T12:00:00+08:00",
-    },
+    item(
+        900_304,
+        "fb",
+        "锦绣中国年|百年非遗“鼓子秧歌”的新春律动",
+        "2024-04-19T12:00:00+08:00",
+    ),
     item(
         900_305,
         "fb",
         "黄河三角洲的传说:二月二吃炒豆",
         "2024-04-19T11:40:00+08:00",
     ),
-    Item {
-        id: 900_306,
-        channel: "fb",
-        title: "视听山东·感知惠民|创绳网辉煌 谱李庄新篇(二)",
-        short_title: Some("视听山东·感知惠民|创绳网辉煌 谱李庄新..."),
-        signed_at: "2024-04-19T11:20:00+08:00",
-    },
-    Item {
-        id: 900_307,
-        channel: "fb",
-        title: "视听山东·感知惠民|创绳网辉煌 谱李庄新篇(一)",
-        short_title: Some("视听山东·感知惠民|创绳网辉煌 谱李庄新..."),
-        signed_at: "2024-04-19T11:00:00+08:00",
-    },
+    item(
+        900_306,
+        "fb",
+        "视听山东·感知惠民|创绳网辉煌 谱李庄新篇(二)",
+        "2024-04-19T11:20:00+08:00",
+    ),
+    item(
+        900_307,
+        "fb",
+        "视听山东·感知惠民|创绳网辉煌 谱李庄新篇(一)",
+        "2024-04-19T11:00:00+08:00",
+    ),
     item(
         900_308,
         "fb",
@@ -211,6 +207,7 @@ fn main_settings() -> SiteSettings {
         favicon_image: None,
         // the city's stories may go into the counties' slots that take them
         shares_stories: true,
+        show_empty_blocks: false,
     }
 }
 
@@ -247,8 +244,9 @@ pub async fn load(
             .with_context(|| format!("creating site {id}"))?;
     }
     for (id, _) in GROUP_SITES {
-        for (i, (path, name)) in DEFAULT_CHANNELS.iter().enumerate() {
-            store.ensure_channel(id, path, name, i as i64).await?;
+        for (i, (path, _)) in DEFAULT_CHANNELS.iter().enumerate() {
+            let name = default_channel_name(id, path);
+            store.ensure_channel(id, path, &name, i as i64).await?;
         }
     }
 
@@ -327,7 +325,7 @@ pub async fn load(
             channel_id: channel_id(it.channel),
             extra_channel_ids: vec![],
             title: it.title.into(),
-            short_title: it.short_title.map(Into::into),
+            short_title: None,
             subtitle: None,
             byline: vec![Byline {
                 role: "记者".into(),
@@ -389,6 +387,7 @@ pub async fn load(
             "the demo's pictures were not loaded"
         ),
     }
+    created += counties::load(store, media, now).await?;
     created += live::load(store).await?;
     created += pages::load(store, channel_id("zw"), now).await?;
     match videos::load(store, media, now).await {

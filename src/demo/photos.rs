@@ -18,6 +18,16 @@ use crate::domain::url::story_path;
 use crate::domain::{Article, Byline, Status};
 use crate::media::MediaStore;
 
+/// A demo photograph by name: its bytes, caption, credit and alt text.
+pub(super) fn photo(
+    name: &str,
+) -> Option<(&'static [u8], &'static str, &'static str, &'static str)> {
+    PHOTOS
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| (p.bytes, p.caption, p.credit, p.alt))
+}
+
 /// A photograph: file, Chinese caption (what it shows), photographer, licence, alt text.
 struct Photo {
     name: &'static str,
@@ -165,16 +175,28 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
     let mut ids = std::collections::HashMap::new();
     for p in PHOTOS {
         let id = add(
-            store, media, p.bytes, p.caption, p.credit, p.alt, &actor, now,
+            store, media, "main", p.bytes, p.caption, p.credit, p.alt, &actor, now,
         )
         .await
         .with_context(|| format!("adding demo photo {}", p.name))?;
         ids.insert(p.name, id);
     }
-    let logo = add(store, media, LOGO, "滨州网站标", "", "滨州网", &actor, now).await?;
+    let logo = add(
+        store,
+        media,
+        "main",
+        LOGO,
+        "滨州网站标",
+        "",
+        "滨州网",
+        &actor,
+        now,
+    )
+    .await?;
     let favicon = add(
         store,
         media,
+        "main",
         FAVICON,
         "滨州网图标",
         "",
@@ -322,6 +344,7 @@ pub async fn carousel(store: &dyn Store, seed: i64) -> anyhow::Result<Vec<i64>> 
 pub(super) async fn add(
     store: &dyn Store,
     media: &dyn MediaStore,
+    site: &str,
     bytes: &'static [u8],
     caption: &str,
     credit: &str,
@@ -333,7 +356,7 @@ pub(super) async fn add(
     // the same on every run and a second run finds it
     let checked = crate::media::check_embedded(Bytes::from_static(bytes), UPLOADED)?;
     if let Some(p) = store
-        .pictures_by_key("main", std::slice::from_ref(&checked.key))
+        .pictures_by_key(site, std::slice::from_ref(&checked.key))
         .await?
         .into_iter()
         .next()
@@ -346,7 +369,7 @@ pub(super) async fn add(
     let (p, _) = store
         .add_picture(
             &NewPicture {
-                site_id: "main".into(),
+                site_id: site.into(),
                 key: checked.key.clone(),
                 width: checked.width,
                 height: checked.height,

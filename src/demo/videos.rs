@@ -127,6 +127,7 @@ pub async fn load(store: &dyn Store, media: &dyn MediaStore, now: i64) -> anyhow
         let poster = super::photos::add(
             store,
             media,
+            "main",
             c.poster,
             c.title,
             "滨州网",

@@ -164,6 +164,9 @@ pub struct ArticleSummary {
     /// 人工智能生成 declaration, labelled beside the title in lists.
     #[serde(default)]
     pub ai: super::ai::Ai,
+    /// A 直播 the desk has opened and not closed (直播中 in every list).
+    #[serde(default)]
+    pub on_air: bool,
 }
 
 impl ArticleSummary {
@@ -172,15 +175,16 @@ impl ArticleSummary {
         (self.kind.spec().list_mark)(&super::kind::ListFacts {
             pictures: self.pictures,
             seconds: self.duration,
+            on_air: self.on_air,
         })
     }
 
-    /// The title for a list line: the editor's short title as written, else the
-    /// title cut to `cells`.
-    pub fn list_title(&self, cells: usize) -> String {
+    /// The title for a list line: the editor's short title as written, else
+    /// the whole title (the list cuts it where there is no room).
+    pub fn list_title(&self) -> String {
         match self.short_title.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => s.to_string(),
-            _ => super::text::truncate_title(&self.title, cells),
+            _ => self.title.clone(),
         }
     }
 }
@@ -335,6 +339,7 @@ mod tests {
             cover: None,
             pictures: 0,
             duration: 0,
+            on_air: false,
         }
     }
 
@@ -420,6 +425,7 @@ mod tests {
             cover: None,
             pictures: 0,
             duration: 0,
+            on_air: false,
         }
     }
 

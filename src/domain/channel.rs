@@ -21,6 +21,9 @@ pub struct Channel {
     /// How its pages and its home block list stories.
     #[serde(default)]
     pub list_style: ListStyle,
+    /// Its feeds carry summaries only (by default they carry the full text).
+    #[serde(default)]
+    pub feed_summary: bool,
 }
 
 /// How a list shows its stories: titles (with dates), or 图文 (a
@@ -160,6 +163,7 @@ mod tests {
             page_size: DEFAULT_PAGE_SIZE,
             review_levels: DEFAULT_REVIEW_LEVELS,
             list_style: ListStyle::Text,
+            feed_summary: false,
         }
     }
 

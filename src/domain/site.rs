@@ -74,6 +74,9 @@ pub struct SiteSettings {
     /// 稿件供其他站点推荐位采用: other sites' 推荐位 that take this site's
     /// stories may place them (a county's slot, a main-site story).
     pub shares_stories: bool,
+    /// 首页空栏目显示占位: a home block with no story says 暂无稿件 instead
+    /// of being left out.
+    pub show_empty_blocks: bool,
 }
 
 impl Site {
@@ -142,6 +145,25 @@ pub const DEFAULT_CHANNELS: &[(&str, &str)] = &[
     ("sh", "社会民生"),
     ("tp", "图片新闻"),
 ];
+
+/// The name a new channel at `path` of site `site_id` starts with: the
+/// default tree's, said in the county's own words on a county site of the
+/// group (邹平政务, 邹平头条, 视听邹平, 镇街动态), else its path's last part.
+pub fn default_channel_name(site_id: &str, path: &str) -> String {
+    let Some((_, name)) = DEFAULT_CHANNELS.iter().find(|(p, _)| *p == path) else {
+        return path.rsplit('/').next().unwrap_or(path).to_string();
+    };
+    match GROUP_SITES.iter().find(|(id, _)| *id == site_id) {
+        Some((id, county)) if *id != "main" => {
+            if *name == "县区动态" {
+                "镇街动态".to_string()
+            } else {
+                name.replace("滨州", county)
+            }
+        }
+        _ => (*name).to_string(),
+    }
+}
 
 /// The "更多..." blocks every article page starts with.
 pub fn default_blocks() -> Vec<BlockSource> {

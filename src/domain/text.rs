@@ -1,56 +1,12 @@
-//! Text rules shared by every list and page: title truncation and date formats.
-//!
-//! Widths are counted in display cells, not bytes: a Chinese character (and any
-//! other wide or ambiguous-width character, such as the curly quotes “ ” that
-//! Chinese titles use) takes two cells, ASCII takes one. A list line of
-//! [`LIST_TITLE_CELLS`] cells holds 20 Chinese characters.
+//! Text rules shared by every list and page: date formats and excerpts.
+//! Titles are never cut here: a list cuts a title where it has no room (CSS),
+//! and keeps the whole title in the link's `title`.
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use unicode_width::UnicodeWidthChar;
-
-/// Width, in cells, of a title in the "more" blocks and home lists.
-pub const LIST_TITLE_CELLS: usize = 40;
-
-const ELLIPSIS: &str = "...";
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
 
 /// China Standard Time; China has no daylight saving, so a fixed offset is exact.
 pub fn cst() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
-}
-
-/// Display width of one character in cells (CJK context: ambiguous = 2).
-fn cells(c: char) -> usize {
-    c.width_cjk().unwrap_or(0)
-}
-
-/// Display width of a string in cells.
-pub fn width(s: &str) -> usize {
-    s.chars().map(cells).sum()
-}
-
-/// Cut `title` to fit `max_cells`: a title that fits is returned whole; a
-/// longer one keeps the longest prefix that leaves room for `...`, then `...`.
-/// Never splits a character (counts characters, not bytes).
-pub fn truncate_title(title: &str, max_cells: usize) -> String {
-    let title = title.trim();
-    if width(title) <= max_cells {
-        return title.to_string();
-    }
-    let budget = max_cells.saturating_sub(ELLIPSIS.len());
-    let mut used = 0;
-    let mut out = String::new();
-    for c in title.chars() {
-        let w = cells(c);
-        if used + w > budget {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    let trimmed = out.trim_end();
-    let mut out = trimmed.to_string();
-    out.push_str(ELLIPSIS);
-    out
 }
 
 /// Seconds since the epoch (UTC) as a time in China Standard Time.
@@ -69,6 +25,32 @@ pub fn date_cn(ts: i64) -> String {
 /// List style: `06-01`.
 pub fn date_mmdd(ts: i64) -> String {
     to_cst(ts).format("%m-%d").to_string()
+}
+
+/// A list line's date: `06-01` in the year of `now` (China Standard Time),
+/// `2023-06-01` for an older (or later) year, so a reader never takes last
+/// year's story for this year's.
+pub fn list_date(ts: i64, now: i64) -> String {
+    if to_cst(ts).year() == to_cst(now).year() {
+        date_mmdd(ts)
+    } else {
+        date_iso(ts)
+    }
+}
+
+/// The first second of the year after `now`'s (China Standard Time): until
+/// then, a list's `MM-DD` dates stay right.
+pub fn next_new_year(now: i64) -> i64 {
+    let y = to_cst(now).year() + 1;
+    cst()
+        .with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+        .single()
+        .map_or(i64::MAX, |t| t.timestamp())
+}
+
+/// `签发日期` with the time of day: `2023年06月01日 10:30`.
+pub fn datetime_cn(ts: i64) -> String {
+    to_cst(ts).format("%Y年%m月%d日 %H:%M").to_string()
 }
 
 /// ISO date: `2023-06-01`.
@@ -114,58 +96,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_titles_stay_whole() {
-        let t = "河南省粮食和物资储备局考察团来滨考察调研"; // 20 Chinese chars = 40 cells
-        assert_eq!(truncate_title(t, LIST_TITLE_CELLS), t);
+    fn list_dates_drop_the_year_only_inside_the_current_year() {
+        let at = |s: &str| parse_rfc3339(s).unwrap();
+        // 2026-12-31 23:30 in Binzhou is still 2026 there, though 15:30 UTC
+        let now = at("2026-12-31T23:30:00+08:00");
+        assert_eq!(list_date(at("2026-12-31T08:00:00+08:00"), now), "12-31");
         assert_eq!(
-            truncate_title("2024全国主流媒体滨州行活动正式启动", 40),
-            "2024全国主流媒体滨州行活动正式启动"
+            list_date(at("2025-12-31T08:00:00+08:00"), now),
+            "2025-12-31"
         );
-    }
-
-    #[test]
-    fn long_chinese_titles_are_cut_with_ellipsis() {
-        let t = "滨州市召开第三届“慈善文化进企业”优秀案例分享会";
+        // half an hour later the year turns: yesterday's story shows its year
+        let later = now + 3600;
         assert_eq!(
-            truncate_title(t, LIST_TITLE_CELLS),
-            "滨州市召开第三届“慈善文化进企业”优..."
+            list_date(at("2026-12-31T08:00:00+08:00"), later),
+            "2026-12-31"
         );
-        let cut = truncate_title(t, LIST_TITLE_CELLS);
-        assert!(width(&cut) <= LIST_TITLE_CELLS);
-    }
-
-    #[test]
-    fn mixed_ascii_counts_half_width() {
-        let t = "现场直播|2024齐鲁书香节暨第二届“书香滨州”阅读季启动";
+        assert_eq!(next_new_year(now), at("2027-01-01T00:00:00+08:00"));
         assert_eq!(
-            truncate_title(t, LIST_TITLE_CELLS),
-            "现场直播|2024齐鲁书香节暨第二届“书香..."
+            datetime_cn(at("2023-06-01T10:30:00+08:00")),
+            "2023年06月01日 10:30"
         );
-        // pure ASCII: 40 letters fit, 41 do not
-        let a40 = "a".repeat(40);
-        assert_eq!(truncate_title(&a40, 40), a40);
-        let a41 = "a".repeat(41);
-        assert_eq!(truncate_title(&a41, 40), format!("{}...", "a".repeat(37)));
-    }
-
-    #[test]
-    fn emoji_and_combining_marks_never_split() {
-        let t = "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉";
-        let cut = truncate_title(t, 10);
-        assert_eq!(cut, "🎉🎉🎉...");
-        assert!(cut.is_char_boundary(cut.len()));
-        // a family emoji made of several code points stays valid UTF-8
-        let fam = "👨‍👩‍👧‍👦".repeat(10);
-        let cut = truncate_title(&fam, 10);
-        assert!(cut.ends_with("..."));
-        assert!(width(&cut) <= 10);
-    }
-
-    #[test]
-    fn tiny_budgets_do_not_panic() {
-        assert_eq!(truncate_title("滨州网新闻", 0), "...");
-        assert_eq!(truncate_title("", 10), "");
-        assert_eq!(truncate_title("   ", 10), "");
     }
 
     #[test]

@@ -46,10 +46,13 @@ pub enum Route {
     /// `sitemap-news.xml`: the Google News sitemap of the last two days.
     NewsSitemap,
     Robots,
-    /// `_inc/more.html`: the story pages' "更多..." blocks as a fragment, which
-    /// the static export includes by SSI so that one sign-off rewrites one
-    /// file instead of every story page.
-    MoreBlocks,
+    /// `_inc/more/{channel}.html`: the "更多..." blocks under the stories of a
+    /// channel (its own first) as a fragment, which the static export includes
+    /// by SSI so that one sign-off rewrites one file per channel instead of
+    /// every story page.
+    MoreBlocks {
+        channel: String,
+    },
     /// `live/{id}/entries.json`: a 直播 story's public entries (what a
     /// reader's poll reads; served also at time-bucketed names).
     LiveEntries {
@@ -84,8 +87,11 @@ pub fn sitemap_block_of(id: i64) -> i64 {
     (id - 1).max(0) / SITEMAP_BLOCK + 1
 }
 
-/// Site-relative path of the "更多..." fragment.
-pub const MORE_BLOCKS_PATH: &str = "_inc/more.html";
+/// Site-relative path of the "更多..." fragment under the stories of channel
+/// `channel_path`.
+pub fn more_blocks_path(channel_path: &str) -> String {
+    format!("_inc/more/{channel_path}.html")
+}
 
 /// The path a story gets at first publication: primary channel, sign-off date, id.
 pub fn story_path(channel_path: &str, signed_at: i64, id: i64) -> String {
@@ -129,8 +135,19 @@ pub fn route(rel: &str) -> Route {
         "sitemap-sections.xml" => return Route::SitemapSections,
         "sitemap-news.xml" => return Route::NewsSitemap,
         "robots.txt" => return Route::Robots,
-        MORE_BLOCKS_PATH => return Route::MoreBlocks,
         _ => {}
+    }
+    if let Some(dir) = rel
+        .strip_prefix("_inc/more/")
+        .and_then(|r| r.strip_suffix(".html"))
+    {
+        return if super::channel::valid_path(dir) {
+            Route::MoreBlocks {
+                channel: dir.to_string(),
+            }
+        } else {
+            Route::NotFound
+        };
     }
     for facet in Facet::ALL {
         if let Some(rest) = rel

@@ -27,6 +27,11 @@ pub(super) struct Marker {
     db: String,
     pub(super) seq: i64,
     mark: Option<String>,
+    /// The year (China Standard Time) the files were written in: list
+    /// dates read `MM-DD` within it (`domain::text::list_date`), so a new
+    /// year needs every list rewritten.
+    #[serde(default)]
+    pub(super) year: i32,
 }
 
 pub(super) async fn marker_at(state: &AppState, seq: i64) -> anyhow::Result<Marker> {
@@ -35,6 +40,10 @@ pub(super) async fn marker_at(state: &AppState, seq: i64) -> anyhow::Result<Mark
         db: store.identity().await?,
         seq,
         mark: store.change_mark(seq).await?,
+        year: {
+            use chrono::Datelike as _;
+            crate::domain::text::to_cst(state.now()).year()
+        },
     })
 }
 

@@ -96,7 +96,13 @@ pub async fn build(
     if let Some(k) = known.as_ref().filter(|_| incremental) {
         let expected = marker_at(state, k.cursor).await?;
         let found = read_marker(out);
-        if found.as_ref() != Some(&expected) {
+        if found.as_ref().is_some_and(|f| f.year != expected.year) {
+            tracing::info!(
+                dir = %out.display(),
+                "the files were written in another year (list dates change); building in full"
+            );
+            known = None;
+        } else if found.as_ref() != Some(&expected) {
             tracing::warn!(
                 dir = %out.display(),
                 recorded = k.cursor,
@@ -161,10 +167,20 @@ async fn full(
     write_atomically(&out.join("404.html"), missing.body.as_bytes())?;
     std::fs::create_dir_all(out.join("static"))?;
     report.other_files += 1;
-    for name in crate::render::theme::asset_names() {
-        if let Some(asset) = state.render.asset(name) {
-            write_atomically(&out.join("static").join(name), &asset.body)?;
+    // each asset by its plain and its fingerprinted name (what pages link
+    // to), text also compressed beside it (`gzip_static`, `brotli_static`)
+    let assets = state.render.assets();
+    for (name, asset) in assets.iter() {
+        let fingerprinted = assets.fingerprinted(name);
+        for file in [name, fingerprinted.as_str()] {
+            let path = out.join("static").join(file);
+            write_atomically(&path, &asset.body)?;
             report.other_files += 1;
+            if asset.compressible() {
+                write_atomically(&path.with_file_name(format!("{file}.gz")), &asset.gzip())?;
+                write_atomically(&path.with_file_name(format!("{file}.br")), &asset.brotli())?;
+                report.other_files += 2;
+            }
         }
     }
     report.other_files += copy_media(state, out, true).await?;
@@ -191,7 +207,12 @@ fn prune(
         let entry = entry?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            if dir != out || !matches!(entry.file_name().to_str(), Some("static" | "media")) {
+            if dir != out
+                || !matches!(
+                    entry.file_name().to_str(),
+                    Some("static" | "media" | pages::GONE_DIR)
+                )
+            {
                 removed.extend(prune(out, &path, keep)?);
             }
             continue;

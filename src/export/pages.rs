@@ -15,6 +15,19 @@ use crate::state::AppState;
 
 use super::{Report, file_for, write_atomically};
 
+/// Where the 410 pages of withdrawn stories' URLs live in an export
+/// (`_gone/{path}`): nginx answers 410 with that page when a path has no
+/// file but has one there (`bench/nginx/static.conf`).
+pub const GONE_DIR: &str = "_gone";
+
+fn remove_if_there(file: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(file) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot remove {}", file.display()))),
+    }
+}
+
 /// Render workers: one per core.
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -129,7 +142,21 @@ pub(super) async fn write_pages(
                             .filter(|d| !d.starts_with("site:") && Some(d) != own.as_ref())
                             .collect();
                         written.push((path.clone(), deps));
+                        // a story live again answers from its file, not as gone
+                        if story_id(path).is_some() {
+                            remove_if_there(&file_for(&out.join(GONE_DIR), path))?;
+                        }
                     } else {
+                        // a withdrawn story's URL: its 410 page kept where
+                        // the documented nginx config finds it
+                        if page.status == 410 {
+                            let marker = file_for(&out.join(GONE_DIR), path);
+                            if let Some(dir) = marker.parent() {
+                                std::fs::create_dir_all(dir)
+                                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                            }
+                            write_atomically(&marker, page.body.as_bytes())?;
+                        }
                         match std::fs::remove_file(&file) {
                             Ok(()) => {}
                             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

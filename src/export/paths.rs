@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::db::ExportState;
 use crate::domain::article::TagIndex;
 use crate::domain::url::Facet;
-use crate::domain::url::{MORE_BLOCKS_PATH, channel_page_path, sitemap_block_of};
+use crate::domain::url::{channel_page_path, more_blocks_path, sitemap_block_of};
 use crate::domain::{ArticleSummary, ChannelTree};
 use crate::state::AppState;
 
@@ -24,6 +24,7 @@ async fn channel_paths(
     }
     out.push(format!("{prefix}{}/rss.xml", c.path));
     out.push(format!("{prefix}{}/atom.xml", c.path));
+    out.push(format!("{prefix}{}", more_blocks_path(&c.path)));
     Ok(())
 }
 
@@ -92,7 +93,6 @@ pub(super) async fn paths_of(
         paths.push(p.clone());
         paths.push(format!("{p}rss.xml"));
         paths.push(format!("{p}atom.xml"));
-        paths.push(format!("{p}{MORE_BLOCKS_PATH}"));
         let tree = ChannelTree::new(state.store.channels(&site.id).await?);
         for c in tree.iter() {
             channel_paths(state, p, c, &mut paths).await?;
@@ -102,6 +102,20 @@ pub(super) async fn paths_of(
                 facet_paths(p, facet, &value, count, &mut paths);
             }
         }
+    }
+    // withdrawn stories' URLs: the export keeps their 410 pages
+    let mut after = 0;
+    loop {
+        let batch = state.store.withdrawn_after(after, 10_000).await?;
+        let Some(last) = batch.last().map(|(id, _, _)| *id) else {
+            break;
+        };
+        for (_, site_id, url) in batch {
+            if let Some(site) = sites.iter().find(|x| x.id == site_id) {
+                paths.push(format!("{}{url}", site.prefix));
+            }
+        }
+        after = last;
     }
     for s in live {
         if let Some(site) = sites.iter().find(|x| x.id == s.site_id) {
@@ -163,6 +177,12 @@ pub(super) async fn affected(
                 }
             }
         }
+    }
+    // the sitemaps that list no story by id (the news sitemap may be new)
+    if keys.iter().any(|k| k == "sitemap") {
+        paths.extend(
+            ["/sitemap.xml", "/sitemap-sections.xml", "/sitemap-news.xml"].map(String::from),
+        );
     }
     // a tag page a change touched: every page of the tag (it may be new, or
     // have gained a page; the pages it lost read the key and render as 404)

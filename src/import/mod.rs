@@ -150,13 +150,7 @@ impl Directory {
         }
         let mut id = 0;
         for (i, p) in ancestry(path).into_iter().enumerate() {
-            let name = crate::domain::site::DEFAULT_CHANNELS
-                .iter()
-                .find(|(cp, _)| *cp == p)
-                .map_or_else(
-                    || p.rsplit('/').next().unwrap_or(p).to_string(),
-                    |(_, n)| n.to_string(),
-                );
+            let name = crate::domain::site::default_channel_name(site, p);
             let c = store
                 .ensure_channel(site, p, &name, 100 + i as i64)
                 .await

@@ -102,6 +102,8 @@ pub struct RenderCache {
     /// dependency key -> last change-log seq that touched it
     touched: Mutex<HashMap<String, i64>>,
     cursor: AtomicI64,
+    /// When this year ends (`turn_year`); 0 before the first look.
+    year_ends: AtomicI64,
     /// The fingerprint of the change at the cursor (`Store::change_mark`):
     /// if the log no longer has that row there, the database was restored
     /// or replaced under the running process, and everything is dropped.
@@ -127,6 +129,7 @@ impl RenderCache {
             index: Mutex::default(),
             touched: Mutex::default(),
             cursor: AtomicI64::new(-1),
+            year_ends: AtomicI64::new(0),
             mark: Mutex::new(None),
             sites: RwLock::new(None),
             channels: RwLock::default(),
@@ -386,6 +389,26 @@ impl RenderCache {
                 self.counters.invalidations.fetch_add(1, Ordering::Relaxed);
             }
             self.pages.invalidate(&v).await;
+        }
+    }
+
+    /// At the turn of the year (China Standard Time) drop every page: lists
+    /// date this year's stories `MM-DD` and older ones with their year
+    /// (`domain::text::list_date`), so every list's dates change at once.
+    pub fn turn_year(&self, now: i64) {
+        let turns_at = self.year_ends.load(Ordering::Relaxed);
+        if now < turns_at {
+            return;
+        }
+        let next = crate::domain::text::next_new_year(now);
+        if self
+            .year_ends
+            .compare_exchange(turns_at, next, Ordering::SeqCst, Ordering::Relaxed)
+            .is_ok()
+            && turns_at > 0
+        {
+            tracing::info!("a new year: dropping every cached page");
+            self.forget_all();
         }
     }
 

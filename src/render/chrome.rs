@@ -141,6 +141,11 @@ pub fn police_record_url(number: &str) -> String {
 #[derive(Debug, Serialize)]
 pub struct Chrome {
     pub site_title: String,
+    /// The site's own name (邹平), shown beside the city's logo on a county
+    /// site without its own.
+    pub site_name: String,
+    /// On a county site: the city portal, linked from the header.
+    pub city: Option<NavLink>,
     pub home_url: String,
     pub region_label: &'static str,
     pub regions: Vec<NavLink>,
@@ -183,6 +188,12 @@ pub fn chrome(
         } else {
             format!("{}{}", main.name, site.name)
         },
+        site_name: site.name.clone(),
+        city: (!site.is_main() && main.id != site.id).then(|| NavLink {
+            name: main.name.clone(),
+            url: SiteUrls::new(main, public_url, scheme).home().to_string(),
+            current: false,
+        }),
         home_url: urls.home().to_string(),
         region_label: "滨州各地",
         regions,

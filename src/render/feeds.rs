@@ -63,37 +63,60 @@ pub async fn feed(
             )
         }
     };
-    let updated = items.iter().map(|i| i.modified_at).max().unwrap_or(0);
-    let extras = item_extras(env, &items, &mut deps).await?;
+    // an empty feed is as new as its rendering (never 1970)
+    let updated = items
+        .iter()
+        .map(|i| i.modified_at)
+        .max()
+        .unwrap_or_else(|| env.now());
+    let full_text = !channel.is_some_and(|c| c.feed_summary);
+    let extras = item_extras(env, &items, full_text, u.origin(), &mut deps).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if atom {
         let _ = write!(
             out,
             "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{}</title>\n<id>{}</id>\n\
-             <link rel=\"alternate\" href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n",
+             <link rel=\"alternate\" href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n\
+             <author><name>{}</name></author>\n",
             esc(&title),
             esc(&u.canonical(&self_rel)),
             esc(&link),
             esc(&u.canonical(&self_rel)),
-            datetime_rfc3339(updated)
+            datetime_rfc3339(updated),
+            esc(&site.name),
         );
         for (i, x) in items.iter().zip(&extras) {
             let url = u.canonical(&i.url_path);
-            let enclosure = x.enclosure.as_ref().map_or(String::new(), |(href, len)| {
-                format!(
-                    "<link rel=\"enclosure\" type=\"image/jpeg\" length=\"{len}\" href=\"{}\"/>\n",
-                    esc(&format!("{}{href}", u.origin()))
-                )
-            });
+            let enclosure = x
+                .enclosure
+                .as_ref()
+                .map_or(String::new(), |(href, len, mime)| {
+                    format!(
+                        "<link rel=\"enclosure\" type=\"{mime}\" length=\"{len}\" href=\"{}\"/>\n",
+                        esc(&format!("{}{href}", u.origin()))
+                    )
+                });
+            let author = if x.author.is_empty() {
+                &site.name
+            } else {
+                &x.author
+            };
+            let content = if x.content.is_empty() {
+                String::new()
+            } else {
+                format!("<content type=\"html\">{}</content>\n", esc(&x.content))
+            };
             let _ = write!(
                 out,
-                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n{enclosure}<updated>{}</updated>\n\
-                 <author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" href=\"{}\"/>\n{enclosure}\
+                 <published>{}</published>\n<updated>{}</updated>\n\
+                 <author><name>{}</name></author>\n<summary>{}</summary>\n{content}</entry>\n",
                 esc(&feed_title(i)),
                 esc(&url),
                 esc(&url),
+                datetime_rfc3339(i.signed_at),
                 datetime_rfc3339(i.modified_at),
-                esc(&site.name),
+                esc(author),
                 esc(&x.description)
             );
         }
@@ -102,35 +125,50 @@ pub async fn feed(
     } else {
         let _ = write!(
             out,
-            "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
+            "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+             xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
              <description>{}</description>\n<language>zh-CN</language>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
             esc(&title),
             esc(&link),
             esc(&title),
             esc(&u.canonical(&self_rel))
         );
-        if updated > 0 {
-            let _ = writeln!(
-                out,
-                "<lastBuildDate>{}</lastBuildDate>",
-                to_cst(updated).to_rfc2822()
-            );
-        }
+        let _ = writeln!(
+            out,
+            "<lastBuildDate>{}</lastBuildDate>",
+            to_cst(updated).to_rfc2822()
+        );
         for (i, x) in items.iter().zip(&extras) {
             let url = u.canonical(&i.url_path);
-            let enclosure = x.enclosure.as_ref().map_or(String::new(), |(href, len)| {
-                format!(
-                    "<enclosure url=\"{}\" length=\"{len}\" type=\"image/jpeg\"/>\n",
-                    esc(&format!("{}{href}", u.origin()))
-                )
-            });
+            let enclosure = x
+                .enclosure
+                .as_ref()
+                .map_or(String::new(), |(href, len, mime)| {
+                    format!(
+                        "<enclosure url=\"{}\" length=\"{len}\" type=\"{mime}\"/>\n",
+                        esc(&format!("{}{href}", u.origin()))
+                    )
+                });
+            let author = if x.author.is_empty() {
+                &site.name
+            } else {
+                &x.author
+            };
+            let content = if x.content.is_empty() {
+                String::new()
+            } else {
+                format!("<content:encoded>{}</content:encoded>\n", esc(&x.content))
+            };
             let _ = write!(
                 out,
-                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n<description>{}</description>\n{enclosure}</item>\n",
+                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n\
+                 <dc:creator>{}</dc:creator>\n<description>{}</description>\n{content}{enclosure}</item>\n",
                 esc(&feed_title(i)),
                 esc(&url),
                 esc(&url),
                 to_cst(i.signed_at).to_rfc2822(),
+                esc(author),
                 esc(&x.description)
             );
         }
@@ -140,43 +178,50 @@ pub async fn feed(
 }
 
 /// What a feed item says beyond the list line: its description (the
-/// summary, else the start of the body) and its cover picture's JPEG.
+/// summary, else the start of the body), its full text (absolute links),
+/// its byline, and its enclosure (a video's MP4, else the cover's JPEG).
 struct Extras {
     description: String,
-    enclosure: Option<(String, u64)>,
+    /// The story's text as HTML; empty when the feed carries summaries only.
+    content: String,
+    /// The byline (`记者 丁春贵 通讯员 张月月`), else the site's name.
+    author: String,
+    /// URL path, length in bytes, type.
+    enclosure: Option<(String, u64, &'static str)>,
 }
 
 /// Characters of body text a description takes when there is no summary.
 const DESCRIPTION_CHARS: usize = 200;
 
+/// `html` with its site-absolute links (`/media/…`) made absolute under
+/// `origin`: a feed reader resolves nothing against the page.
+fn absolute_links(html: &str, origin: &str) -> String {
+    html.replace("src=\"/media/", &format!("src=\"{origin}/media/"))
+        .replace("href=\"/", &format!("href=\"{origin}/"))
+        .replace(&format!("href=\"{origin}//"), "href=\"//")
+}
+
 async fn item_extras(
     env: &Env,
     items: &[ArticleSummary],
+    full_text: bool,
+    origin: &str,
     deps: &mut BTreeSet<String>,
 ) -> anyhow::Result<Vec<Extras>> {
-    // the body is read only for stories without a summary; each listed
-    // story's text is then a dependency of the feed
-    let bare: Vec<i64> = items
-        .iter()
-        .filter(|i| i.summary.trim().is_empty())
-        .map(|i| i.id)
-        .collect();
-    let bodies: std::collections::HashMap<i64, String> = if bare.is_empty() {
+    // every listed story's text is read (its byline, its full text, its
+    // video); each is then a dependency of the feed
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    let articles: std::collections::HashMap<i64, crate::domain::Article> = if ids.is_empty() {
         Default::default()
     } else {
         env.store
-            .articles_by_ids(&bare)
+            .articles_by_ids(&ids)
             .await?
             .into_iter()
-            .map(|a| {
-                (
-                    a.id,
-                    crate::domain::html::html_excerpt(&a.body_html, DESCRIPTION_CHARS),
-                )
-            })
+            .map(|a| (a.id, a))
             .collect()
     };
-    for id in &bare {
+    for id in &ids {
         deps.insert(format!("story:{id}"));
     }
     let covers: Vec<i64> = items.iter().filter_map(|i| i.cover).collect();
@@ -184,26 +229,59 @@ async fn item_extras(
     for id in pictures.keys() {
         deps.insert(format!("image:{id}"));
     }
-    Ok(items
-        .iter()
-        .map(|i| Extras {
-            description: {
-                let text = if i.summary.trim().is_empty() {
-                    bodies.get(&i.id).cloned().unwrap_or_default()
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        let a = articles.get(&i.id);
+        let text = if i.summary.trim().is_empty() {
+            a.map(|a| crate::domain::html::html_excerpt(&a.body_html, DESCRIPTION_CHARS))
+                .unwrap_or_default()
+        } else {
+            i.summary.clone()
+        };
+        let description = match i.ai.label() {
+            "" => text,
+            label => format!("【{label}】{text}"),
+        };
+        let content = match a {
+            Some(a) if full_text => {
+                let body = crate::domain::html::body_with_dateline(&a.body_html, &a.source);
+                let notice = a.ai.notice();
+                let notice = if notice.is_empty() {
+                    String::new()
                 } else {
-                    i.summary.clone()
+                    format!("<p>{}</p>", esc(notice))
                 };
-                match i.ai.label() {
-                    "" => text,
-                    label => format!("【{label}】{text}"),
+                format!("{notice}{}", absolute_links(&body, origin))
+            }
+            _ => String::new(),
+        };
+        let author = a
+            .map(|a| crate::domain::article::byline_text(&a.byline))
+            .unwrap_or_default();
+        // a video's MP4 (what a podcast or video reader plays), else the cover
+        let mut enclosure = None;
+        if let Some(u) = a.and_then(|a| a.parts.video.as_ref()) {
+            deps.insert(format!("video:{}", u.video_id));
+            if let Some(v) = env.store.video(u.video_id).await? {
+                if let Some(r) = v.ready().and_then(|m| m.default_rendition()) {
+                    enclosure = Some((format!("/media/{}", r.key), r.bytes, "video/mp4"));
                 }
-            },
-            enclosure: i
-                .cover
+            }
+        }
+        let enclosure = enclosure.or_else(|| {
+            i.cover
                 .and_then(|c| pictures.get(&c))
-                .and_then(|p| p.enclosure()),
-        })
-        .collect())
+                .and_then(|p| p.enclosure())
+                .map(|(href, len)| (href, len, "image/jpeg"))
+        });
+        out.push(Extras {
+            description,
+            content,
+            author,
+            enclosure,
+        });
+    }
+    Ok(out)
 }
 
 /// An item's title in a feed: with its explicit AI label (显式标识), so a
@@ -365,13 +443,25 @@ pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
     ))
 }
 
-pub fn robots(env: &Env) -> Page {
-    let body = format!(
-        "User-agent: *\nDisallow: /admin/\nDisallow: /search\nDisallow: /_inc/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+/// `robots.txt`: every site's search and fragments are not for crawlers
+/// (nor the newsroom); the sitemap index says where the pages are.
+pub fn robots(env: &Env, sites: &[Site]) -> Page {
+    let mut body = String::from("User-agent: *\nDisallow: /admin/\n");
+    for site in sites {
+        let _ = write!(
+            body,
+            "Disallow: {p}search\nDisallow: {p}_inc/\n",
+            p = site.prefix
+        );
+    }
+    let _ = write!(
+        body,
+        "Allow: /\n\nSitemap: {}/sitemap.xml\n",
         env.public_url
     );
-    // it reads nothing but the configuration
-    let mut p = Page::html(200, body, BTreeSet::new());
+    // it reads the sites (whose prefixes a site change may move)
+    let deps = sites.iter().map(|s| format!("site:{}", s.id)).collect();
+    let mut p = Page::html(200, body, deps);
     p.content_type = "text/plain; charset=utf-8";
     p
 }

@@ -98,14 +98,15 @@ impl Page {
 /// Templates of the active theme.
 pub struct Renderer {
     env: Environment<'static>,
-    theme_dir: Option<PathBuf>,
+    assets: std::sync::Arc<theme::Assets>,
 }
 
 impl Renderer {
     pub fn new(theme_dir: Option<PathBuf>) -> Self {
+        let assets = std::sync::Arc::new(theme::Assets::load(theme_dir.as_deref()));
         Self {
-            env: theme::environment(theme_dir.as_deref()),
-            theme_dir,
+            env: theme::environment(theme_dir.as_deref(), assets.clone()),
+            assets,
         }
     }
 
@@ -115,8 +116,9 @@ impl Renderer {
         Ok(tmpl.render(ctx)?)
     }
 
-    pub fn asset(&self, name: &str) -> Option<theme::Asset> {
-        theme::asset(self.theme_dir.as_deref(), name)
+    /// The theme's static assets.
+    pub fn assets(&self) -> &theme::Assets {
+        &self.assets
     }
 }
 

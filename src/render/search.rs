@@ -273,7 +273,6 @@ pub async fn page(
         page_title => if params.q.trim().is_empty() { format!("搜索 - {}", chrome.site_title) } else { format!("{} - 搜索 - {}", params.q.trim(), chrome.site_title) },
         description => format!("在{}搜索新闻", chrome.site_title),
         canonical => Option::<String>::None,
-        asset_base => "/",
         chrome,
         brand => super::portal::site_brand(env, &sites, site).await?.0,
         action => urls.link("search"),

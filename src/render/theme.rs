@@ -256,9 +256,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Build the template environment for a theme directory (or none).
-pub fn environment(theme_dir: Option<&Path>) -> Environment<'static> {
+/// Build the template environment for a theme directory (or none);
+/// `asset("gazette.css")` in a template is the asset's fingerprinted URL.
+pub fn environment(
+    theme_dir: Option<&Path>,
+    assets: std::sync::Arc<Assets>,
+) -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_function("asset", move |name: &str| {
+        format!("/static/{}", assets.fingerprinted(name))
+    });
     let theme_templates: Option<PathBuf> = theme_dir.map(|d| d.join("templates"));
     env.set_loader(move |name| {
         if let Some(dir) = &theme_templates {
@@ -312,33 +319,111 @@ fn read_theme_file(dir: &Path, name: &str) -> Result<Option<String>, minijinja::
     }
 }
 
-/// A static asset: content type and bytes.
-#[derive(Debug, Clone)]
+/// A static asset: its bytes, their fingerprint, and the bytes compressed
+/// (each encoding made once, on first use).
+#[derive(Debug)]
 pub struct Asset {
     pub content_type: &'static str,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
+    /// The first 10 hex digits of the SHA-256 of `body`: the part of its
+    /// fingerprinted name that changes when it changes.
+    pub hash: String,
+    gzip: std::sync::OnceLock<bytes::Bytes>,
+    brotli: std::sync::OnceLock<bytes::Bytes>,
 }
 
-/// Look up an asset by name, the theme's copy first.
-pub fn asset(theme_dir: Option<&Path>, name: &str) -> Option<Asset> {
-    let builtin = ASSETS.iter().find(|(n, _, _)| *n == name)?;
-    if let Some(dir) = theme_dir {
-        if !name.contains("..") {
-            if let Ok(body) = std::fs::read(dir.join("static").join(name)) {
-                return Some(Asset {
-                    content_type: builtin.1,
-                    body,
-                });
-            }
+impl Asset {
+    fn new(content_type: &'static str, body: Vec<u8>) -> Self {
+        use sha2::Digest as _;
+        let hash = hex::encode(&sha2::Sha256::digest(&body)[..5]);
+        Self {
+            content_type,
+            body: body.into(),
+            hash,
+            gzip: std::sync::OnceLock::new(),
+            brotli: std::sync::OnceLock::new(),
         }
     }
-    Some(Asset {
-        content_type: builtin.1,
-        body: builtin.2.as_bytes().to_vec(),
-    })
+
+    /// The body gzip-compressed (level 9: made once, served for a year).
+    pub fn gzip(&self) -> bytes::Bytes {
+        self.gzip
+            .get_or_init(|| {
+                use std::io::Write as _;
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                let _ = gz.write_all(&self.body);
+                gz.finish().unwrap_or_default().into()
+            })
+            .clone()
+    }
+
+    /// The body brotli-compressed (quality 11).
+    pub fn brotli(&self) -> bytes::Bytes {
+        self.brotli
+            .get_or_init(|| {
+                use std::io::Write as _;
+                let mut out = Vec::new();
+                {
+                    let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+                    let _ = w.write_all(&self.body);
+                }
+                out.into()
+            })
+            .clone()
+    }
+
+    /// Whether the body is text worth compressing (not already compressed).
+    pub fn compressible(&self) -> bool {
+        self.content_type.starts_with("text/") || self.content_type.starts_with("image/svg")
+    }
 }
 
-/// Names of every built-in asset (for the static export).
-pub fn asset_names() -> impl Iterator<Item = &'static str> {
-    ASSETS.iter().map(|(n, _, _)| *n)
+/// The theme's assets, read once when the server starts (a theme's copy
+/// first), each with its fingerprinted name (`gazette.3f2a1b9c0d.css`),
+/// which pages link to and which may be cached for a year.
+#[derive(Debug)]
+pub struct Assets(std::collections::HashMap<&'static str, std::sync::Arc<Asset>>);
+
+impl Assets {
+    pub fn load(theme_dir: Option<&Path>) -> Self {
+        let mut map = std::collections::HashMap::new();
+        for (name, content_type, builtin) in ASSETS {
+            let own = theme_dir
+                .filter(|_| !name.contains(".."))
+                .and_then(|dir| std::fs::read(dir.join("static").join(name)).ok());
+            let body = own.unwrap_or_else(|| builtin.as_bytes().to_vec());
+            map.insert(*name, std::sync::Arc::new(Asset::new(content_type, body)));
+        }
+        Self(map)
+    }
+
+    /// The fingerprinted name of asset `name` (`gazette.css` →
+    /// `gazette.3f2a1b9c0d.css`); the name itself when there is no such asset.
+    pub fn fingerprinted(&self, name: &str) -> String {
+        match self.0.get(name) {
+            Some(a) => match name.rsplit_once('.') {
+                Some((stem, ext)) => format!("{stem}.{}.{ext}", a.hash),
+                None => format!("{name}.{}", a.hash),
+            },
+            None => name.to_string(),
+        }
+    }
+
+    /// The asset a request names, and whether it named the current
+    /// fingerprint (a name that may be cached for good).
+    pub fn lookup(&self, requested: &str) -> Option<(std::sync::Arc<Asset>, bool)> {
+        if let Some(a) = self.0.get(requested) {
+            return Some((a.clone(), false));
+        }
+        // `stem.HASH.ext`: an older fingerprint still answers, briefly cached
+        let (rest, ext) = requested.rsplit_once('.')?;
+        let (stem, hash) = rest.rsplit_once('.')?;
+        let a = self.0.get(format!("{stem}.{ext}").as_str())?;
+        Some((a.clone(), a.hash == hash))
+    }
+
+    /// Every asset: its plain name and the asset.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &std::sync::Arc<Asset>)> {
+        self.0.iter().map(|(n, a)| (*n, a))
+    }
 }

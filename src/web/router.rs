@@ -138,10 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))
         // asked for by browsers and readers that find no icon link
-        .route(
-            "/favicon.ico",
-            get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }),
-        )
+        .route("/favicon.ico", get(assets::get_favicon))
         .route("/metrics", get(portal::get_metrics))
         .route("/healthz", get(portal::get_healthz))
         .route("/readyz", get(portal::get_readyz))

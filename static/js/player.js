@@ -7,7 +7,7 @@
   "use strict";
   // hls.js sits beside this script (under /static/, or the export's copy)
   var me = document.currentScript;
-  var script = me ? me.src.replace(/player\.js(\?.*)?$/, "hls.light.min.js") : "/static/hls.light.min.js";
+  var script = me ? me.src.replace(/player(\.[0-9a-f]+)?\.js(\?.*)?$/, "hls.light.min.js") : "/static/hls.light.min.js";
   var video = document.querySelector("video[data-hls]");
   if (!video) return;
   var hls = video.dataset.hls;

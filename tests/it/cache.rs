@@ -94,9 +94,14 @@ async fn slot_and_settings_changes_drop_their_readers() {
     assert!(!cached(&app, "main", SEED.trim_start_matches('/')));
     assert!(cached(&app, "main", "st/"));
     assert!(cached(&app, "zouping", ""));
+    // the seed's 更多 blocks: its own 政务要闻 first, then 更多滨州头条
     let seed = app.get(SEED).await;
     assert_eq!(
-        seed.select_text(".more-blocks .block:first-child li a")[0],
+        seed.select_text(".more-blocks .block:nth-child(2) h2"),
+        ["更多滨州头条"]
+    );
+    assert_eq!(
+        seed.select_text(".more-blocks .block:nth-child(2) li a")[0],
         "2024全国主流媒体滨州行活动正式启动"
     );
     // the main site's footer facts are read by every page of every site
@@ -348,14 +353,31 @@ async fn a_sign_off_changes_only_its_neighbours_pagers() {
     assert_eq!(newest.select_text(".pager-next .none"), ["没有了"]);
     prime(&app, &[&p_first, &p_last, &p_older]).await;
     // signed between 甲 and 丙
+    let before = app.state.store.last_change().await.unwrap();
     app.publish(8102, "main", "st", "视听乙", "2030-01-02T08:00:00+08:00")
         .await;
     app.get("/nothing-to-see").await;
     let rel = |p: &str| p.trim_start_matches('/').to_string();
     assert!(!cached(&app, "main", &rel(&p_first)), "甲's 下一篇 changed");
     assert!(!cached(&app, "main", &rel(&p_last)), "丙's 上一篇 changed");
-    assert!(
-        cached(&app, "main", &rel(&p_older)),
+    // every story page of 视听滨州 shows the channel's newest in its first
+    // 更多 block, so all of them render again; the pager's key names only
+    // the two neighbours (the export rewrites those two pages and the
+    // channel's 更多 fragment)
+    let adjacent: Vec<String> = app
+        .state
+        .store
+        .changes_since(before, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|c| c.keys)
+        .filter(|k| k.starts_with("adjacent:"))
+        .collect();
+    assert_eq!(adjacent, ["adjacent:8101", "adjacent:8103"]);
+    assert_eq!(
+        app.get(&p_older).await.select_text(".pager-next a"),
+        ["视听甲"],
         "an older story's pager did not change"
     );
     assert_eq!(

@@ -21,11 +21,13 @@ async fn title(app: &TestApp, id: i64) -> String {
     app.state.store.article(id).await.unwrap().unwrap().title
 }
 
-/// The 头条 block of the home page, in order (full titles).
+/// The 头条 slot on the home page, in order (full titles): its first in
+/// large type above the carousel, the rest in the block beside it.
 async fn headlines(app: &TestApp) -> Vec<String> {
-    app.get("/")
-        .await
-        .select_attr(".home-top .block li a", "title")
+    let home = app.get("/").await;
+    let mut all = home.select_text(".top-story-title a");
+    all.extend(home.select_attr(".home-top .block li a", "title"));
+    all
 }
 
 async fn act(who: &Agent<'_>, slot: i64, pairs: &[(&str, &str)]) -> crate::util::TestResponse {
@@ -357,9 +359,14 @@ async fn a_withdrawn_story_leaves_its_slots_and_the_export_follows_slot_changes(
     );
     let home_top = |html: &str| {
         let doc = scraper::Html::parse_document(html);
+        let top = scraper::Selector::parse(".top-story-title a").unwrap();
         let sel = scraper::Selector::parse(".home-top .block li a").unwrap();
-        doc.select(&sel)
-            .map(|e| e.value().attr("title").unwrap_or_default().to_string())
+        doc.select(&top)
+            .map(|e| e.text().collect::<String>())
+            .chain(
+                doc.select(&sel)
+                    .map(|e| e.value().attr("title").unwrap_or_default().to_string()),
+            )
             .collect::<Vec<_>>()
     };
     assert!(

@@ -71,8 +71,8 @@ async fn exported_files_are_the_served_pages() {
         "/zouping/",
         "/sitemap-1.xml",
         "/zw/rss.xml",
-        "/_inc/more.html",
-        "/zouping/_inc/more.html",
+        "/_inc/more/zw/yw.html",
+        "/zouping/_inc/more/zw/yw.html",
     ] {
         assert!(paths.contains(&p.to_string()), "{p}");
     }
@@ -84,11 +84,11 @@ async fn exported_files_are_the_served_pages() {
         paths.iter().collect::<BTreeSet<_>>(),
         "every public page is written"
     );
-    // a story file includes its site's "更多..." fragment instead of carrying it
+    // a story file includes its channel's "更多..." fragment instead of carrying it
     let story =
         std::fs::read_to_string(file_for(out.path(), "/zouping/zw/yw/2024-04/20/9001.html"))
             .unwrap();
-    assert!(story.contains("<!--# include virtual=\"/zouping/_inc/more.html\" -->"));
+    assert!(story.contains("<!--# include virtual=\"/zouping/_inc/more/zw/yw.html\" -->"));
     assert!(
         !story.contains("more-blocks"),
         "the blocks live in the fragment"
@@ -185,13 +185,19 @@ async fn an_incremental_build_rewrites_exactly_what_a_sign_off_changes() {
     let story = TestApp::path_of(&a);
     // the affected set: the story, its channel and parent lists (every page: a
     // new story moves each list down), their feeds, the site's home, feeds and
-    // "更多..." fragment (it shows 更多滨州政务), the sitemaps that list it
+    // "更多..." fragments that list it (政务要闻's and 滨州政务's own, and
+    // those whose third block is 更多滨州政务: 滨州发布's, and 滨州头条's,
+    // whose channel stands for the 滨州头条 slot; a 社会民生 story shows its
+    // own channel, 滨州头条 and 滨州发布), the sitemaps that list it
     let mut expected: BTreeSet<String> = [
         story.as_str(),
         "/",
         "/rss.xml",
         "/atom.xml",
-        "/_inc/more.html",
+        "/_inc/more/zw/yw.html",
+        "/_inc/more/zw.html",
+        "/_inc/more/fb.html",
+        "/_inc/more/tt.html",
         "/sitemap.xml",
         "/sitemap-sections.xml",
         "/sitemap-news.xml",
@@ -444,8 +450,30 @@ fn the_cli_builds_the_demo_site() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    let built = std::process::Command::new(gz)
+    // without the public address an export would name localhost in every
+    // canonical link: refused, saying what to pass
+    let refused = std::process::Command::new(gz)
+        .env_remove("GAZETTE_PUBLIC_URL")
         .args(["build", "--data-dir"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--public-url"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(!out.join("index.html").exists(), "nothing written");
+    let built = std::process::Command::new(gz)
+        .args([
+            "build",
+            "--public-url",
+            "https://www.example.cn",
+            "--data-dir",
+        ])
         .arg(&data)
         .arg("--out")
         .arg(&out)
@@ -458,6 +486,11 @@ fn the_cli_builds_the_demo_site() {
     );
     assert!(String::from_utf8_lossy(&built.stdout).contains("wrote"));
     assert!(out.join("index.html").exists());
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("<link rel=\"canonical\" href=\"https://www.example.cn/\">")
+    );
     assert!(out.join("static/gazette.css").exists());
     assert!(out.join("sitemap.xml").exists());
     assert!(

@@ -150,8 +150,35 @@ async fn story_pages_carry_json_ld_and_open_graph() {
     let ld = page.html();
     let sel = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
     let scripts: Vec<String> = ld.select(&sel).map(|e| e.inner_html()).collect();
-    assert_eq!(scripts.len(), 1);
-    let v: serde_json::Value = serde_json::from_str(&scripts[0]).expect("JSON-LD parses");
+    // the story, and the breadcrumb of 您当前的位置
+    assert_eq!(scripts.len(), 2);
+    let parsed: Vec<serde_json::Value> = scripts
+        .iter()
+        .map(|t| serde_json::from_str(t).expect("JSON-LD parses"))
+        .collect();
+    let trail = parsed
+        .iter()
+        .find(|v| v["@type"] == "BreadcrumbList")
+        .expect("a BreadcrumbList");
+    assert_eq!(trail["@type"], "BreadcrumbList");
+    let steps: Vec<(&str, &str)> = trail["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["item"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("首页", "http://127.0.0.1:8080/"),
+            ("社会民生", "http://127.0.0.1:8080/sh/")
+        ]
+    );
+    let scripts: Vec<&String> = scripts
+        .iter()
+        .filter(|t| t.contains("NewsArticle"))
+        .collect();
+    let v: serde_json::Value = serde_json::from_str(scripts[0]).expect("JSON-LD parses");
     assert_eq!(v["@type"], "NewsArticle");
     assert_eq!(v["headline"], "标题</script><script>alert(1)</script>");
     assert_eq!(v["datePublished"], "2024-04-20T10:00:00+08:00");
@@ -170,7 +197,14 @@ async fn story_pages_carry_json_ld_and_open_graph() {
     );
     assert_eq!(
         page.select_attr("link[rel=alternate]", "href"),
-        vec!["/rss.xml"]
+        vec!["/rss.xml", "/atom.xml"]
+    );
+    // a channel page advertises its own feeds first, then the site's
+    assert_eq!(
+        app.get("/sh/")
+            .await
+            .select_attr("link[rel=alternate]", "href"),
+        vec!["/sh/rss.xml", "/sh/atom.xml", "/rss.xml", "/atom.xml"]
     );
 }
 

@@ -69,7 +69,7 @@ async fn three_reviews_and_a_sign_off_publish_the_story() {
         page.select_text("h1"),
         vec!["全省职教社工作推进会在邹平召开"]
     );
-    let date = gazette::domain::text::date_cn(app.state.now());
+    let date = gazette::domain::text::datetime_cn(app.state.now());
     assert_eq!(
         page.select_text(".story-meta .signed"),
         vec![format!("签发日期:{date}")]

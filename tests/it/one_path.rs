@@ -481,7 +481,7 @@ async fn a_revision_sign_off_is_an_update_not_a_new_sign_off() {
     assert_eq!(page.select_text("h1"), vec!["首发的稿件(修订)"]);
     assert_eq!(
         page.select_text(".story-meta .signed"),
-        vec!["签发日期:2024年04月20日"]
+        vec!["签发日期:2024年04月20日 12:00"]
     );
     assert_eq!(
         page.select_text(".story-meta .revised"),

@@ -250,9 +250,16 @@ async fn every_page_has_an_icon_and_newsroom_pages_are_not_cached() {
     assert_eq!(dash.header("cache-control"), Some("private, no-store"));
     let login = app.get("/admin/login").await;
     assert_eq!(login.header("cache-control"), Some("private, no-store"));
+    // /favicon.ico answers with the site's own icon: the bytes the page's
+    // icon link names
     let r = app.get("/favicon.ico").await;
-    assert_eq!(r.status, 308);
-    assert_eq!(r.header("location"), Some("/static/favicon.svg"));
+    assert_eq!(r.status, 200);
+    let named = app.get("/").await.select_attr("link[rel=icon]", "href")[0].clone();
+    let linked = app.get(&named).await;
+    assert_eq!(linked.status, 200, "{named}");
+    assert_eq!(r.header("content-type"), linked.header("content-type"));
+    assert_eq!(r.body, linked.body, "{named}");
+    assert_eq!(r.header("cache-control"), Some("public, max-age=86400"));
     let svg = app.get("/static/favicon.svg").await;
     assert_eq!(svg.status, 200);
     assert_eq!(svg.header("content-type"), Some("image/svg+xml"));

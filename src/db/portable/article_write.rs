@@ -195,6 +195,53 @@ pub(super) async fn write_article(
     })
 }
 
+/// The keys of every list that shows story `id` (its channels' pages, the
+/// 推荐位 holding it, its tag and people pages): what a change to how lists
+/// show it (直播中 while a live story runs) must drop.
+pub(super) async fn lists_showing(tx: &mut Tx<'_>, id: i64) -> StoreResult<Vec<String>> {
+    let channels: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.site_id, c.path FROM listings l JOIN channels c ON c.id = l.channel_id \
+         WHERE l.article_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let slots: Vec<(String, String)> = sqlx::query_as(
+        "SELECT s.site_id, s.key FROM slot_items i JOIN slots s ON s.id = i.slot_id \
+         WHERE i.article_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let tags: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.site_id, t.tag FROM tag_listings t JOIN articles a ON a.id = t.article_id \
+         WHERE t.article_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let people: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.site_id, n.name FROM author_listings n JOIN articles a ON a.id = n.article_id \
+         WHERE n.article_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut keys = BTreeSet::new();
+    for (site, path) in channels {
+        keys.insert(format!("channel:{site}/{path}"));
+        keys.insert(format!("channel-pages:{site}/{path}"));
+    }
+    keys.extend(
+        slots
+            .into_iter()
+            .map(|(site, key)| format!("slot:{site}/{key}")),
+    );
+    keys.extend(tags.iter().map(|(site, t)| Facet::Tag.key(site, t)));
+    keys.extend(people.iter().map(|(site, n)| Facet::Author.key(site, n)));
+    Ok(keys.into_iter().collect())
+}
+
 /// What `write_article` did.
 pub(super) struct Written {
     pub id: i64,

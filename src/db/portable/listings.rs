@@ -246,6 +246,21 @@ impl Listings for StoreImpl {
             .collect()
     }
 
+    async fn withdrawn_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<(i64, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, site_id, url_path FROM articles WHERE status = 'withdrawn' AND id > $1 \
+             AND url_path IS NOT NULL ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn live_since(&self, since: i64, limit: i64) -> StoreResult<Vec<ArticleSummary>> {
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.status = 'published' AND a.signed_at >= $1 \

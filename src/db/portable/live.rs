@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
+use super::article_write::lists_showing;
 use super::write::{Tx, insert_event, log_change, log_change_seq};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Awaiting, Event, Live, NewEntry, StoreError, StoreResult};
@@ -369,15 +370,10 @@ impl Live for StoreImpl {
             now,
         )
         .await?;
-        log_change(
-            &mut tx,
-            now,
-            "live",
-            Some(&site),
-            Some(article_id),
-            &[format!("live:{article_id}"), format!("story:{article_id}")],
-        )
-        .await?;
+        // every list shows 直播中 beside it while it runs
+        let mut keys = vec![format!("live:{article_id}"), format!("story:{article_id}")];
+        keys.extend(lists_showing(&mut tx, article_id).await?);
+        log_change(&mut tx, now, "live", Some(&site), Some(article_id), &keys).await?;
         let row: (Option<i64>, Option<i64>) =
             sqlx::query_as("SELECT started_at, ended_at FROM live_clocks WHERE article_id = $1")
                 .bind(article_id)

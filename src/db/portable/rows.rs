@@ -15,7 +15,9 @@ pub(super) const ARTICLE_COLUMNS: &str = "id, site_id, channel_id, title, short_
      created_at, updated_at, version, corrections, revised_at, kind, parts, ai";
 
 pub(super) const SUMMARY_COLUMNS: &str = "a.id, a.site_id, a.title, a.short_title, a.summary, a.url_path, a.signed_at, \
-     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures, a.duration, a.ai";
+     COALESCE(a.revised_at, a.signed_at) AS modified_at, a.kind, a.cover, a.pictures, a.duration, a.ai, \
+     CAST(CASE WHEN EXISTS (SELECT 1 FROM live_clocks lc WHERE lc.article_id = a.id \
+     AND lc.started_at IS NOT NULL AND lc.ended_at IS NULL) THEN 1 ELSE 0 END AS BIGINT) AS on_air";
 
 pub(super) fn json_err(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -92,6 +94,7 @@ pub(super) fn summary_from_row(row: &DbRow) -> StoreResult<ArticleSummary> {
             .try_get::<i64, _>("duration")?
             .clamp(0, i64::from(u32::MAX)) as u32,
         ai: crate::domain::ai::Ai::parse(&row.try_get::<String, _>("ai")?),
+        on_air: row.try_get::<i64, _>("on_air")? != 0,
     })
 }
 

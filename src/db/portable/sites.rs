@@ -36,6 +36,7 @@ fn channel_from_row(row: &DbRow) -> StoreResult<Channel> {
         list_style: crate::domain::channel::ListStyle::parse(
             &row.try_get::<String, _>("list_style")?,
         ),
+        feed_summary: row.try_get::<i64, _>("feed_summary")? != 0,
     })
 }
 
@@ -87,7 +88,7 @@ impl Sites for StoreImpl {
 
     async fn channels(&self, site_id: &str) -> StoreResult<Vec<Channel>> {
         let rows = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style FROM channels WHERE site_id = $1",
+            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style, feed_summary FROM channels WHERE site_id = $1",
         )
         .bind(site_id)
         .fetch_all(&self.pool)
@@ -133,7 +134,7 @@ impl Sites for StoreImpl {
         }
         tx.commit().await?;
         let row = sqlx::query(
-            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style FROM channels \
+            "SELECT id, site_id, path, name, sort, page_size, review_levels, list_style, feed_summary FROM channels \
              WHERE site_id = $1 AND path = $2",
         )
         .bind(site_id)
@@ -153,12 +154,13 @@ impl Sites for StoreImpl {
             ));
         }
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4, list_style = $5 WHERE id = $6")
+        let n = sqlx::query("UPDATE channels SET name = $1, sort = $2, page_size = $3, review_levels = $4, list_style = $5, feed_summary = $6 WHERE id = $7")
             .bind(c.name.trim())
             .bind(c.sort)
             .bind(c.page_size)
             .bind(c.review_levels)
             .bind(c.list_style.as_str())
+            .bind(i64::from(c.feed_summary))
             .bind(c.id)
             .execute(&mut *tx)
             .await?

@@ -19,6 +19,13 @@ pub const SPEC: KindSpec = KindSpec {
     },
     gates: &[],
     url: UrlRule::Dated,
-    list_mark: |_| None,
+    // 直播中 beside the title in every list while the desk has it open
+    list_mark: |facts| {
+        facts.on_air.then(|| super::ListMark {
+            class: "mark-live",
+            text: "直播中".into(),
+            title: None,
+        })
+    },
     public_files: |id| vec![crate::domain::url::live_entries_path(id)],
 };

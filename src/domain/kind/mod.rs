@@ -102,6 +102,8 @@ pub struct ListFacts {
     pub pictures: i64,
     /// A video's length in seconds.
     pub seconds: u32,
+    /// A 直播 running now.
+    pub on_air: bool,
 }
 
 /// The mark a list shows beside a story's title.

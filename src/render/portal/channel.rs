@@ -3,12 +3,11 @@
 
 use serde::Serialize;
 
-use super::ctx::{Base, Crumb, Ctx, ListItem};
+use super::ctx::{Base, Crumb, Ctx, ListItem, Trail};
 use super::errors::not_found;
 use super::story::story;
 use crate::domain::channel::{ListStyle, paging};
 use crate::domain::picture::Ratio;
-use crate::domain::text::date_iso;
 use crate::domain::url::{Facet, channel_page_path, facet_page_path};
 use crate::render::Page;
 use crate::render::pictures::SIZES_THUMB;
@@ -37,7 +36,7 @@ struct Pager {
 struct ChannelCtx {
     #[serde(flatten)]
     base: Base,
-    crumbs: Vec<Crumb>,
+    crumbs: Trail,
     channel: ChannelInfo,
     children: Vec<Crumb>,
     items: Vec<ListItem>,
@@ -123,10 +122,7 @@ pub(super) async fn facet(
         .store
         .facet_page(facet, &ctx.site.id, tag, limit, offset)
         .await?;
-    let items: Vec<ListItem> = summaries
-        .iter()
-        .map(|s| ctx.item(s, date_iso(s.signed_at)))
-        .collect();
+    let items: Vec<ListItem> = summaries.iter().map(|s| ctx.line(s)).collect();
     let pager = pager(page, pages, total, |n| {
         ctx.urls.link(&facet_page_path(facet, tag, n))
     });
@@ -150,10 +146,7 @@ pub(super) async fn facet(
         Some(ctx.urls.canonical(&facet_page_path(facet, tag, page))),
         None,
     );
-    let crumbs = vec![Crumb {
-        name: name.clone(),
-        url: ctx.urls.link(&facet_page_path(facet, tag, 1)),
-    }];
+    let crumbs = ctx.crumbs("", Some((name.clone(), facet_page_path(facet, tag, 1))));
     ctx.finish(
         200,
         "portal/channel.html",
@@ -201,10 +194,7 @@ pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::
         .store
         .channel_page(channel.id, limit, offset)
         .await?;
-    let mut items: Vec<ListItem> = summaries
-        .iter()
-        .map(|s| ctx.item(s, date_iso(s.signed_at)))
-        .collect();
+    let mut items: Vec<ListItem> = summaries.iter().map(|s| ctx.line(s)).collect();
     if channel.list_style == ListStyle::Pictures {
         ctx.with_covers(&mut items, &summaries, Ratio::Standard, SIZES_THUMB, 320)
             .await?;
@@ -220,7 +210,7 @@ pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::
             url: ctx.urls.link(&channel_page_path(&c.path, 1)),
         })
         .collect();
-    let crumbs = ctx.crumbs(&channel.path);
+    let crumbs = ctx.crumbs(&channel.path, None);
     let site_title = ctx.chrome(None).site_title;
     let page_title = if page > 1 {
         format!("{}(第{page}页) - {site_title}", channel.name)
@@ -229,12 +219,19 @@ pub(super) async fn channel(mut ctx: Ctx<'_>, path: &str, page: u32) -> anyhow::
     };
     let description = format!("{site_title}{}栏目", channel.name);
     let root = crate::domain::channel::ancestry(&channel.path)[0].to_string();
-    let base = ctx.base(
+    let mut base = ctx.base(
         page_title,
         description,
         Some(ctx.urls.canonical(&channel_page_path(&channel.path, page))),
         Some(&root),
     );
+    // the channel's own feeds first (what a reader of this list subscribes to)
+    let mut feeds = ctx.feeds(
+        &format!("{}{site_title}", channel.name),
+        &format!("{}/", channel.path),
+    );
+    feeds.append(&mut base.feeds);
+    base.feeds = feeds;
     let info = ChannelInfo {
         name: channel.name.clone(),
         path: channel.path.clone(),

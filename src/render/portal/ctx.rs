@@ -12,7 +12,7 @@ use super::super::pictures::{PictureView, SIZES_LEAD, SIZES_THUMB};
 use super::super::{Env, Page};
 use crate::domain::channel::ListStyle;
 use crate::domain::picture::Ratio;
-use crate::domain::text::{LIST_TITLE_CELLS, date_mmdd, excerpt};
+use crate::domain::text::{excerpt, list_date};
 use crate::domain::url::channel_page_path;
 use crate::domain::{ArticleSummary, Channel, ChannelTree, Site};
 
@@ -41,7 +41,18 @@ pub(super) struct Ctx<'a> {
 pub(crate) struct Brand {
     /// The header logo: URL, and its size at 48 px high.
     logo: Option<(String, u32, u32)>,
+    /// The logo is the site's own (not the city's, which a county site
+    /// shows with its own name beside it).
+    logo_own: bool,
     favicon: Option<(String, &'static str)>,
+}
+
+impl Brand {
+    /// The favicon's URL (`/media/…`) and type, if the site (or the main
+    /// site) set one.
+    pub(crate) fn favicon(&self) -> Option<(&str, &'static str)> {
+        self.favicon.as_ref().map(|(u, t)| (u.as_str(), *t))
+    }
 }
 
 /// Height of the header logo.
@@ -86,7 +97,15 @@ pub(crate) async fn site_brand(
             ),
         }
     });
-    Ok((Brand { logo, favicon }, deps))
+    let logo_own = logo.is_some() && site.settings.logo_image.is_some();
+    Ok((
+        Brand {
+            logo,
+            logo_own,
+            favicon,
+        },
+        deps,
+    ))
 }
 
 impl Ctx<'_> {
@@ -113,9 +132,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// A list line's date as of now (`MM-DD` this year, else the full date).
+    pub(super) fn date(&self, ts: i64) -> String {
+        list_date(ts, self.env.now())
+    }
+
+    /// A list line for story `s`, dated.
+    pub(super) fn line(&self, s: &ArticleSummary) -> ListItem {
+        self.item(s, self.date(s.signed_at))
+    }
+
     pub(super) fn item(&self, s: &ArticleSummary, date: String) -> ListItem {
         ListItem {
-            title: s.list_title(LIST_TITLE_CELLS),
+            // cut once, by the list's width (CSS), never by the server: two
+            // stories must not show the same cut title
+            title: s.list_title(),
             full_title: s.title.clone(),
             url: self.story_url(s),
             date,
@@ -173,15 +204,39 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    pub(super) fn crumbs(&self, channel_path: &str) -> Vec<Crumb> {
-        self.tree
-            .chain(channel_path)
-            .into_iter()
-            .map(|c| Crumb {
-                name: c.name.clone(),
-                url: self.urls.link(&channel_page_path(&c.path, 1)),
-            })
-            .collect()
+    /// 您当前的位置: 首页, then the channel and its ancestors from the top,
+    /// then `last` (a tag's or a person's page), with its `BreadcrumbList`.
+    pub(super) fn crumbs(&self, channel_path: &str, last: Option<(String, String)>) -> Trail {
+        let mut steps = vec![("首页".to_string(), String::new())];
+        if !channel_path.is_empty() {
+            steps.extend(
+                self.tree
+                    .chain(channel_path)
+                    .into_iter()
+                    .map(|c| (c.name.clone(), channel_page_path(&c.path, 1))),
+            );
+        }
+        steps.extend(last);
+        let ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": steps.iter().enumerate().map(|(i, (name, rel))| serde_json::json!({
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": name,
+                "item": self.urls.canonical(rel),
+            })).collect::<Vec<_>>(),
+        });
+        Trail {
+            items: steps
+                .into_iter()
+                .map(|(name, rel)| Crumb {
+                    name,
+                    url: self.urls.link(&rel),
+                })
+                .collect(),
+            ld: script_text(&ld),
+        }
     }
 
     pub(super) fn base(
@@ -191,14 +246,31 @@ impl Ctx<'_> {
         canonical: Option<String>,
         current_root: Option<&str>,
     ) -> Base {
+        let site_title = self.chrome(None).site_title;
         Base {
             page_title,
             description,
             canonical,
-            asset_base: "/",
+            feeds: self.feeds(&site_title, ""),
             chrome: self.chrome(current_root),
             brand: self.brand.clone(),
         }
+    }
+
+    /// The RSS and Atom feeds of `dir` (`""`: the site's, else a channel's
+    /// path and `/`), as `<link rel="alternate">` names them.
+    pub(super) fn feeds(&self, title: &str, dir: &str) -> Vec<FeedLink> {
+        [
+            ("RSS", "rss.xml", "application/rss+xml"),
+            ("Atom", "atom.xml", "application/atom+xml"),
+        ]
+        .into_iter()
+        .map(|(what, file, kind)| FeedLink {
+            title: format!("{title}({what})"),
+            url: self.urls.link(&format!("{dir}{file}")),
+            kind,
+        })
+        .collect()
     }
 
     pub(super) fn finish<C: Serialize>(
@@ -219,7 +291,6 @@ impl Ctx<'_> {
         &mut self,
         channel: &Channel,
         title: String,
-        date_fmt: fn(i64) -> String,
     ) -> anyhow::Result<Block> {
         let dep = format!("channel:{}/{}", self.site.id, channel.path);
         let store = &self.env.store;
@@ -234,11 +305,7 @@ impl Ctx<'_> {
             })
             .await?;
         self.deps.insert(dep);
-        let mut items: Vec<ListItem> = listed
-            .items
-            .iter()
-            .map(|s| self.item(s, date_fmt(s.signed_at)))
-            .collect();
+        let mut items: Vec<ListItem> = listed.items.iter().map(|s| self.line(s)).collect();
         if channel.list_style == ListStyle::Pictures {
             self.with_covers(&mut items, &listed.items, Ratio::Standard, SIZES_THUMB, 320)
                 .await?;
@@ -277,11 +344,7 @@ impl Ctx<'_> {
         let Some(name) = &listed.name else {
             return Ok(None);
         };
-        let mut items: Vec<ListItem> = listed
-            .items
-            .iter()
-            .map(|s| self.item(s, date_mmdd(s.signed_at)))
-            .collect();
+        let mut items: Vec<ListItem> = listed.items.iter().map(|s| self.line(s)).collect();
         // the 焦点图 carousel shows its items wide; a 图文 block as thumbnails
         if key == LEAD_SLOT {
             self.with_covers(&mut items, &listed.items, Ratio::Wide, SIZES_LEAD, 960)
@@ -299,14 +362,31 @@ impl Ctx<'_> {
     }
 }
 
+/// A feed a page advertises.
+#[derive(Serialize)]
+pub(super) struct FeedLink {
+    pub(super) title: String,
+    pub(super) url: String,
+    /// Its media type.
+    pub(super) kind: &'static str,
+}
+
 #[derive(Serialize)]
 pub(super) struct Base {
     pub(super) page_title: String,
     pub(super) description: String,
     pub(super) canonical: Option<String>,
-    pub(super) asset_base: &'static str,
+    /// The feeds of the site (and of the channel a page lists).
+    pub(super) feeds: Vec<FeedLink>,
     pub(super) chrome: Chrome,
     pub(super) brand: Brand,
+}
+
+/// 您当前的位置 and its structured data (escaped for a `<script>` element).
+#[derive(Serialize, Default)]
+pub(super) struct Trail {
+    pub(super) items: Vec<Crumb>,
+    pub(super) ld: String,
 }
 
 #[derive(Serialize)]
@@ -338,4 +418,13 @@ pub(super) struct Block {
     pub(super) url: Option<String>,
     pub(super) items: Vec<ListItem>,
     pub(super) style: ListStyle,
+}
+
+/// The text of a `<script type="application/ld+json">`: `<` never appears
+/// raw, so no text can close the script element.
+pub(super) fn script_text(ld: &serde_json::Value) -> String {
+    ld.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

@@ -2,6 +2,7 @@
 //! the publisher with its logo, and the script element's text.
 
 use super::ctx::Ctx;
+pub(super) use super::ctx::script_text;
 use crate::domain::Article;
 use crate::domain::text::datetime_rfc3339;
 
@@ -97,11 +98,30 @@ pub(super) fn together(
     serde_json::Value::Array(list)
 }
 
-/// The text of a `<script type="application/ld+json">`: `<` never appears
-/// raw, so no text can close the script element.
-pub(super) fn script_text(ld: &serde_json::Value) -> String {
-    ld.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// A home page's structured data: the publishing `Organization` and the
+/// `WebSite` with its site search (`SearchAction`).
+pub(super) fn home(
+    name: &str,
+    url: &str,
+    search_template: &str,
+    publisher: serde_json::Value,
+) -> serde_json::Value {
+    let mut org = publisher;
+    org["@context"] = serde_json::json!("https://schema.org");
+    org["url"] = serde_json::json!(url);
+    serde_json::json!([
+        org,
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": name,
+            "url": url,
+            "inLanguage": "zh-CN",
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {"@type": "EntryPoint", "urlTemplate": search_template},
+                "query-input": "required name=search_term_string",
+            },
+        }
+    ])
 }

@@ -67,7 +67,7 @@ pub(in crate::render) async fn page(
     for s in ctx.sites.iter().filter(|s| s.is_main()) {
         ctx.deps.insert(format!("site:{}", s.id));
     }
-    match route(&rel) {
+    let mut page = match route(&rel) {
         Route::Home => home::home(ctx).await,
         Route::Channel { path, page } => channel::channel(ctx, &path, page).await,
         Route::ChannelNoSlash { path } if ctx.tree.get(&path).is_some() => {
@@ -75,7 +75,7 @@ pub(in crate::render) async fn page(
         }
         Route::Story { id } => story::story(ctx, &rel, id, preloaded).await,
         Route::Facet { facet, value, page } => channel::facet(ctx, facet, &value, page).await,
-        Route::MoreBlocks => fragments::more_fragment(ctx).await,
+        Route::MoreBlocks { channel } => fragments::more_fragment(ctx, &channel).await,
         Route::LiveEntries { id } => story_file(ctx, id, &rel).await,
         Route::Feed { channel, atom } => match channel {
             None => crate::render::feeds::feed(env, site, &ctx.tree, None, atom).await,
@@ -100,12 +100,20 @@ pub(in crate::render) async fn page(
         Route::NewsSitemap if site.is_main() => {
             crate::render::feeds::news_sitemap(env, &sites).await
         }
-        Route::Robots if site.is_main() => Ok(crate::render::feeds::robots(env)),
+        Route::Robots if site.is_main() => Ok(crate::render::feeds::robots(env, &sites)),
         Route::SitemapIndex
         | Route::SitemapSections
         | Route::Sitemap { .. }
         | Route::NewsSitemap
         | Route::Robots => not_found(ctx),
         Route::ChannelNoSlash { .. } | Route::NotFound => not_found(ctx),
+    }?;
+    // every page is as new as its rendering: a cached page is rendered
+    // again after any change to what it read (a story's page too: its
+    // blocks and neighbours change without the story), so a conditional
+    // GET by date is answered 304 only while nothing it shows changed
+    if page.status == 200 {
+        page.last_modified = Some(env.now());
     }
+    Ok(page)
 }

@@ -3,7 +3,6 @@
 use super::ctx::{Ctx, ListItem};
 use crate::domain::ArticleSummary;
 use crate::domain::article::RELATED_ITEMS;
-use crate::domain::text::date_iso;
 
 /// What `related` asks the store for a story.
 pub(crate) fn related_request(a: &crate::domain::Article) -> crate::db::TaggedBefore<'_> {
@@ -38,8 +37,5 @@ pub(super) async fn related(
     // for every story whose list may show it (its next few under each tag,
     // before and after the write), and this page reads `related:{id}`
     let ranked = crate::domain::article::rank_related(&a.site_id, per_tag, RELATED_ITEMS);
-    Ok(ranked
-        .iter()
-        .map(|s| ctx.item(s, date_iso(s.signed_at)))
-        .collect())
+    Ok(ranked.iter().map(|s| ctx.line(s)).collect())
 }

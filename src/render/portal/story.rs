@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::ctx::{Base, Block, Brand, Crumb, Ctx, ListItem, brand};
+use super::ctx::{Base, Block, Brand, Ctx, ListItem, Trail, brand};
 use super::errors::{gone, not_found};
 use super::fragments::more_blocks;
 use super::jsonld;
@@ -16,8 +16,8 @@ use super::related::related;
 use crate::domain::article::byline_text;
 use crate::domain::html::{body_with_dateline, html_excerpt};
 use crate::domain::picture::Ratio;
-use crate::domain::text::{date_cn, excerpt};
-use crate::domain::url::MORE_BLOCKS_PATH;
+use crate::domain::text::{date_cn, datetime_cn, excerpt};
+use crate::domain::url::more_blocks_path;
 use crate::domain::{Article, ArticleSummary, ChannelTree, Reprint, Status};
 use crate::render::chrome::SiteUrls;
 use crate::render::kinds::{self, StoryInput};
@@ -55,7 +55,7 @@ struct StoryView {
 struct StoryCtx {
     #[serde(flatten)]
     base: Base,
-    crumbs: Vec<Crumb>,
+    crumbs: Trail,
     a: StoryView,
     /// JSON-LD `NewsArticle` (and the kind's nodes), escaped for a `<script>` element.
     jsonld: String,
@@ -176,19 +176,24 @@ async fn render_story(
     // a kind in no channel's lists (a site page) has no crumbs, blocks or 相关新闻
     let listed = a.kind.listed();
     let crumbs = if listed {
-        ctx.crumbs(&channel_path)
+        ctx.crumbs(&channel_path, None)
     } else {
-        Vec::new()
+        Trail::default()
     };
     let (blocks, more_include) = if !listed {
         (Vec::new(), None)
     } else if ctx.export {
         (
             Vec::new(),
-            Some(format!("{}{MORE_BLOCKS_PATH}", ctx.site.prefix)),
+            Some(format!(
+                "{}{}",
+                ctx.site.prefix,
+                more_blocks_path(&channel_path)
+            )),
         )
     } else {
-        (more_blocks(&mut ctx).await?, None)
+        let own = ctx.tree.by_id(a.channel_id).cloned();
+        (more_blocks(&mut ctx, own.as_ref()).await?, None)
     };
     let related = if listed {
         related(&mut ctx, &a, related_candidates).await?
@@ -299,7 +304,7 @@ async fn render_story(
         title: a.title.clone(),
         subtitle: a.subtitle.clone().filter(|s| !s.trim().is_empty()),
         byline: byline_text(&a.byline),
-        signed_date: a.signed_at.map(date_cn).unwrap_or_default(),
+        signed_date: a.signed_at.map(datetime_cn).unwrap_or_default(),
         revised: a.revised_at.map(|t| {
             crate::domain::text::to_cst(t)
                 .format("%Y年%m月%d日 %H:%M")
@@ -348,7 +353,7 @@ async fn render_story(
         },
         kind: added.fields,
     };
-    let mut page = ctx.finish(
+    ctx.finish(
         200,
         kind.template(),
         StoryCtx {
@@ -365,7 +370,5 @@ async fn render_story(
             preview,
             pager,
         },
-    )?;
-    page.last_modified = Some(a.updated_at);
-    Ok(page)
+    )
 }

@@ -8,22 +8,89 @@ use axum::response::{IntoResponse, Response};
 use crate::state::AppState;
 use crate::web::error::AppError;
 
+/// A static asset: by its fingerprinted name (what pages link to) cached
+/// for a year and never revalidated; by its plain name or an older
+/// fingerprint, for an hour. Text is answered brotli- or gzip-compressed
+/// when the client takes it (each made once).
 pub async fn get_asset(
     State(state): State<AppState>,
     Path(name): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let asset = state
+    let (asset, current) = state
         .render
-        .asset(&name)
+        .assets()
+        .lookup(&name)
         .ok_or_else(|| AppError::NotFound(format!("没有静态文件 {name}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, asset.content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        asset.body,
-    )
-        .into_response())
+    let (body, encoding) = if !asset.compressible() {
+        (asset.body.clone(), None)
+    } else if super::portal::accepts(&headers, "br") {
+        (asset.brotli(), Some("br"))
+    } else if super::portal::accepts(&headers, "gzip") {
+        (asset.gzip(), Some("gzip"))
+    } else {
+        (asset.body.clone(), None)
+    };
+    let mut resp = Response::new(Body::from(body));
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if current {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=3600"
+        }),
+    );
+    if asset.compressible() {
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if let Some(e) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    Ok(resp)
+}
+
+/// `/favicon.ico`, which browsers and feed readers ask for without reading
+/// a page: the favicon of the site the host names (or the main site's),
+/// else the built-in icon; cached a day (the same URL may get a new icon).
+pub async fn get_favicon(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let sites = state.cache.sites(state.store.as_ref()).await?;
+    let icon = match crate::render::chrome::resolve(&sites, host, "/favicon.ico") {
+        Some((site, _)) => crate::render::site_brand(&state.env, &sites, site)
+            .await?
+            .0
+            .favicon()
+            .and_then(|(url, _)| url.strip_prefix("/media/").map(str::to_string)),
+        None => None,
+    };
+    let mut resp = match icon {
+        Some(key) => get_media(State(state.clone()), Path(key), HeaderMap::new()).await?,
+        None => {
+            let (asset, _) = state
+                .render
+                .assets()
+                .lookup("favicon.svg")
+                .ok_or_else(|| AppError::NotFound("没有网站图标".into()))?;
+            (
+                [(header::CONTENT_TYPE, asset.content_type)],
+                asset.body.clone(),
+            )
+                .into_response()
+        }
+    };
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    Ok(resp)
 }
 
 /// Uploaded media under `/media/YYYY/MM/name.ext`, from the media store

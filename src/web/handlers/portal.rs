@@ -56,10 +56,24 @@ pub async fn get_page(
     }
     if path.ends_with("/search") || path.ends_with("/search.json") {
         if let Some(page) = render::search::page(&state, host, path, uri.query()).await? {
-            return respond(page, head);
+            return respond(page, head, headers);
         }
     }
     let mut resp = serve_path(&state, host, path, headers, head).await?;
+    // a redirect to the slash-ended path keeps what was asked of it
+    if resp.status() == StatusCode::MOVED_PERMANENTLY {
+        if let Some(q) = uri.query().filter(|q| !q.is_empty()) {
+            let with_query = resp
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .filter(|l| !l.contains('?'))
+                .and_then(|l| HeaderValue::from_str(&format!("{l}?{q}")).ok());
+            if let Some(v) = with_query {
+                resp.headers_mut().insert(header::LOCATION, v);
+            }
+        }
+    }
     // a live story's snapshot: a CDN may keep it one poll interval at most
     if path.ends_with("/entries.json") && path.contains("/live/") {
         resp.headers_mut().insert(
@@ -122,16 +136,18 @@ async fn serve_path(
                     .await?
                 {
                     Answer::Cached(c) => return Ok(cached_response(&c, headers, head)),
-                    Answer::Fresh(page) => return respond(page, head),
+                    Answer::Fresh(page) => return respond(page, head, headers),
                     Answer::Retry => {}
                 }
             }
         }
     }
-    respond(render::page(state, host, path).await?, head)
+    respond(render::page(state, host, path).await?, head, headers)
 }
 
-fn respond(page: Page, head: bool) -> Result<Response, AppError> {
+/// An answer rendered for this request alone (search, 404, a redirect):
+/// compressed in the one encoding the client takes best.
+fn respond(page: Page, head: bool, headers: &HeaderMap) -> Result<Response, AppError> {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let mut resp = Response::builder()
         .status(status)
@@ -139,16 +155,50 @@ fn respond(page: Page, head: bool) -> Result<Response, AppError> {
     if let Some(loc) = &page.location {
         resp = resp.header(header::LOCATION, loc);
     }
+    let (body, encoding) = compress(page.body.into_bytes(), headers);
+    if let Some(e) = encoding {
+        resp = resp
+            .header(header::CONTENT_ENCODING, e)
+            .header(header::VARY, "Accept-Encoding");
+    }
     let body = if head {
+        resp = resp.header(header::CONTENT_LENGTH, body.len());
         Body::empty()
     } else {
-        Body::from(page.body)
+        Body::from(body)
     };
     resp.body(body).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// `body` in the encoding the client takes (brotli at a fast quality, else
+/// gzip), or as it is when small or not taken.
+fn compress(body: Vec<u8>, headers: &HeaderMap) -> (Vec<u8>, Option<&'static str>) {
+    use std::io::Write as _;
+    if body.len() < 512 {
+        return (body, None);
+    }
+    if accepts(headers, "br") {
+        let mut out = Vec::with_capacity(body.len() / 4);
+        {
+            let mut w = brotli::CompressorWriter::new(&mut out, 4096, 4, 22);
+            if w.write_all(&body).is_err() {
+                return (body, None);
+            }
+        }
+        (out, Some("br"))
+    } else if accepts(headers, "gzip") {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        match gz.write_all(&body).and_then(|()| gz.finish()) {
+            Ok(out) => (out, Some("gzip")),
+            Err(_) => (body, None),
+        }
+    } else {
+        (body, None)
+    }
+}
+
 /// Which encoding the client takes: brotli, gzip, or none.
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+pub(super) fn accepts(headers: &HeaderMap, coding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -195,6 +245,7 @@ fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
                 _ => false,
             },
         };
+    let length = body.len();
     let mut resp = if not_modified || head {
         Response::new(Body::empty())
     } else {
@@ -219,6 +270,10 @@ fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
         h.insert(header::CONTENT_TYPE, c.content_type_value.clone());
         if let Some(enc) = encoding {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+        }
+        // a HEAD answer says how long the GET's body is
+        if head {
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
     resp

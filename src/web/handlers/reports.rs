@@ -57,7 +57,6 @@ async fn render(
         page_title => format!("{title} - {}", chrome.site_title),
         description => format!("{}违法和不良信息举报", chrome.site_title),
         canonical => Option::<String>::None,
-        asset_base => "/",
         brand,
         chrome,
         ..extra

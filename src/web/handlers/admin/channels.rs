@@ -101,6 +101,7 @@ pub async fn post_channel(
     c.page_size = num("page_size", "每页条数")?;
     c.review_levels = num("review_levels", "审核级数")?;
     c.list_style = crate::domain::channel::ListStyle::parse(f.get("list_style").trim());
+    c.feed_summary = f.get("feed") == "summary";
     state.store.update_channel(&c, state.now()).await?;
     crate::follow::after_write(&state).await;
     let detail = changes(&[
@@ -120,6 +121,11 @@ pub async fn post_channel(
             "列表方式",
             old.list_style.label().to_string(),
             c.list_style.label().to_string(),
+        ),
+        (
+            "订阅源",
+            feed_label(old.feed_summary).to_string(),
+            feed_label(c.feed_summary).to_string(),
         ),
     ]);
     note(
@@ -214,6 +220,7 @@ pub async fn post_site(
     s.report_phone = field("report_phone", 50)?;
     s.report_email = field("report_email", 100)?;
     s.shares_stories = !f.get("shares_stories").is_empty();
+    s.show_empty_blocks = !f.get("show_empty_blocks").is_empty();
     s.footer_links = footer_links(&f)?;
     // the logo and favicon are pictures of this site's library, by number
     for (k, what) in [("logo_image", "站标"), ("favicon_image", "网站图标")] {
@@ -274,6 +281,11 @@ pub async fn post_site(
             if o.shares_stories { "是" } else { "否" }.to_string(),
             if n.shares_stories { "是" } else { "否" }.to_string(),
         ),
+        (
+            "首页空栏目显示占位",
+            if o.show_empty_blocks { "是" } else { "否" }.to_string(),
+            if n.show_empty_blocks { "是" } else { "否" }.to_string(),
+        ),
         ("举报邮箱", o.report_email.clone(), n.report_email.clone()),
         (
             "页脚链接",
@@ -314,6 +326,10 @@ const MAX_FOOTER_LINKS: usize = 20;
 /// and `link_order` (the order number sorts them; a row without a title is
 /// dropped). A link is a path of this portal (a 单页 such as `/about/`) or
 /// an `http(s)://` address.
+fn feed_label(summary_only: bool) -> &'static str {
+    if summary_only { "仅摘要" } else { "全文" }
+}
+
 fn footer_links(f: &super::Fields) -> Result<Vec<crate::domain::site::Link>, AppError> {
     let titles = f.all("link_title");
     let urls = f.all("link_url");
