@@ -11,6 +11,7 @@ mod disk_full;
 mod html_validity;
 mod lighthouse;
 mod multinode;
+mod nginx;
 mod postgres;
 mod s3;
 pub(crate) mod video;

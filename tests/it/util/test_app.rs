@@ -333,6 +333,7 @@ impl TestApp {
 
     pub async fn request(&self, req: Request<Body>) -> TestResponse {
         // what the change-log follower does within milliseconds in `serve`
+        self.state.cache.turn_year(self.state.now());
         self.state
             .cache
             .catch_up(self.state.store.as_ref())
