@@ -28,6 +28,7 @@ pub mod sites;
 pub mod sqlite;
 pub mod stories;
 pub mod story_list;
+pub mod topics;
 pub mod users;
 pub mod videos;
 pub mod words;
@@ -48,6 +49,7 @@ pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
 pub use sites::Sites;
 pub use stories::{Revision, Stories, Transition, WorkState};
 pub use story_list::{InWork, StoryFilter, StoryList, StoryRow};
+pub use topics::Topics;
 pub use users::{NewUser, Users};
 pub use videos::{NewVideo, VideoQuery, Videos};
 pub use words::Words;
@@ -76,6 +78,7 @@ pub trait Store:
     + Videos
     + Live
     + Reports
+    + Topics
     + Send
     + Sync
     + 'static

@@ -10,7 +10,9 @@ mod counties;
 mod live;
 pub mod pages;
 pub mod photos;
+mod topics;
 pub use live::LIVE_ID;
+pub use topics::{TOPIC_ID, TOPIC_SLUG};
 mod videos;
 
 use anyhow::Context as _;
@@ -389,6 +391,7 @@ pub async fn load(
     }
     created += counties::load(store, media, now).await?;
     created += live::load(store).await?;
+    created += topics::load(store, media, live::LIVE_ID, now).await?;
     created += pages::load(store, channel_id("zw"), now).await?;
     match videos::load(store, media, now).await {
         Ok(n) => created += n,

@@ -19,6 +19,7 @@ pub mod site;
 pub mod slot;
 pub mod stats;
 pub mod text;
+pub mod topic;
 pub mod url;
 pub mod user;
 pub mod video;

@@ -17,7 +17,7 @@ pub struct PagePart {
 /// Names the portal itself uses at a site's root.
 const RESERVED: &[&str] = &[
     "admin", "static", "media", "search", "live", "jubao", "_inc", "index", "rss", "atom",
-    "sitemap", "robots", "healthz", "readyz", "metrics", "uploads",
+    "sitemap", "robots", "healthz", "readyz", "metrics", "uploads", "zt", "tag", "author",
 ];
 
 /// Check a page's address name: 1-40 lowercase letters, digits and inner

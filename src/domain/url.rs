@@ -30,6 +30,24 @@ pub enum Route {
         value: String,
         page: u32,
     },
+    /// The site's list of 专题 (`zt/`, `zt/index_{N}.html`).
+    TopicList {
+        page: u32,
+    },
+    /// A 专题 (`zt/{slug}/`; its page is its story's).
+    Topic {
+        slug: String,
+    },
+    /// Page `page` of section `n` (1-based) of a 专题 (`zt/{slug}/{n}/`).
+    TopicSection {
+        slug: String,
+        n: usize,
+        page: u32,
+    },
+    /// The RSS feed of a 专题 (`zt/{slug}/rss.xml`).
+    TopicFeed {
+        slug: String,
+    },
     /// RSS 2.0 (`rss.xml`) or Atom (`atom.xml`) of the site or of a channel.
     Feed {
         channel: Option<String>,
@@ -148,6 +166,12 @@ pub fn route(rel: &str) -> Route {
         } else {
             Route::NotFound
         };
+    }
+    if let Some(rest) = rel
+        .strip_prefix(super::topic::DIR)
+        .and_then(|r| r.strip_prefix('/'))
+    {
+        return topic_route(rest).unwrap_or(Route::NotFound);
     }
     for facet in Facet::ALL {
         if let Some(rest) = rel
@@ -276,6 +300,42 @@ impl Facet {
 }
 
 /// `{value}/` or `{value}/index_{n}.html` under a facet's directory.
+/// `zt/` paths: the list, a topic, a section's page, a topic's feed.
+fn topic_route(rest: &str) -> Option<Route> {
+    let list_page = |f: &str| -> Option<u32> {
+        match f {
+            "" | "index.html" => Some(1),
+            f => parse_page_number(f.strip_prefix("index_")?.strip_suffix(".html")?)
+                .filter(|n| *n >= 2),
+        }
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    match parts.as_slice() {
+        [file] => list_page(file).map(|page| Route::TopicList { page }),
+        [slug, file] if super::topic::valid_slug(slug).is_ok() => match *file {
+            "" | "index.html" => Some(Route::Topic {
+                slug: slug.to_string(),
+            }),
+            "rss.xml" => Some(Route::TopicFeed {
+                slug: slug.to_string(),
+            }),
+            _ => None,
+        },
+        [slug, n, file] if super::topic::valid_slug(slug).is_ok() => {
+            let n = parse_page_number(n)? as usize;
+            (1..=super::topic::MAX_SECTIONS)
+                .contains(&n)
+                .then_some(())?;
+            Some(Route::TopicSection {
+                slug: slug.to_string(),
+                n,
+                page: list_page(file)?,
+            })
+        }
+        _ => None,
+    }
+}
+
 fn facet_route(facet: Facet, rest: &str) -> Option<Route> {
     let (tag, file) = rest.split_once('/')?;
     let page = match file {
@@ -348,6 +408,43 @@ fn parse_id(s: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::domain::text::parse_rfc3339;
+
+    #[test]
+    fn topic_paths_route_to_their_pages() {
+        assert_eq!(route("zt/"), Route::TopicList { page: 1 });
+        assert_eq!(route("zt/index_3.html"), Route::TopicList { page: 3 });
+        assert_eq!(route("zt/index_1.html"), Route::NotFound);
+        assert_eq!(
+            route("zt/2024sxj/"),
+            Route::Topic {
+                slug: "2024sxj".into()
+            }
+        );
+        assert_eq!(
+            route("zt/2024sxj/2/index_2.html"),
+            Route::TopicSection {
+                slug: "2024sxj".into(),
+                n: 2,
+                page: 2
+            }
+        );
+        assert_eq!(
+            route("zt/2024sxj/rss.xml"),
+            Route::TopicFeed {
+                slug: "2024sxj".into()
+            }
+        );
+        for bad in [
+            "zt/2024sxj",
+            "zt/Bad/",
+            "zt/a/0/",
+            "zt/a/99/",
+            "zt/a/1/x.html",
+            "zt/a/b/c/d",
+        ] {
+            assert_eq!(route(bad), Route::NotFound, "{bad}");
+        }
+    }
 
     #[test]
     fn story_paths_use_beijing_date() {

@@ -27,6 +27,9 @@ pub enum Role {
     /// stories (a change there is recorded; removing an AI declaration from
     /// a published picture goes through the story's review).
     Photo,
+    /// 专题编辑: creates and edits 专题 (topics) of the sites in scope; they
+    /// are reviewed and signed off like any story.
+    Topic,
 }
 
 impl Role {
@@ -40,6 +43,7 @@ impl Role {
             Role::Curator => "推荐位编辑".into(),
             Role::Handler => "举报受理".into(),
             Role::Photo => "图片编辑".into(),
+            Role::Topic => "专题编辑".into(),
         }
     }
 
@@ -54,6 +58,7 @@ impl Role {
             "curator" | "推荐位编辑" | "推荐位" => Role::Curator,
             "reports" | "举报受理" | "举报" => Role::Handler,
             "photo" | "图片编辑" => Role::Photo,
+            "topic" | "专题编辑" | "专题" => Role::Topic,
             _ => {
                 let n = s
                     .strip_prefix("reviewer:")
@@ -78,6 +83,7 @@ impl Role {
             Role::Curator,
             Role::Handler,
             Role::Photo,
+            Role::Topic,
             Role::Admin,
         ]
     }
@@ -94,6 +100,7 @@ impl From<Role> for String {
             Role::Curator => "curator".into(),
             Role::Handler => "reports".into(),
             Role::Photo => "photo".into(),
+            Role::Topic => "topic".into(),
         }
     }
 }
@@ -149,7 +156,12 @@ impl User {
         self.roles.iter().any(|r| {
             matches!(
                 r,
-                Role::Reporter | Role::Editor | Role::Reviewer(_) | Role::Signer | Role::Admin
+                Role::Reporter
+                    | Role::Editor
+                    | Role::Reviewer(_)
+                    | Role::Signer
+                    | Role::Admin
+                    | Role::Topic
             )
         })
     }
@@ -199,12 +211,17 @@ impl User {
             || (self.has(Role::Curator) && self.scopes.iter().any(|s| s.site_id == site_id))
     }
 
+    /// Whether the person may create and edit 专题.
+    pub fn edits_topics(&self) -> bool {
+        self.is_admin() || self.has(Role::Topic)
+    }
+
     /// Whether the person edits other people's stories (not only their own).
     pub fn is_editor(&self) -> bool {
         self.roles.iter().any(|r| {
             !matches!(
                 r,
-                Role::Reporter | Role::Curator | Role::Handler | Role::Photo
+                Role::Reporter | Role::Curator | Role::Handler | Role::Photo | Role::Topic
             )
         })
     }

@@ -28,6 +28,53 @@ async fn channel_paths(
     Ok(())
 }
 
+/// The pages of a site's 专题 beyond each topic's own: the list of topics
+/// (every page), and every live topic's section pages and feed.
+async fn topic_paths(
+    state: &AppState,
+    site: &crate::domain::Site,
+    out: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let p = &site.prefix;
+    let total = state.store.topic_count(&site.id).await?;
+    for n in 1..=crate::domain::channel::paging::pages(total, 20).max(1) {
+        out.push(format!("{p}{}", crate::domain::topic::list_path(n as u32)));
+    }
+    for a in state.store.live_topics(&site.id).await? {
+        topic_pages(state, site, &a, out).await?;
+    }
+    Ok(())
+}
+
+/// A live topic's section pages and feed.
+async fn topic_pages(
+    state: &AppState,
+    site: &crate::domain::Site,
+    a: &crate::domain::Article,
+    out: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    use crate::domain::topic::{SECTION_PAGE_SIZE, section_path, topic_path};
+    let Some(t) = &a.parts.topic else {
+        return Ok(());
+    };
+    let p = &site.prefix;
+    out.push(format!("{p}{}rss.xml", topic_path(&t.slug)));
+    for (i, sec) in t.sections.iter().enumerate() {
+        let mut total = state.store.picked(&site.id, &sec.picks).await?.len() as i64;
+        if sec.rule.is_active() {
+            total += state
+                .store
+                .gathered_count(&site.id, &sec.rule, &sec.picks)
+                .await?;
+        }
+        let pages = crate::domain::channel::paging::pages(total, SECTION_PAGE_SIZE).max(1);
+        for k in 1..=pages {
+            out.push(format!("{p}{}", section_path(&t.slug, i + 1, k as u32)));
+        }
+    }
+    Ok(())
+}
+
 /// Every live story, by id.
 pub(super) async fn live_stories(state: &AppState) -> anyhow::Result<Vec<ArticleSummary>> {
     let mut live = Vec::new();
@@ -102,6 +149,7 @@ pub(super) async fn paths_of(
                 facet_paths(p, facet, &value, count, &mut paths);
             }
         }
+        topic_paths(state, site, &mut paths).await?;
     }
     // withdrawn stories' URLs: the export keeps their 410 pages
     let mut after = 0;
@@ -198,6 +246,32 @@ pub(super) async fn affected(
             if let Some(site) = sites.iter().find(|s| s.id == site_id) {
                 let count = store.facet_count(facet, site_id, value).await?;
                 facet_paths(&site.prefix, facet, value, count, &mut paths);
+            }
+        }
+    }
+    // a topic a change touched: its section pages (they may have gained
+    // one); the site's list of topics when a topic itself changed
+    for key in &keys {
+        if let Some(site_id) = key.strip_prefix("topics:") {
+            if let Some(site) = sites.iter().find(|s| s.id == site_id) {
+                let mut list = Vec::new();
+                topic_paths(state, site, &mut list).await?;
+                paths.extend(list);
+            }
+        } else if let Some(id) = key
+            .strip_prefix("topic:")
+            .and_then(|i| i.parse::<i64>().ok())
+        {
+            if let Some(a) = store
+                .article(id)
+                .await?
+                .filter(|a| a.status == crate::domain::Status::Published)
+            {
+                if let Some(site) = sites.iter().find(|s| s.id == a.site_id) {
+                    let mut list = Vec::new();
+                    topic_pages(state, site, &a, &mut list).await?;
+                    paths.extend(list);
+                }
             }
         }
     }

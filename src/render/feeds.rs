@@ -39,37 +39,68 @@ pub async fn feed(
 ) -> anyhow::Result<Page> {
     let u = urls(env, site);
     // a channel's feed reads its list; the site's feed reads the site's newest stories
-    let mut deps = BTreeSet::from([format!("site:{}", site.id)]);
-    let (items, title, link, self_rel) = match channel {
+    let (items, of, dep) = match channel {
         Some(c) => {
-            deps.insert(format!("channel:{}/{}", site.id, c.path));
             let items = env.store.channel_page(c.id, FEED_ITEMS, 0).await?;
             let chain: Vec<String> = tree.chain(&c.path).iter().map(|x| x.name.clone()).collect();
             (
                 items,
-                format!("{} - {}", chain.join(" - "), site.name),
-                u.canonical(&channel_page_path(&c.path, 1)),
-                format!("{}/{}", c.path, if atom { "atom.xml" } else { "rss.xml" }),
+                FeedOf {
+                    title: format!("{} - {}", chain.join(" - "), site.name),
+                    link: u.canonical(&channel_page_path(&c.path, 1)),
+                    self_rel: format!("{}/{}", c.path, if atom { "atom.xml" } else { "rss.xml" }),
+                    full_text: !c.feed_summary,
+                },
+                format!("channel:{}/{}", site.id, c.path),
             )
         }
-        None => {
-            deps.insert(format!("feed:{}", site.id));
-            let items = env.store.site_latest(&site.id, FEED_ITEMS).await?;
-            (
-                items,
-                site.name.clone(),
-                u.canonical(""),
-                (if atom { "atom.xml" } else { "rss.xml" }).to_string(),
-            )
-        }
+        None => (
+            env.store.site_latest(&site.id, FEED_ITEMS).await?,
+            FeedOf {
+                title: site.name.clone(),
+                link: u.canonical(""),
+                self_rel: (if atom { "atom.xml" } else { "rss.xml" }).to_string(),
+                full_text: true,
+            },
+            format!("feed:{}", site.id),
+        ),
     };
+    let mut page = list_feed(env, site, of, items, atom).await?;
+    page.deps.insert(dep);
+    Ok(page)
+}
+
+/// What a feed is of: its title, the page it stands for, its own
+/// site-relative path, whether its items carry their full text.
+pub struct FeedOf {
+    pub title: String,
+    pub link: String,
+    pub self_rel: String,
+    pub full_text: bool,
+}
+
+/// The RSS or Atom feed of `items` (newest first) of `site`.
+pub async fn list_feed(
+    env: &Env,
+    site: &Site,
+    of: FeedOf,
+    items: Vec<ArticleSummary>,
+    atom: bool,
+) -> anyhow::Result<Page> {
+    let u = urls(env, site);
+    let mut deps = BTreeSet::from([format!("site:{}", site.id)]);
+    let FeedOf {
+        title,
+        link,
+        self_rel,
+        full_text,
+    } = of;
     // an empty feed is as new as its rendering (never 1970)
     let updated = items
         .iter()
         .map(|i| i.modified_at)
         .max()
         .unwrap_or_else(|| env.now());
-    let full_text = !channel.is_some_and(|c| c.feed_summary);
     let extras = item_extras(env, &items, full_text, u.origin(), &mut deps).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if atom {

@@ -57,6 +57,15 @@ impl Env {
     }
 }
 
+/// The text of a `<script type="application/ld+json">`: `<` never appears
+/// raw, so no text can close the script element.
+pub(crate) fn script_text(ld: &serde_json::Value) -> String {
+    ld.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// A rendered response of the public site.
 #[derive(Debug, Clone)]
 pub struct Page {

@@ -62,6 +62,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/kinds/page.html"),
     ),
     (
+        "admin/kinds/topic.html",
+        include_str!("../../templates/admin/kinds/topic.html"),
+    ),
+    (
         "admin/kinds/video.html",
         include_str!("../../templates/admin/kinds/video.html"),
     ),
@@ -155,6 +159,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/page.html",
         include_str!("../../templates/portal/page.html"),
+    ),
+    (
+        "portal/topic.html",
+        include_str!("../../templates/portal/topic.html"),
     ),
     (
         "portal/jubao.html",

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use sqlx::QueryBuilder;
 
 use super::article_lists::{LiveCounts, relist, retag};
+use super::article_topics::before_write;
 use super::dialect;
 use super::rows::{ARTICLE_COLUMNS, article_from_row};
 use super::write::{Tx, append_change, to_json};
@@ -118,6 +119,8 @@ pub(super) async fn write_article(
         Vec::new()
     };
     let authored = reauthor(tx, a, existed).await?;
+    // the 专题 that hold it as it stands, before it changes
+    let gatherers = before_write(tx, a, existed, &stood, &tagged, &site_channels).await?;
     let id = write_row(tx, a, now, existed, bulk).await?;
     let created = !existed;
     record_uses(tx, id, &a.parts, &a.body_html, !created).await?;
@@ -163,6 +166,7 @@ pub(super) async fn write_article(
             .map(|n| format!("adjacent:{n}")),
     );
     keys.extend(lists.keys(&a.site_id, &site_channels));
+    keys.extend(gatherers.keys(a, id, &site_channels));
     // the 推荐位 that hold it: their lists show its title and drop it when it
     // is no longer live (a story new to the database is in none)
     if !matches!(bulk, Bulk::Yes { existed: false }) {

@@ -18,6 +18,12 @@ use super::{StoreError, StoreResult};
     reason = "compiled once per backend, on purpose"
 )]
 mod article_lists;
+#[path = "../portable/article_topics.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod article_topics;
 #[path = "../portable/article_write.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -120,6 +126,12 @@ mod stories;
     reason = "compiled once per backend, on purpose"
 )]
 mod story_list;
+#[path = "../portable/topics.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod topics;
 #[path = "../portable/transitions.rs"]
 #[allow(
     clippy::duplicate_mod,

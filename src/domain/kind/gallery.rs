@@ -24,4 +24,5 @@ pub const SPEC: KindSpec = KindSpec {
         })
     },
     public_files: |_| Vec::new(),
+    gathers: false,
 };

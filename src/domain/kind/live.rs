@@ -28,4 +28,5 @@ pub const SPEC: KindSpec = KindSpec {
         })
     },
     public_files: |id| vec![crate::domain::url::live_entries_path(id)],
+    gathers: false,
 };

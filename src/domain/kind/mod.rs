@@ -18,6 +18,7 @@ pub mod gallery;
 pub mod live;
 pub mod page;
 pub mod text;
+pub mod topic;
 pub mod video;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::live::LivePart;
 use crate::domain::page::PagePart;
 use crate::domain::picture::PictureUse;
+use crate::domain::topic::TopicPart;
 use crate::domain::video::VideoUse;
 
 /// Pictures a gallery may hold.
@@ -39,6 +41,7 @@ pub enum Kind {
     Video,
     Live,
     Page,
+    Topic,
 }
 
 /// What the pipeline asks of one kind.
@@ -66,6 +69,10 @@ pub struct KindSpec {
     /// Site-relative files the story publishes besides its page (the
     /// static export writes them).
     pub public_files: fn(i64) -> Vec<String>,
+    /// Whether its parts gather other stories (a 专题): a story's write
+    /// names the gathering stories it enters or leaves, and a gathering
+    /// story's own write names its site's list of them.
+    pub gathers: bool,
 }
 
 /// A story's parts beyond its text, one per field of [`Parts`].
@@ -76,6 +83,7 @@ pub enum Part {
     Video,
     Live,
     Page,
+    Topic,
 }
 
 /// A check at sign-off that reads the store (the pipeline runs it; the kind
@@ -93,6 +101,8 @@ pub enum UrlRule {
     Dated,
     /// `{slug}/`, from the story's page part.
     Slug,
+    /// `zt/{slug}/`, from the story's topic part.
+    Topic,
 }
 
 /// What a list knows of a story that a kind's mark may show.
@@ -117,12 +127,13 @@ pub struct ListMark {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Text,
         Kind::Gallery,
         Kind::Video,
         Kind::Live,
         Kind::Page,
+        Kind::Topic,
     ];
 
     /// The kind's description: the one place a kind is registered in the domain.
@@ -133,6 +144,7 @@ impl Kind {
             Kind::Video => &video::SPEC,
             Kind::Live => &live::SPEC,
             Kind::Page => &page::SPEC,
+            Kind::Topic => &topic::SPEC,
         }
     }
 
@@ -168,8 +180,9 @@ impl Kind {
     /// The address a story of this kind gets at its first sign-off: the
     /// dated path under its primary channel, or its page's name.
     pub fn first_url(self, channel_path: &str, signed_at: i64, id: i64, parts: &Parts) -> String {
-        match (self.spec().url, &parts.page) {
-            (UrlRule::Slug, Some(p)) => crate::domain::page::page_path(&p.slug),
+        match (self.spec().url, &parts.page, &parts.topic) {
+            (UrlRule::Slug, Some(p), _) => crate::domain::page::page_path(&p.slug),
+            (UrlRule::Topic, _, Some(t)) => crate::domain::topic::topic_path(&t.slug),
             _ => crate::domain::url::story_path(channel_path, signed_at, id),
         }
     }
@@ -194,6 +207,9 @@ pub struct Parts {
     /// A 单页's address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<PagePart>,
+    /// A 专题's address, lead and sections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<TopicPart>,
 }
 
 impl Parts {
@@ -203,6 +219,7 @@ impl Parts {
             && self.video.is_none()
             && self.live.is_none()
             && self.page.is_none()
+            && self.topic.is_none()
     }
 
     /// The picture lists and thumbnails show: the 题图, else a gallery's first.
@@ -239,6 +256,9 @@ impl Parts {
         if !keeps(Part::Page) {
             self.page = None;
         }
+        if !keeps(Part::Topic) {
+            self.topic = None;
+        }
         self
     }
 
@@ -256,6 +276,7 @@ impl Parts {
             page: self.page.map(|p| PagePart {
                 slug: p.slug.trim().to_ascii_lowercase(),
             }),
+            topic: self.topic.map(TopicPart::clean),
         }
     }
 

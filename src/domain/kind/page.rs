@@ -17,4 +17,5 @@ pub const SPEC: KindSpec = KindSpec {
     url: UrlRule::Slug,
     list_mark: |_| None,
     public_files: |_| Vec::new(),
+    gathers: false,
 };

@@ -13,4 +13,5 @@ pub const SPEC: KindSpec = KindSpec {
     url: UrlRule::Dated,
     list_mark: |_| None,
     public_files: |_| Vec::new(),
+    gathers: false,
 };

@@ -8,6 +8,7 @@ mod gallery;
 mod live;
 mod page;
 mod text;
+mod topic;
 mod video;
 
 use std::collections::{BTreeSet, HashMap};
@@ -26,6 +27,7 @@ pub(crate) fn of(kind: Kind) -> &'static dyn StoryPage {
         Kind::Video => &video::VideoPage,
         Kind::Live => &live::LivePage,
         Kind::Page => &page::SitePage,
+        Kind::Topic => &topic::TopicPage,
     }
 }
 

@@ -21,7 +21,7 @@ struct PagerLink {
 }
 
 #[derive(Serialize)]
-struct Pager {
+pub(super) struct Pager {
     page: u32,
     pages: u32,
     total: i64,
@@ -32,22 +32,23 @@ struct Pager {
     links: Vec<PagerLink>,
 }
 
+/// A list page (a channel's, a tag's, a 专题 section's ...): `portal/channel.html`.
 #[derive(Serialize)]
-struct ChannelCtx {
+pub(super) struct ChannelCtx {
     #[serde(flatten)]
-    base: Base,
-    crumbs: Trail,
-    channel: ChannelInfo,
-    children: Vec<Crumb>,
-    items: Vec<ListItem>,
-    pager: Pager,
+    pub(super) base: Base,
+    pub(super) crumbs: Trail,
+    pub(super) channel: ChannelInfo,
+    pub(super) children: Vec<Crumb>,
+    pub(super) items: Vec<ListItem>,
+    pub(super) pager: Pager,
 }
 
 #[derive(Serialize)]
-struct ChannelInfo {
-    name: String,
-    path: String,
-    style: ListStyle,
+pub(super) struct ChannelInfo {
+    pub(super) name: String,
+    pub(super) path: String,
+    pub(super) style: ListStyle,
 }
 
 /// Page numbers to link: the first, the last, and two either side of the current.
@@ -66,7 +67,7 @@ fn pager_window(page: u32, pages: u32) -> Vec<Option<u32>> {
     out
 }
 
-fn pager(page: u32, pages: u32, total: i64, link: impl Fn(u32) -> String) -> Pager {
+pub(super) fn pager(page: u32, pages: u32, total: i64, link: impl Fn(u32) -> String) -> Pager {
     Pager {
         page,
         pages,

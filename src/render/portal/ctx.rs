@@ -205,8 +205,13 @@ impl Ctx<'_> {
     }
 
     /// 您当前的位置: 首页, then the channel and its ancestors from the top,
-    /// then `last` (a tag's or a person's page), with its `BreadcrumbList`.
-    pub(super) fn crumbs(&self, channel_path: &str, last: Option<(String, String)>) -> Trail {
+    /// then `last` (a tag's or a person's page, a 专题's steps), with its
+    /// `BreadcrumbList`.
+    pub(super) fn crumbs(
+        &self,
+        channel_path: &str,
+        last: impl IntoIterator<Item = (String, String)>,
+    ) -> Trail {
         let mut steps = vec![("首页".to_string(), String::new())];
         if !channel_path.is_empty() {
             steps.extend(
@@ -235,7 +240,7 @@ impl Ctx<'_> {
                     url: self.urls.link(&rel),
                 })
                 .collect(),
-            ld: script_text(&ld),
+            ld: crate::render::script_text(&ld),
         }
     }
 
@@ -418,13 +423,4 @@ pub(super) struct Block {
     pub(super) url: Option<String>,
     pub(super) items: Vec<ListItem>,
     pub(super) style: ListStyle,
-}
-
-/// The text of a `<script type="application/ld+json">`: `<` never appears
-/// raw, so no text can close the script element.
-pub(super) fn script_text(ld: &serde_json::Value) -> String {
-    ld.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
 }

@@ -26,6 +26,8 @@ struct HomeCtx {
     headlines: Option<Block>,
     slot_blocks: Vec<Block>,
     channel_blocks: Vec<Block>,
+    /// 专题: the site's newest live topics, with their banners.
+    topics: Option<Block>,
     /// JSON-LD `Organization` and `WebSite` with its search, escaped.
     jsonld: String,
     og_image: Option<String>,
@@ -74,6 +76,29 @@ pub(super) async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
             None => channel_blocks.push(b),
         }
     }
+    // the newest 专题, linking to their list
+    ctx.deps
+        .insert(crate::domain::topic::site_key(&ctx.site.id));
+    let newest = ctx.env.store.topic_page(&ctx.site.id, 3, 0).await?;
+    let topics = if newest.is_empty() {
+        None
+    } else {
+        let mut items: Vec<_> = newest.iter().map(|s| ctx.line(s)).collect();
+        ctx.with_covers(
+            &mut items,
+            &newest,
+            crate::domain::picture::Ratio::Standard,
+            crate::render::pictures::SIZES_THUMB,
+            320,
+        )
+        .await?;
+        Some(Block {
+            title: "专题".into(),
+            url: Some(ctx.urls.link(&crate::domain::topic::list_path(1))),
+            items,
+            style: crate::domain::channel::ListStyle::Pictures,
+        })
+    };
     // an empty block says nothing: left out unless the site wants the placeholder
     if !keep_empty {
         headlines = headlines.filter(|b| !b.items.is_empty());
@@ -111,6 +136,7 @@ pub(super) async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
             headlines,
             slot_blocks,
             channel_blocks,
+            topics,
             jsonld,
             og_image,
         },

@@ -2,9 +2,9 @@
 //! the publisher with its logo, and the script element's text.
 
 use super::ctx::Ctx;
-pub(super) use super::ctx::script_text;
 use crate::domain::Article;
 use crate::domain::text::datetime_rfc3339;
+pub(super) use crate::render::script_text;
 
 /// What the `NewsArticle` says beside the story's own fields.
 pub(super) struct About<'a> {

@@ -10,6 +10,7 @@ mod home;
 mod jsonld;
 mod related;
 mod story;
+mod topics;
 
 use std::collections::BTreeSet;
 
@@ -75,6 +76,10 @@ pub(in crate::render) async fn page(
         }
         Route::Story { id } => story::story(ctx, &rel, id, preloaded).await,
         Route::Facet { facet, value, page } => channel::facet(ctx, facet, &value, page).await,
+        Route::Topic { slug } => topics::topic(ctx, &rel, &slug).await,
+        Route::TopicSection { slug, n, page } => topics::section(ctx, &slug, n, page).await,
+        Route::TopicList { page } => topics::list(ctx, page).await,
+        Route::TopicFeed { slug } => topics::feed(ctx, &slug).await,
         Route::MoreBlocks { channel } => fragments::more_fragment(ctx, &channel).await,
         Route::LiveEntries { id } => story_file(ctx, id, &rel).await,
         Route::Feed { channel, atom } => match channel {

@@ -46,6 +46,8 @@ struct StoryView {
     tags: Vec<(String, String)>,
     /// The byline as (role, name, the person's page), in print order.
     bylines: Vec<(String, String, Option<String>)>,
+    /// 本文收录于专题: the live 专题 holding it, as (title, page).
+    topics: Vec<(String, String)>,
     /// What the story's kind adds (`a.gallery`, `a.video`, `a.live`).
     #[serde(flatten)]
     kind: serde_json::Map<String, serde_json::Value>,
@@ -158,6 +160,46 @@ pub(crate) async fn preview(env: &Env, a: &Article) -> anyhow::Result<Page> {
     render_story(ctx, a.clone(), &rel, (None, None), true).await
 }
 
+/// The site's live 专题 that hold `a` (picked, or gathered by a section's
+/// rule); the page reads `topics:{site}`, which a topic's write logs.
+async fn topics_holding(ctx: &mut Ctx<'_>, a: &Article) -> anyhow::Result<Vec<(String, String)>> {
+    ctx.deps
+        .insert(crate::domain::topic::site_key(&ctx.site.id));
+    let topics = ctx.env.store.live_topics(&ctx.site.id).await?;
+    if topics.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut channels: Vec<String> = Vec::new();
+    for id in std::iter::once(a.channel_id).chain(a.extra_channel_ids.iter().copied()) {
+        if let Some(c) = ctx.tree.by_id(id) {
+            for p in crate::domain::channel::ancestry(&c.path) {
+                if !channels.iter().any(|x| x == p) {
+                    channels.push(p.to_string());
+                }
+            }
+        }
+    }
+    let facts = crate::domain::topic::Facts {
+        site_id: &a.site_id,
+        listed: a.status == Status::Published && a.kind.listed(),
+        tags: &a.tags,
+        channels,
+        title: &a.title,
+        summary: &a.summary,
+        signed_at: a.signed_at.unwrap_or_default(),
+    };
+    Ok(topics
+        .iter()
+        .filter(|t| {
+            t.parts
+                .topic
+                .as_ref()
+                .is_some_and(|p| p.holds(a.id, &facts))
+        })
+        .filter_map(|t| Some((t.title.clone(), ctx.urls.link(t.url_path.as_deref()?))))
+        .collect())
+}
+
 async fn render_story(
     mut ctx: Ctx<'_>,
     a: Article,
@@ -216,6 +258,11 @@ async fn render_story(
         })
     } else {
         None
+    };
+    let topics = if listed && !preview {
+        topics_holding(&mut ctx, &a).await?
+    } else {
+        Vec::new()
     };
     let body_html = body_with_dateline(&a.body_html, &a.source);
     // pictures: the 题图 and a gallery's from the library, and the body's own
@@ -351,6 +398,7 @@ async fn render_story(
         } else {
             Vec::new()
         },
+        topics,
         kind: added.fields,
     };
     ctx.finish(

@@ -7,6 +7,7 @@ mod gallery;
 mod live;
 mod page;
 mod text;
+mod topic;
 mod video;
 
 use super::Fields;
@@ -25,12 +26,15 @@ pub(super) fn of(kind: Kind) -> &'static dyn EditorPanel {
         Kind::Video => &video::VideoPanel,
         Kind::Live => &live::LivePanel,
         Kind::Page => &page::PagePanel,
+        Kind::Topic => &topic::TopicPanel,
     }
 }
 
 /// A save's circumstances, as a panel checks them.
 pub(super) struct Saving<'a> {
     pub state: &'a AppState,
+    /// Who saves.
+    pub user: &'a User,
     /// The site of the story's channel.
     pub site_id: &'a str,
     /// The story as stored (`None` for a new one).

@@ -162,6 +162,7 @@ pub(crate) async fn check_draft(
     crate::web::handlers::admin::story_pictures::check_pictures(state, &site, &draft.parts).await?;
     let saving = crate::web::handlers::admin::kinds::Saving {
         state,
+        user,
         site_id: &site,
         story,
     };
