@@ -35,3 +35,4 @@ mod site_pages;
 mod startup;
 mod stats;
 mod story_list;
+mod topics;

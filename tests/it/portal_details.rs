@@ -399,8 +399,8 @@ async fn feeds_carry_full_text_bylines_and_a_real_date() {
     let rss = app.get("/zw/yw/rss.xml").await;
     assert!(!rss.body.contains("<content:encoded>"));
     assert!(rss.body.contains("<description>"));
-    // 社会民生 has no story yet: its Atom feed is dated now, not 1970
-    let empty = app.get("/sh/atom.xml").await;
+    // 邹平发布 has no story yet: its Atom feed is dated now, not 1970
+    let empty = app.get("/zouping/fb/atom.xml").await;
     assert_eq!(empty.status, 200);
     assert!(!empty.body.contains("<entry>"));
     assert!(

@@ -156,35 +156,63 @@ async fn home_page_leads_to_the_seed_article() {
         home.select_text(".top-story-title a"),
         ["宋永祥率滨州市考察团赴江苏考察招商"]
     );
-    // the rest of the 头条 slot and one block per top-level channel with
-    // stories: no heading twice (the slot 滨州头条 stands for the channel of
-    // that name and links to it), no empty block (社会民生 has no story yet)
+    // the rest of the 头条 slot, one block per top-level channel with
+    // stories, and the newest 专题: no heading twice (the slot 滨州头条
+    // stands for the channel of that name and links to it)
     let titles = home.select_text(".block-title");
     assert_eq!(
         titles,
-        vec!["滨州头条", "滨州政务", "滨州发布", "视听滨州", "图片新闻"]
+        vec![
+            "滨州头条",
+            "滨州政务",
+            "滨州发布",
+            "视听滨州",
+            "社会民生",
+            "图片新闻",
+            "专题"
+        ]
     );
     assert_eq!(
         home.select_attr(".home-top .block-title a", "href"),
         ["/tt/"]
     );
     assert!(home.select_text(".empty").is_empty());
-    // unless the site wants the placeholder
-    let mut main = app.state.store.sites().await.unwrap().remove(0);
-    assert!(main.is_main());
-    main.settings.show_empty_blocks = true;
+    // a county's empty channels are left out (邹平发布, 视听邹平) ...
+    let county = app.get("/zouping/").await;
+    assert!(county.select_text(".empty").is_empty());
+    assert!(
+        !county
+            .select_text(".block-title")
+            .contains(&"邹平发布".to_string())
+    );
+    // ... unless the site wants the placeholder
+    let mut zouping = app
+        .state
+        .store
+        .sites()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "zouping")
+        .unwrap();
+    zouping.settings.show_empty_blocks = true;
     app.state
         .store
-        .put_site(&main, app.state.now())
+        .put_site(&zouping, app.state.now())
         .await
         .unwrap();
     gazette::follow::after_write(&app.state).await;
-    let home = app.get("/").await;
+    let county = app.get("/zouping/").await;
     assert!(
-        home.select_text(".block-title")
-            .contains(&"社会民生".to_string())
+        county
+            .select_text(".block-title")
+            .contains(&"邹平发布".to_string())
     );
-    assert_eq!(home.select_text(".home-channels .empty"), ["暂无稿件"]);
+    assert!(
+        county
+            .select_text(".home-channels .empty")
+            .contains(&"暂无稿件".to_string())
+    );
     let article = app.get(SEED_PATH).await;
     assert_eq!(article.status, 200);
 }

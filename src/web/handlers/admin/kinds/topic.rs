@@ -6,7 +6,7 @@
 
 use super::{EditorPanel, Fields, Saving};
 use crate::domain::draft::Draft;
-use crate::domain::kind::{Kind, Parts};
+use crate::domain::kind::Parts;
 use crate::domain::text::{cst_day_start, date_iso};
 use crate::domain::topic::{MAX_SECTIONS, Rule, Section, TopicPart, topic_path, valid_slug};
 use crate::domain::user::User;
@@ -107,9 +107,6 @@ impl EditorPanel for TopicPanel {
     /// site and unchanged once published; every story it names by number is
     /// a live story of the site; every channel its rules name is the site's.
     async fn check(&self, s: &Saving<'_>, draft: &mut Draft) -> Result<(), AppError> {
-        if draft.kind != Kind::Topic {
-            return Ok(());
-        }
         if !s.user.edits_topics() {
             return Err(AppError::Forbidden(
                 "只有专题编辑才能创建或修改专题;需要时请联系管理员添加“专题编辑”角色".into(),
