@@ -17,26 +17,26 @@ use crate::domain::{Article, Byline, Status};
 use crate::media::MediaStore;
 
 /// The topic's story id.
-pub const TOPIC_ID: i64 = 900_601;
+pub const TOPIC_ID: i64 = 900_701;
 /// Its address: `/zt/2024sxj/`.
 pub const TOPIC_SLUG: &str = "2024sxj";
 
 /// Stories on reading in 社会民生: id, title, summary, sign-off time.
 const READING: &[(i64, &str, &str, &str)] = &[
     (
-        900_611,
+        900_711,
         "市图书馆推出“书香滨州”阅读打卡活动",
         "市民在图书馆借阅并分享读书心得,可累计打卡兑换阅读纪念品。",
         "2024-04-19T16:00:00+08:00",
     ),
     (
-        900_612,
+        900_712,
         "社区书屋周末开放 居民家门口读好书",
         "全市已有百余家社区书屋延长开放时间,周末也能借书还书。",
         "2024-04-18T10:00:00+08:00",
     ),
     (
-        900_613,
+        900_713,
         "2024齐鲁书香节滨州分会场活动预告",
         "书香节期间,滨州分会场将举办新书发布、名家讲座和亲子阅读等活动。",
         "2024-04-17T09:30:00+08:00",

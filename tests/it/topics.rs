@@ -81,7 +81,7 @@ async fn the_demo_topic_gathers_by_hand_and_by_rule() {
     assert_eq!(feed.status, 200);
     assert!(feed.body.contains("市图书馆推出“书香滨州”阅读打卡活动"));
     // a story it holds says so
-    let story = app.get("/sh/2024-04/19/900611.html").await;
+    let story = app.get("/sh/2024-04/19/900711.html").await;
     assert_eq!(story.select_text(".story-topics a"), ["2024齐鲁书香节"]);
     assert_eq!(story.select_attr(".story-topics a", "href"), [TOPIC]);
     // a story it does not hold does not

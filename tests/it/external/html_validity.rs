@@ -179,6 +179,7 @@ async fn admin_pages_are_valid_html5() {
         ("edit-video", admin.get("/admin/stories/900501").await),
         // a live story in the editor, and its 直播台 with public entries
         ("edit-live", admin.get("/admin/stories/900202").await),
+        ("edit-topic", admin.get("/admin/stories/900701").await),
         ("live-desk", admin.get("/admin/live/900202").await),
         ("forbidden", d.reporter.get("/admin/users").await),
         // issue 24: 代签设置, the record's groups, a picture another's to
@@ -305,6 +306,15 @@ async fn portal_pages_are_valid_html5() {
             r.header("location").unwrap().to_string()
         }),
         ("jubao-lookup-empty", "/jubao/chaxun".to_string()),
+        // issue 25: 专题 (its page, a section, the list), tag and author
+        // pages, a fragment-free county home, search
+        ("topic", "/zt/2024sxj/".to_string()),
+        ("topic-section", "/zt/2024sxj/2/".to_string()),
+        ("topics", "/zt/".to_string()),
+        ("tag", "/tag/%E5%85%A8%E6%B0%91%E9%98%85%E8%AF%BB/".to_string()),
+        ("author", "/author/%E4%B8%81%E6%98%A5%E8%B4%B5/".to_string()),
+        ("county-boxing", "/boxing/".to_string()),
+        ("search", "/search?q=%E6%BB%A8%E5%B7%9E".to_string()),
     ];
     app.withdraw(&mut a).await;
     let mut files = Vec::new();
