@@ -82,6 +82,9 @@ pub trait Listings: Send + Sync {
         after: (i64, i64),
         limit: i64,
     ) -> StoreResult<Vec<(i64, i64, i64)>>;
+    /// The story sitemaps that hold a live story: (block number, the newest
+    /// change of a story in it), by block (`domain::url::sitemap_block_of`).
+    async fn sitemap_blocks(&self) -> StoreResult<Vec<(i64, i64)>>;
     /// Withdrawn stories with id > `after_id`, by id: (id, site, URL path)
     /// (the static export answers their URLs 410).
     async fn withdrawn_after(

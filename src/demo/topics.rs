@@ -1,8 +1,8 @@
 //! The demo's 专题: 2024齐鲁书香节 (the seed's lists carry its live
 //! coverage), with its banner, an introduction, the live story as its
 //! lead, and two sections: 现场直播 (the live story by hand, and what says
-//! 书香节) and 全民阅读 (what is tagged 全民阅读 or 书香滨州, in 社会民生);
-//! and three 社会民生 stories on reading for it to gather. Idempotent.
+//! 书香节) and 全民阅读 (what is tagged 全民阅读 or 书香滨州, in 滨州政务);
+//! and three 部门动态 stories on reading for it to gather. Idempotent.
 
 use anyhow::Context as _;
 
@@ -21,25 +21,25 @@ pub const TOPIC_ID: i64 = 900_701;
 /// Its address: `/zt/2024sxj/`.
 pub const TOPIC_SLUG: &str = "2024sxj";
 
-/// Stories on reading in 社会民生: id, title, summary, sign-off time.
+/// Stories on reading in 部门动态: id, title, summary, sign-off time.
 const READING: &[(i64, &str, &str, &str)] = &[
     (
         900_711,
         "市图书馆推出“书香滨州”阅读打卡活动",
         "市民在图书馆借阅并分享读书心得,可累计打卡兑换阅读纪念品。",
-        "2024-04-19T16:00:00+08:00",
+        "2024-04-10T16:00:00+08:00",
     ),
     (
         900_712,
         "社区书屋周末开放 居民家门口读好书",
         "全市已有百余家社区书屋延长开放时间,周末也能借书还书。",
-        "2024-04-18T10:00:00+08:00",
+        "2024-04-09T10:00:00+08:00",
     ),
     (
         900_713,
         "2024齐鲁书香节滨州分会场活动预告",
         "书香节期间,滨州分会场将举办新书发布、名家讲座和亲子阅读等活动。",
-        "2024-04-17T09:30:00+08:00",
+        "2024-04-08T09:30:00+08:00",
     ),
 ];
 
@@ -51,14 +51,15 @@ pub async fn load(
     now: i64,
 ) -> anyhow::Result<usize> {
     let channels = store.channels("main").await?;
-    let Some(sh) = channels.iter().find(|c| c.path == "sh") else {
+    // 部门动态: a department's news (the city library's, the culture bureau's)
+    let Some(bm) = channels.iter().find(|c| c.path == "zw/bm") else {
         return Ok(0);
     };
     let mut created = 0;
     let story = |id: i64, title: &str, summary: &str, signed: i64| Article {
         id,
         site_id: "main".into(),
-        channel_id: sh.id,
+        channel_id: bm.id,
         extra_channel_ids: vec![],
         title: title.into(),
         short_title: None,
@@ -80,7 +81,7 @@ pub async fn load(
         signed_at: Some(signed),
         signed_by: Some("闫晓亮".into()),
         published_at: Some(signed),
-        url_path: Some(story_path("sh", signed, id)),
+        url_path: Some(story_path("zw/bm", signed, id)),
         created_at: signed - 3600,
         updated_at: signed,
         version: 1,
@@ -167,7 +168,7 @@ pub async fn load(
                     picks: vec![],
                     rule: Rule {
                         tags: vec!["全民阅读".into(), "书香滨州".into()],
-                        channels: vec!["sh".into()],
+                        channels: vec!["zw".into()],
                         ..Rule::default()
                     },
                     size: 6,

@@ -328,40 +328,55 @@ fn site_of<'a>(sites: &'a [Site], s: &ArticleSummary) -> Option<&'a Site> {
     sites.iter().find(|x| x.id == s.site_id)
 }
 
-/// `sitemap.xml`: the sections sitemap, one sitemap per block of story ids, the news sitemap.
+/// `sitemap.xml`: the sections sitemap, one sitemap per block of story ids,
+/// the news sitemap while it lists a story; each with its `lastmod`.
 pub async fn sitemap_index(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
     let main = sites.iter().find(|s| s.is_main()).unwrap_or(&sites[0]);
     let u = urls(env, main);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let _ = writeln!(
-        out,
-        "<sitemap><loc>{}</loc></sitemap>",
-        esc(&u.canonical("sitemap-sections.xml"))
-    );
-    // one file per block of ids that holds any live story (keyset: no deep OFFSET)
-    let mut after = 0;
-    while let Some((first, _)) = env.store.live_after(after, 1).await?.into_iter().next() {
-        let n = crate::domain::url::sitemap_block_of(first.id);
+    let blocks = env.store.sitemap_blocks().await?;
+    // the section pages move with the newest story
+    let newest = blocks
+        .iter()
+        .map(|(_, t)| *t)
+        .max()
+        .unwrap_or_else(|| env.now());
+    let mut entry = |rel: &str, lastmod: i64| {
         let _ = writeln!(
             out,
-            "<sitemap><loc>{}</loc></sitemap>",
-            esc(&u.canonical(&format!("sitemap-{n}.xml")))
+            "<sitemap><loc>{}</loc><lastmod>{}</lastmod></sitemap>",
+            esc(&u.canonical(rel)),
+            datetime_rfc3339(lastmod)
         );
-        after = n * SITEMAP_BLOCK;
+    };
+    entry("sitemap-sections.xml", newest);
+    for (n, lastmod) in &blocks {
+        entry(&format!("sitemap-{n}.xml"), *lastmod);
     }
-    let _ = writeln!(
-        out,
-        "<sitemap><loc>{}</loc></sitemap>",
-        esc(&u.canonical("sitemap-news.xml"))
-    );
+    if let Some(latest) = news(env).await?.first() {
+        entry("sitemap-news.xml", latest.signed_at);
+    }
     out.push_str("</sitemapindex>\n");
     Ok(xml(
         out,
         "application/xml; charset=utf-8",
         BTreeSet::from(["sitemap".to_string()]),
     ))
+}
+
+/// The stories of the news sitemap: listed kinds signed off in the last two
+/// days up to now (a story an import dated ahead is not news yet), newest first.
+async fn news(env: &Env) -> anyhow::Result<Vec<ArticleSummary>> {
+    let now = env.now();
+    Ok(env
+        .store
+        .live_since(now - NEWS_WINDOW_SECS, 1000)
+        .await?
+        .into_iter()
+        .filter(|s| s.kind.listed() && s.signed_at <= now)
+        .collect())
 }
 
 /// Home and channel pages of every site.
@@ -435,11 +450,14 @@ pub async fn sitemap_block(env: &Env, sites: &[Site], n: u32) -> anyhow::Result<
     )))
 }
 
-/// The Google News sitemap: stories signed off in the last two days.
-pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
-    let now = env.now();
-    let since = now - NEWS_WINDOW_SECS;
-    let rows = env.store.live_since(since, 1000).await?;
+/// The Google News sitemap: stories signed off in the last two days; `None`
+/// while there is none (the schema wants a `url` in every `urlset`, so no
+/// empty file is published, and the index leaves it out).
+pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Option<Page>> {
+    let rows = news(env).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
          xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
@@ -448,11 +466,7 @@ pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
         .iter()
         .find(|s| s.is_main())
         .map_or("", |s| s.name.as_str());
-    // the last two days up to now: a story an import dated ahead is not news yet
-    for s in rows
-        .iter()
-        .filter(|s| s.kind.listed() && s.signed_at <= now)
-    {
+    for s in &rows {
         let Some(site) = site_of(sites, s) else {
             continue;
         };
@@ -467,11 +481,11 @@ pub async fn news_sitemap(env: &Env, sites: &[Site]) -> anyhow::Result<Page> {
         );
     }
     out.push_str("</urlset>\n");
-    Ok(xml(
+    Ok(Some(xml(
         out,
         "application/xml; charset=utf-8",
         BTreeSet::from(["sitemap".to_string()]),
-    ))
+    )))
 }
 
 /// `robots.txt`: every site's search and fragments are not for crawlers

@@ -227,13 +227,17 @@ pub fn structured(view: &LiveView, title: &str, canonical: &str) -> serde_json::
             })
         })
         .collect();
-    serde_json::json!({
+    let mut ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "LiveBlogPosting",
         "headline": title,
         "url": canonical,
         "coverageStartTime": datetime_rfc3339(c.started_at.unwrap_or(c.planned_at)),
-        "coverageEndTime": c.ended_at.map(datetime_rfc3339),
         "liveBlogUpdate": updates,
-    })
+    });
+    // no null field: the end only once the desk has closed it
+    if let Some(end) = c.ended_at {
+        ld["coverageEndTime"] = serde_json::json!(datetime_rfc3339(end));
+    }
+    ld
 }

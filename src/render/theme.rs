@@ -244,6 +244,13 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/player.js"),
     ),
+    // qrcode-generator 1.4.4 (MIT, static/vendor/qrcode-LICENSE.txt): the
+    // share panel's 微信 QR code, drawn in the reader's browser
+    (
+        "qrcode.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/vendor/qrcode.js"),
+    ),
     // hls.js 1.7.4 (Apache-2.0, static/vendor/hls.js-LICENSE.txt), the
     // light build: HLS where the browser has no player of its own
     (

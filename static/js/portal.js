@@ -6,7 +6,11 @@
 //   the arrow keys, the buttons, the dots and a swipe;
 // - a gallery (图集): every picture in order, each at #pN; with script one at
 //   a time with "3/12", arrows, keys, swipe, and the address following;
-// - story pictures open large in a lightbox.
+// - story pictures open large in a lightbox;
+// - sharing: 复制链接 copies the page's address, 微信 shows its QR code (drawn
+//   here by the vendored qrcode-generator, loaded on the first click: no
+//   outside service sees the reader), 打印 prints (the print stylesheet keeps
+//   the story, its pictures and its 签发日期).
 (function () {
   "use strict";
   var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -158,6 +162,45 @@
     });
   }
 
+  function share(root) {
+    var url = root.dataset.url;
+    var status = root.querySelector(".share-status");
+    function say(text) { if (status) status.textContent = text; }
+    var copy = root.querySelector(".share-copy");
+    if (copy) copy.addEventListener("click", function () {
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(url).then(function () { say("链接已复制"); },
+          function () { window.prompt("复制本页链接:", url); });
+      } else {
+        window.prompt("复制本页链接:", url);
+      }
+    });
+    var wechat = root.querySelector(".share-wechat");
+    var panel = root.querySelector(".share-qr");
+    if (wechat && panel) wechat.addEventListener("click", function () {
+      var open = panel.hidden;
+      panel.hidden = !open;
+      wechat.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open || panel.dataset.drawn) return;
+      function draw() {
+        var q = window.qrcode(0, "M");
+        q.addData(url);
+        q.make();
+        panel.querySelector(".qr").innerHTML = q.createSvgTag({ cellSize: 4, margin: 2, scalable: true, alt: "本页二维码" });
+        panel.dataset.drawn = "1";
+      }
+      if (window.qrcode) { draw(); return; }
+      var s = document.createElement("script");
+      s.src = wechat.dataset.qr;
+      s.onload = draw;
+      s.onerror = function () { say("二维码没有加载成功,请稍后再试"); };
+      document.head.appendChild(s);
+    });
+    var print = root.querySelector(".share-print");
+    if (print) print.addEventListener("click", function () { window.print(); });
+  }
+
+  document.querySelectorAll(".story-share").forEach(share);
   document.querySelectorAll(".carousel").forEach(carousel);
   document.querySelectorAll(".gallery").forEach(gallery);
   lightbox();

@@ -293,14 +293,18 @@ async fn entries_are_public_only_once_another_editor_approves_them_and_every_act
     let p = page(&app, story).await;
     let ld: serde_json::Value =
         serde_json::from_str(&p.select_text("script[type='application/ld+json']")[0]).unwrap();
-    let live = ld
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["@type"] == "LiveBlogPosting")
-        .expect("LiveBlogPosting");
+    // one node for the page: the live posting is the story, with its
+    // dates, author, publisher and image (issue 25)
+    let live = &ld;
+    assert_eq!(live["@type"], "LiveBlogPosting");
+    assert!(live["datePublished"].as_str().unwrap().contains('T'));
+    assert!(live["publisher"]["name"].is_string());
+    assert!(live["headline"].is_string());
     assert!(live["coverageStartTime"].as_str().unwrap().contains('T'));
-    assert!(live["coverageEndTime"].is_null());
+    assert!(
+        live.get("coverageEndTime").is_none(),
+        "no null field while it runs"
+    );
     let update = live["liveBlogUpdate"]
         .as_array()
         .unwrap()

@@ -438,3 +438,47 @@ async fn search_is_kept_from_crawlers() {
             .is_empty()
     );
 }
+
+/// The sitemap index says when each sitemap changed; the news sitemap,
+/// empty once two days pass without a story, is left out (an empty
+/// `urlset` is not valid) and answers 404 until the next story.
+#[tokio::test]
+async fn the_sitemap_index_dates_its_sitemaps_and_leaves_out_an_empty_news_sitemap() {
+    let app = TestApp::with_demo().await;
+    let index = app.get("/sitemap.xml").await.body;
+    assert!(index.contains("sitemap-news.xml"));
+    let entries = index.matches("<sitemap>").count();
+    assert_eq!(index.matches("<lastmod>").count(), entries, "{index}");
+    assert!(index.contains("<lastmod>2024-04-20T"), "{index}");
+    // three days on, nothing new: no news
+    app.clock.advance(3 * 86_400);
+    app.publish(
+        7301,
+        "main",
+        "zw/yw",
+        "旧闻补录",
+        "2024-04-01T09:00:00+08:00",
+    )
+    .await;
+    let index = app.get("/sitemap.xml").await.body;
+    assert!(!index.contains("sitemap-news.xml"), "{index}");
+    assert_eq!(app.get("/sitemap-news.xml").await.status, 404);
+    // a new story brings it back
+    app.publish(
+        7302,
+        "main",
+        "zw/yw",
+        "今天的新闻",
+        "2024-04-23T10:00:00+08:00",
+    )
+    .await;
+    assert!(
+        app.get("/sitemap.xml")
+            .await
+            .body
+            .contains("sitemap-news.xml")
+    );
+    let news = app.get("/sitemap-news.xml").await;
+    assert_eq!(news.status, 200);
+    assert!(news.body.contains("今天的新闻"));
+}

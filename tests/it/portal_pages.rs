@@ -161,8 +161,10 @@ async fn parent_channels_list_their_children_stories() {
     let app = TestApp::with_demo().await;
     let zw = app.get("/zw/").await;
     let titles = zw.select_text(".channel-list li a");
-    // 政务要闻 and 部门动态 stories, plus the seed article
-    assert_eq!(titles.len(), 9);
+    // 政务要闻 and 部门动态 stories (three on reading, for the demo 专题),
+    // plus the seed article
+    assert_eq!(titles.len(), 12);
+    assert!(titles.contains(&"市图书馆推出“书香滨州”阅读打卡活动".to_string()));
     assert!(titles.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()));
     assert_eq!(
         zw.select_text(".subchannels a"),

@@ -18,9 +18,9 @@ fn cached(app: &TestApp, rel: &str) -> bool {
     app.state.cache.contains(&RenderCache::key("main", rel))
 }
 
-/// A story of the main site's 社会民生 with these tags.
+/// A story of the main site's 部门动态 with these tags.
 async fn tagged(app: &TestApp, id: i64, title: &str, at: &str, tags: &[&str]) -> String {
-    let mut a = app.publish(id, "main", "sh", title, at).await;
+    let mut a = app.publish(id, "main", "zw/bm", title, at).await;
     a.tags = tags.iter().map(|t| t.to_string()).collect();
     app.save(&a).await;
     TestApp::path_of(&a)
@@ -42,7 +42,7 @@ async fn the_demo_topic_gathers_by_hand_and_by_rule() {
     let first = page.select_text(".topic-section:nth-child(1) li a");
     assert_eq!(first[0], live.title);
     assert!(first.contains(&"2024齐鲁书香节滨州分会场活动预告".to_string()));
-    // 全民阅读: the tagged 社会民生 stories, newest first
+    // 全民阅读: the tagged 政务 stories, newest first
     assert_eq!(
         page.select_text(".topic-section:nth-child(2) li a"),
         [
@@ -81,7 +81,7 @@ async fn the_demo_topic_gathers_by_hand_and_by_rule() {
     assert_eq!(feed.status, 200);
     assert!(feed.body.contains("市图书馆推出“书香滨州”阅读打卡活动"));
     // a story it holds says so
-    let story = app.get("/sh/2024-04/19/900711.html").await;
+    let story = app.get("/zw/bm/2024-04/10/900711.html").await;
     assert_eq!(story.select_text(".story-topics a"), ["2024齐鲁书香节"]);
     assert_eq!(story.select_attr(".story-topics a", "href"), [TOPIC]);
     // a story it does not hold does not
@@ -172,7 +172,7 @@ async fn a_sign_off_drops_exactly_the_topics_it_enters() {
         .flat_map(|c| c.keys)
         .collect();
     assert!(!keys.iter().any(|k| k.starts_with("topic")), "{keys:?}");
-    // one it gathers (tagged 全民阅读, in 社会民生): exactly its pages go
+    // one it gathers (tagged 全民阅读, in 部门动态): exactly its pages go
     let before = app.state.store.last_change().await.unwrap();
     tagged(
         &app,
@@ -350,10 +350,21 @@ async fn a_topic_is_made_by_a_topic_editor_and_signed_off_like_a_story() {
         page.select_text(".topic-section .block-title"),
         ["政务动态"]
     );
+    // the eight newest 政务 stories that say 滨州, and a link to the rest
     let items = page.select_text(".topic-section li a");
+    assert_eq!(items.len(), 8, "{items:?}");
+    assert!(items.iter().all(|t| t.contains("滨州")), "{items:?}");
+    assert_eq!(
+        page.select_attr(".topic-section .more-link a", "href"),
+        ["/zt/hhwh/1/"]
+    );
+    let rest = app
+        .get("/zt/hhwh/1/")
+        .await
+        .select_text(".channel-list li a");
     assert!(
-        items.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()),
-        "{items:?}"
+        rest.contains(&"全省职教社工作研讨班暨规范化建设现场推进会在滨州召开".to_string()),
+        "{rest:?}"
     );
     assert_eq!(
         page.select_text(".topic-lead .media-title"),

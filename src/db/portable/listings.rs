@@ -246,6 +246,16 @@ impl Listings for StoreImpl {
             .collect()
     }
 
+    async fn sitemap_blocks(&self) -> StoreResult<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT (id - 1) / {block} + 1 AS n, MAX(COALESCE(revised_at, signed_at, 0)) \
+             FROM articles WHERE status = 'published' GROUP BY (id - 1) / {block} + 1 ORDER BY n",
+            block = crate::domain::url::SITEMAP_BLOCK
+        ))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn withdrawn_after(
         &self,
         after_id: i64,

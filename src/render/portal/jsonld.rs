@@ -86,16 +86,39 @@ pub(super) async fn publisher(
 }
 
 /// The story's own node and the kind's beside it: one object, or a list.
+/// A kind's node that describes the page itself (its `url` is the story's
+/// `mainEntityOfPage`, as a 直播's `LiveBlogPosting`) is the story's node:
+/// it takes the story's fields it lacks (dates, author, publisher, image)
+/// and stands alone for the page.
 pub(super) fn together(
     main: serde_json::Value,
     beside: Vec<serde_json::Value>,
 ) -> serde_json::Value {
-    if beside.is_empty() {
-        return main;
+    let page = main["mainEntityOfPage"].clone();
+    let mut main = Some(main);
+    let mut list = Vec::new();
+    for mut node in beside {
+        if !page.is_null() && node["url"] == page {
+            if let (Some(m), Some(obj)) = (main.take(), node.as_object_mut()) {
+                if let Some(fields) = m.as_object() {
+                    for (k, v) in fields {
+                        if k != "@type" && !obj.contains_key(k) {
+                            obj.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        list.push(node);
     }
-    let mut list = vec![main];
-    list.extend(beside);
-    serde_json::Value::Array(list)
+    if let Some(m) = main {
+        list.insert(0, m);
+    }
+    if list.len() == 1 {
+        list.remove(0)
+    } else {
+        serde_json::Value::Array(list)
+    }
 }
 
 /// A home page's structured data: the publishing `Organization` and the

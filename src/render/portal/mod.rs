@@ -103,7 +103,14 @@ pub(in crate::render) async fn page(
             }
         }
         Route::NewsSitemap if site.is_main() => {
-            crate::render::feeds::news_sitemap(env, &sites).await
+            match crate::render::feeds::news_sitemap(env, &sites).await? {
+                Some(p) => Ok(p),
+                None => {
+                    // it comes back with the next story a change brings
+                    ctx.deps.insert("sitemap".into());
+                    not_found(ctx)
+                }
+            }
         }
         Route::Robots if site.is_main() => Ok(crate::render::feeds::robots(env, &sites)),
         Route::SitemapIndex

@@ -311,7 +311,10 @@ async fn portal_pages_are_valid_html5() {
         ("topic", "/zt/2024sxj/".to_string()),
         ("topic-section", "/zt/2024sxj/2/".to_string()),
         ("topics", "/zt/".to_string()),
-        ("tag", "/tag/%E5%85%A8%E6%B0%91%E9%98%85%E8%AF%BB/".to_string()),
+        (
+            "tag",
+            "/tag/%E5%85%A8%E6%B0%91%E9%98%85%E8%AF%BB/".to_string(),
+        ),
         ("author", "/author/%E4%B8%81%E6%98%A5%E8%B4%B5/".to_string()),
         ("county-boxing", "/boxing/".to_string()),
         ("search", "/search?q=%E6%BB%A8%E5%B7%9E".to_string()),
