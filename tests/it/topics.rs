@@ -53,7 +53,7 @@ async fn the_demo_topic_gathers_by_hand_and_by_rule() {
     );
     assert_eq!(
         page.select_text(".topic-lead .media-title"),
-        [live.title.clone()]
+        std::slice::from_ref(&live.title)
     );
     // 您当前的位置 and its structured data; a CollectionPage with its lists
     assert_eq!(
