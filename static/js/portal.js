@@ -91,12 +91,10 @@
   function gallery(root) {
     var items = root.querySelectorAll(".gallery-item");
     if (items.length < 2) return;
-    var status = root.querySelector(".gallery-status");
     var index = root.querySelector(".gallery-index");
     var thumbs = root.querySelectorAll(".gallery-thumbs a");
     var prev = root.querySelector(".gallery-prev");
     var next = root.querySelector(".gallery-next");
-    [status, prev, next].forEach(function (b) { if (b) b.hidden = false; });
     root.setAttribute("data-js", "");
     var current = 0;
     function show(i, remember) {

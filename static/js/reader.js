@@ -2,8 +2,10 @@
 // high contrast, wider line spacing, a reading mode that shows only the
 // story, and reading the story aloud with the browser's own speech
 // synthesis. No plug-in and nothing from another host; the choices live in
-// this browser's localStorage only (the server never sees them). Without
-// script the toolbar stays hidden and the page is as it always was.
+// this browser's localStorage only (the server never sees them). The
+// toolbar opens from one 阅读辅助 button in the header (so the page never
+// shifts after it loads); without script the button is not shown and the
+// page is as it always was.
 (function () {
   "use strict";
   var KEY = "gazette-reader";
@@ -90,5 +92,20 @@
   if (story && !story.hasAttribute("tabindex")) story.setAttribute("tabindex", "-1");
   window.addEventListener("pagehide", function () { if (speaking && synth) synth.cancel(); });
   apply();
-  bar.hidden = false;
+  var toggle = document.querySelector(".reader-toggle");
+  function open(yes) {
+    bar.hidden = !yes;
+    if (toggle) toggle.setAttribute("aria-expanded", String(yes));
+  }
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      open(bar.hidden);
+      if (!bar.hidden) bar.querySelector("button:not([hidden])").focus();
+    });
+    bar.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { open(false); toggle.focus(); }
+    });
+  } else {
+    open(true);
+  }
 })();

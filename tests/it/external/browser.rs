@@ -211,7 +211,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         d.wait_for(".story-title");
         assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动");
         d.wait_for(".story-meta .signed");
-        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
+        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日 12:00");
         assert_eq!(d.text(".story-body h2"), "活动安排");
         assert!(d.text(".story-body").contains("由市教育局主办"));
         assert_eq!(d.count(".story-body img"), 1);
@@ -244,7 +244,7 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         assert_eq!(d.text(".story-title"), "滨州职业教育活动周启动(更新)");
 
         d.wait_for(".story-meta .signed");
-        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日");
+        assert_eq!(d.text(".story-meta .signed"), "签发日期:2024年04月20日 12:00");
         assert!(d.text(".story-meta .revised").starts_with("更新:2024年04月20日"));
         d.screenshot(&shots.join("revised.png"));
         d.window(390, 844);
@@ -861,6 +861,7 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
             drv.window(1366, 900);
             // the story page's 举报 link opens the form with its address
             drv.goto(&story);
+            drv.click(".reader-toggle");
             drv.wait_for(".reader-tools:not([hidden])");
             drv.click(".story-report a");
             drv.wait_for(".jubao-form");
@@ -926,6 +927,7 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
             // the reader toolbar: every mode, remembered, and axe-clean
             drv.window(1366, 900);
             drv.goto(&story);
+            drv.click(".reader-toggle");
             drv.wait_for(".reader-tools:not([hidden])");
             if let Some(axe) = &axe {
                 let v = axe_violations(&drv, axe);
@@ -976,6 +978,7 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
             }
             // remembered in this browser, across pages
             drv.goto(&format!("{base}/zw/"));
+            drv.click(".reader-toggle");
             drv.wait_for(".reader-tools:not([hidden])");
             let attrs = drv.script("var h = document.documentElement; return [h.getAttribute('data-text'), h.hasAttribute('data-contrast'), h.hasAttribute('data-spacing')];");
             assert_eq!(attrs, serde_json::json!(["2", true, true]));
@@ -985,6 +988,7 @@ async fn reports_and_the_reader_toolbar_in_a_browser() {
             }
             drv.window(390, 844);
             drv.goto(&story);
+            drv.click(".reader-toggle");
             drv.wait_for(".reader-tools:not([hidden])");
             drv.screenshot(&shots.join("story-toolbar-phone.png"));
             // the toolbar is reachable by keyboard: every button takes focus
