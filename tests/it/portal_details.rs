@@ -482,3 +482,49 @@ async fn the_sitemap_index_dates_its_sitemaps_and_leaves_out_an_empty_news_sitem
     assert_eq!(news.status, 200);
     assert!(news.body.contains("今天的新闻"));
 }
+
+/// Every story offers its link to copy, a 微信 QR code drawn in the
+/// reader's browser (the encoder is served by the site itself), a 微博
+/// link and printing; the print stylesheet keeps the story alone.
+#[tokio::test]
+async fn a_story_offers_sharing_and_printing() {
+    let app = TestApp::with_demo().await;
+    let page = app.get("/zw/yw/2023-06/01/900001.html").await;
+    let canonical = "http://127.0.0.1:8080/zw/yw/2023-06/01/900001.html";
+    assert_eq!(page.select_attr(".story-share", "data-url"), [canonical]);
+    assert_eq!(
+        page.select_text(".story-share button"),
+        ["复制链接", "微信", "打印"]
+    );
+    let weibo = page.select_attr(".share-weibo", "href")[0].clone();
+    assert!(
+        weibo.starts_with(
+            "https://service.weibo.com/share/share.php?url=http%3A//127.0.0.1%3A8080/zw/yw/2023-06/01/900001.html&title=%E5%85%A8%E7%9C%81"
+        ),
+        "{weibo}"
+    );
+    let qr = page.select_attr(".share-wechat", "data-qr")[0].clone();
+    assert!(
+        qr.starts_with("/static/qrcode.") && qr.ends_with(".js"),
+        "{qr}"
+    );
+    let script = app.get(&qr).await;
+    assert_eq!(script.status, 200);
+    assert!(script.body.contains("var qrcode = function"));
+    let css = app
+        .get(
+            &app.get("/")
+                .await
+                .select_attr("link[rel=stylesheet]", "href")[0],
+        )
+        .await
+        .body;
+    let print = &css[css.find("@media print").expect("a print stylesheet")..];
+    for hidden in [".masthead", ".story-share", ".more-blocks", ".footer"] {
+        assert!(print.contains(hidden), "{hidden} is not printed");
+    }
+    // the preview in the newsroom shares nothing yet
+    let a = app.state.store.article(900_001).await.unwrap().unwrap();
+    let preview = gazette::render::preview(&app.state, &a).await.unwrap();
+    assert!(!preview.body.contains("story-share"));
+}
