@@ -24,6 +24,10 @@ pub trait Articles: Send + Sync {
     /// Insert (id 0 = next free id) or replace an article, keep its listings in
     /// step with its status, and log the change; returns the id.
     async fn save_article(&self, article: &Article, now: i64) -> StoreResult<i64>;
+    /// Put live an imported story scheduled for a 签发 time that has come
+    /// (one outside the newsroom's workflow); false when there is none to
+    /// release (not scheduled, in the newsroom, or not due).
+    async fn release_scheduled(&self, id: i64, now: i64) -> StoreResult<bool>;
 
     /// Insert or replace many articles in one transaction (an import batch):
     /// all are written or none. Returns what became of each. A story the

@@ -213,7 +213,13 @@ pub fn parse_line(line: &str, now: i64) -> Result<Story, String> {
         body_html,
         summary: rec.summary.trim().to_string(),
         tags,
-        status: Status::Published,
+        // a 签发 time still to come is a schedule: the story goes live then
+        // (a `publish` job), not at import
+        status: if signed_at > now {
+            Status::Scheduled
+        } else {
+            Status::Published
+        },
         signed_at: Some(signed_at),
         published_at: Some(signed_at),
         url_path: Some(story_path(&channel, signed_at, id)),

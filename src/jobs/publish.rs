@@ -1,4 +1,5 @@
-//! Publish a signed-off story whose scheduled time has come.
+//! Publish a signed-off story whose scheduled time has come (or an
+//! imported story dated ahead, whose 签发 time has come).
 
 use anyhow::Context as _;
 
@@ -17,7 +18,11 @@ pub async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
         return Ok(()); // the story is gone: nothing to do
     };
     if !matches!(story.state.work, Work::Scheduled { .. }) {
-        return Ok(()); // unscheduled or already published: idempotent
+        // an import dated ahead waits outside the workflow; anything else
+        // is unscheduled or already published (idempotent)
+        state.store.release_scheduled(id, state.now()).await?;
+        crate::follow::after_write(state).await;
+        return Ok(());
     }
     let version = story.state.article.version;
     match newsroom::act(state, Actor::System, &story, version, &Action::PublishDue).await {

@@ -359,3 +359,45 @@ fn the_cli_writes_a_report_and_prints_a_summary() {
         .count();
     assert_eq!(reports, 2);
 }
+
+/// A line whose 签发 time is still to come is a schedule: the story is not
+/// live, listed, in a feed or a sitemap until then, and goes live by itself
+/// when the time comes (its `publish` job), as a scheduled sign-off does.
+#[tokio::test]
+async fn a_line_dated_ahead_is_scheduled_not_published_early() {
+    let app = TestApp::with_demo().await;
+    let line = |id: i64, title: &str, at: &str| {
+        format!(
+            r#"{{"id": {id}, "site": "main", "channel": "sh", "title": "{title}", "authors": [{{"role": "记者", "name": "王丽"}}], "source": "滨州网讯", "editor": "闫晓亮", "signed_at": "{at}", "body": ["滨州网讯 {title}。"], "tags": []}}"#
+        ) + "\n"
+    };
+    let text = line(7401, "明早签发的稿件", "2024-04-21T08:00:00+08:00")
+        + &line(7402, "昨天签发的稿件", "2024-04-19T08:00:00+08:00");
+    let s = app.import_as_of(&text, app.state.now()).await;
+    assert_eq!(s.created, 2, "{:?}", s.rejected);
+    let ahead = app.state.store.article(7401).await.unwrap().unwrap();
+    assert_eq!(ahead.status, Status::Scheduled);
+    let path = TestApp::path_of(&ahead);
+    assert_eq!(app.get(&path).await.status, 404, "not live before its time");
+    for list in ["/sh/", "/", "/rss.xml", "/sh/atom.xml", "/sitemap-news.xml"] {
+        let page = app.get(list).await;
+        assert!(
+            !page.body.contains("明早签发的稿件"),
+            "{list} lists it early"
+        );
+    }
+    assert!(app.get("/sh/").await.body.contains("昨天签发的稿件"));
+    // its time comes: the job puts it live, in its lists and feeds
+    app.clock
+        .set(parse_rfc3339("2024-04-21T08:00:30+08:00").unwrap());
+    app.run_jobs().await;
+    let live = app.state.store.article(7401).await.unwrap().unwrap();
+    assert_eq!(live.status, Status::Published);
+    assert_eq!(TestApp::path_of(&live), path, "the address it was given");
+    assert_eq!(app.get(&path).await.status, 200);
+    assert_eq!(
+        app.get("/sh/").await.select_text(".channel-list li a")[0],
+        "明早签发的稿件"
+    );
+    assert!(app.get("/sh/rss.xml").await.body.contains("明早签发的稿件"));
+}

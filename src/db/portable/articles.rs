@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::article_lists::LiveCounts;
-use super::article_write::{Bulk, site_channels, write_article};
+use super::article_write::{Bulk, load_article, site_channels, write_article};
 use super::rows::{ARTICLE_COLUMNS, SUMMARY_COLUMNS, article_from_row, summary_from_row};
 use super::{StoreImpl, dialect};
 use crate::db::{Articles, Imported, StoreResult};
@@ -43,6 +43,28 @@ impl Articles for StoreImpl {
             .id;
         tx.commit().await?;
         Ok(id)
+    }
+
+    async fn release_scheduled(&self, id: i64, now: i64) -> StoreResult<bool> {
+        let mut tx = dialect::begin_write(&self.pool).await?;
+        let idle: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT work, work_revision FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        // a story in the newsroom's workflow goes live through it
+        if !matches!(idle, Some((w, None)) if w.contains("\"idle\"")) {
+            return Ok(false);
+        }
+        let mut a = load_article(&mut tx, id, true).await?;
+        if a.status != Status::Scheduled || a.signed_at.is_none_or(|t| t > now) {
+            return Ok(false);
+        }
+        a.status = Status::Published;
+        let channels = site_channels(&mut tx, Some(&a.site_id)).await?;
+        write_article(&mut tx, &a, now, &channels, Bulk::No).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn import_batch(
@@ -106,6 +128,17 @@ impl Articles for StoreImpl {
             // a line repeating an id earlier in the batch updates that story
             let existed = a.id != 0 && (before || !seen.insert(a.id));
             let w = write_article(&mut tx, a, now, &channels, Bulk::Yes { existed }).await?;
+            // dated ahead: it goes live at its 签发 time, as a scheduled sign-off does
+            if a.status == Status::Scheduled {
+                if let Some(at) = a.signed_at {
+                    sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
+                        .bind(crate::domain::job::JobKind::Publish.as_str())
+                        .bind(w.id.to_string())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             if existed {
                 let state = match a.status {
                     Status::Withdrawn => "withdrawn/idle",

@@ -192,7 +192,17 @@ impl TestApp {
     }
 
     /// Import JSON lines (created channels on demand) and return the summary.
+    /// Import JSON lines as of the day after the corpus's newest story
+    /// (2026-12-28): every line of the corpus is history then, live at
+    /// once, whatever the test's clock says. `import_as_of` imports at
+    /// another time (a line dated after it is scheduled).
     pub async fn import(&self, text: &str) -> gazette::import::Summary {
+        let after_corpus = parse_rfc3339("2027-01-01T00:00:00+08:00").unwrap();
+        self.import_as_of(text, after_corpus.max(self.state.now()))
+            .await
+    }
+
+    pub async fn import_as_of(&self, text: &str, now: i64) -> gazette::import::Summary {
         let opts = gazette::import::Options {
             create_channels: true,
             batch_size: 100,
@@ -202,7 +212,7 @@ impl TestApp {
             self.state.store.as_ref(),
             std::io::Cursor::new(text.as_bytes().to_vec()),
             &opts,
-            self.state.now(),
+            now,
             &indicatif::ProgressBar::hidden(),
         )
         .await
