@@ -232,6 +232,7 @@ pub fn structured(view: &LiveView, title: &str, canonical: &str) -> serde_json::
         "@type": "LiveBlogPosting",
         "headline": title,
         "url": canonical,
+        "mainEntityOfPage": canonical,
         "coverageStartTime": datetime_rfc3339(c.started_at.unwrap_or(c.planned_at)),
         "liveBlogUpdate": updates,
     });

@@ -12,6 +12,7 @@ mod portal;
 pub(crate) use portal::TAG_PAGE_SIZE;
 pub(crate) use portal::site_brand;
 pub mod search;
+pub mod sitemaps;
 pub mod theme;
 pub mod video;
 

@@ -133,7 +133,11 @@ pub fn router(state: AppState) -> Router {
                 .head(uploads::head_upload)
                 .delete(uploads::delete_upload)
                 .layer(DefaultBodyLimit::disable()),
-        );
+        )
+        // the newsroom's pages compressed for the client that takes it
+        // (tower-http leaves alone what is small, already encoded, an event
+        // stream or a picture)
+        .layer(tower_http::compression::CompressionLayer::new());
     Router::new()
         .merge(admin)
         .route("/static/{*name}", get(assets::get_asset))

@@ -401,3 +401,25 @@ async fn a_line_dated_ahead_is_scheduled_not_published_early() {
     );
     assert!(app.get("/sh/rss.xml").await.body.contains("明早签发的稿件"));
 }
+
+/// Importing again over a line that was dated ahead updates it (it is the
+/// import's own, never in the newsroom), keeping it scheduled while its time
+/// is still to come.
+#[tokio::test]
+async fn a_scheduled_import_line_is_updated_by_a_rerun() {
+    let app = TestApp::with_demo().await;
+    let text = |title: &str| {
+        format!(
+            r#"{{"id": 7501, "site": "main", "channel": "sh", "title": "{title}", "authors": [], "source": "滨州网讯", "editor": "闫晓亮", "signed_at": "2024-04-22T08:00:00+08:00", "body": ["滨州网讯 {title}。"], "tags": []}}"#
+        ) + "\n"
+    };
+    let s = app.import_as_of(&text("预告稿"), app.state.now()).await;
+    assert_eq!(s.created, 1, "{:?}", s.rejected);
+    let s = app
+        .import_as_of(&text("预告稿(修订)"), app.state.now())
+        .await;
+    assert_eq!((s.created, s.updated), (0, 1), "{:?}", s.rejected);
+    let a = app.state.store.article(7501).await.unwrap().unwrap();
+    assert_eq!(a.title, "预告稿(修订)");
+    assert_eq!(a.status, Status::Scheduled);
+}

@@ -528,3 +528,33 @@ async fn a_story_offers_sharing_and_printing() {
     let preview = gazette::render::preview(&app.state, &a).await.unwrap();
     assert!(!preview.body.contains("story-share"));
 }
+
+/// The answers made per request are compressed too: search, the 404 page
+/// and the newsroom's screens (cached pages carry their encodings already).
+#[tokio::test]
+async fn search_404_and_newsroom_pages_are_compressed() {
+    let app = TestApp::with_demo().await;
+    let d = desk(&app).await;
+    let cookie = d.editor.cookie.clone();
+    for (path, who) in [
+        ("/search?q=%E6%BB%A8%E5%B7%9E", None),
+        ("/no-such-page", None),
+        ("/admin/", Some(&cookie)),
+        ("/admin/stories", Some(&cookie)),
+    ] {
+        let mut req = Request::get(path).header(header::ACCEPT_ENCODING, "gzip, br");
+        if let Some(c) = who {
+            req = req.header(header::COOKIE, c.as_str());
+        }
+        let r = app.request(req.body(Body::empty()).unwrap()).await;
+        assert_eq!(r.header("content-encoding"), Some("br"), "{path}");
+        let gz = {
+            let mut req = Request::get(path).header(header::ACCEPT_ENCODING, "gzip");
+            if let Some(c) = who {
+                req = req.header(header::COOKIE, c.as_str());
+            }
+            app.request(req.body(Body::empty()).unwrap()).await
+        };
+        assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
+    }
+}

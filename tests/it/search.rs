@@ -371,7 +371,8 @@ async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
         store.as_ref(),
         std::io::Cursor::new(text.clone()),
         &opts,
-        1_713_600_000,
+        // the corpus as history: no line dated ahead of the import
+        gazette::domain::text::parse_rfc3339(crate::util::test_app::CORPUS_IMPORTED_AT).unwrap(),
         &hidden,
     )
     .await
@@ -393,7 +394,8 @@ async fn the_index_remembers_its_place_and_catches_up_after_a_restart() {
         store.as_ref(),
         std::io::Cursor::new(more),
         &opts,
-        1_713_600_000,
+        // the corpus as history: no line dated ahead of the import
+        gazette::domain::text::parse_rfc3339(crate::util::test_app::CORPUS_IMPORTED_AT).unwrap(),
         &hidden,
     )
     .await

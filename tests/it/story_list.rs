@@ -84,9 +84,11 @@ async fn keyset_pages_hold_every_story_once_and_filters_narrow_them() {
     assert!(by_title.contains(&one), "{word}");
     assert!(all_pages(&admin, "to=1999-12-31").await.is_empty());
     // a day's pages, across the many stories an import gave the same second
-    let today = gazette::domain::text::to_cst(app.state.now())
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = gazette::domain::text::to_cst(
+        gazette::domain::text::parse_rfc3339(crate::util::test_app::CORPUS_IMPORTED_AT).unwrap(),
+    )
+    .format("%Y-%m-%d")
+    .to_string();
     let day = all_pages(&admin, &format!("state=live&from={today}&to={today}")).await;
     let mut expected = Vec::new();
     for id in &ids {

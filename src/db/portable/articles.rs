@@ -95,7 +95,9 @@ impl Articles for StoreImpl {
             .await?;
             for (id, status, revised) in rows {
                 existing.insert(id);
-                if revised || !matches!(status.as_str(), "published" | "withdrawn") {
+                // an import's own story dated ahead (scheduled, never in the
+                // workflow) is the import's to update
+                if revised || !matches!(status.as_str(), "published" | "withdrawn" | "scheduled") {
                     in_newsroom.insert(id);
                 }
             }

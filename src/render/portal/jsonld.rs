@@ -86,8 +86,9 @@ pub(super) async fn publisher(
 }
 
 /// The story's own node and the kind's beside it: one object, or a list.
-/// A kind's node that describes the page itself (its `url` is the story's
-/// `mainEntityOfPage`, as a 直播's `LiveBlogPosting`) is the story's node:
+/// A kind's node that is the page's main entity itself (its
+/// `mainEntityOfPage` is the story's, as a 直播's `LiveBlogPosting`; a
+/// gallery's `ImageGallery` only names the page as its `url`) is the story's node:
 /// it takes the story's fields it lacks (dates, author, publisher, image)
 /// and stands alone for the page.
 pub(super) fn together(
@@ -98,7 +99,7 @@ pub(super) fn together(
     let mut main = Some(main);
     let mut list = Vec::new();
     for mut node in beside {
-        if !page.is_null() && node["url"] == page {
+        if !page.is_null() && node["mainEntityOfPage"] == page {
             if let (Some(m), Some(obj)) = (main.take(), node.as_object_mut()) {
                 if let Some(fields) = m.as_object() {
                     for (k, v) in fields {

@@ -91,19 +91,19 @@ pub(in crate::render) async fn page(
         },
         // sitemaps and robots.txt belong to the main site (the host root)
         Route::SitemapIndex if site.is_main() => {
-            crate::render::feeds::sitemap_index(env, &sites).await
+            crate::render::sitemaps::sitemap_index(env, &sites).await
         }
         Route::SitemapSections if site.is_main() => {
-            crate::render::feeds::sitemap_sections(env, &sites).await
+            crate::render::sitemaps::sitemap_sections(env, &sites).await
         }
         Route::Sitemap { n } if site.is_main() => {
-            match crate::render::feeds::sitemap_block(env, &sites, n).await? {
+            match crate::render::sitemaps::sitemap_block(env, &sites, n).await? {
                 Some(p) => Ok(p),
                 None => not_found(ctx),
             }
         }
         Route::NewsSitemap if site.is_main() => {
-            match crate::render::feeds::news_sitemap(env, &sites).await? {
+            match crate::render::sitemaps::news_sitemap(env, &sites).await? {
                 Some(p) => Ok(p),
                 None => {
                     // it comes back with the next story a change brings
@@ -112,7 +112,7 @@ pub(in crate::render) async fn page(
                 }
             }
         }
-        Route::Robots if site.is_main() => Ok(crate::render::feeds::robots(env, &sites)),
+        Route::Robots if site.is_main() => Ok(crate::render::sitemaps::robots(env, &sites)),
         Route::SitemapIndex
         | Route::SitemapSections
         | Route::Sitemap { .. }

@@ -412,7 +412,11 @@ async fn a_video_story_is_signed_off_once_processed_and_plays_on_its_page() {
     let poster = &page.select_attr(".story-video video", "poster")[0];
     assert!(poster.contains("_16x9_"), "{poster}");
     assert_eq!(page.select_attr(".story-video track", "src"), [vtt_url]);
-    assert!(page.body.contains("static/player.js"));
+    let player = page.select_attr("script[src^='/static/player.']", "src");
+    assert!(
+        player.len() == 1 && player[0].ends_with(".js"),
+        "the player's script, by its fingerprinted name: {player:?}"
+    );
     // structured data and the share card
     let ld: serde_json::Value =
         serde_json::from_str(&page.select_text("script[type='application/ld+json']")[0]).unwrap();

@@ -22,6 +22,9 @@ use tower::ServiceExt;
 )]
 /// 1,000 stories from `shared/bench/gen_corpus.py 1000` (the archive format).
 pub const CORPUS: &str = include_str!("../../fixtures/corpus_1k.jsonl");
+/// When tests import the corpus: the day after its newest story
+/// (2026-12-28), so every line is history and live at once.
+pub const CORPUS_IMPORTED_AT: &str = "2027-01-01T00:00:00+08:00";
 
 pub struct TestApp {
     /// Kept alive for the test's duration.
@@ -197,7 +200,7 @@ impl TestApp {
     /// once, whatever the test's clock says. `import_as_of` imports at
     /// another time (a line dated after it is scheduled).
     pub async fn import(&self, text: &str) -> gazette::import::Summary {
-        let after_corpus = parse_rfc3339("2027-01-01T00:00:00+08:00").unwrap();
+        let after_corpus = parse_rfc3339(CORPUS_IMPORTED_AT).unwrap();
         self.import_as_of(text, after_corpus.max(self.state.now()))
             .await
     }
