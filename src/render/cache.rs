@@ -113,6 +113,9 @@ pub struct RenderCache {
     /// Short lists many pages show (a channel's newest items, a slot's
     /// items), by the dependency key that invalidates them.
     lists: RwLock<HashMap<String, Arc<Listed>>>,
+    /// Each site's live 专题, whole (every story page asks which hold it),
+    /// by site id (dropped on `topics:SITE`).
+    topics: RwLock<HashMap<String, Arc<Vec<crate::domain::Article>>>>,
     /// Library pictures pages show, by id (dropped on `image:ID`).
     pictures: RwLock<HashMap<i64, Arc<crate::domain::picture::Picture>>>,
     pub counters: Counters,
@@ -134,6 +137,7 @@ impl RenderCache {
             sites: RwLock::new(None),
             channels: RwLock::default(),
             lists: RwLock::default(),
+            topics: RwLock::default(),
             pictures: RwLock::default(),
             counters: Counters::default(),
             enabled: max_bytes > 0,
@@ -206,6 +210,39 @@ impl RenderCache {
                 .write()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(dep.to_string(), fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    /// A site's live 专题, from memory (read again after `topics:SITE`). A
+    /// load a change overtook is answered but not kept.
+    pub async fn live_topics(
+        &self,
+        store: &dyn Store,
+        site_id: &str,
+    ) -> anyhow::Result<Arc<Vec<crate::domain::Article>>> {
+        if let Some(t) = self
+            .topics
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(site_id)
+        {
+            return Ok(t.clone());
+        }
+        let seq_before = self.cursor();
+        let fresh = Arc::new(store.live_topics(site_id).await?);
+        let key = crate::domain::topic::site_key(site_id);
+        let overtaken = self
+            .touched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .is_some_and(|seq| *seq > seq_before);
+        if !overtaken && seq_before >= 0 {
+            self.topics
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(site_id.to_string(), fresh.clone());
         }
         Ok(fresh)
     }
@@ -369,6 +406,12 @@ impl RenderCache {
             }
         }
         {
+            let mut topics = self.topics.write().unwrap_or_else(|p| p.into_inner());
+            for site in keys.iter().filter_map(|k| k.strip_prefix("topics:")) {
+                topics.remove(site);
+            }
+        }
+        {
             let mut pictures = self.pictures.write().unwrap_or_else(|p| p.into_inner());
             for id in keys
                 .iter()
@@ -422,6 +465,10 @@ impl RenderCache {
             .unwrap_or_else(|p| p.into_inner())
             .clear();
         self.lists
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.topics
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();

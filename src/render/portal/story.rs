@@ -165,7 +165,11 @@ pub(crate) async fn preview(env: &Env, a: &Article) -> anyhow::Result<Page> {
 async fn topics_holding(ctx: &mut Ctx<'_>, a: &Article) -> anyhow::Result<Vec<(String, String)>> {
     ctx.deps
         .insert(crate::domain::topic::site_key(&ctx.site.id));
-    let topics = ctx.env.store.live_topics(&ctx.site.id).await?;
+    let topics = ctx
+        .env
+        .cache
+        .live_topics(ctx.env.store.as_ref(), &ctx.site.id)
+        .await?;
     if topics.is_empty() {
         return Ok(Vec::new());
     }
