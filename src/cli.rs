@@ -54,6 +54,27 @@ pub enum Command {
     User(UserCommand),
     /// Write every public page, feed and sitemap as static files.
     Build(BuildArgs),
+    /// Count readers' story views from web server access logs (a static
+    /// export's 热点排行), then compute the rankings again.
+    Views(ViewsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ViewsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Access logs in nginx's `combined` format, oldest first (`-` reads
+    /// standard input). A rerun counts nothing twice.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The outlet the views count for.
+    #[arg(long, default_value = "web")]
+    pub outlet: String,
+    /// The host name the log's server answered for, when it serves a county
+    /// site on a host of its own (default: the main site's host, county
+    /// sites under their path prefix).
+    #[arg(long)]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -151,6 +172,10 @@ pub struct ServeArgs {
     /// database too large to scan in seconds; PostgreSQL checks itself).
     #[arg(long, env = "GAZETTE_SKIP_INTEGRITY_CHECK")]
     pub skip_integrity_check: bool,
+    /// Do not count readers' story views (the 热点排行 lists then stay as
+    /// they are; the benchmark compares both).
+    #[arg(long, env = "GAZETTE_NO_COUNT_VIEWS")]
+    pub no_count_views: bool,
     /// Address to listen on.
     #[arg(long, env = "GAZETTE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,

@@ -32,6 +32,9 @@ pub struct Config {
     /// every `health::INTEGRITY_EVERY` (off for a database too large to
     /// scan: `--skip-integrity-check`).
     pub integrity_checks: bool,
+    /// Count readers' story views (热点排行, 传播效果); off with
+    /// `--no-count-views`.
+    pub count_views: bool,
 }
 
 /// 举报's configuration (`docs/compliance.md`).
@@ -185,6 +188,7 @@ impl Config {
             video: VideoConfig::default(),
             reports: ReportsConfig::default(),
             integrity_checks: true,
+            count_views: true,
         }
     }
 

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
             Command::Reindex(args) => gazette::cmd::reindex::run(args).await,
             Command::User(cmd) => gazette::cmd::user::run(cmd).await,
             Command::Build(args) => gazette::cmd::build::run(args).await,
+            Command::Views(args) => gazette::cmd::views::run(args).await,
         }
     });
     match result {

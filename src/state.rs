@@ -33,6 +33,8 @@ pub struct AppState {
     pub health: Arc<crate::health::Health>,
     /// The secret signing the 举报 form's challenges (read once from the store).
     pub report_secret: Arc<tokio::sync::OnceCell<String>>,
+    /// This node's counted story views not yet added to the database.
+    pub views: Arc<crate::reach::Views>,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             live: Arc::new(crate::live::Hub::new()),
             health: Arc::default(),
             report_secret: Arc::default(),
+            views: Arc::new(crate::reach::Views::new(config.count_views)),
             config: Arc::new(config),
             media,
             changed: Arc::new(tokio::sync::watch::channel(0).0),

@@ -6,6 +6,7 @@ pub mod migrate;
 pub mod reindex;
 pub mod serve;
 pub mod user;
+pub mod views;
 
 use std::path::Path;
 

@@ -59,6 +59,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             shots_hourly_bytes: args.report_shots_mb_per_hour * 1024 * 1024,
         },
         integrity_checks: !args.skip_integrity_check,
+        count_views: !args.no_count_views,
     };
     let state = AppState::open(config, store)?;
     if state.config.integrity_checks {
@@ -69,6 +70,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("loading the demo content")?;
         tracing::info!(created, "demo content loaded");
+        crate::demo::views::seed(state.store.as_ref(), state.now())
+            .await
+            .context("adding the demo's views")?;
     }
     // a video job killed mid-way (kill -9, a crash) left its scratch
     crate::jobs::sweep_video_scratch(&state.config.data_dir);
@@ -78,6 +82,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     }
     let followers = crate::follow::spawn(&state).await;
     let jobs = crate::jobs::spawn(state.clone());
+    let counting = state.views.spawn(state.store.clone());
+    // the rankings are computed again every few minutes, by whichever node
+    // claims the job; there is always one queued
+    if let Err(e) = crate::jobs::queue_rank_refresh(&state).await {
+        tracing::warn!(error = %e, "could not queue the rankings' computation; the next start will");
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -124,6 +134,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Err(e) => {
             tracing::warn!(error = %e, "could not release job claims; they expire with their lease")
         }
+    }
+    // this node's last counted views go in before the database closes
+    counting.abort();
+    let _ = counting.await;
+    if let Err(e) = state.views.flush(state.store.as_ref()).await {
+        tracing::warn!(error = %format!("{e:#}"), "the last counted views could not be added");
     }
     followers.stop().await;
     state.store.close().await;

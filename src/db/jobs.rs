@@ -18,6 +18,9 @@ pub struct Job {
 #[async_trait]
 pub trait Jobs: Send + Sync {
     async fn enqueue_job(&self, kind: &str, key: &str, run_at: i64) -> StoreResult<i64>;
+    /// Whether a job of `kind` due after `after` is queued and not done (a
+    /// recurring job queues its next run only when none is).
+    async fn has_pending_job(&self, kind: &str, after: i64) -> StoreResult<bool>;
     /// Claim up to `limit` due jobs for `lease` seconds on behalf of `node`;
     /// a job is never claimed by two runners while its claim holds.
     async fn claim_jobs(

@@ -8,7 +8,7 @@
 //! One trait per aggregate, each in its own file with its row and input
 //! types (`Sites`, `Articles`, `Listings`, `Changes`, `Curation`, `Exports`,
 //! `Users`, `Stories`, `StoryList`, `Jobs`, `Words`, `Record`, `Pictures`,
-//! `Videos`, `Live`, `Reports`); `Store` combines them with the database's
+//! `Videos`, `Live`, `Reports`, `Topics`, `Reach`, `Rankings`); `Store` combines them with the database's
 //! lifecycle. Callers hold a `DynStore` and call any of them on it.
 
 pub mod articles;
@@ -22,6 +22,8 @@ pub mod live;
 pub mod location;
 pub mod pictures;
 pub mod postgres;
+pub mod rankings;
+pub mod reach;
 pub mod record;
 pub mod reports;
 pub mod sites;
@@ -44,6 +46,8 @@ pub use listings::{Listings, TaggedBefore};
 pub use live::{Awaiting, Live, NewEntry};
 pub use location::Location;
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
+pub use rankings::{Ranked, Rankings, Removal};
+pub use reach::{CountedRow, Reach, ViewCount};
 pub use record::{Actor, AuditEntry, AuditQuery, Event, Record, RecordScope};
 pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
 pub use sites::Sites;
@@ -79,6 +83,8 @@ pub trait Store:
     + Live
     + Reports
     + Topics
+    + Reach
+    + Rankings
     + Send
     + Sync
     + 'static

@@ -14,6 +14,7 @@ mod topics;
 pub use live::LIVE_ID;
 pub use topics::{TOPIC_ID, TOPIC_SLUG};
 mod videos;
+pub mod views;
 
 use anyhow::Context as _;
 

@@ -16,15 +16,19 @@ pub enum JobKind {
     SlotExpiry,
     /// A 举报's contact data goes once its retention is over (its key: the report's id).
     ReportContact,
+    /// The 热点排行 lists are computed again from the counted views (its
+    /// key: the time it is due; each run queues the next).
+    RankRefresh,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::Publish,
         JobKind::PictureVariants,
         JobKind::VideoProcess,
         JobKind::SlotExpiry,
         JobKind::ReportContact,
+        JobKind::RankRefresh,
     ];
 
     /// What the `jobs.kind` column holds.
@@ -35,6 +39,7 @@ impl JobKind {
             JobKind::VideoProcess => "video_process",
             JobKind::SlotExpiry => "slot_expiry",
             JobKind::ReportContact => "report_contact",
+            JobKind::RankRefresh => "rank_refresh",
         }
     }
 

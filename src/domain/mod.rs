@@ -12,6 +12,8 @@ pub mod live;
 pub mod media_key;
 pub mod page;
 pub mod picture;
+pub mod rank;
+pub mod reach;
 pub mod record;
 pub mod report;
 pub mod screening;

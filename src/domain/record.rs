@@ -60,6 +60,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("report_check", "核实举报"),
     ("report_escalate", "转交举报"),
     ("report_resolve", "办结举报"),
+    ("rank_remove", "移出热点排行"),
+    ("rank_restore", "恢复进入排行"),
 ];
 
 /// The groups of actions the record is filtered by (or excludes): key,
@@ -72,6 +74,7 @@ pub const GROUPS: &[(&str, &str)] = &[
     ("reports", "举报"),
     ("live", "直播"),
     ("media", "图片与视频"),
+    ("rank", "热点排行"),
 ];
 
 /// The group of an action (`GROUPS`' key).
@@ -79,6 +82,7 @@ pub fn group_of(action: &str) -> &'static str {
     match action {
         a if a.starts_with("slot_") => "slots",
         a if a.starts_with("report_") => "reports",
+        a if a.starts_with("rank_") => "rank",
         a if a.starts_with("live_") => "live",
         a if a.starts_with("picture_") || a.starts_with("video_") => "media",
         "login" | "login_failed" | "password_change" | "user_create" | "user_update"

@@ -48,6 +48,13 @@ pub enum Route {
     TopicFeed {
         slug: String,
     },
+    /// 热点排行 of the site (`phb/`, channel empty) or of a channel
+    /// (`phb/{channel}/`).
+    Ranking {
+        channel: String,
+    },
+    /// The published rule of the rankings (`phb/rule.html`).
+    RankingRule,
     /// RSS 2.0 (`rss.xml`) or Atom (`atom.xml`) of the site or of a channel.
     Feed {
         channel: Option<String>,
@@ -172,6 +179,23 @@ pub fn route(rel: &str) -> Route {
         .and_then(|r| r.strip_prefix('/'))
     {
         return topic_route(rest).unwrap_or(Route::NotFound);
+    }
+    if let Some(rest) = rel
+        .strip_prefix(super::rank::DIR)
+        .and_then(|r| r.strip_prefix('/'))
+    {
+        return match rest {
+            "" | "index.html" => Route::Ranking {
+                channel: String::new(),
+            },
+            "rule.html" => Route::RankingRule,
+            r => match r.strip_suffix('/') {
+                Some(c) if super::channel::valid_path(c) => Route::Ranking {
+                    channel: c.to_string(),
+                },
+                _ => Route::NotFound,
+            },
+        };
     }
     for facet in Facet::ALL {
         if let Some(rest) = rel
@@ -412,6 +436,22 @@ mod tests {
     #[test]
     fn topic_paths_route_to_their_pages() {
         assert_eq!(route("zt/"), Route::TopicList { page: 1 });
+        assert_eq!(
+            route("phb/"),
+            Route::Ranking {
+                channel: String::new()
+            }
+        );
+        assert_eq!(
+            route("phb/zw/yw/"),
+            Route::Ranking {
+                channel: "zw/yw".into()
+            }
+        );
+        assert_eq!(route("phb/rule.html"), Route::RankingRule);
+        for bad in ["phb/zw", "phb/../", "phb/ZW/", "phb/rule", "phb//"] {
+            assert_eq!(route(bad), Route::NotFound, "{bad}");
+        }
         assert_eq!(route("zt/index_3.html"), Route::TopicList { page: 3 });
         assert_eq!(route("zt/index_1.html"), Route::NotFound);
         assert_eq!(

@@ -144,6 +144,14 @@ pub(super) async fn paths_of(
         for c in tree.iter() {
             channel_paths(state, p, c, &mut paths).await?;
         }
+        // 热点排行: the site's, each channel's, the rule (they read
+        // `rank:{site}`, so an incremental build rewrites them when a list moves)
+        {
+            use crate::domain::rank::{rank_path, rule_path};
+            paths.push(format!("{p}{}", rank_path("")));
+            paths.push(format!("{p}{}", rule_path()));
+            paths.extend(tree.iter().map(|c| format!("{p}{}", rank_path(&c.path))));
+        }
         for facet in Facet::ALL {
             for (value, count) in state.store.facet_values(facet, &site.id).await? {
                 facet_paths(p, facet, &value, count, &mut paths);

@@ -3,6 +3,7 @@
 
 mod picture_variants;
 mod publish;
+mod rank_refresh;
 mod report_contact;
 mod slot_expiry;
 mod video_process;
@@ -81,6 +82,7 @@ async fn run(state: &AppState, job: &crate::db::Job) -> anyhow::Result<()> {
         Some(JobKind::VideoProcess) => video_process::run(state, job).await,
         Some(JobKind::SlotExpiry) => slot_expiry::run(state).await,
         Some(JobKind::ReportContact) => report_contact::run(state, &job.key).await,
+        Some(JobKind::RankRefresh) => rank_refresh::run(state).await,
         None => Err(anyhow::anyhow!("unknown job kind {:?}", job.kind)),
     }
 }
@@ -101,6 +103,12 @@ async fn settle(
         }
     }
     Ok(())
+}
+
+/// Queue the rankings' computation, due now, unless one is waiting (at a
+/// node's start: one is always queued after).
+pub async fn queue_rank_refresh(state: &AppState) -> anyhow::Result<()> {
+    rank_refresh::queue(state, state.now(), i64::MIN).await
 }
 
 /// Run every due job of the short kinds; returns how many ran.

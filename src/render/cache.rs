@@ -36,6 +36,8 @@ pub struct Cached {
     pub etag_values: [axum::http::HeaderValue; 3],
     pub content_type_value: axum::http::HeaderValue,
     pub last_modified_value: Option<axum::http::HeaderValue>,
+    /// The story whose page this is (a reader's GET counts a view).
+    pub viewed: Option<crate::domain::reach::Viewed>,
 }
 
 impl Cached {
@@ -76,6 +78,7 @@ impl Cached {
             identity,
             etag,
             last_modified: page.last_modified,
+            viewed: page.viewed,
             deps: page.deps,
         }
     }

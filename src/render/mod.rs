@@ -79,6 +79,9 @@ pub struct Page {
     pub location: Option<String>,
     /// Last modification time (epoch seconds) where the page knows it.
     pub last_modified: Option<i64>,
+    /// The story this is the public page of: a reader's GET of it is a
+    /// view (`domain::reach`).
+    pub viewed: Option<crate::domain::reach::Viewed>,
 }
 
 impl Page {
@@ -90,6 +93,7 @@ impl Page {
             deps,
             location: None,
             last_modified: None,
+            viewed: None,
         }
     }
 
@@ -101,6 +105,7 @@ impl Page {
             deps: BTreeSet::new(),
             location: Some(location),
             last_modified: None,
+            viewed: None,
         }
     }
 }

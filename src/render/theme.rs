@@ -102,6 +102,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/report.html"),
     ),
     (
+        "admin/rankings.html",
+        include_str!("../../templates/admin/rankings.html"),
+    ),
+    (
         "admin/words.html",
         include_str!("../../templates/admin/words.html"),
     ),
@@ -163,6 +167,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/topic.html",
         include_str!("../../templates/portal/topic.html"),
+    ),
+    (
+        "portal/rank.html",
+        include_str!("../../templates/portal/rank.html"),
+    ),
+    (
+        "portal/rank_rule.html",
+        include_str!("../../templates/portal/rank_rule.html"),
     ),
     (
         "portal/jubao.html",

@@ -6,8 +6,8 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, deputies, images, live, media, reports, slots,
-    stats, stories, story_list, uploads, users, video_library, videos, words,
+    account, audit, autosave, channels, dashboard, deputies, images, live, media, rankings,
+    reports, slots, stats, stories, story_list, uploads, users, video_library, videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -59,6 +59,9 @@ pub fn router(state: AppState) -> Router {
             get(slots::get_slot).post(slots::post_slot),
         )
         .route("/admin/slots/{id}/act", post(slots::post_slot_act))
+        .route("/admin/rankings", get(rankings::get_rankings))
+        .route("/admin/rankings/remove", post(rankings::post_remove))
+        .route("/admin/rankings/restore", post(rankings::post_restore))
         .route("/admin/images", get(images::get_images))
         .route(
             "/admin/images/{id}",

@@ -30,6 +30,7 @@ macro_rules! cases {
             export_bookkeeping_follows_the_files,
             slots_the_record_lists_and_autosaves_behave_alike,
             reports_limits_and_acts_hold_across_writers,
+            views_add_up_and_lists_move_only_by_the_rule,
         );
     };
 }
@@ -56,6 +57,140 @@ macro_rules! on_sqlite {
 }
 
 cases!(on_sqlite);
+
+/// 热点排行 on either backend: batches from several writers (nodes) add
+/// up in the hour's row; a list is written only when it differs and logs
+/// `rank:SITE` only when an order moved; a removal is refused for a story
+/// not listed, recorded otherwise; an access log's mark moves with its counts.
+pub(crate) async fn views_add_up_and_lists_move_only_by_the_rule(app: &TestApp, _: Backend) {
+    use gazette::db::ViewCount;
+    use gazette::domain::rank::{Period, Place};
+    app.load_demo().await;
+    app.publish(8201, "main", "sh", "计数甲", "2024-04-20T08:00:00+08:00")
+        .await;
+    app.publish(8202, "main", "sh", "计数乙", "2024-04-20T09:00:00+08:00")
+        .await;
+    let store = app.state.store.clone();
+    let sh = app.channel_id("main", "sh").await;
+    let row = |id: i64, count: i64| ViewCount {
+        hour: 500_000,
+        article_id: id,
+        outlet: "web".into(),
+        site_id: "main".into(),
+        channel_id: sh,
+        count,
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let batch = vec![row(8201, 3), row(8202, 1)];
+        tasks.push(tokio::spawn(async move { store.add_views(&batch).await }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(store.story_views(8201).await.unwrap(), 24);
+    assert_eq!(store.story_views(8202).await.unwrap(), 8);
+    let counted = store
+        .counted("main", 500_000 - 167, 500_000 - 23)
+        .await
+        .unwrap();
+    let of = |id| counted.iter().find(|c| c.article_id == id).unwrap().clone();
+    assert_eq!((of(8201).day, of(8201).week), (24, 24));
+    assert_eq!(
+        store.counted("main", 500_001, 500_001).await.unwrap().len(),
+        0
+    );
+    let place = |pos, id, views| Place {
+        channel: String::new(),
+        period: Period::Day,
+        position: pos,
+        article_id: id,
+        views,
+    };
+    let last = store.last_change().await.unwrap();
+    let now = app.state.now();
+    assert!(
+        store
+            .replace_rankings("main", &[place(1, 8201, 24), place(2, 8202, 8)], now)
+            .await
+            .unwrap()
+    );
+    let after_first = store.last_change().await.unwrap();
+    assert!(after_first > last, "a new list logs its change");
+    // the same order with new counts: stored, but no page changes
+    assert!(
+        !store
+            .replace_rankings("main", &[place(1, 8201, 30), place(2, 8202, 9)], now)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.last_change().await.unwrap(), after_first);
+    let day = store.ranking("main", "", Period::Day, 10).await.unwrap();
+    assert_eq!(
+        day.iter()
+            .map(|r| (r.story.id, r.views))
+            .collect::<Vec<_>>(),
+        [(8201, 30), (8202, 9)]
+    );
+    let actor = gazette::db::Actor::cli("test");
+    let refused = store
+        .remove_from_rankings("main", 9_999_999, "理由", &actor, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid(_)), "{refused:?}");
+    store
+        .remove_from_rankings("main", 8201, "理由", &actor, now)
+        .await
+        .unwrap();
+    let day = store.ranking("main", "", Period::Day, 10).await.unwrap();
+    assert_eq!(
+        day.iter()
+            .map(|r| (r.position, r.story.id))
+            .collect::<Vec<_>>(),
+        [(1, 8202)]
+    );
+    assert_eq!(store.removed_from_rankings("main").await.unwrap(), [8201]);
+    assert!(matches!(
+        store
+            .remove_from_rankings("main", 8202, " ", &actor, now)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let removal = store.rank_removals("main", 5).await.unwrap()[0].clone();
+    assert_eq!(
+        (removal.article_id, removal.reason.as_str()),
+        (8201, "理由")
+    );
+    store
+        .restore_to_rankings("main", removal.id, &actor, now)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .removed_from_rankings("main")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store
+            .restore_to_rankings("main", removal.id, &actor, now)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // an access log's counts and its mark, together
+    assert_eq!(store.view_import_mark("web:").await.unwrap(), None);
+    store
+        .add_logged_views("web:", &[row(8202, 2)], 1_700_000_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.view_import_mark("web:").await.unwrap(),
+        Some(1_700_000_000)
+    );
+    assert_eq!(store.story_views(8202).await.unwrap(), 10);
+}
 
 /// 举报 on either backend: twelve writers (as several nodes) hammering one
 /// address never get past its limit; a challenge files one report; an act

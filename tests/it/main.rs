@@ -24,6 +24,7 @@ mod pictures;
 mod portal_details;
 mod portal_pages;
 mod portal_routing;
+mod rankings;
 mod readiness;
 mod record;
 mod reports;

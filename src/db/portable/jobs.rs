@@ -21,6 +21,17 @@ impl Jobs for StoreImpl {
         .await?)
     }
 
+    async fn has_pending_job(&self, kind: &str, after: i64) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND done_at IS NULL AND run_at > $2",
+        )
+        .bind(kind)
+        .bind(after)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n > 0)
+    }
+
     async fn claim_jobs(
         &self,
         node: &str,

@@ -84,6 +84,18 @@ mod live;
     reason = "compiled once per backend, on purpose"
 )]
 mod pictures;
+#[path = "../portable/rankings.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod rankings;
+#[path = "../portable/reach.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod reach;
 #[path = "../portable/record.rs"]
 #[allow(
     clippy::duplicate_mod,

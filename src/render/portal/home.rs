@@ -28,6 +28,8 @@ struct HomeCtx {
     channel_blocks: Vec<Block>,
     /// 专题: the site's newest live topics, with their banners.
     topics: Option<Block>,
+    /// 热点排行: the site's most read of the last 24 hours.
+    ranking: Option<Block>,
     /// JSON-LD `Organization` and `WebSite` with its search, escaped.
     jsonld: String,
     og_image: Option<String>,
@@ -99,6 +101,7 @@ pub(super) async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
             style: crate::domain::channel::ListStyle::Pictures,
         })
     };
+    let ranking = super::rank::home_block(&mut ctx).await?;
     // an empty block says nothing: left out unless the site wants the placeholder
     if !keep_empty {
         headlines = headlines.filter(|b| !b.items.is_empty());
@@ -137,6 +140,7 @@ pub(super) async fn home(mut ctx: Ctx<'_>) -> anyhow::Result<Page> {
             slot_blocks,
             channel_blocks,
             topics,
+            ranking,
             jsonld,
             og_image,
         },

@@ -8,6 +8,7 @@ mod errors;
 mod fragments;
 mod home;
 mod jsonld;
+mod rank;
 mod related;
 mod story;
 mod topics;
@@ -80,6 +81,8 @@ pub(in crate::render) async fn page(
         Route::TopicSection { slug, n, page } => topics::section(ctx, &slug, n, page).await,
         Route::TopicList { page } => topics::list(ctx, page).await,
         Route::TopicFeed { slug } => topics::feed(ctx, &slug).await,
+        Route::Ranking { channel } => rank::ranking(ctx, &channel).await,
+        Route::RankingRule => rank::rule(ctx).await,
         Route::MoreBlocks { channel } => fragments::more_fragment(ctx, &channel).await,
         Route::LiveEntries { id } => story_file(ctx, id, &rel).await,
         Route::Feed { channel, atom } => match channel {

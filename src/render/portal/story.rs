@@ -110,7 +110,16 @@ pub(super) async fn story(
         Status::Withdrawn => return gone(ctx),
         _ => return not_found(ctx),
     }
-    render_story(ctx, a, rel, (candidates, neighbours), false).await
+    let viewed = crate::domain::reach::Viewed {
+        article_id: a.id,
+        site_id: a.site_id.as_str().into(),
+        channel_id: a.channel_id,
+    };
+    let mut page = render_story(ctx, a, rel, (candidates, neighbours), false).await?;
+    if page.status == 200 {
+        page.viewed = Some(viewed);
+    }
+    Ok(page)
 }
 
 /// A file live story `id` publishes beside its page (`KindSpec::public_files`,

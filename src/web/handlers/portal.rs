@@ -135,14 +135,55 @@ async fn serve_path(
                     .get_or_render(&key, || render::page(state, host, path))
                     .await?
                 {
-                    Answer::Cached(c) => return Ok(cached_response(&c, headers, head)),
-                    Answer::Fresh(page) => return respond(page, head, headers),
+                    Answer::Cached(c) => {
+                        let resp = cached_response(&c, headers, head);
+                        count_view(state, c.viewed.as_ref(), resp.status(), headers, head);
+                        return Ok(resp);
+                    }
+                    Answer::Fresh(page) => {
+                        let viewed = page.viewed.clone();
+                        let resp = respond(page, head, headers)?;
+                        count_view(state, viewed.as_ref(), resp.status(), headers, head);
+                        return Ok(resp);
+                    }
                     Answer::Retry => {}
                 }
             }
         }
     }
-    respond(render::page(state, host, path).await?, head, headers)
+    let page = render::page(state, host, path).await?;
+    let viewed = page.viewed.clone();
+    let resp = respond(page, head, headers)?;
+    count_view(state, viewed.as_ref(), resp.status(), headers, head);
+    Ok(resp)
+}
+
+/// A reader's view of a story page: a GET answered with the page or a 304
+/// for the reader's copy, from a browser (not a crawler, script or
+/// prefetch). Counted in this node's memory (`reach::Views`).
+fn count_view(
+    state: &AppState,
+    viewed: Option<&crate::domain::reach::Viewed>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    head: bool,
+) {
+    use crate::domain::reach::{is_prefetch, is_reader};
+    let Some(viewed) = viewed else {
+        return;
+    };
+    if head || !(status == StatusCode::OK || status == StatusCode::NOT_MODIFIED) {
+        return;
+    }
+    let purpose = headers
+        .get("sec-purpose")
+        .or_else(|| headers.get("purpose"))
+        .or_else(|| headers.get("x-moz"))
+        .map(|v| v.as_bytes());
+    if is_prefetch(purpose) || !is_reader(headers.get(header::USER_AGENT).map(|v| v.as_bytes())) {
+        return;
+    }
+    state.views.count(viewed, state.now());
 }
 
 /// An answer rendered for this request alone (search, 404, a redirect):

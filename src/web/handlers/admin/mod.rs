@@ -10,6 +10,7 @@ pub mod images;
 mod kinds;
 pub mod live;
 pub mod media;
+pub mod rankings;
 pub mod reports;
 mod slot_picks;
 pub mod slots;
