@@ -29,11 +29,18 @@ pub struct PictureView {
     pub full_height: u32,
     /// The focal point, for `object-position` where a box crops again.
     pub focal: String,
-    /// A small 4:3 crop (a gallery's thumbnail strip).
+    /// A small 4:3 crop (a gallery's thumbnail strip): its JPEG `src`
+    /// (the smallest made at least 160 wide: an 80 px slot on a 2x screen),
+    /// and the `srcset`s its `<picture>` offers the browser, WebP first.
     pub thumb: String,
+    pub thumb_webp: String,
+    pub thumb_jpeg: String,
     /// The visible AI label of the caption (empty: not AI-generated).
     pub ai: &'static str,
 }
+
+/// The width a gallery's thumbnail strip asks for (80 px slots at 2x).
+const THUMB_WIDTH: u32 = 160;
 
 /// `sizes` for a picture as wide as the story column (up to 760 px).
 pub const SIZES_COLUMN: &str = "(max-width: 800px) 100vw, 760px";
@@ -59,6 +66,7 @@ pub fn view(
     let (full, full_width, full_height) = p
         .largest(None)
         .unwrap_or_else(|| (p.url(), p.width, p.height));
+    let thumb = p.sources(Some(Ratio::Standard), THUMB_WIDTH);
     PictureView {
         id: p.id,
         webp: s.webp,
@@ -74,7 +82,9 @@ pub fn view(
         full_width,
         full_height,
         focal: format!("{}% {}%", p.focal.x, p.focal.y),
-        thumb: p.sources(Some(Ratio::Standard), 160).src,
+        thumb: thumb.src,
+        thumb_webp: thumb.webp,
+        thumb_jpeg: thumb.jpeg,
         ai: if p.is_ai() { "人工智能生成" } else { "" },
     }
 }

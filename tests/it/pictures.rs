@@ -105,7 +105,7 @@ async fn an_upload_makes_every_variant_and_the_story_page_lists_them() {
     assert_eq!(again["existing"].as_bool(), Some(true));
     app.run_jobs().await;
     let keys = planned_keys(&app, id).await;
-    assert_eq!(keys.len(), 1 + 2 * 9, "{keys:?}");
+    assert_eq!(keys.len(), 1 + 2 * 10, "{keys:?}");
     for k in &keys {
         let r = app.get(&format!("/media/{k}")).await;
         assert_eq!(r.status, 200, "{k}");

@@ -168,10 +168,17 @@ impl Picture {
     /// The widest made variant of `ratio` as an absolute-path URL with its
     /// size (share cards, structured data), if made.
     pub fn largest(&self, ratio: Option<Ratio>) -> Option<(String, u32, u32)> {
+        self.largest_as(ratio, "jpg")
+    }
+
+    /// `largest` in another of the made formats (`variants::FORMATS`: a
+    /// video's poster is the WebP, which every browser that plays the
+    /// video shows).
+    pub fn largest_as(&self, ratio: Option<Ratio>, ext: &str) -> Option<(String, u32, u32)> {
         let (variants, focal) = self.made_of(ratio);
         let v = variants.last()?;
         Some((
-            format!("/media/{}", variant_key(&self.base(), v, focal, "jpg")),
+            format!("/media/{}", variant_key(&self.base(), v, focal, ext)),
             v.width,
             v.height,
         ))

@@ -42,7 +42,7 @@ impl Ratio {
     pub fn widths(self) -> &'static [u32] {
         match self {
             Ratio::Wide => &[640, 1280],
-            Ratio::Standard => &[320, 640],
+            Ratio::Standard => &[160, 320, 640],
             Ratio::Square => &[640],
         }
     }
@@ -253,7 +253,7 @@ mod tests {
             width: 1280,
             height: 720
         }));
-        assert_eq!(m.variants.len(), 4 + 2 + 2 + 1);
+        assert_eq!(m.variants.len(), 4 + 2 + 3 + 1);
         // a 700-wide picture: 320, 640 and itself; crops no wider than it
         let m = plan(700, 500, Focal::default());
         let widths: Vec<(Option<Ratio>, u32)> =
@@ -266,6 +266,7 @@ mod tests {
                 (None, 700),
                 (Some(Ratio::Wide), 640),
                 (Some(Ratio::Wide), 700),
+                (Some(Ratio::Standard), 160),
                 (Some(Ratio::Standard), 320),
                 (Some(Ratio::Standard), 640),
                 (Some(Ratio::Square), 500),

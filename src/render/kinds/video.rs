@@ -19,9 +19,10 @@ impl StoryPage for VideoPage {
                 s.deps.insert(format!("video:{}", u.video_id));
                 match s.env.store.video(u.video_id).await? {
                     Some(v) if v.site_id == a.site_id => {
-                        let poster = s
-                            .lead()
-                            .and_then(|p| p.largest(Some(Ratio::Wide)).map(|(url, _, _)| url));
+                        let poster = s.lead().and_then(|p| {
+                            p.largest_as(Some(Ratio::Wide), "webp")
+                                .map(|(url, _, _)| url)
+                        });
                         let mut view = crate::render::video::view(&v, poster);
                         // the story's own subtitles, as signed with it
                         match u.subtitles.as_deref() {

@@ -86,6 +86,10 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
     ] {
         app.add_user(name, &[role], &["main"]).await;
     }
+    // readers' views, so the 热点排行 lists have stories
+    gazette::demo::views::seed(app.state.store.as_ref(), app.state.now())
+        .await
+        .unwrap();
     let addr = app.serve().await;
     let base = format!("http://{addr}");
     let (mut driver_proc, port) = chromedriver();
@@ -315,6 +319,23 @@ async fn a_story_goes_from_reporter_to_reader_in_a_browser() {
         // the slot's first leads in large type; its second heads the block beside it
         let second_on_home = d.script("return document.querySelectorAll('.home-top .block li a')[0].title;");
         assert_eq!(second_on_home, third_title, "the home page shows the new order");
+        // 热点排行: the newsroom's screen, a removal with its reason; the
+        // public list follows at once
+        d.goto(&format!("{base}/admin/rankings"));
+        let first = d.script("return document.querySelector('#list-day + table tbody tr td:nth-child(2) a').textContent;");
+        d.click("#list-day + table tbody tr:first-child details summary");
+        d.type_into("#list-day + table tbody tr:first-child input[name=reason]", "测试:待核实");
+        d.click("#list-day + table tbody tr:first-child form button[type=submit]");
+        d.wait_for_text(".flash", "已移出排行");
+        assert!(d.text("#removals + table").contains("测试:待核实"));
+        d.screenshot(&shots.join("rankings.png"));
+        d.window(390, 844);
+        d.screenshot(&shots.join("rankings-phone.png"));
+        d.window(1280, 1800);
+        d.goto(&format!("{base}/phb/"));
+        let now_first = d.script("return document.querySelector('#rank-day + ol li a').title;");
+        assert_ne!(now_first, first, "the removed story left the public list");
+        assert!(d.text("main").contains("24小时排行"));
         // the record shows what was done, in words
         d.goto(&format!("{base}/admin/audit"));
         assert!(d.text("table.audit").contains("调整推荐位顺序"));

@@ -163,6 +163,7 @@ async fn admin_pages_are_valid_html5() {
         ("slot", admin.get(&format!("/admin/slots/{toutiao}")).await),
         ("users", admin.get("/admin/users").await),
         ("words", admin.get("/admin/words").await),
+        ("rankings", admin.get("/admin/rankings").await),
         ("channels", admin.get("/admin/channels").await),
         ("site", admin.get("/admin/sites/main").await),
         ("password", admin.get("/admin/password").await),
@@ -311,6 +312,28 @@ async fn portal_pages_are_valid_html5() {
         ("topic", "/zt/2024sxj/".to_string()),
         ("topic-section", "/zt/2024sxj/2/".to_string()),
         ("topics", "/zt/".to_string()),
+        // 热点排行 with the demo's views, one removal on the rule page
+        ("ranking", {
+            let store = app.state.store.clone();
+            gazette::demo::views::seed(store.as_ref(), app.state.now())
+                .await
+                .unwrap();
+            let day = gazette::domain::rank::Period::Day;
+            let first = store.ranking("main", "", day, 1).await.unwrap()[0].story.id;
+            store
+                .remove_from_rankings(
+                    "main",
+                    first,
+                    "测试:涉及个人隐私",
+                    &gazette::db::Actor::cli("test"),
+                    app.state.now(),
+                )
+                .await
+                .unwrap();
+            "/phb/".to_string()
+        }),
+        ("ranking-channel", "/phb/zw/".to_string()),
+        ("ranking-rule", "/phb/rule.html".to_string()),
         (
             "tag",
             "/tag/%E5%85%A8%E6%B0%91%E9%98%85%E8%AF%BB/".to_string(),

@@ -14,4 +14,5 @@ mod multinode;
 mod nginx;
 mod postgres;
 mod s3;
+mod structured_data;
 pub(crate) mod video;
