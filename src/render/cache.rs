@@ -322,6 +322,14 @@ impl RenderCache {
         self.pages.weighted_size()
     }
 
+    /// The cached answer for `key` if there is one (counted as a hit);
+    /// `None` leaves the miss to `get_or_render`.
+    pub async fn peek(&self, key: &str) -> Option<Arc<Cached>> {
+        let hit = self.pages.get(key).await?;
+        self.counters.hits.fetch_add(1, Ordering::Relaxed);
+        Some(hit)
+    }
+
     /// The cached answer for `key`, rendering it once on a miss however many
     /// requests wait for it.
     pub async fn get_or_render<F, Fut>(&self, key: &str, render: F) -> anyhow::Result<Answer>

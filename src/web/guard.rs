@@ -63,7 +63,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
-fn secure(h: &mut HeaderMap, public_url: &str) {
+/// The security headers every answer carries (those not set already).
+pub(crate) fn secure(h: &mut HeaderMap, public_url: &str) {
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };

@@ -53,13 +53,39 @@ pub fn fit_connections(wanted: usize) -> (u64, usize) {
 }
 
 /// Serve `app` on `listener` until `shutdown` resolves, then drain.
+/// What the accept loop serves: the router, and, when it has the state,
+/// the render cache's hits answered before it (`handlers::portal::cached_hit`:
+/// the same answer without routing and middleware, the common case of a
+/// public site by far).
+#[derive(Clone)]
+pub struct App {
+    router: Router,
+    hits: Option<crate::state::AppState>,
+}
+
+impl App {
+    pub fn new(state: crate::state::AppState) -> Self {
+        Self {
+            router: super::router(state.clone()),
+            hits: Some(state),
+        }
+    }
+}
+
+impl From<Router> for App {
+    fn from(router: Router) -> Self {
+        Self { router, hits: None }
+    }
+}
+
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: impl Into<App>,
     limits: &Limits,
     max_connections: usize,
     shutdown: impl Future<Output = ()>,
 ) {
+    let app: App = app.into();
     let slots = Arc::new(Semaphore::new(max_connections.max(1)));
     let open = Registry::new();
     let graceful = GracefulShutdown::new();
@@ -116,10 +142,17 @@ pub async fn serve(
         let svc = tower::service_fn(move |mut req: axum::http::Request<Incoming>| {
             // the headers are complete: busy until the answer is sent
             let request = on_conn.request();
-            req.extensions_mut().insert(ConnectInfo(peer));
             let app = app.clone();
             async move {
-                let resp = app.oneshot(req).await?;
+                if let Some(state) = &app.hits {
+                    if let Some(resp) = super::handlers::portal::cached_hit(state, &req).await {
+                        return Ok::<_, Infallible>(
+                            resp.map(|body| axum::body::Body::new(Tracked::new(body, request))),
+                        );
+                    }
+                }
+                req.extensions_mut().insert(ConnectInfo(peer));
+                let resp = app.router.oneshot(req).await?;
                 Ok::<_, Infallible>(
                     resp.map(|body| axum::body::Body::new(Tracked::new(body, request))),
                 )

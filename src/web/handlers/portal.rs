@@ -88,6 +88,56 @@ pub async fn get_page(
     Ok(resp)
 }
 
+/// A page the render cache holds, answered before the router (the accept
+/// loop asks this first: `web::server::App`): exactly what `get_page` and
+/// the guard would answer for it, without routing, middleware or the
+/// portal's special paths. `None` for anything else (another method, a
+/// route of its own, a path `get_page` treats specially, a miss): the
+/// router answers that.
+pub async fn cached_hit<B>(state: &AppState, req: &axum::http::Request<B>) -> Option<Response> {
+    let method = req.method();
+    let head = method == Method::HEAD;
+    if (method != Method::GET && !head) || !state.cache.enabled {
+        return None;
+    }
+    let path = req.uri().path();
+    if !plain_page(path) {
+        return None;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let sites = state.cache.sites(state.store.as_ref()).await.ok()?;
+    if chrome::prefix_without_slash(&sites, path).is_some() {
+        return None;
+    }
+    let (site, rel) = chrome::resolve(&sites, host, path)?;
+    let c = state.cache.peek(&RenderCache::key(&site.id, &rel)).await?;
+    let mut resp = cached_response(&c, headers, head);
+    count_view(state, c.viewed.as_ref(), resp.status(), headers, head);
+    crate::web::guard::secure(resp.headers_mut(), &state.config.public_url);
+    Some(resp)
+}
+
+/// Whether `path` can only be a page of a site that `get_page` answers as
+/// the cache holds it: not a route of its own (`web::router`), not the
+/// newsroom, not a path `get_page` treats specially (live polls and
+/// snapshots, 举报, search).
+fn plain_page(path: &str) -> bool {
+    const ROUTES: [&str; 7] = [
+        "/admin",
+        "/static/",
+        "/media/",
+        "/metrics",
+        "/healthz",
+        "/readyz",
+        "/favicon.ico",
+    ];
+    const SPECIAL_ENDS: [&str; 4] = ["/jubao/", "/jubao/chaxun", "/search", "/search.json"];
+    !ROUTES.iter().any(|r| path.starts_with(r))
+        && !path.contains("/live/")
+        && !SPECIAL_ENDS.iter().any(|e| path.ends_with(e))
+}
+
 /// `{prefix}live/{id}/{bucket}.json` → that story's `entries.json` path, if
 /// the bucket is now's, the next or within the last hour (no other time
 /// can be asked into a cache); a bucket outside that is a 404.
@@ -292,6 +342,9 @@ fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
     } else {
         Response::new(Body::from(body))
     };
+    // room for every header this sets and the guard's: one allocation,
+    // no growth while they go in
+    *resp.headers_mut() = HeaderMap::with_capacity(16);
     *resp.status_mut() = if not_modified {
         StatusCode::NOT_MODIFIED
     } else {

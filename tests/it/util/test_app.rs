@@ -233,14 +233,15 @@ impl TestApp {
     }
 
     /// Serve the app on a loopback port through the production accept loop
-    /// (its timeouts and connection cap from the app's limits); returns its
-    /// address.
+    /// (its timeouts and connection cap from the app's limits, the render
+    /// cache's hits answered before the router, as `gazette serve` does);
+    /// returns its address.
     pub async fn serve(&self) -> std::net::SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
-        let app = self.router.clone();
+        let app = gazette::web::server::App::new(self.state.clone());
         let limits = self.state.config.limits.clone();
         tokio::spawn(async move {
             let cap = limits.max_connections;
