@@ -29,7 +29,14 @@ trap 'kill $P1 $P2 2>/dev/null' EXIT
 for port in $ON $OFF; do
   for _ in $(seq 150); do curl -fs -o /dev/null http://127.0.0.1:$port$PAGE && break; sleep 0.1; done
 done
-sleep 5   # the demo's picture jobs settle
+# the demo's picture jobs settle on both (each re-renders pages while it runs)
+last=-1; same=0
+while ((same < 3)); do
+  n=$(cat "$WORK/on.log" "$WORK/off.log" | grep -c "picture variants made" || true)
+  if [[ $n == "$last" ]]; then same=$((same + 1)); else same=0; last=$n; fi
+  sleep 1
+done
+seed=$(sqlite3 "$WORK/on/gazette.db" 'SELECT COALESCE(SUM(count),0) FROM views')
 run() { wrk -t2 -c"$CONNS" -d"${SECS}s" -H "User-Agent: $UA" "$@" | awk '/Requests\/sec/ {print $2}'; }
 echo "== machine: $(nproc) cores; wrk -t2 -c$CONNS -d${SECS}s as a browser; page $PAGE"
 for port in $ON $OFF; do curl -s -A "$UA" -o /dev/null http://127.0.0.1:$port$PAGE; done
@@ -42,7 +49,9 @@ printf "  story page   counting on %9.0f req/s   off %9.0f req/s   on/off %.3f (
 echo "               (runs: on $on1 $on2 $on3 / off $off1 $off2 $off3)"
 # the counted views reach the database within a batch interval
 sleep 11
-echo "  views counted by the 'on' server: $(sqlite3 "$WORK/on/gazette.db" 'SELECT COALESCE(SUM(count),0) FROM views') (the 'off' one: $(sqlite3 "$WORK/off/gazette.db" 'SELECT COALESCE(SUM(count),0) FROM views'))"
+on_views=$(( $(sqlite3 "$WORK/on/gazette.db" 'SELECT COALESCE(SUM(count),0) FROM views') - seed ))
+off_views=$(( $(sqlite3 "$WORK/off/gazette.db" 'SELECT COALESCE(SUM(count),0) FROM views') - seed ))
+echo "  views counted (beyond the demo's): on $on_views, off $off_views"
 for path in /phb/ /phb/sh/ /phb/rule.html; do
   curl -s -o /dev/null http://127.0.0.1:$ON$path
   r=$(run http://127.0.0.1:$ON$path)

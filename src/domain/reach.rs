@@ -57,7 +57,10 @@ pub const NOT_READERS: &[&str] = &[
 ];
 
 static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    // a DFA: the fastest search for a short haystack (a view's whole cost
+    // is this and a map update)
     AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .ascii_case_insensitive(true)
         .build(NOT_READERS)
         .expect("fixed patterns build")

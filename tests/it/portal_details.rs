@@ -558,3 +558,67 @@ async fn search_404_and_newsroom_pages_are_compressed() {
         assert_eq!(gz.header("content-encoding"), Some("gzip"), "{path}");
     }
 }
+
+/// The accept loop answers a page the render cache holds before the router
+/// (`web::server::App`, the hit path of the speed figures): the same status
+/// line, headers and bytes as the router's own answer, on every page kind,
+/// for GET and HEAD, a withdrawn story's 410 included; a miss goes to the
+/// router, which renders it.
+#[tokio::test]
+async fn a_cached_page_is_answered_before_the_router_exactly_as_the_router_would() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let app = TestApp::with_demo().await;
+    let mut gone = app
+        .publish(7301, "main", "sh", "已撤稿件", "2024-04-19T09:00:00+08:00")
+        .await;
+    let gone_path = TestApp::path_of(&gone);
+    app.withdraw(&mut gone).await;
+    let addr = app.serve().await;
+    let without_date = |h: Vec<(String, String)>| -> Vec<(String, String)> {
+        let mut h: Vec<_> = h.into_iter().filter(|(k, _)| k != "date").collect();
+        h.sort();
+        h
+    };
+    for path in [
+        "/",
+        "/zw/yw/2023-06/01/900001.html",
+        "/tp/2024-04/19/900410.html",
+        "/sh/",
+        "/phb/",
+        "/phb/rule.html",
+        "/zouping/",
+        "/zt/2024sxj/",
+        "/rss.xml",
+        "/sitemap.xml",
+        gone_path.as_str(),
+    ] {
+        for method in ["GET", "HEAD"] {
+            // the first through the router (a miss: rendered and cached)
+            let (status, headers, body) = exchange(addr, method, path, None).await;
+            let hits = app.state.cache.counters.hits.load(Relaxed);
+            let (status2, headers2, body2) = exchange(addr, method, path, None).await;
+            assert!(
+                app.state.cache.counters.hits.load(Relaxed) > hits,
+                "{method} {path}: the second is a hit"
+            );
+            assert_eq!(status, status2, "{method} {path}");
+            assert_eq!(
+                without_date(headers),
+                without_date(headers2),
+                "{method} {path}"
+            );
+            assert_eq!(body, body2, "{method} {path}");
+            // and both are the router's answer
+            let direct = app.get(path).await;
+            if method == "GET" {
+                assert_eq!(body2, direct.body.as_bytes(), "{path}");
+                assert!(status2.contains(&direct.status.to_string()), "{path}");
+            }
+        }
+    }
+    // what the router does itself still is: the newsroom, search, assets
+    let (status, _, _) = exchange(addr, "GET", "/admin/login", None).await;
+    assert!(status.contains("200"), "{status}");
+    let (status, _, _) = exchange(addr, "GET", "/search?q=%E6%BB%A8%E5%B7%9E", None).await;
+    assert!(status.contains("200"), "{status}");
+}
