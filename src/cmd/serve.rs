@@ -107,7 +107,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Gazette is serving {} — open http://{addr}/",
         state.config.public_url
     );
-    let app = crate::web::server::App::new(state.clone());
+    let app = crate::web::app(state.clone());
     // on SIGTERM or Ctrl-C: stop accepting, finish the requests in flight, stop
     // the job runner and give its unfinished claims back (another node runs
     // them at once), then close the database

@@ -64,9 +64,11 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(state: crate::state::AppState) -> Self {
+    /// `router`, with `state`'s render-cache hits answered before it
+    /// (`web::app` makes the pair).
+    pub fn new(router: Router, state: crate::state::AppState) -> Self {
         Self {
-            router: super::router(state.clone()),
+            router,
             hits: Some(state),
         }
     }
@@ -145,7 +147,7 @@ pub async fn serve(
             let app = app.clone();
             async move {
                 if let Some(state) = &app.hits {
-                    if let Some(resp) = super::handlers::portal::cached_hit(state, &req).await {
+                    if let Some(resp) = super::cached_hit(state, &req).await {
                         return Ok::<_, Infallible>(
                             resp.map(|body| axum::body::Body::new(Tracked::new(body, request))),
                         );

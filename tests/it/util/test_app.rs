@@ -241,7 +241,7 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().unwrap();
-        let app = gazette::web::server::App::new(self.state.clone());
+        let app = gazette::web::app(self.state.clone());
         let limits = self.state.config.limits.clone();
         tokio::spawn(async move {
             let cap = limits.max_connections;
