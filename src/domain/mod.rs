@@ -12,6 +12,7 @@ pub mod live;
 pub mod media_key;
 pub mod page;
 pub mod picture;
+pub mod planning;
 pub mod rank;
 pub mod reach;
 pub mod record;
