@@ -24,6 +24,9 @@ pub async fn after_write(state: &AppState) {
     if let Err(e) = state.live.catch_up(&state.env).await {
         tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed");
     }
+    if let Err(e) = state.boards.catch_up(&state.env).await {
+        tracing::error!(error = %format!("{e:#}"), "board fan-out catch-up failed");
+    }
     state.changed.send_modify(|n| *n += 1);
 }
 
@@ -71,6 +74,10 @@ pub async fn spawn(state: &AppState) -> Followers {
             // other nodes' approvals reach this node's live readers
             if let Err(e) = state.live.catch_up(&state.env).await {
                 tracing::error!(error = %format!("{e:#}"), "live fan-out catch-up failed; will retry");
+            }
+            // and the command boards (renders only where one is open)
+            if let Err(e) = state.boards.catch_up(&state.env).await {
+                tracing::error!(error = %format!("{e:#}"), "board fan-out catch-up failed; will retry");
             }
             // a missed wake-up costs at most this long: the change log is durable
             let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod live;
 pub mod media;
 pub mod newsroom;
+pub mod planning;
 pub mod reach;
 pub mod render;
 pub mod search;

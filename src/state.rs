@@ -34,6 +34,8 @@ pub struct Parts {
     pub work: Arc<crate::work::Pools>,
     /// Live coverage's readers and their fan-out.
     pub live: Arc<crate::live::Hub>,
+    /// The open 指挥调度 boards and their fan-out.
+    pub boards: Arc<crate::planning::hub::Boards>,
     /// Resumable uploads in progress on this node's disk (videos).
     pub uploads: Arc<crate::media::upload::Uploads>,
     /// Readiness: the write probe and whether the database was seen damaged.
@@ -70,6 +72,7 @@ impl AppState {
             work,
             uploads,
             live: Arc::new(crate::live::Hub::new()),
+            boards: Arc::new(crate::planning::hub::Boards::new()),
             health: Arc::default(),
             report_secret: Arc::default(),
             views: Arc::new(crate::reach::Views::new(config.count_views)),

@@ -112,6 +112,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // the job runner and give its unfinished claims back (another node runs
     // them at once), then close the database
     let live = state.live.clone();
+    let boards = state.boards.clone();
     crate::web::server::serve(
         listener,
         app,
@@ -121,6 +122,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             shutdown_signal().await;
             // live readers' streams end (their browsers reconnect elsewhere)
             live.close();
+            boards.close();
         },
     )
     .await;

@@ -8,10 +8,12 @@
 //! One trait per aggregate, each in its own file with its row and input
 //! types (`Sites`, `Articles`, `Listings`, `Changes`, `Curation`, `Exports`,
 //! `Users`, `Stories`, `StoryList`, `Jobs`, `Words`, `Record`, `Pictures`,
-//! `Videos`, `Live`, `Reports`, `Topics`, `Reach`, `Rankings`); `Store` combines them with the database's
+//! `Videos`, `Live`, `Reports`, `Topics`, `Reach`, `Rankings`, and planning's `Plans`, `Assignments`,
+//! `Tips`, `Roster`, `Webhooks`); `Store` combines them with the database's
 //! lifecycle. Callers hold a `DynStore` and call any of them on it.
 
 pub mod articles;
+pub mod assignments;
 pub mod changes;
 pub mod curation;
 pub mod error;
@@ -21,21 +23,26 @@ pub mod listings;
 pub mod live;
 pub mod location;
 pub mod pictures;
+pub mod plans;
 pub mod postgres;
 pub mod rankings;
 pub mod reach;
 pub mod record;
 pub mod reports;
+pub mod roster;
 pub mod sites;
 pub mod sqlite;
 pub mod stories;
 pub mod story_list;
+pub mod tips;
 pub mod topics;
 pub mod users;
 pub mod videos;
+pub mod webhooks;
 pub mod words;
 
 pub use articles::{Articles, Imported};
+pub use assignments::{Assignee, Assignment, AssignmentFilter, Assignments, StoryState};
 pub use changes::{Change, Changes, Wake, change_mark};
 pub use curation::{Curation, Slot, SlotItem};
 pub(crate) use error::reusable;
@@ -45,17 +52,21 @@ pub use jobs::{Job, Jobs};
 pub use listings::{Listings, TaggedBefore};
 pub use live::{Awaiting, Live, NewEntry};
 pub use location::Location;
+pub use plans::{Budget, Coverage, Plan, PlanFilter, Plans, Proposer};
 pub use pictures::{LibraryQuery, NewPicture, PictureMeta, PictureUseOf, Pictures};
 pub use rankings::{Ranked, Rankings, Removal};
 pub use reach::{CountedRow, Reach, ViewCount};
 pub use record::{Actor, AuditEntry, AuditQuery, Event, Record, RecordScope};
 pub use reports::{Attempt, Filing, Limits, NewReport, ReportFilter, Reports};
+pub use roster::Roster;
 pub use sites::Sites;
 pub use stories::{Revision, Stories, Transition, WorkState};
 pub use story_list::{InWork, StoryFilter, StoryList, StoryRow};
+pub use tips::{ReaderTip, Tip, TipFiling, Tips};
 pub use topics::Topics;
 pub use users::{NewUser, Users};
 pub use videos::{NewVideo, VideoQuery, Videos};
+pub use webhooks::{Delivery, Webhook, Webhooks};
 pub use words::Words;
 
 use std::sync::Arc;
@@ -85,6 +96,11 @@ pub trait Store:
     + Topics
     + Reach
     + Rankings
+    + Plans
+    + Assignments
+    + Tips
+    + Roster
+    + Webhooks
     + Send
     + Sync
     + 'static

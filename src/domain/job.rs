@@ -19,16 +19,23 @@ pub enum JobKind {
     /// The 热点排行 lists are computed again from the counted views (its
     /// key: the time it is due; each run queues the next).
     RankRefresh,
+    /// A planning event goes to a desk's group-chat robot (its key: the
+    /// delivery's id).
+    Webhook,
+    /// A reader's 报料 reaches the end of its retention (its key: the tip's id).
+    TipExpiry,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::Publish,
         JobKind::PictureVariants,
         JobKind::VideoProcess,
         JobKind::SlotExpiry,
         JobKind::ReportContact,
         JobKind::RankRefresh,
+        JobKind::Webhook,
+        JobKind::TipExpiry,
     ];
 
     /// What the `jobs.kind` column holds.
@@ -40,6 +47,8 @@ impl JobKind {
             JobKind::SlotExpiry => "slot_expiry",
             JobKind::ReportContact => "report_contact",
             JobKind::RankRefresh => "rank_refresh",
+            JobKind::Webhook => "webhook",
+            JobKind::TipExpiry => "tip_expiry",
         }
     }
 

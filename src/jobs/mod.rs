@@ -6,7 +6,9 @@ mod publish;
 mod rank_refresh;
 mod report_contact;
 mod slot_expiry;
+mod tip_expiry;
 mod video_process;
+mod webhook;
 
 pub use video_process::sweep_scratch as sweep_video_scratch;
 
@@ -83,6 +85,8 @@ async fn run(state: &AppState, job: &crate::db::Job) -> anyhow::Result<()> {
         Some(JobKind::SlotExpiry) => slot_expiry::run(state).await,
         Some(JobKind::ReportContact) => report_contact::run(state, &job.key).await,
         Some(JobKind::RankRefresh) => rank_refresh::run(state).await,
+        Some(JobKind::Webhook) => webhook::run(state, &job.key).await,
+        Some(JobKind::TipExpiry) => tip_expiry::run(state, &job.key).await,
         None => Err(anyhow::anyhow!("unknown job kind {:?}", job.kind)),
     }
 }

@@ -6,15 +6,15 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::article_write::{Bulk, load_article, record_uses, site_channels, write_article};
+use super::article_write::{Bulk, load_article, site_channels, write_article};
+use super::story_create::{insert_story, next_revision};
 use super::rows::work_from;
-use super::write::{Tx, to_json};
+use super::write::to_json;
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Revision, StoreError, StoreResult, Stories, Transition, WorkState};
 use crate::domain::draft::Draft;
 use crate::domain::user::User;
-use crate::domain::workflow::Work;
-use crate::domain::{Article, Status};
+use crate::domain::Status;
 
 fn revision_from_row(row: &DbRow) -> StoreResult<Revision> {
     let content: String = row.try_get("content")?;
@@ -32,35 +32,6 @@ fn revision_from_row(row: &DbRow) -> StoreResult<Revision> {
 
 const REVISION_COLUMNS: &str = "id, article_id, number, content, author_id, author, created_at";
 
-async fn next_revision(
-    tx: &mut Tx<'_>,
-    id: i64,
-    draft: &Draft,
-    author: &User,
-    now: i64,
-) -> StoreResult<(i64, i64)> {
-    let number: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let rev: i64 = sqlx::query_scalar(
-        "INSERT INTO revisions (article_id, number, content, author_id, author, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(id)
-    .bind(number)
-    .bind(to_json(draft))
-    .bind(author.id)
-    .bind(&author.display_name)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    record_uses(tx, id, &draft.parts, &draft.body_html, false).await?;
-    Ok((rev, number))
-}
-
 #[async_trait]
 impl Stories for StoreImpl {
     async fn create_story(
@@ -71,50 +42,7 @@ impl Stories for StoreImpl {
         now: i64,
     ) -> StoreResult<i64> {
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let channels = site_channels(&mut tx, Some(site_id)).await?;
-        let mut a = Article {
-            id: 0,
-            site_id: site_id.to_string(),
-            channel_id: 0,
-            extra_channel_ids: vec![],
-            title: String::new(),
-            short_title: None,
-            subtitle: None,
-            byline: vec![],
-            source: String::new(),
-            reprint: None,
-            editor: String::new(),
-            body_html: String::new(),
-            summary: String::new(),
-            tags: vec![],
-            status: Status::Draft,
-            signed_at: None,
-            signed_by: None,
-            published_at: None,
-            url_path: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            corrections: vec![],
-            revised_at: None,
-            kind: Default::default(),
-            ai: Default::default(),
-            parts: Default::default(),
-        };
-        draft.apply_to(&mut a);
-        let id = write_article(&mut tx, &a, now, &channels, Bulk::No)
-            .await?
-            .id;
-        let (rev, _) = next_revision(&mut tx, id, draft, author, now).await?;
-        sqlx::query(
-            "UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4",
-        )
-        .bind(author.id)
-        .bind(to_json(&Work::Draft))
-        .bind(rev)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let id = insert_story(&mut tx, site_id, draft, author, now).await?;
         tx.commit().await?;
         Ok(id)
     }

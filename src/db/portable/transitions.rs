@@ -13,6 +13,7 @@ use crate::db::{StoreError, StoreResult, Transition};
 use crate::domain::Status;
 use crate::domain::article::Correction;
 use crate::domain::draft::Draft;
+use crate::domain::planning::assignment::{Action, State, Who, action_name, decide};
 use crate::domain::workflow::{Public, Work};
 
 /// The public status a never-published story shows for its working state.
@@ -124,6 +125,23 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
         settles = Some("withdrawn");
     }
     write_article(&mut tx, &a, t.now, &channels, Bulk::No).await?;
+    // the assignment this story fulfils follows it (交稿, 重新写稿, 完成)
+    let step = if o.goes_live {
+        Some(Action::Complete)
+    } else if matches!(o.flow.work, Work::Review { .. })
+        && matches!(t.from.work, Work::Draft | Work::Idle)
+    {
+        Some(Action::File)
+    } else if matches!(o.flow.work, Work::Draft)
+        && matches!(t.from.work, Work::Review { .. } | Work::Scheduled { .. })
+    {
+        Some(Action::Reopen)
+    } else {
+        None
+    };
+    if let Some(step) = step {
+        follow_assignment(&mut tx, a.id, step, &t.actor, t.now).await?;
+    }
     if let Some(outcome) = settles {
         settle_reports(&mut tx, a.id, outcome, t.now).await?;
     }
@@ -177,6 +195,63 @@ pub(super) async fn apply(pool: &sqlx::Pool<super::Db>, t: &Transition<'_>) -> S
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Move the open assignment story `id` fulfils by `step`, as its workflow
+/// did (`assignment::decide` with `Who::Story`; a step the assignment's
+/// state does not allow, e.g. one cancelled meanwhile, leaves it be), with
+/// its record row.
+async fn follow_assignment(
+    tx: &mut super::write::Tx<'_>,
+    id: i64,
+    step: Action,
+    actor: &(Option<i64>, String),
+    now: i64,
+) -> StoreResult<()> {
+    let row = sqlx::query(
+        "SELECT a.id, a.state, a.plan_id, p.slug FROM assignments a JOIN plans p ON p.id = a.plan_id \
+         WHERE a.article_id = $1 AND a.state NOT IN ('done', 'cancelled') ORDER BY a.id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let from: String = row.try_get("state")?;
+    let Some(from) = State::parse(&from) else {
+        return Err(StoreError::Corrupt(format!("assignments.state {from:?}")));
+    };
+    let Ok(to) = decide(from, step, Who::Story, "") else {
+        return Ok(());
+    };
+    let assignment: i64 = row.try_get("id")?;
+    sqlx::query(
+        "UPDATE assignments SET state = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+    )
+    .bind(assignment)
+    .bind(to.as_str())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let plan_id: i64 = row.try_get("plan_id")?;
+    super::write::insert_event(
+        tx,
+        &crate::db::Actor {
+            id: actor.0,
+            name: actor.1.clone(),
+            address: String::new(),
+        },
+        &crate::db::Event {
+            action: action_name(step),
+            subject: format!("plan:{plan_id}"),
+            article_id: Some(id),
+            title: row.try_get("slug")?,
+            detail: format!("{} → {}(随稿件流程)", from.label(), to.label()),
+        },
+        now,
+    )
+    .await
 }
 
 /// Close the 举报 of story `id` that wait (处理中) for an act of `outcome`

@@ -86,3 +86,46 @@ pub(super) async fn insert_event(
     .await?;
     Ok(())
 }
+
+/// Queue `text` for every active group-chat robot of the desk (site,
+/// channel): one delivery row and its job each, in the caller's
+/// transaction, so a planning act never waits on a robot and no event is
+/// sent twice or lost. A robot of a channel hears its sub-channels too; one
+/// of the whole site (`''`) hears everything.
+pub(super) async fn queue_notices(
+    tx: &mut Tx<'_>,
+    site_id: &str,
+    channel_path: &str,
+    text: &str,
+    now: i64,
+) -> StoreResult<()> {
+    let hooks: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, channel_path FROM webhooks WHERE site_id = $1 AND active = 1",
+    )
+    .bind(site_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (hook, path) in hooks {
+        let hears = path.is_empty()
+            || channel_path == path
+            || channel_path.starts_with(&format!("{path}/"));
+        if !hears {
+            continue;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhook_deliveries (hook_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(hook)
+        .bind(text)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        sqlx::query("INSERT INTO jobs (kind, key, run_at) VALUES ($1, $2, $3)")
+            .bind(crate::domain::job::JobKind::Webhook.as_str())
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -116,6 +116,41 @@ impl Action {
     }
 }
 
+/// The record's name of a step (`domain::record::ACTIONS`).
+pub fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::Accept => "plan_assign_accept",
+        Action::Start => "plan_assign_start",
+        Action::HandBack => "plan_assign_handback",
+        Action::Reassign => "plan_assign_reassign",
+        Action::Cancel => "plan_assign_cancel",
+        Action::File => "plan_assign_file",
+        Action::Reopen => "plan_assign_reopen",
+        Action::Complete => "plan_assign_done",
+    }
+}
+
+/// How far an assignment's story has gone, as the 报题单 and the board
+/// show it: 写作中, 待初审 .., 已签发 (waiting for its time), 已发布, 已撤稿.
+pub fn story_stage(
+    status: crate::domain::Status,
+    work: crate::domain::workflow::Work,
+    levels: u8,
+) -> String {
+    use crate::domain::Status as St;
+    use crate::domain::workflow::Work as W;
+    match (status, work) {
+        (_, W::Review { level }) => format!(
+            "待{}",
+            crate::domain::workflow::level_name(level, levels.max(level))
+        ),
+        (_, W::Scheduled { .. }) => "已签发".into(),
+        (St::Published, _) => "已发布".into(),
+        (St::Withdrawn, _) => "已撤稿".into(),
+        _ => "写作中".into(),
+    }
+}
+
 /// Who asks, as the assignment sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {

@@ -81,7 +81,7 @@ pub fn check(
 }
 
 /// A phone number (digits, spaces, `-`, `+`, 7-20 digits) or an e-mail.
-fn valid_contact(c: &str) -> Result<(), String> {
+pub fn valid_contact(c: &str) -> Result<(), String> {
     if c.chars().count() > 100 {
         return Err("联系方式最多 100 个字符".into());
     }

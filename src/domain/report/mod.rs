@@ -9,8 +9,8 @@ mod form;
 mod receipt;
 
 pub use challenge::{Challenge, challenge, verify};
-pub use form::{Filed, check, site_relative};
-pub use receipt::{receipt, valid_receipt};
+pub use form::{Filed, check, site_relative, valid_contact};
+pub use receipt::{numbered, receipt, valid_number, valid_receipt};
 
 use serde::{Deserialize, Serialize};
 

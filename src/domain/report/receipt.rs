@@ -7,6 +7,12 @@ const BASE32: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// from `random` (50 bits: nobody finds another reader's report by
 /// counting), without 0/O and 1/I so it can be read over the phone.
 pub fn receipt(now: i64, random: &[u8]) -> String {
+    numbered("JB", now, random)
+}
+
+/// A number of the receipt's shape under another two-letter prefix (a
+/// 报料's is `BL`).
+pub fn numbered(prefix: &str, now: i64, random: &[u8]) -> String {
     let date = crate::domain::text::to_cst(now).format("%Y%m%d");
     let mut bits: u64 = 0;
     for b in random.iter().take(8) {
@@ -15,13 +21,18 @@ pub fn receipt(now: i64, random: &[u8]) -> String {
     let code: String = (0..10)
         .map(|i| BASE32[((bits >> (i * 5)) & 31) as usize] as char)
         .collect();
-    format!("JB{date}{code}")
+    format!("{prefix}{date}{code}")
 }
 
 /// Whether `s` has a receipt number's shape (checked before any lookup).
 pub fn valid_receipt(s: &str) -> bool {
+    valid_number("JB", s)
+}
+
+/// Whether `s` has the shape of a number made by `numbered(prefix, ..)`.
+pub fn valid_number(prefix: &str, s: &str) -> bool {
     s.len() == 20
-        && s.starts_with("JB")
+        && s.starts_with(prefix)
         && s[2..10].bytes().all(|b| b.is_ascii_digit())
         && s[10..].bytes().all(|b| BASE32.contains(&b))
 }
