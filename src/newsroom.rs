@@ -84,7 +84,7 @@ pub async fn load(state: &AppState, user: &User, id: i64) -> Result<Option<Story
         draft.ai,
         &ai_uploads(state, &ws.article.site_id, &draft).await?,
     );
-    let deputies = state.store.deputies().await?;
+    let deputies = deputies(state).await?;
     Ok(Some(Story {
         state: ws,
         draft,
@@ -420,6 +420,66 @@ pub async fn act_noting(
         .await?;
     crate::follow::after_write(state).await;
     Ok(outcome)
+}
+
+/// The 代签 deputies in force now: those an administrator named, and, for
+/// each site whose roster signs, its 值班总编 on duty (issue 26).
+pub async fn deputies(state: &AppState) -> Result<Vec<crate::domain::user::Deputy>, StoreError> {
+    let mut named = state.store.deputies().await?;
+    let signing = state.store.roster_signing().await?;
+    if !signing.is_empty() {
+        let now = state.now();
+        let day = |t: i64| {
+            crate::domain::text::to_cst(t)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let roster = state
+            .store
+            .roster(None, &day(now - 86_400), &day(now))
+            .await?;
+        named.extend(crate::domain::planning::roster::deputies(
+            &roster, &signing, now,
+        ));
+    }
+    Ok(named)
+}
+
+/// What a story's assignment says before it goes out: which plan it
+/// fulfils, and a warning when it is published outside its plan (the
+/// assignment cancelled or handed back, or the story in another site or
+/// channel than planned).
+pub async fn planning_note(
+    state: &AppState,
+    story: &Story,
+) -> Result<Option<(crate::db::Assignment, Option<String>)>, StoreError> {
+    let Some(a) = state
+        .store
+        .assignment_of_story(story.state.article.id)
+        .await?
+    else {
+        return Ok(None);
+    };
+    use crate::domain::planning::assignment::State;
+    let warning = if matches!(a.state, State::Cancelled | State::HandedBack) {
+        Some(format!(
+            "这篇稿件的派题{}{}:发布前请与策划编辑确认",
+            a.state.label(),
+            if a.reason.is_empty() {
+                String::new()
+            } else {
+                format!("(理由:{})", a.reason)
+            }
+        ))
+    } else if a.site_id != story.state.article.site_id || a.channel_path != story.channel_path {
+        Some(format!(
+            "选题计划发在 {}/{},稿件现在在 {}/{}:发布前请与策划编辑确认",
+            a.site_id, a.channel_path, story.state.article.site_id, story.channel_path
+        ))
+    } else {
+        None
+    };
+    Ok(Some((a, warning)))
 }
 
 /// What the record row of a deputy's sign-off says.

@@ -41,6 +41,7 @@ CREATE TABLE plans (
     tip_id        BIGINT,
     proposer_id   BIGINT,
     proposer      TEXT NOT NULL DEFAULT '',
+    pitched       BIGINT NOT NULL DEFAULT 0,   -- 1: it came as a 报题
     from_site     TEXT NOT NULL,
     position      BIGINT NOT NULL DEFAULT 0,   -- its place on the day's 报题单
     created_at    BIGINT NOT NULL,

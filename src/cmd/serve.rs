@@ -73,6 +73,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         crate::demo::views::seed(state.store.as_ref(), state.now())
             .await
             .context("adding the demo's views")?;
+        crate::demo::planning::seed(state.store.as_ref(), state.now())
+            .await
+            .context("adding the demo's 报题单")?;
     }
     // a video job killed mid-way (kill -9, a crash) left its scratch
     crate::jobs::sweep_video_scratch(&state.config.data_dir);

@@ -18,7 +18,10 @@ use crate::domain::workflow::Work;
 pub enum Assignee {
     Person(i64),
     /// A desk: a site's channel (its people take it up).
-    Desk { site_id: String, channel: String },
+    Desk {
+        site_id: String,
+        channel: String,
+    },
 }
 
 /// The story an assignment started, as far as it has gone.

@@ -6,9 +6,7 @@
 use async_trait::async_trait;
 
 use super::{Actor, StoreResult};
-use crate::domain::planning::plan::{
-    CoverageStatus, Medium, PitchAction, PlanInput, PlanState,
-};
+use crate::domain::planning::plan::{CoverageStatus, Medium, PitchAction, PlanInput, PlanState};
 
 /// A coverage of a plan.
 #[derive(Debug, Clone)]
@@ -56,7 +54,7 @@ pub struct PlanFilter {
     pub sites: Option<Vec<String>>,
     /// In these states (empty: any).
     pub states: Vec<PlanState>,
-    /// Pitched by this person.
+    /// Pitched (as a 报题) by this person.
     pub proposer: Option<i64>,
     /// For this day (`Some("")`: undated ones).
     pub day: Option<String>,

@@ -68,8 +68,7 @@ pub trait Tips: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<Tip>>;
     /// 搁置 a new tip, with a reason.
-    async fn dismiss_tip(&self, id: i64, reason: &str, actor: &Actor, now: i64)
-    -> StoreResult<()>;
+    async fn dismiss_tip(&self, id: i64, reason: &str, actor: &Actor, now: i64) -> StoreResult<()>;
     /// The retention of a reader's tip is over: it goes, or, if it became a
     /// plan, its contact and words do (idempotent).
     async fn expire_tip(&self, id: i64, now: i64) -> StoreResult<()>;

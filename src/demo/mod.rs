@@ -10,6 +10,7 @@ mod counties;
 mod live;
 pub mod pages;
 pub mod photos;
+pub mod planning;
 mod topics;
 pub use live::LIVE_ID;
 pub use topics::{TOPIC_ID, TOPIC_SLUG};

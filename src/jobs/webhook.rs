@@ -30,13 +30,19 @@ pub(super) async fn run(state: &AppState, key: &str) -> anyhow::Result<()> {
     }
     match send(&d.hook, &d.text, state.now()).await {
         Ok(()) => {
-            state.store.record_delivery(id, None, false, state.now()).await?;
+            state
+                .store
+                .record_delivery(id, None, false, state.now())
+                .await?;
             tracing::info!(delivery = id, hook = d.hook.id, "robot message delivered");
             Ok(())
         }
         Err(Failed::Never(e)) => {
             tracing::warn!(delivery = id, hook = d.hook.id, error = %e, "robot message refused");
-            state.store.record_delivery(id, Some(&e), true, state.now()).await?;
+            state
+                .store
+                .record_delivery(id, Some(&e), true, state.now())
+                .await?;
             Ok(())
         }
         Err(Failed::Now(e)) => {

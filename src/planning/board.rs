@@ -18,7 +18,7 @@ use crate::domain::text::to_cst;
 use crate::domain::workflow::{Work, level_name};
 use crate::render::Env;
 
-use super::view::{assignment_view, plan_views, short_time, today};
+use super::view::{assignment_views, plan_views, short_time, today};
 
 /// Reports due within this long are shown as near their deadline.
 const REPORT_HORIZON: i64 = 2 * 86_400;
@@ -88,7 +88,7 @@ pub async fn render_body(env: &Env, site_id: &str) -> anyhow::Result<String> {
         }
     }
     // assignments overdue (any day)
-    let overdue: Vec<_> = store
+    let open = store
         .assignments(
             &AssignmentFilter {
                 sites: Some(vec![site_id.to_string()]),
@@ -97,9 +97,10 @@ pub async fn render_body(env: &Env, site_id: &str) -> anyhow::Result<String> {
             },
             500,
         )
+        .await?;
+    let overdue: Vec<_> = assignment_views(env, &open)
         .await?
-        .iter()
-        .map(|a| assignment_view(a, &tree, now))
+        .into_iter()
         .filter(|a| a.overdue)
         .collect();
     // stories waiting in review, by level, oldest first

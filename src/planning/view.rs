@@ -77,7 +77,37 @@ pub fn short_time(ts: i64) -> String {
     to_cst(ts).format("%m-%d %H:%M").to_string()
 }
 
-pub fn assignment_view(a: &Assignment, tree: &ChannelTree, now: i64) -> AssignmentView {
+/// A desk's name as people say it: `滨州网 · 社会民生`.
+pub async fn desk_name(env: &Env, site_id: &str, channel: &str) -> anyhow::Result<String> {
+    let sites = env.cache.sites(env.store.as_ref()).await?;
+    let site = sites
+        .iter()
+        .find(|s| s.id == site_id)
+        .map_or(site_id.to_string(), |s| s.name.clone());
+    let tree = env.cache.channels(env.store.as_ref(), site_id).await?;
+    Ok(format!("{site} · {}", channel_name(&tree, channel)))
+}
+
+/// `assignments` for display, each with its plan's channel tree and its
+/// desk's name.
+pub async fn assignment_views(
+    env: &Env,
+    assignments: &[Assignment],
+) -> anyhow::Result<Vec<AssignmentView>> {
+    let now = env.now();
+    let mut out = Vec::with_capacity(assignments.len());
+    for a in assignments {
+        let tree = env.cache.channels(env.store.as_ref(), &a.site_id).await?;
+        let mut v = assignment_view(a, &tree, now);
+        if let Some((s, c)) = &a.desk {
+            v.assignee = desk_name(env, s, c).await?;
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+fn assignment_view(a: &Assignment, tree: &ChannelTree, now: i64) -> AssignmentView {
     let levels = tree
         .get(&a.channel_path)
         .map_or(1, |c| c.review_levels.clamp(1, 9) as u8);
@@ -123,7 +153,6 @@ pub fn channel_name(tree: &ChannelTree, path: &str) -> String {
 
 /// `plans` with their coverages and the assignments in force, for display.
 pub async fn plan_views(env: &Env, plans: &[Plan]) -> anyhow::Result<Vec<PlanView>> {
-    let now = env.now();
     let assignments = if plans.is_empty() {
         Vec::new()
     } else {
@@ -137,6 +166,7 @@ pub async fn plan_views(env: &Env, plans: &[Plan]) -> anyhow::Result<Vec<PlanVie
             )
             .await?
     };
+    let views = assignment_views(env, &assignments).await?;
     let mut out = Vec::with_capacity(plans.len());
     for p in plans {
         let tree = env.cache.channels(env.store.as_ref(), &p.site_id).await?;
@@ -147,8 +177,9 @@ pub async fn plan_views(env: &Env, plans: &[Plan]) -> anyhow::Result<Vec<PlanVie
                 // the newest assignment of the coverage is the one in force
                 let a = assignments
                     .iter()
-                    .filter(|a| a.coverage_id == c.id)
-                    .max_by_key(|a| a.id);
+                    .zip(&views)
+                    .filter(|(a, _)| a.coverage_id == c.id)
+                    .max_by_key(|(a, _)| a.id);
                 CoverageView {
                     id: c.id,
                     medium: c.medium.label(),
@@ -159,10 +190,10 @@ pub async fn plan_views(env: &Env, plans: &[Plan]) -> anyhow::Result<Vec<PlanVie
                     time: c.time.clone(),
                     note: c.note.clone(),
                     assignable: c.status.assignable()
-                        && a.is_none_or(|a| {
+                        && a.is_none_or(|(a, _)| {
                             matches!(a.state, State::HandedBack | State::Cancelled)
                         }),
-                    assignment: a.map(|a| assignment_view(a, &tree, now)),
+                    assignment: a.map(|(_, v)| v.clone()),
                 }
             })
             .collect();

@@ -102,6 +102,66 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin/report.html"),
     ),
     (
+        "admin/assignments.html",
+        include_str!("../../templates/admin/assignments.html"),
+    ),
+    (
+        "admin/board.html",
+        include_str!("../../templates/admin/board.html"),
+    ),
+    (
+        "admin/board_body.html",
+        include_str!("../../templates/admin/board_body.html"),
+    ),
+    (
+        "admin/budget.html",
+        include_str!("../../templates/admin/budget.html"),
+    ),
+    (
+        "admin/budget_print.html",
+        include_str!("../../templates/admin/budget_print.html"),
+    ),
+    (
+        "admin/hooks.html",
+        include_str!("../../templates/admin/hooks.html"),
+    ),
+    (
+        "admin/pitches.html",
+        include_str!("../../templates/admin/pitches.html"),
+    ),
+    (
+        "admin/plan.html",
+        include_str!("../../templates/admin/plan.html"),
+    ),
+    (
+        "admin/plan_form.html",
+        include_str!("../../templates/admin/plan_form.html"),
+    ),
+    (
+        "admin/plan_new.html",
+        include_str!("../../templates/admin/plan_new.html"),
+    ),
+    (
+        "admin/roster.html",
+        include_str!("../../templates/admin/roster.html"),
+    ),
+    (
+        "admin/tip.html",
+        include_str!("../../templates/admin/tip.html"),
+    ),
+    (
+        "admin/tips.html",
+        include_str!("../../templates/admin/tips.html"),
+    ),
+    (
+        "portal/baoliao.html",
+        include_str!("../../templates/portal/baoliao.html"),
+    ),
+    (
+        "portal/baoliao_lookup.html",
+        include_str!("../../templates/portal/baoliao_lookup.html"),
+    ),
+    (
         "admin/rankings.html",
         include_str!("../../templates/admin/rankings.html"),
     ),
@@ -230,6 +290,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "library.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/js/library.js"),
+    ),
+    (
+        "board.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/board.js"),
+    ),
+    (
+        "budget.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/js/budget.js"),
     ),
     (
         "slots.js",

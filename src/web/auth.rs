@@ -38,12 +38,14 @@ pub struct NavCounts {
     /// 举报 open and overdue, of the sites the person handles.
     pub reports_open: i64,
     pub reports_overdue: i64,
+    /// 派题 given to the person (or his desks) not yet taken up.
+    pub assigned: usize,
 }
 
 impl NavCounts {
     async fn of(state: &AppState, user: &User) -> anyhow::Result<NavCounts> {
         let (pending, returned) = state.store.in_work(user.id).await?;
-        let deputies = state.store.deputies().await?;
+        let deputies = crate::newsroom::deputies(state).await?;
         let mut to_review = 0;
         for p in pending {
             let crate::domain::workflow::Work::Review { level } = p.work else {
@@ -73,11 +75,35 @@ impl NavCounts {
                     .await?
             }
         };
+        let assigned = if user.writes() {
+            state
+                .store
+                .assignments(
+                    &crate::db::AssignmentFilter {
+                        assignee: Some(user.id),
+                        desks: if user.is_admin() {
+                            vec![]
+                        } else {
+                            crate::domain::planning::rules::desks_of(user)
+                        },
+                        open_only: true,
+                        ..Default::default()
+                    },
+                    200,
+                )
+                .await?
+                .iter()
+                .filter(|a| a.state == crate::domain::planning::assignment::State::Offered)
+                .count()
+        } else {
+            0
+        };
         Ok(NavCounts {
             to_review,
             returned,
             reports_open,
             reports_overdue,
+            assigned,
         })
     }
 }

@@ -6,8 +6,9 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, deputies, images, live, media, rankings,
-    reports, slots, stats, stories, story_list, uploads, users, video_library, videos, words,
+    account, audit, autosave, channels, dashboard, deputies, images, live, media, planning,
+    rankings, reports, slots, stats, stories, story_list, uploads, users, video_library, videos,
+    words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
@@ -62,6 +63,76 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/rankings", get(rankings::get_rankings))
         .route("/admin/rankings/remove", post(rankings::post_remove))
         .route("/admin/rankings/restore", post(rankings::post_restore))
+        // 策划指挥
+        .route("/admin/planning", get(planning::budget::get_budget))
+        .route("/admin/planning/order", post(planning::budget::post_order))
+        .route("/admin/planning/final", post(planning::budget::post_final))
+        .route("/admin/planning/budget.csv", get(planning::budget::get_csv))
+        .route("/admin/planning/print", get(planning::budget::get_print))
+        .route(
+            "/admin/planning/pitches",
+            get(planning::pitches::get_pitches),
+        )
+        .route(
+            "/admin/planning/new",
+            get(planning::plan::get_new).post(planning::plan::post_new),
+        )
+        .route(
+            "/admin/planning/hooks",
+            get(planning::hooks::get_hooks).post(planning::hooks::post_hook),
+        )
+        .route(
+            "/admin/planning/hooks/{id}/delete",
+            post(planning::hooks::post_delete),
+        )
+        .route(
+            "/admin/planning/{id}",
+            get(planning::plan::get_plan).post(planning::plan::post_plan),
+        )
+        .route(
+            "/admin/planning/{id}/pitch",
+            post(planning::plan::post_pitch),
+        )
+        .route(
+            "/admin/planning/{id}/cancel",
+            post(planning::plan::post_cancel),
+        )
+        .route(
+            "/admin/planning/coverages/{id}/assign",
+            post(planning::plan::post_assign),
+        )
+        .route(
+            "/admin/assignments",
+            get(planning::assignments::get_assignments),
+        )
+        .route(
+            "/admin/assignments/{id}/act",
+            post(planning::assignments::post_act),
+        )
+        .route(
+            "/admin/assignments/{id}/start",
+            post(planning::assignments::post_start),
+        )
+        .route(
+            "/admin/tips",
+            get(planning::tips::get_tips).post(planning::tips::post_tip),
+        )
+        .route("/admin/tips/{id}", get(planning::tips::get_tip))
+        .route(
+            "/admin/tips/{id}/dismiss",
+            post(planning::tips::post_dismiss),
+        )
+        .route("/admin/board", get(planning::board::get_board))
+        .route("/admin/board/events", get(planning::board::get_events))
+        .route(
+            "/admin/roster",
+            get(planning::roster::get_roster).post(planning::roster::post_roster),
+        )
+        .route("/admin/roster/signs", post(planning::roster::post_signs))
+        .route(
+            "/admin/roster/{id}/delete",
+            post(planning::roster::post_delete),
+        )
         .route("/admin/images", get(images::get_images))
         .route(
             "/admin/images/{id}",
@@ -158,6 +229,13 @@ pub fn router(state: AppState) -> Router {
             get(portal::get_page)
                 .post(super::handlers::reports::post_report)
                 .layer(DefaultBodyLimit::max(super::handlers::reports::BODY_LIMIT)),
+        )
+        // 报料: the same, a plain form
+        .route(
+            "/baoliao/",
+            get(portal::get_page)
+                .post(super::handlers::baoliao::post_tip)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
         )
         // Every other GET is a public page of some site: one render path.
         .fallback(portal::get_page)

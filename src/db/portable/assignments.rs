@@ -95,12 +95,11 @@ async fn load(tx: &mut Tx<'_>, id: i64) -> StoreResult<Assignment> {
 async fn name_of(tx: &mut Tx<'_>, to: &Assignee) -> StoreResult<String> {
     match to {
         Assignee::Person(id) => {
-            let name: Option<String> = sqlx::query_scalar(
-                "SELECT display_name FROM users WHERE id = $1 AND active = 1",
-            )
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND active = 1")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
             name.ok_or_else(|| StoreError::Invalid("派给的人不存在或账号已停用".into()))
         }
         Assignee::Desk { site_id, channel } => {
@@ -145,7 +144,10 @@ async fn written(
         "plan",
         Some(&a.site_id),
         None,
-        &[format!("plan:{}", a.plan_id), format!("board:{}", a.site_id)],
+        &[
+            format!("plan:{}", a.plan_id),
+            format!("board:{}", a.site_id),
+        ],
     )
     .await
 }
@@ -392,11 +394,7 @@ impl Assignments for StoreImpl {
         row.as_ref().map(from_row).transpose()
     }
 
-    async fn assignments(
-        &self,
-        f: &AssignmentFilter,
-        limit: i64,
-    ) -> StoreResult<Vec<Assignment>> {
+    async fn assignments(&self, f: &AssignmentFilter, limit: i64) -> StoreResult<Vec<Assignment>> {
         let mut q = QueryBuilder::new(format!("{SELECT} WHERE 1 = 1"));
         if f.open_only {
             q.push(" AND a.state NOT IN ('done', 'cancelled')");

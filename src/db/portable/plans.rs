@@ -230,7 +230,9 @@ impl Plans for StoreImpl {
                 .fetch_optional(&mut *tx)
                 .await?;
         if exists.is_none() {
-            return Err(StoreError::Invalid("所选栏目不在这个站点,请重新选择".into()));
+            return Err(StoreError::Invalid(
+                "所选栏目不在这个站点,请重新选择".into(),
+            ));
         }
         let day = day_str(input);
         let position = if state == PlanState::Planned {
@@ -240,8 +242,8 @@ impl Plans for StoreImpl {
         };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plans (site_id, channel_path, slug, description, day, priority, state, tip_id, \
-             proposer_id, proposer, from_site, position, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+             proposer_id, proposer, from_site, position, created_at, updated_at, pitched) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
         )
         .bind(site_id)
         .bind(&input.channel_path)
@@ -256,6 +258,7 @@ impl Plans for StoreImpl {
         .bind(by.from_site)
         .bind(position)
         .bind(now)
+        .bind(i64::from(state == PlanState::Pitched))
         .fetch_one(&mut *tx)
         .await?;
         for (i, c) in input.coverages.iter().enumerate() {
@@ -288,7 +291,10 @@ impl Plans for StoreImpl {
             };
             ("plan_pitch", format!("报题{upward}"))
         } else {
-            ("plan_create", format!("日期 {}", day.as_deref().unwrap_or("待定")))
+            (
+                "plan_create",
+                format!("日期 {}", day.as_deref().unwrap_or("待定")),
+            )
         };
         record(&mut tx, by.actor, action, &p, detail, now).await?;
         if state == PlanState::Pitched {
@@ -327,7 +333,9 @@ impl Plans for StoreImpl {
                 .fetch_optional(&mut *tx)
                 .await?;
         if exists.is_none() {
-            return Err(StoreError::Invalid("所选栏目不在这个站点,请重新选择".into()));
+            return Err(StoreError::Invalid(
+                "所选栏目不在这个站点,请重新选择".into(),
+            ));
         }
         let day = day_str(input);
         let mut position = p.position;
@@ -352,7 +360,9 @@ impl Plans for StoreImpl {
         .execute(&mut *tx)
         .await?;
         if coverage_ids.len() != input.coverages.len() {
-            return Err(StoreError::Invalid("报道项目与表单不符,请刷新后重试".into()));
+            return Err(StoreError::Invalid(
+                "报道项目与表单不符,请刷新后重试".into(),
+            ));
         }
         let mut next = p.coverages.len() as i64;
         for (cid, c) in coverage_ids.iter().zip(&input.coverages) {
@@ -428,7 +438,8 @@ impl Plans for StoreImpl {
                 .await?;
             }
             PitchAction::Merge => {
-                let into = into.ok_or_else(|| StoreError::Invalid("请选择要合并到的选题".into()))?;
+                let into =
+                    into.ok_or_else(|| StoreError::Invalid("请选择要合并到的选题".into()))?;
                 let target = load(&mut tx, into).await?;
                 if target.site_id != p.site_id || target.id == p.id {
                     return Err(StoreError::Invalid("只能合并到本站点的另一个选题".into()));
@@ -561,7 +572,7 @@ impl Plans for StoreImpl {
             q.push(")");
         }
         if let Some(p) = f.proposer {
-            q.push(" AND proposer_id = ").push_bind(p);
+            q.push(" AND pitched = 1 AND proposer_id = ").push_bind(p);
         }
         match f.day.as_deref() {
             Some("") => {
@@ -682,13 +693,15 @@ impl Plans for StoreImpl {
     ) -> StoreResult<()> {
         let mut tx = dialect::begin_write(&self.pool).await?;
         bump_budget(&mut tx, site_id, day).await?;
-        sqlx::query("UPDATE budgets SET final_by = $3, final_at = $4 WHERE site_id = $1 AND day = $2")
-            .bind(site_id)
-            .bind(day)
-            .bind(final_.then_some(actor.name.as_str()))
-            .bind(final_.then_some(now))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE budgets SET final_by = $3, final_at = $4 WHERE site_id = $1 AND day = $2",
+        )
+        .bind(site_id)
+        .bind(day)
+        .bind(final_.then_some(actor.name.as_str()))
+        .bind(final_.then_some(now))
+        .execute(&mut *tx)
+        .await?;
         insert_event(
             &mut tx,
             actor,
@@ -726,7 +739,9 @@ async fn cancel_open(tx: &mut Tx<'_>, ids: &[i64], reason: &str, now: i64) -> St
     q.push_bind(reason.to_string())
         .push(", updated_at = ")
         .push_bind(now)
-        .push(", version = version + 1 WHERE state NOT IN ('done', 'cancelled') AND coverage_id IN (");
+        .push(
+            ", version = version + 1 WHERE state NOT IN ('done', 'cancelled') AND coverage_id IN (",
+        );
     let mut sep = q.separated(", ");
     for id in ids {
         sep.push_bind(*id);

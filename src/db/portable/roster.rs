@@ -132,11 +132,12 @@ impl Roster for StoreImpl {
 
     async fn remove_duty(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<()> {
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let row = sqlx::query("SELECT site_id, day, shift, duty, user_id FROM roster WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("这条排班已不存在".into()))?;
+        let row =
+            sqlx::query("SELECT site_id, day, shift, duty, user_id FROM roster WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("这条排班已不存在".into()))?;
         let site_id: String = row.try_get("site_id")?;
         let day: String = row.try_get("day")?;
         let shift = Shift::parse(&row.try_get::<String, _>("shift")?).map_or("", |s| s.label());
@@ -181,11 +182,13 @@ impl Roster for StoreImpl {
     ) -> StoreResult<()> {
         let mut tx = dialect::begin_write(&self.pool).await?;
         let n = if signs {
-            sqlx::query("INSERT INTO roster_signs (site_id) VALUES ($1) ON CONFLICT (site_id) DO NOTHING")
-                .bind(site_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
+            sqlx::query(
+                "INSERT INTO roster_signs (site_id) VALUES ($1) ON CONFLICT (site_id) DO NOTHING",
+            )
+            .bind(site_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
         } else {
             sqlx::query("DELETE FROM roster_signs WHERE site_id = $1")
                 .bind(site_id)

@@ -7,14 +7,14 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::article_write::{Bulk, load_article, site_channels, write_article};
-use super::story_create::{insert_story, next_revision};
 use super::rows::work_from;
+use super::story_create::{insert_story, next_revision};
 use super::write::to_json;
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Revision, StoreError, StoreResult, Stories, Transition, WorkState};
+use crate::domain::Status;
 use crate::domain::draft::Draft;
 use crate::domain::user::User;
-use crate::domain::Status;
 
 fn revision_from_row(row: &DbRow) -> StoreResult<Revision> {
     let content: String = row.try_get("content")?;

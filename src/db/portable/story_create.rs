@@ -49,44 +49,40 @@ pub(super) async fn insert_story(
     author: &User,
     now: i64,
 ) -> StoreResult<i64> {
-        let channels = site_channels(tx, Some(site_id)).await?;
-        let mut a = Article {
-            id: 0,
-            site_id: site_id.to_string(),
-            channel_id: 0,
-            extra_channel_ids: vec![],
-            title: String::new(),
-            short_title: None,
-            subtitle: None,
-            byline: vec![],
-            source: String::new(),
-            reprint: None,
-            editor: String::new(),
-            body_html: String::new(),
-            summary: String::new(),
-            tags: vec![],
-            status: Status::Draft,
-            signed_at: None,
-            signed_by: None,
-            published_at: None,
-            url_path: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            corrections: vec![],
-            revised_at: None,
-            kind: Default::default(),
-            ai: Default::default(),
-            parts: Default::default(),
-        };
-        draft.apply_to(&mut a);
-        let id = write_article(tx, &a, now, &channels, Bulk::No)
-            .await?
-            .id;
-        let (rev, _) = next_revision(tx, id, draft, author, now).await?;
-        sqlx::query(
-            "UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4",
-        )
+    let channels = site_channels(tx, Some(site_id)).await?;
+    let mut a = Article {
+        id: 0,
+        site_id: site_id.to_string(),
+        channel_id: 0,
+        extra_channel_ids: vec![],
+        title: String::new(),
+        short_title: None,
+        subtitle: None,
+        byline: vec![],
+        source: String::new(),
+        reprint: None,
+        editor: String::new(),
+        body_html: String::new(),
+        summary: String::new(),
+        tags: vec![],
+        status: Status::Draft,
+        signed_at: None,
+        signed_by: None,
+        published_at: None,
+        url_path: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        corrections: vec![],
+        revised_at: None,
+        kind: Default::default(),
+        ai: Default::default(),
+        parts: Default::default(),
+    };
+    draft.apply_to(&mut a);
+    let id = write_article(tx, &a, now, &channels, Bulk::No).await?.id;
+    let (rev, _) = next_revision(tx, id, draft, author, now).await?;
+    sqlx::query("UPDATE articles SET author_id = $1, work = $2, work_revision = $3 WHERE id = $4")
         .bind(author.id)
         .bind(to_json(&Work::Draft))
         .bind(rev)

@@ -206,13 +206,7 @@ impl Tips for StoreImpl {
         rows.iter().map(from_row).collect()
     }
 
-    async fn dismiss_tip(
-        &self,
-        id: i64,
-        reason: &str,
-        actor: &Actor,
-        now: i64,
-    ) -> StoreResult<()> {
+    async fn dismiss_tip(&self, id: i64, reason: &str, actor: &Actor, now: i64) -> StoreResult<()> {
         let reason = check_reason(reason, "搁置").map_err(StoreError::Invalid)?;
         let mut tx = dialect::begin_write(&self.pool).await?;
         let row = sqlx::query("SELECT site_id, title, state FROM tips WHERE id = $1")
@@ -227,12 +221,14 @@ impl Tips for StoreImpl {
                 "这条线索已立项或已搁置,请刷新线索列表".into(),
             ));
         }
-        sqlx::query("UPDATE tips SET state = 'dismissed', reason = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
-            .bind(&reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE tips SET state = 'dismissed', reason = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         insert_event(
             &mut tx,
             actor,

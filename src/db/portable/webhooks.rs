@@ -9,7 +9,8 @@ use super::write::insert_event;
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Delivery, Event, StoreError, StoreResult, Webhook, Webhooks};
 
-const HOOK_COLUMNS: &str = "h.id, h.site_id, h.channel_path, h.format, h.url, h.secret, h.allow_private";
+const HOOK_COLUMNS: &str =
+    "h.id, h.site_id, h.channel_path, h.format, h.url, h.secret, h.allow_private";
 
 fn hook_from_row(r: &DbRow) -> StoreResult<Webhook> {
     Ok(Webhook {
@@ -77,7 +78,11 @@ impl Webhooks for StoreImpl {
                 title: "群机器人".into(),
                 detail: format!(
                     "{} {}",
-                    if h.channel_path.is_empty() { "全站" } else { &h.channel_path },
+                    if h.channel_path.is_empty() {
+                        "全站"
+                    } else {
+                        &h.channel_path
+                    },
                     h.format
                 ),
             },
@@ -90,11 +95,13 @@ impl Webhooks for StoreImpl {
 
     async fn remove_webhook(&self, id: i64, actor: &Actor, now: i64) -> StoreResult<()> {
         let mut tx = dialect::begin_write(&self.pool).await?;
-        let row = sqlx::query("SELECT site_id, channel_path, format FROM webhooks WHERE id = $1 AND active = 1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("这个群机器人已不存在".into()))?;
+        let row = sqlx::query(
+            "SELECT site_id, channel_path, format FROM webhooks WHERE id = $1 AND active = 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("这个群机器人已不存在".into()))?;
         // kept (inactive) so its deliveries still say where they went
         sqlx::query("UPDATE webhooks SET active = 0 WHERE id = $1")
             .bind(id)

@@ -99,12 +99,11 @@ pub(super) async fn queue_notices(
     text: &str,
     now: i64,
 ) -> StoreResult<()> {
-    let hooks: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, channel_path FROM webhooks WHERE site_id = $1 AND active = 1",
-    )
-    .bind(site_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let hooks: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, channel_path FROM webhooks WHERE site_id = $1 AND active = 1")
+            .bind(site_id)
+            .fetch_all(&mut **tx)
+            .await?;
     for (hook, path) in hooks {
         let hears = path.is_empty()
             || channel_path == path

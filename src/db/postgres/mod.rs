@@ -18,42 +18,6 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use super::{StoreError, StoreResult};
 
-#[path = "../portable/assignments.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod assignments;
-#[path = "../portable/plans.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod plans;
-#[path = "../portable/roster.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod roster;
-#[path = "../portable/story_create.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod story_create;
-#[path = "../portable/tips.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod tips;
-#[path = "../portable/webhooks.rs"]
-#[allow(
-    clippy::duplicate_mod,
-    reason = "compiled once per backend, on purpose"
-)]
-mod webhooks;
 #[path = "../portable/article_lists.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -78,6 +42,12 @@ mod article_write;
     reason = "compiled once per backend, on purpose"
 )]
 mod articles;
+#[path = "../portable/assignments.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod assignments;
 #[path = "../portable/changes.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -126,6 +96,12 @@ mod live;
     reason = "compiled once per backend, on purpose"
 )]
 mod pictures;
+#[path = "../portable/plans.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod plans;
 #[path = "../portable/rankings.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -150,6 +126,12 @@ mod record;
     reason = "compiled once per backend, on purpose"
 )]
 mod reports;
+#[path = "../portable/roster.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod roster;
 #[path = "../portable/rows.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -174,12 +156,24 @@ mod store;
     reason = "compiled once per backend, on purpose"
 )]
 mod stories;
+#[path = "../portable/story_create.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod story_create;
 #[path = "../portable/story_list.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "compiled once per backend, on purpose"
 )]
 mod story_list;
+#[path = "../portable/tips.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod tips;
 #[path = "../portable/topics.rs"]
 #[allow(
     clippy::duplicate_mod,
@@ -204,6 +198,12 @@ mod users;
     reason = "compiled once per backend, on purpose"
 )]
 mod videos;
+#[path = "../portable/webhooks.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod webhooks;
 #[path = "../portable/words.rs"]
 #[allow(
     clippy::duplicate_mod,

@@ -321,13 +321,13 @@ impl PitchAction {
 }
 
 /// The state a pitch in `from` goes to by `action`, or why not.
-pub fn decide_pitch(from: PlanState, action: PitchAction, reason: &str) -> Result<PlanState, String> {
+pub fn decide_pitch(
+    from: PlanState,
+    action: PitchAction,
+    reason: &str,
+) -> Result<PlanState, String> {
     if from != PlanState::Pitched {
-        return Err(format!(
-            "这条报题{},不能再{}",
-            from.label(),
-            action.label()
-        ));
+        return Err(format!("这条报题{},不能再{}", from.label(), action.label()));
     }
     let reason = reason.trim();
     if chars(reason) > MAX_REASON_CHARS {
@@ -336,9 +336,7 @@ pub fn decide_pitch(from: PlanState, action: PitchAction, reason: &str) -> Resul
     match action {
         PitchAction::Accept => Ok(PlanState::Planned),
         PitchAction::Merge => Ok(PlanState::Merged),
-        PitchAction::Decline if reason.is_empty() => {
-            Err("请写明不采用的理由(报题人会看到)".into())
-        }
+        PitchAction::Decline if reason.is_empty() => Err("请写明不采用的理由(报题人会看到)".into()),
         PitchAction::Decline => Ok(PlanState::Declined),
     }
 }
@@ -399,10 +397,34 @@ mod tests {
         let undated = check_plan(&PlanForm { day: "", ..form() }).unwrap();
         assert_eq!(undated.day, None);
         for (bad, says) in [
-            (PlanForm { slug: " ", ..form() }, "选题名称"),
-            (PlanForm { day: "6月1日", ..form() }, "年-月-日"),
-            (PlanForm { channel_path: "", ..form() }, "栏目"),
-            (PlanForm { priority: "9", ..form() }, "优先级"),
+            (
+                PlanForm {
+                    slug: " ",
+                    ..form()
+                },
+                "选题名称",
+            ),
+            (
+                PlanForm {
+                    day: "6月1日",
+                    ..form()
+                },
+                "年-月-日",
+            ),
+            (
+                PlanForm {
+                    channel_path: "",
+                    ..form()
+                },
+                "栏目",
+            ),
+            (
+                PlanForm {
+                    priority: "9",
+                    ..form()
+                },
+                "优先级",
+            ),
             (
                 PlanForm {
                     coverages: vec![("text", "", "25:99", "")],
@@ -429,7 +451,13 @@ mod tests {
             assert!(why.contains(says), "{why}");
         }
         let long = "长".repeat(MAX_SLUG_CHARS + 1);
-        assert!(check_plan(&PlanForm { slug: &long, ..form() }).is_err());
+        assert!(
+            check_plan(&PlanForm {
+                slug: &long,
+                ..form()
+            })
+            .is_err()
+        );
     }
 
     #[test]
@@ -438,8 +466,15 @@ mod tests {
         use PlanState as S;
         assert_eq!(decide_pitch(S::Pitched, A::Accept, ""), Ok(S::Planned));
         assert_eq!(decide_pitch(S::Pitched, A::Merge, ""), Ok(S::Merged));
-        assert!(decide_pitch(S::Pitched, A::Decline, " ").unwrap_err().contains("理由"));
-        assert_eq!(decide_pitch(S::Pitched, A::Decline, "重复"), Ok(S::Declined));
+        assert!(
+            decide_pitch(S::Pitched, A::Decline, " ")
+                .unwrap_err()
+                .contains("理由")
+        );
+        assert_eq!(
+            decide_pitch(S::Pitched, A::Decline, "重复"),
+            Ok(S::Declined)
+        );
         for s in [S::Planned, S::Declined, S::Merged, S::Cancelled] {
             for a in [A::Accept, A::Merge, A::Decline] {
                 assert!(decide_pitch(s, a, "x").is_err(), "{s:?} {a:?}");

@@ -147,7 +147,10 @@ mod tests {
         let june = |d| NaiveDate::from_ymd_opt(2024, 6, d).unwrap();
         assert_eq!(
             on_at(JUNE_1 + 3 * 3600),
-            vec![(june(1), Shift::Day), (june(1) - Duration::days(1), Shift::Night)]
+            vec![
+                (june(1), Shift::Day),
+                (june(1) - Duration::days(1), Shift::Night)
+            ]
         );
         assert_eq!(
             on_at(JUNE_1 + 9 * 3600),

@@ -30,6 +30,12 @@ pub fn may_plan(u: &User, site_id: &str, channel_path: &str) -> Result<(), Strin
     }
 }
 
+/// Whether `u` plans for some channel of `site_id`: sees its 报题单, its
+/// pitches and its board.
+pub fn may_plan_site(u: &User, site_id: &str) -> bool {
+    u.is_admin() || (u.is_editor() && u.writes() && u.scopes.iter().any(|s| s.site_id == site_id))
+}
+
 /// What a plan shows of who is involved, for `may_see`.
 #[derive(Debug, Clone, Default)]
 pub struct Involved<'a> {
@@ -61,6 +67,15 @@ pub fn who(action: Action, is_assignee: bool, plans_it: bool) -> Who {
         (false, true) => Who::Desk,
         (false, false) => Who::Other,
     }
+}
+
+/// The desks whose assignments count as `u`'s: the (site, channel) scopes
+/// he works in (`None`: the whole site).
+pub fn desks_of(u: &User) -> Vec<(String, Option<String>)> {
+    u.scopes
+        .iter()
+        .map(|s| (s.site_id.clone(), s.channel_path.clone()))
+        .collect()
 }
 
 /// Whether `u` is the assignee of an assignment given to person
@@ -124,6 +139,10 @@ mod tests {
         );
         assert!(may_plan(&county, "main", "zw").is_err());
         assert!(may_plan(&admin, "main", "sh").is_ok());
+        assert!(may_plan_site(&zw_editor, "main"));
+        assert!(!may_plan_site(&reporter, "main"));
+        assert!(!may_plan_site(&county, "main"));
+        assert!(!may_plan_site(&curator, "main"));
         // seeing a plan of 社会民生 pitched by the county, assigned to the reporter
         let plan = Involved {
             site_id: "main",

@@ -127,13 +127,7 @@ pub fn check_tip(
         if kind != TipKind::Reader {
             return Err("请填写线索标题".into());
         }
-        title = body
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(30)
-            .collect();
+        title = body.lines().next().unwrap_or("").chars().take(30).collect();
     }
     if chars(&title) > MAX_TITLE_CHARS {
         return Err(format!("标题最多 {MAX_TITLE_CHARS} 个字"));
@@ -191,14 +185,24 @@ mod tests {
             "13800000000",
         )
         .unwrap();
-        assert_eq!(t.title, "渤海七路井盖缺失,夜里很危险", "the first line stands for it");
+        assert_eq!(
+            t.title, "渤海七路井盖缺失,夜里很危险",
+            "the first line stands for it"
+        );
         assert_eq!(t.starts_at, None, "only an event keeps a time");
         assert_eq!(t.contact.as_deref(), Some("13800000000"));
-        let why = check_tip(TipKind::Event, "市两会开幕", "第一次全体会议", "", None, "")
-            .unwrap_err();
+        let why =
+            check_tip(TipKind::Event, "市两会开幕", "第一次全体会议", "", None, "").unwrap_err();
         assert!(why.contains("开始时间"), "{why}");
-        let ev = check_tip(TipKind::Event, "市两会开幕", "第一次全体会议", "市会堂", Some(9), "")
-            .unwrap();
+        let ev = check_tip(
+            TipKind::Event,
+            "市两会开幕",
+            "第一次全体会议",
+            "市会堂",
+            Some(9),
+            "",
+        )
+        .unwrap();
         assert_eq!(ev.starts_at, Some(9));
         assert!(check_tip(TipKind::Note, "", "一些事情要跟进", "", None, "").is_err());
         assert!(check_tip(TipKind::Reader, "", "短", "", None, "").is_err());
@@ -220,6 +224,9 @@ mod tests {
     #[test]
     fn a_tip_is_looked_up_by_its_title_or_first_words() {
         assert_eq!(search_words(" 黄河大集 ", "x"), "黄河大集");
-        assert_eq!(search_words("", "  惠民县的黄河大集今天开集"), "惠民县的黄河大集今天开集");
+        assert_eq!(
+            search_words("", "  惠民县的黄河大集今天开集"),
+            "惠民县的黄河大集今天开集"
+        );
     }
 }

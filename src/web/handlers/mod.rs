@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod assets;
+pub mod baoliao;
 pub mod live;
 pub mod portal;
 pub mod reports;

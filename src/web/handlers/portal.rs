@@ -54,6 +54,11 @@ pub async fn get_page(
             return Ok(resp);
         }
     }
+    if path.ends_with("/baoliao/") || path.ends_with("/baoliao/chaxun") {
+        if let Some(resp) = super::baoliao::public_page(&state, host, path, uri.query()).await? {
+            return Ok(resp);
+        }
+    }
     if path.ends_with("/search") || path.ends_with("/search.json") {
         if let Some(page) = render::search::page(&state, host, path, uri.query()).await? {
             return respond(page, head, headers);

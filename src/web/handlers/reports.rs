@@ -35,12 +35,13 @@ struct Entered {
     contact: String,
 }
 
-async fn sites(state: &AppState) -> Result<std::sync::Arc<Vec<Site>>, AppError> {
+pub(super) async fn sites(state: &AppState) -> Result<std::sync::Arc<Vec<Site>>, AppError> {
     Ok(state.cache.sites(state.store.as_ref()).await?)
 }
 
-/// Render one of the public 举报 pages with the site's header and footer.
-async fn render(
+/// Render one of the public 举报 (or 报料) pages with the site's header and
+/// footer, never cached.
+pub(super) async fn render(
     state: &AppState,
     sites: &[Site],
     site: &Site,
@@ -55,7 +56,7 @@ async fn render(
     let brand = crate::render::site_brand(state, sites, site).await?.0;
     let ctx = minijinja::context! {
         page_title => format!("{title} - {}", chrome.site_title),
-        description => format!("{}违法和不良信息举报", chrome.site_title),
+        description => format!("{}{title}", chrome.site_title),
         canonical => Option::<String>::None,
         brand,
         chrome,
@@ -212,7 +213,7 @@ async fn lookup(
 
 /// A one-way digest of the client's address: the limit counts by it, and
 /// the address itself is never stored.
-fn who(secret: &str, addr: &str) -> String {
+pub(super) fn who(secret: &str, addr: &str) -> String {
     let h = sha2::Sha256::digest(format!("{secret}|{addr}").as_bytes());
     hex::encode(&h[..16])
 }

@@ -104,7 +104,7 @@ pub async fn get_dashboard(
         })
         .await?;
     let mut queue = Vec::new();
-    let deputies = state.store.deputies().await?;
+    let deputies = crate::newsroom::deputies(&state).await?;
     let deputy = deputies.iter().any(|d| d.user_id == me.id);
     for level in 1..=9u8 {
         // levels this person reviews in some channel, or signs as a deputy

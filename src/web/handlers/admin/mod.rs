@@ -10,6 +10,7 @@ pub mod images;
 mod kinds;
 pub mod live;
 pub mod media;
+pub mod planning;
 pub mod rankings;
 pub mod reports;
 mod slot_picks;
@@ -97,6 +98,10 @@ struct Me {
     reviews: bool,
     /// Handles 举报 of some site.
     handles_reports: bool,
+    /// Writes: pitches and takes 派题.
+    writes: bool,
+    /// Plans some site (报题单, 指挥调度).
+    plans: bool,
     nav: crate::web::auth::NavCounts,
 }
 
@@ -121,6 +126,12 @@ pub fn render(
         is_editor: s.user.is_editor(),
         reviews: (1..=9).any(|l| s.user.may_review(l, 9) || s.user.may_review(l, l)),
         handles_reports: s.user.report_sites().is_none_or(|s| !s.is_empty()),
+        writes: s.user.writes(),
+        plans: s.user.is_admin()
+            || s.user
+                .scopes
+                .iter()
+                .any(|sc| crate::domain::planning::rules::may_plan_site(&s.user, &sc.site_id)),
         nav: s.nav,
     });
     let csrf = session.map(|s| s.csrf.clone()).unwrap_or_default();

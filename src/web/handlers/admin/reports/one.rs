@@ -54,7 +54,7 @@ async fn hand_over_to(state: &AppState, r: &Report) -> Result<Vec<(i64, String)>
         .find(|c| c.id == ws.article.channel_id)
         .map(|c| c.path)
         .unwrap_or_default();
-    let deputies = state.store.deputies().await?;
+    let deputies = crate::newsroom::deputies(state).await?;
     for u in state.store.users().await? {
         if !u.active || out.iter().any(|(id, _)| *id == u.id) {
             continue;

@@ -109,6 +109,8 @@ pub(super) async fn edit_page(
         (String::new(), true, false, None);
     let mut returned = None;
     let (mut may_sign, mut warnings) = (None, Vec::new());
+    // the 派题 this story fulfils, if any (issue 26)
+    let mut planned = None;
     let mut held_slots = Vec::new();
     let mut version = 0;
     if let Some(story) = p.story {
@@ -173,6 +175,12 @@ pub(super) async fn edit_page(
             });
         }
         warnings = newsroom::signoff_warnings(story, now);
+        if let Some((a, warning)) = newsroom::planning_note(state, story).await? {
+            planned = Some(minijinja::context! {
+                plan_id => a.plan_id, slug => a.slug, state => a.state.label(),
+                medium => a.medium.label(), warning,
+            });
+        }
         editable = may_edit(story, user);
         let record = state.store.audit_of(story.state.article.id).await?;
         for (slot, position) in state.store.slots_holding(story.state.article.id).await? {
@@ -230,7 +238,7 @@ pub(super) async fn edit_page(
         story_id => p.story.map(|s| s.state.article.id),
         revision => p.story.and_then(|s| s.revision_number),
         d, byline_rows, version, state_label, editable, actions, signing, blocking, public_url, hits, audit, revisions,
-        action_buttons => buttons, may_sign, warnings,
+        action_buttons => buttons, may_sign, warnings, planned,
         error_field => p.error.as_deref().and_then(super::form::field_of),
         may_name_editor => user.is_editor(),
         review => match p.story {

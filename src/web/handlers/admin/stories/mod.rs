@@ -14,6 +14,7 @@ mod save;
 pub use act::post_act;
 pub use diff::get_diff;
 pub use edit::{DoneQuery, get_story, post_story};
+pub(crate) use form::check_draft;
 pub(crate) use form::{check_channels, parse_draft};
 pub use new::{get_new, post_new};
 pub use preview::get_preview;
