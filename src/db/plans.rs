@@ -107,6 +107,7 @@ pub trait Plans: Send + Sync {
     /// The desk's decision on a pitch (taken by `decide_pitch`): accepted,
     /// merged into plan `into` (its coverages join it), or declined with
     /// `reason`.
+    #[allow(clippy::too_many_arguments)]
     async fn settle_pitch(
         &self,
         id: i64,

@@ -41,7 +41,7 @@ pub struct ReaderTip {
 /// What filing a reader's tip came to.
 #[derive(Debug, Clone)]
 pub enum TipFiling {
-    Filed(Tip),
+    Filed(Box<Tip>),
     /// Its challenge was answered before: nothing filed.
     Replayed,
 }

@@ -15,8 +15,16 @@ use crate::domain::planning::tip::{TipKind, check_tip};
 use crate::domain::text::to_cst;
 use crate::domain::user::{Role, Scope, User};
 
-/// (username, display name, roles, site, channel)
-const STAFF: &[(&str, &str, &[Role], &str, Option<&str>)] = &[
+/// One of the demo's staff: username, display name, roles, site, channel.
+type Staff = (
+    &'static str,
+    &'static str,
+    &'static [Role],
+    &'static str,
+    Option<&'static str>,
+);
+
+const STAFF: &[Staff] = &[
     ("wangli", "王丽", &[Role::Reporter], "main", None),
     ("dingchungui", "丁春贵", &[Role::Reporter], "main", None),
     (

@@ -173,7 +173,7 @@ pub async fn render_body(env: &Env, site_id: &str) -> anyhow::Result<String> {
             }
         })
         .collect();
-    Ok(env.render.render(
+    env.render.render(
         "admin/board_body.html",
         minijinja::context! {
             site => minijinja::context! { id => site.id.clone(), name => site.name.clone() },
@@ -181,5 +181,5 @@ pub async fn render_body(env: &Env, site_id: &str) -> anyhow::Result<String> {
             updated => to_cst(now).format("%H:%M:%S").to_string(),
             duty, plans, counts, overdue, review, published, live, reports, tips,
         },
-    )?)
+    )
 }

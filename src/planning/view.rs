@@ -135,7 +135,7 @@ fn assignment_view(a: &Assignment, tree: &ChannelTree, now: i64) -> AssignmentVi
         slug: a.slug.clone(),
         plan_id: a.plan_id,
         site_id: a.site_id.clone(),
-        channel: a.channel_path.clone(),
+        channel: channel_name(tree, &a.channel_path),
         day: a.day.clone(),
         medium: a.medium.label(),
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use gazette::db::StoreError;
 use gazette::domain::Status;
 
+pub(crate) use crate::planning::the_planning_day_runs_from_tip_to_published_story;
 use crate::util::TestApp;
 use crate::util::backend::Backend;
 use crate::util::desk::{BODY, desk, schedule};
@@ -31,6 +32,7 @@ macro_rules! cases {
             slots_the_record_lists_and_autosaves_behave_alike,
             reports_limits_and_acts_hold_across_writers,
             views_add_up_and_lists_move_only_by_the_rule,
+            the_planning_day_runs_from_tip_to_published_story,
         );
     };
 }

@@ -21,6 +21,7 @@ mod newsroom_flow;
 mod one_path;
 mod overload;
 mod pictures;
+mod planning;
 mod portal_details;
 mod portal_pages;
 mod portal_routing;

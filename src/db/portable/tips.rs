@@ -161,7 +161,7 @@ impl Tips for StoreImpl {
             .await?;
         let tip = from_row(&row)?;
         tx.commit().await?;
-        Ok(TipFiling::Filed(tip))
+        Ok(TipFiling::Filed(Box::new(tip)))
     }
 
     async fn tip(&self, id: i64) -> StoreResult<Option<Tip>> {

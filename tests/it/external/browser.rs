@@ -26,7 +26,7 @@ fn available() -> bool {
 }
 
 /// Start chromedriver on a free port.
-fn chromedriver() -> (std::process::Child, u16) {
+pub(crate) fn chromedriver() -> (std::process::Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -41,7 +41,7 @@ fn chromedriver() -> (std::process::Child, u16) {
     (child, port)
 }
 
-fn not_run_unless_available() -> bool {
+pub(crate) fn not_run_unless_available() -> bool {
     if available() {
         return false;
     }
@@ -53,7 +53,7 @@ fn not_run_unless_available() -> bool {
     true
 }
 
-fn login(d: &Driver, base: &str, user: &str) {
+pub(crate) fn login(d: &Driver, base: &str, user: &str) {
     d.delete_cookies();
     d.goto(&format!("{base}/admin/login"));
     d.type_into("#username", user);
@@ -62,7 +62,7 @@ fn login(d: &Driver, base: &str, user: &str) {
     d.wait_for(".admin-head");
 }
 
-fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str, done: &str) {
+pub(crate) fn act(d: &Driver, base: &str, id: i64, button: &str, opinion: &str, done: &str) {
     d.goto(&format!("{base}/admin/stories/{id}"));
     if !opinion.is_empty() {
         d.type_into("#opinion", opinion);
@@ -816,7 +816,7 @@ async fn live_coverage_in_a_browser() {
 }
 
 /// axe-core's script (`npm install axe-core`, as `.ci/run` does), if present.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(s),
@@ -832,7 +832,7 @@ fn axe_source() -> Option<String> {
 }
 
 /// The serious and critical violations axe-core finds on the open page.
-fn axe_violations(drv: &Driver, axe: &str) -> Vec<String> {
+pub(crate) fn axe_violations(drv: &Driver, axe: &str) -> Vec<String> {
     if drv.script("return typeof window.axe;").as_str() != Some("object") {
         drv.script(axe);
     }

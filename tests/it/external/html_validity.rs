@@ -103,8 +103,60 @@ async fn admin_pages_are_valid_html5() {
             ],
         )
         .await;
+    // issue 26: the demo's morning of planning
+    gazette::demo::planning::seed(app.state.store.as_ref(), app.state.now())
+        .await
+        .unwrap();
+    let plans = app
+        .state
+        .store
+        .plans(&gazette::db::PlanFilter::default(), 50)
+        .await
+        .unwrap();
+    let pitched = plans
+        .iter()
+        .find(|p| p.state.as_str() == "pitched")
+        .unwrap()
+        .id;
+    let planned = plans
+        .iter()
+        .find(|p| p.state.as_str() == "planned")
+        .unwrap()
+        .id;
+    let tip = app.state.store.tips(None, None, 1).await.unwrap()[0].id;
+    let day = gazette::domain::text::to_cst(app.state.now())
+        .format("%Y-%m-%d")
+        .to_string();
     let dir = tempfile::tempdir().unwrap();
     let pages = [
+        (
+            "planning",
+            admin.get(&format!("/admin/planning?day={day}")).await,
+        ),
+        (
+            "planning-print",
+            admin.get(&format!("/admin/planning/print?day={day}")).await,
+        ),
+        ("pitches", admin.get("/admin/planning/pitches").await),
+        (
+            "plan",
+            admin.get(&format!("/admin/planning/{planned}")).await,
+        ),
+        (
+            "plan-pitched",
+            admin.get(&format!("/admin/planning/{pitched}")).await,
+        ),
+        ("plan-new", admin.get("/admin/planning/new").await),
+        (
+            "pitch-new",
+            d.reporter.get("/admin/planning/new?pitch=1").await,
+        ),
+        ("assignments", admin.get("/admin/assignments").await),
+        ("tips", admin.get("/admin/tips").await),
+        ("tip", admin.get(&format!("/admin/tips/{tip}")).await),
+        ("board", admin.get("/admin/board").await),
+        ("roster", admin.get("/admin/roster").await),
+        ("hooks", admin.get("/admin/planning/hooks").await),
         ("login", app.get("/admin/login").await),
         ("dashboard", admin.get("/admin/").await),
         ("stories", admin.get("/admin/stories").await),
@@ -307,6 +359,13 @@ async fn portal_pages_are_valid_html5() {
             r.header("location").unwrap().to_string()
         }),
         ("jubao-lookup-empty", "/jubao/chaxun".to_string()),
+        // issue 26: the 报料 form and its lookup
+        ("baoliao", "/baoliao/".to_string()),
+        ("baoliao-county", "/zouping/baoliao/".to_string()),
+        ("baoliao-lookup", {
+            let r = crate::planning::tip_off(&app, "渤海七路井盖缺失,晚上很危险").await;
+            r.header("location").unwrap().to_string()
+        }),
         // issue 25: 专题 (its page, a section, the list), tag and author
         // pages, a fragment-free county home, search
         ("topic", "/zt/2024sxj/".to_string()),

@@ -12,6 +12,7 @@ mod html_validity;
 mod lighthouse;
 mod multinode;
 mod nginx;
+mod planning_browser;
 mod postgres;
 mod s3;
 mod structured_data;

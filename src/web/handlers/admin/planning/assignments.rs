@@ -13,7 +13,7 @@ use super::{id_field, planning_sites};
 use crate::db::{Assignment, AssignmentFilter};
 use crate::domain::article::Byline;
 use crate::domain::draft::Draft;
-use crate::domain::planning::assignment::{Action, decide};
+use crate::domain::planning::assignment::{Action, Who, decide};
 use crate::domain::planning::rules::{desks_of, is_assignee, may_plan, who};
 use crate::domain::user::User;
 use crate::planning::view::assignment_views;
@@ -142,6 +142,22 @@ async fn load(state: &AppState, id: &str) -> Result<Assignment, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("派题 {id} 不存在")))
 }
 
+/// A step that is not the asker's to take: 403, with whose it is.
+fn refuse_unless_theirs(action: Action, asker: Who) -> Result<(), AppError> {
+    let (needs, whose) = match action {
+        Action::Accept | Action::Start | Action::HandBack => (Who::Assignee, "接受派题的人"),
+        _ => (Who::Desk, "策划这个选题的编辑"),
+    };
+    if asker == needs {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "只有{whose}可以{}这条派题",
+            action.label()
+        )))
+    }
+}
+
 /// `POST /admin/assignments/{id}/act`: 接受, 退回, 改派 or 取消.
 pub async fn post_act(
     State(state): State<AppState>,
@@ -162,12 +178,16 @@ pub async fn post_act(
         mine(&a, u),
         may_plan(u, &a.site_id, &a.channel_path).is_ok(),
     );
-    if asker == crate::domain::planning::assignment::Who::Other {
-        return Err(AppError::Forbidden(
-            "只有接受派题的人或策划这个选题的编辑可以操作这条派题".into(),
-        ));
-    }
-    let to = decide(a.state, action, asker, f.get("reason")).map_err(AppError::BadRequest)?;
+    refuse_unless_theirs(action, asker)?;
+    let to = decide(a.state, action, asker, f.get("reason")).map_err(|why| {
+        if f.get("reason").trim().is_empty() && matches!(action, Action::HandBack | Action::Cancel)
+        {
+            AppError::BadRequest(why)
+        } else {
+            // the assignment is no longer where the form saw it
+            AppError::Conflict(why)
+        }
+    })?;
     let reassign_to = if action == Action::Reassign {
         Some(super::plan::assignee_of(&f)?)
     } else {
@@ -212,7 +232,8 @@ pub async fn post_start(
         mine(&a, u),
         may_plan(u, &a.site_id, &a.channel_path).is_ok(),
     );
-    decide(a.state, Action::Start, asker, "").map_err(AppError::BadRequest)?;
+    refuse_unless_theirs(Action::Start, asker)?;
+    decide(a.state, Action::Start, asker, "").map_err(AppError::Conflict)?;
     let (site, path) = if u.may_work_in(&a.site_id, &a.channel_path) {
         (a.site_id.clone(), a.channel_path.clone())
     } else if let Some((s, c)) = a.desk.as_ref().filter(|(s, c)| u.may_work_in(s, c)) {

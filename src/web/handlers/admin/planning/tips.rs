@@ -62,7 +62,7 @@ async fn page(
     let tips: Vec<_> = state
         .store
         .tips(
-            Some(&[site.id.clone()]),
+            Some(std::slice::from_ref(&site.id)),
             filter.or(Some(TipState::New)),
             200,
         )
