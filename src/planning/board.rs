@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::db::{AssignmentFilter, PlanFilter, ReportFilter, StoryFilter};
-use crate::domain::kind::Kind;
+use crate::domain::kind::Part;
 use crate::domain::live::LiveStatus;
 use crate::domain::planning::assignment::State;
 use crate::domain::planning::plan::PlanState;
@@ -139,7 +139,11 @@ pub async fn render_body(env: &Env, site_id: &str) -> anyhow::Result<String> {
         .map(|a| minijinja::context! { id => a.id, title => a.title.clone(), at => short_time(a.signed_at) })
         .collect();
     let mut live = Vec::new();
-    for a in latest.iter().filter(|a| a.kind == Kind::Live) {
+    // live coverage: the stories whose kind keeps live entries
+    for a in latest
+        .iter()
+        .filter(|a| a.kind.spec().parts.contains(&Part::Live))
+    {
         if store.live_clock(a.id).await?.status() == LiveStatus::Live {
             let entries = store.entries(a.id, true).await?.len();
             live.push(minijinja::context! { id => a.id, title => a.title.clone(), entries });

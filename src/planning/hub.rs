@@ -64,6 +64,9 @@ pub struct Boards {
     pub streams: AtomicUsize,
     /// Renders done (the benchmark and tests read it).
     pub renders: AtomicUsize,
+    /// One catch-up at a time: two writers waking it at once render a
+    /// change once, not twice.
+    catching: tokio::sync::Mutex<()>,
 }
 
 /// The SSE frame of a rendered board body.
@@ -160,6 +163,10 @@ impl Boards {
     /// that changed is rendered once and broadcast; boards not rendered for
     /// `STALE` too; rooms nobody watches are dropped.
     pub async fn catch_up(&self, env: &Env) -> anyhow::Result<()> {
+        if self.cursor.load(Ordering::SeqCst) < 0 {
+            return Ok(());
+        }
+        let _one = self.catching.lock().await;
         let cursor = self.cursor.load(Ordering::SeqCst);
         if cursor < 0 {
             return Ok(());

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::kind::Kind;
+use crate::domain::kind::{Kind, Part};
 use crate::domain::text::{clean_block, clean_line};
 
 pub const MAX_SLUG_CHARS: usize = 40;
@@ -51,14 +51,21 @@ impl Medium {
         }
     }
 
-    /// The kind of story an assignment of this coverage starts.
+    /// The kind of story an assignment of this coverage starts: text is
+    /// the default kind; pictures, video and live the kind that keeps a
+    /// gallery, a video, live entries (the kinds say what they keep, so a
+    /// new kind needs no change here).
     pub fn kind(self) -> Kind {
-        match self {
-            Medium::Text => Kind::Text,
-            Medium::Pictures => Kind::Gallery,
-            Medium::Video => Kind::Video,
-            Medium::Live => Kind::Live,
-        }
+        let part = match self {
+            Medium::Text => return Kind::default(),
+            Medium::Pictures => Part::Gallery,
+            Medium::Video => Part::Video,
+            Medium::Live => Part::Live,
+        };
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.spec().listed && k.spec().parts.contains(&part))
+            .unwrap_or_default()
     }
 }
 
@@ -503,6 +510,7 @@ mod tests {
         for m in Medium::ALL {
             assert_eq!(Medium::parse(m.as_str()), Some(m));
         }
-        assert_eq!(Medium::Pictures.kind(), Kind::Gallery);
+        let names: Vec<&str> = Medium::ALL.iter().map(|m| m.kind().spec().name).collect();
+        assert_eq!(names, ["text", "gallery", "video", "live"]);
     }
 }

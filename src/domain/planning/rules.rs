@@ -157,6 +157,59 @@ mod tests {
         assert!(!may_see(&curator, &plan));
     }
 
+    /// Every person × every desk × pitch and plan, against a table: a
+    /// reporter pitches where he works and plans nowhere; an editor plans
+    /// within his scope; a county desk pitches to the city, never sideways;
+    /// a curator neither; an administrator everywhere.
+    #[test]
+    fn who_may_pitch_and_plan_is_exactly_the_table() {
+        let people = [
+            user(1, &[Role::Reporter], &[("main", None)]),
+            user(2, &[Role::Reporter], &[("zouping", None)]),
+            user(3, &[Role::Editor], &[("main", Some("zw"))]),
+            user(4, &[Role::Editor], &[("main", None)]),
+            user(5, &[Role::Editor], &[("zouping", None)]),
+            user(6, &[Role::Signer], &[("main", None)]),
+            user(7, &[Role::Curator], &[("main", None)]),
+            user(8, &[Role::Admin], &[]),
+        ];
+        let desks = [
+            ("main", "zw/yw"),
+            ("main", "sh"),
+            ("zouping", "zw"),
+            ("boxing", "zw"),
+        ];
+        // per person, per desk: (may pitch, may plan)
+        const T: bool = true;
+        const F: bool = false;
+        let table: [[(bool, bool); 4]; 8] = [
+            [(T, F), (T, F), (F, F), (F, F)],
+            [(T, F), (T, F), (T, F), (F, F)],
+            [(T, T), (T, F), (F, F), (F, F)],
+            [(T, T), (T, T), (F, F), (F, F)],
+            [(T, F), (T, F), (T, T), (F, F)],
+            [(T, T), (T, T), (F, F), (F, F)],
+            [(F, F), (F, F), (F, F), (F, F)],
+            [(T, T), (T, T), (T, T), (T, T)],
+        ];
+        for (p, row) in people.iter().zip(table) {
+            for ((site, channel), (pitch, plan)) in desks.iter().zip(row) {
+                assert_eq!(
+                    may_pitch(p, site, "main").is_ok(),
+                    pitch,
+                    "{} pitching to {site}/{channel}",
+                    p.id
+                );
+                assert_eq!(
+                    may_plan(p, site, channel).is_ok(),
+                    plan,
+                    "{} planning {site}/{channel}",
+                    p.id
+                );
+            }
+        }
+    }
+
     #[test]
     fn an_assignee_who_also_plans_is_whichever_the_step_needs() {
         let editor = user(2, &[Role::Editor], &[("main", None)]);

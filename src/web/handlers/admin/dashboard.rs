@@ -190,8 +190,10 @@ pub async fn get_dashboard(
             }
         })
         .collect();
+    let planning = super::planning::dashboard(&state, &session.user).await?;
     let ctx = minijinja::context! {
         title => "工作台",
+        planning,
         handed,
         live,
         drafts,

@@ -89,3 +89,90 @@ pub fn day_or_today(state: &AppState, day: &str) -> String {
         Err(_) => crate::planning::view::today(state.now()),
     }
 }
+
+/// What the 工作台 shows of planning: who is on duty now on the person's
+/// sites, his open assignments (his own and his desks') with their
+/// deadlines, and, for a desk's editors, assignments handed back to them.
+pub async fn dashboard(state: &AppState, u: &User) -> Result<minijinja::Value, AppError> {
+    use crate::db::AssignmentFilter;
+    use crate::domain::planning::assignment::State;
+    let now = state.now();
+    let sites = state.cache.sites(state.store.as_ref()).await?;
+    let day = |t: i64| {
+        crate::domain::text::to_cst(t)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let users = state.store.users().await?;
+    let mine_sites: Vec<&Site> = sites
+        .iter()
+        .filter(|s| u.is_admin() || u.scopes.iter().any(|sc| sc.site_id == s.id))
+        .collect();
+    let mut duty = Vec::new();
+    for s in &mine_sites {
+        for d in state
+            .store
+            .roster(Some(&s.id), &day(now - 86_400), &day(now))
+            .await?
+            .iter()
+            .filter(|d| crate::domain::planning::roster::is_on(d, now))
+        {
+            let name = users
+                .iter()
+                .find(|x| x.id == d.user_id)
+                .map_or_else(String::new, |x| x.display_name.clone());
+            duty.push(minijinja::context! { site => s.name, duty => d.duty.label(), name });
+        }
+    }
+    let mut open = Vec::new();
+    if u.writes() {
+        let rows = state
+            .store
+            .assignments(
+                &AssignmentFilter {
+                    assignee: Some(u.id),
+                    desks: if u.is_admin() {
+                        vec![]
+                    } else {
+                        crate::domain::planning::rules::desks_of(u)
+                    },
+                    open_only: true,
+                    ..Default::default()
+                },
+                50,
+            )
+            .await?
+            .into_iter()
+            .filter(|a| a.state != State::HandedBack)
+            .collect::<Vec<_>>();
+        open = crate::planning::view::assignment_views(&state.env, &rows).await?;
+    }
+    let planned: Vec<String> = sites
+        .iter()
+        .filter(|s| crate::domain::planning::rules::may_plan_site(u, &s.id))
+        .map(|s| s.id.clone())
+        .collect();
+    let mut handed = Vec::new();
+    if !planned.is_empty() {
+        let rows = state
+            .store
+            .assignments(
+                &AssignmentFilter {
+                    sites: Some(planned),
+                    open_only: true,
+                    ..Default::default()
+                },
+                300,
+            )
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.state == State::HandedBack
+                    && crate::domain::planning::rules::may_plan(u, &a.site_id, &a.channel_path)
+                        .is_ok()
+            })
+            .collect::<Vec<_>>();
+        handed = crate::planning::view::assignment_views(&state.env, &rows).await?;
+    }
+    Ok(minijinja::context! { duty, open, handed })
+}
