@@ -43,6 +43,8 @@ fn markers_in(text: &str, out: &mut Vec<(usize, usize)>) {
 
 /// What one board saw: the first time of each marker.
 type Seen = Arc<Mutex<HashMap<(usize, usize), Instant>>>;
+/// The acts made: each marker and when its request began.
+type Acts = Arc<Mutex<Vec<((usize, usize), Instant)>>>;
 
 async fn board(
     addr: String,
@@ -181,7 +183,7 @@ fn main() {
         println!("{}/{boards} boards open", ready.load(Ordering::SeqCst));
         println!("ACTING");
         frames.store(0, Ordering::SeqCst);
-        let acts: Arc<Mutex<Vec<((usize, usize), Instant)>>> = Arc::default();
+        let acts: Acts = Arc::default();
         let failed = Arc::new(AtomicUsize::new(0));
         let mut tasks = Vec::new();
         for (i, (who, (id, version, cov))) in people.into_iter().enumerate() {
