@@ -126,6 +126,8 @@ pub struct Footer {
     pub report_url: String,
     /// The site's 举报 lookup page.
     pub report_lookup_url: String,
+    /// The site's 报料 form (readers' news tips).
+    pub tip_url: String,
 }
 
 /// The public record of a 公安机关 filing number (全国互联网安全管理服务平台).
@@ -212,6 +214,7 @@ pub fn chrome(
             }
             f.report_url = urls.link("jubao/");
             f.report_lookup_url = urls.link("jubao/chaxun");
+            f.tip_url = urls.link("baoliao/");
             f
         },
     }
@@ -247,6 +250,7 @@ fn footer(main: &Site, site: &Site) -> Footer {
         police_url: police_record_url(&pick(&own.police_filing, &base.police_filing)),
         report_url: String::new(),
         report_lookup_url: String::new(),
+        tip_url: String::new(),
     }
 }
 

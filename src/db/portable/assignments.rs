@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
+use super::keyset::and_in;
 use super::rows::work_from;
 use super::story_create::insert_story;
 use super::write::{Tx, insert_event, log_change, queue_notices};
@@ -403,20 +404,10 @@ impl Assignments for StoreImpl {
             if sites.is_empty() {
                 return Ok(Vec::new());
             }
-            q.push(" AND a.site_id IN (");
-            let mut sep = q.separated(", ");
-            for s in sites {
-                sep.push_bind(s.clone());
-            }
-            q.push(")");
+            and_in(&mut q, "a.site_id", sites.iter().cloned());
         }
         if !f.plans.is_empty() {
-            q.push(" AND a.plan_id IN (");
-            let mut sep = q.separated(", ");
-            for p in &f.plans {
-                sep.push_bind(*p);
-            }
-            q.push(")");
+            and_in(&mut q, "a.plan_id", f.plans.iter().copied());
         }
         if f.assignee.is_some() || !f.desks.is_empty() {
             q.push(" AND (1 = 0");

@@ -27,3 +27,20 @@ pub(super) fn newest_first(
     b.push(format!(" ORDER BY {time} DESC, {id} DESC LIMIT "))
         .push_bind(limit);
 }
+
+/// Append ` AND {column} IN (…)` binding each of `values`: the caller
+/// returns no rows itself when `values` is empty (`IN ()` is no SQL).
+pub(super) fn and_in<'a, T>(
+    b: &mut sqlx::QueryBuilder<'a, Db>,
+    column: &str,
+    values: impl IntoIterator<Item = T>,
+) where
+    T: 'a + sqlx::Encode<'a, Db> + sqlx::Type<Db> + Send,
+{
+    b.push(format!(" AND {column} IN ("));
+    let mut sep = b.separated(", ");
+    for v in values {
+        sep.push_bind(v);
+    }
+    b.push(")");
+}

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
+use super::keyset::and_in;
 use super::write::{Tx, insert_event, log_change, queue_notices};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
@@ -52,14 +53,9 @@ where
     if plans.is_empty() {
         return Ok(());
     }
-    let mut q = QueryBuilder::new(
-        "SELECT id, plan_id, medium, status, time, note FROM coverages WHERE plan_id IN (",
-    );
-    let mut sep = q.separated(", ");
-    for p in plans.iter() {
-        sep.push_bind(p.id);
-    }
-    q.push(") ORDER BY plan_id, position, id");
+    let mut q = QueryBuilder::new("SELECT id, plan_id, medium, status, time, note FROM coverages WHERE 1 = 1");
+    and_in(&mut q, "plan_id", plans.iter().map(|p| p.id));
+    q.push(" ORDER BY plan_id, position, id");
     for r in q.build().fetch_all(exec).await? {
         let medium: String = r.try_get("medium")?;
         let status: String = r.try_get("status")?;
@@ -556,20 +552,10 @@ impl Plans for StoreImpl {
             if sites.is_empty() {
                 return Ok(Vec::new());
             }
-            q.push(" AND site_id IN (");
-            let mut sep = q.separated(", ");
-            for s in sites {
-                sep.push_bind(s.clone());
-            }
-            q.push(")");
+            and_in(&mut q, "site_id", sites.iter().cloned());
         }
         if !f.states.is_empty() {
-            q.push(" AND state IN (");
-            let mut sep = q.separated(", ");
-            for s in &f.states {
-                sep.push_bind(s.as_str());
-            }
-            q.push(")");
+            and_in(&mut q, "state", f.states.iter().map(|s| s.as_str()));
         }
         if let Some(p) = f.proposer {
             q.push(" AND pitched = 1 AND proposer_id = ").push_bind(p);
@@ -657,28 +643,8 @@ impl Plans for StoreImpl {
                 .await?;
         }
         bump_budget(&mut tx, site_id, day).await?;
-        insert_event(
-            &mut tx,
-            actor,
-            &Event {
-                action: "plan_budget_order",
-                subject: format!("budget:{site_id}/{day}"),
-                article_id: None,
-                title: format!("{day} 报题单"),
-                detail: format!("{} 个选题重新排序", order.len()),
-            },
-            now,
-        )
-        .await?;
-        log_change(
-            &mut tx,
-            now,
-            "plan",
-            Some(site_id),
-            None,
-            &[format!("board:{site_id}")],
-        )
-        .await?;
+        let detail = format!("{} 个选题重新排序", order.len());
+        budget_written(&mut tx, actor, "plan_budget_order", (site_id, day), detail, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -702,31 +668,45 @@ impl Plans for StoreImpl {
         .bind(final_.then_some(now))
         .execute(&mut *tx)
         .await?;
-        insert_event(
-            &mut tx,
-            actor,
-            &Event {
-                action: "plan_budget_final",
-                subject: format!("budget:{site_id}/{day}"),
-                article_id: None,
-                title: format!("{day} 报题单"),
-                detail: if final_ { "定稿" } else { "取消定稿" }.into(),
-            },
-            now,
-        )
-        .await?;
-        log_change(
-            &mut tx,
-            now,
-            "plan",
-            Some(site_id),
-            None,
-            &[format!("board:{site_id}")],
-        )
-        .await?;
+        let detail = if final_ { "定稿" } else { "取消定稿" };
+        budget_written(&mut tx, actor, "plan_budget_final", (site_id, day), detail.into(), now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A day's 报题单 changed: its record row and the board's change.
+async fn budget_written(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    action: &'static str,
+    (site_id, day): (&str, &str),
+    detail: String,
+    now: i64,
+) -> StoreResult<()> {
+    insert_event(
+        tx,
+        actor,
+        &Event {
+            action,
+            subject: format!("budget:{site_id}/{day}"),
+            article_id: None,
+            title: format!("{day} 报题单"),
+            detail,
+        },
+        now,
+    )
+    .await?;
+    log_change(
+        tx,
+        now,
+        "plan",
+        Some(site_id),
+        None,
+        &[format!("board:{site_id}")],
+    )
+    .await
 }
 
 /// Cancel the open assignments of coverages `ids` (their plan or coverage
@@ -739,14 +719,8 @@ async fn cancel_open(tx: &mut Tx<'_>, ids: &[i64], reason: &str, now: i64) -> St
     q.push_bind(reason.to_string())
         .push(", updated_at = ")
         .push_bind(now)
-        .push(
-            ", version = version + 1 WHERE state NOT IN ('done', 'cancelled') AND coverage_id IN (",
-        );
-    let mut sep = q.separated(", ");
-    for id in ids {
-        sep.push_bind(*id);
-    }
-    q.push(")");
+        .push(", version = version + 1 WHERE state NOT IN ('done', 'cancelled')");
+    and_in(&mut q, "coverage_id", ids.iter().copied());
     q.build().execute(&mut **tx).await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
+use super::keyset::and_in;
 use super::write::{Tx, insert_event, log_change, queue_notices};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{Actor, Event, ReaderTip, StoreError, StoreResult, Tip, TipFiling, Tips};
@@ -191,12 +192,7 @@ impl Tips for StoreImpl {
             if sites.is_empty() {
                 return Ok(Vec::new());
             }
-            q.push(" AND site_id IN (");
-            let mut sep = q.separated(", ");
-            for s in sites {
-                sep.push_bind(s.clone());
-            }
-            q.push(")");
+            and_in(&mut q, "site_id", sites.iter().cloned());
         }
         if let Some(s) = state {
             q.push(" AND state = ").push_bind(s.as_str());
