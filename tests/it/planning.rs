@@ -976,12 +976,22 @@ async fn a_story_outside_its_plan_warns_before_it_goes_out() {
     let r = new_plan(&d.editor, "main|zw/yw", "临时取消的选题", &day, &[]).await;
     let pid = plan_id_of(&r);
     let cov = plan(&app, pid).await.coverages[0].id;
-    let reporter = app.state.store.user_with_hash("reporter").await.unwrap().unwrap().0;
+    let reporter = app
+        .state
+        .store
+        .user_with_hash("reporter")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let r = d
         .editor
         .post(
             &format!("/admin/planning/coverages/{cov}/assign"),
-            &[("plan", &pid.to_string()), ("person", &reporter.id.to_string())],
+            &[
+                ("plan", &pid.to_string()),
+                ("person", &reporter.id.to_string()),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -989,10 +999,20 @@ async fn a_story_outside_its_plan_warns_before_it_goes_out() {
         plans: vec![pid],
         ..Default::default()
     };
-    let a = app.state.store.assignments(&filter, 1).await.unwrap().pop().unwrap();
+    let a = app
+        .state
+        .store
+        .assignments(&filter, 1)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     let r = d
         .reporter
-        .post(&format!("/admin/assignments/{}/start", a.id), &[("version", &a.version.to_string())])
+        .post(
+            &format!("/admin/assignments/{}/start", a.id),
+            &[("version", &a.version.to_string())],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let story = r.header("location").unwrap().to_string();
@@ -1015,7 +1035,11 @@ async fn a_story_outside_its_plan_warns_before_it_goes_out() {
     assert_eq!(cancel(" ").await.status, 400);
     assert_eq!(cancel("发布会延期").await.status, 303);
     let page = d.reporter.get(&story).await;
-    assert!(page.text().contains("发布前请与策划编辑确认"), "{}", page.text());
+    assert!(
+        page.text().contains("发布前请与策划编辑确认"),
+        "{}",
+        page.text()
+    );
     assert!(page.text().contains("发布会延期"));
     // its story's submission no longer moves it
     let id: i64 = story.trim_start_matches("/admin/stories/").parse().unwrap();
@@ -1023,7 +1047,13 @@ async fn a_story_outside_its_plan_warns_before_it_goes_out() {
     let mut form = crate::util::form::fields(&d.reporter.get(&edit).await.body, "story-form");
     crate::util::form::set(&mut form, "body", BODY);
     crate::util::form::set(&mut form, "source", "滨州网讯");
-    assert_eq!(d.reporter.post(&edit, &crate::util::form::pairs(&form)).await.status, 303);
+    assert_eq!(
+        d.reporter
+            .post(&edit, &crate::util::form::pairs(&form))
+            .await
+            .status,
+        303
+    );
     assert_eq!(d.reporter.act(id, "submit", "").await.status, 303);
     let a = app.state.store.assignment(a.id).await.unwrap().unwrap();
     assert_eq!(a.state.as_str(), "cancelled");

@@ -53,7 +53,9 @@ where
     if plans.is_empty() {
         return Ok(());
     }
-    let mut q = QueryBuilder::new("SELECT id, plan_id, medium, status, time, note FROM coverages WHERE 1 = 1");
+    let mut q = QueryBuilder::new(
+        "SELECT id, plan_id, medium, status, time, note FROM coverages WHERE 1 = 1",
+    );
     and_in(&mut q, "plan_id", plans.iter().map(|p| p.id));
     q.push(" ORDER BY plan_id, position, id");
     for r in q.build().fetch_all(exec).await? {
@@ -644,7 +646,15 @@ impl Plans for StoreImpl {
         }
         bump_budget(&mut tx, site_id, day).await?;
         let detail = format!("{} 个选题重新排序", order.len());
-        budget_written(&mut tx, actor, "plan_budget_order", (site_id, day), detail, now).await?;
+        budget_written(
+            &mut tx,
+            actor,
+            "plan_budget_order",
+            (site_id, day),
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -669,8 +679,15 @@ impl Plans for StoreImpl {
         .execute(&mut *tx)
         .await?;
         let detail = if final_ { "定稿" } else { "取消定稿" };
-        budget_written(&mut tx, actor, "plan_budget_final", (site_id, day), detail.into(), now)
-            .await?;
+        budget_written(
+            &mut tx,
+            actor,
+            "plan_budget_final",
+            (site_id, day),
+            detail.into(),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
