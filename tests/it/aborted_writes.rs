@@ -361,3 +361,236 @@ async fn stale_video_scratch_is_swept_and_a_failed_video_can_be_tried_again() {
     assert!(again.error.is_empty());
     app.run_jobs().await;
 }
+
+/// 策划指挥's writes cut off at every await point (issue 26): each act is
+/// whole or absent (a plan never without its coverages, a started
+/// assignment never without its story nor a story started without its
+/// assignment, a 报题单 order never with a plan twice), and the database
+/// still takes writes.
+#[tokio::test]
+async fn planning_writes_cut_off_are_whole_or_absent() {
+    let app = TestApp::with_demo().await;
+    let d = crate::util::desk::desk(&app).await;
+    let (editor, reporter) = (&d.editor, &d.reporter);
+    let day = gazette::domain::text::to_cst(app.state.now())
+        .format("%Y-%m-%d")
+        .to_string();
+    let reporter_id = app
+        .state
+        .store
+        .user_with_hash("reporter")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
+        .to_string();
+    let plan_form = |slug: &'static str| {
+        vec![
+            ("_csrf", editor.csrf.clone()),
+            ("where", "main|sh".to_string()),
+            ("slug", slug.to_string()),
+            ("day", day.clone()),
+            ("cov_id", String::new()),
+            ("cov_medium", "text".to_string()),
+            ("cov_status", "planned".to_string()),
+            ("cov_id", String::new()),
+            ("cov_medium", "video".to_string()),
+            ("cov_status", "on_request".to_string()),
+        ]
+    };
+    let pairs = |v: &[(&'static str, String)]| -> Vec<(String, String)> {
+        v.iter().map(|(k, x)| (k.to_string(), x.clone())).collect()
+    };
+    // one plan to give out and arrange
+    let made = editor
+        .post(
+            "/admin/planning/new",
+            &plan_form("被打断前的选题")
+                .iter()
+                .skip(1)
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let plans = || async {
+        app.state
+            .store
+            .plans(&gazette::db::PlanFilter::default(), 100)
+            .await
+            .unwrap()
+    };
+    let first = plans().await[0].clone();
+    let cov = first.coverages[0].id;
+    let cut = |name: &str, make: &dyn Fn() -> Request<Body>| {
+        let name = name.to_string();
+        let router = app.router_clone();
+        let req: Vec<Request<Body>> = (1..=60).map(|_| make()).collect();
+        async move {
+            let mut finished = false;
+            for (polls, r) in (1..=60).zip(req) {
+                let out = CutOff {
+                    fut: Box::pin(router.clone().oneshot(r)),
+                    left: polls,
+                }
+                .await;
+                if out.is_some() {
+                    finished = true;
+                    break;
+                }
+            }
+            assert!(finished, "{name}: the request finished within 60 polls");
+        }
+    };
+    let post = |path: String, cookie: String, v: Vec<(String, String)>| {
+        move || {
+            let refs: Vec<(&str, &str)> = v.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            form(&path, Some(&cookie), &refs)
+        }
+    };
+    cut(
+        "new plan",
+        &post(
+            "/admin/planning/new".into(),
+            editor.cookie.clone(),
+            pairs(&plan_form("打断中的选题")),
+        ),
+    )
+    .await;
+    cut(
+        "派题",
+        &post(
+            format!("/admin/planning/coverages/{cov}/assign"),
+            editor.cookie.clone(),
+            pairs(&[
+                ("_csrf", editor.csrf.clone()),
+                ("plan", first.id.to_string()),
+                ("person", reporter_id.clone()),
+            ]),
+        ),
+    )
+    .await;
+    let a = app
+        .state
+        .store
+        .assignments(
+            &gazette::db::AssignmentFilter {
+                plans: vec![first.id],
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        a.len(),
+        1,
+        "one assignment however often the request was cut off"
+    );
+    cut(
+        "开始写稿",
+        &post(
+            format!("/admin/assignments/{}/start", a[0].id),
+            reporter.cookie.clone(),
+            pairs(&[
+                ("_csrf", reporter.csrf.clone()),
+                ("version", a[0].version.to_string()),
+            ]),
+        ),
+    )
+    .await;
+    let order: Vec<String> = plans().await.iter().map(|p| p.id.to_string()).collect();
+    let version = app.state.store.budget("main", &day).await.unwrap().version;
+    cut(
+        "报题单 order",
+        &post(
+            "/admin/planning/order".into(),
+            editor.cookie.clone(),
+            pairs(&[
+                ("_csrf", editor.csrf.clone()),
+                ("site", "main".into()),
+                ("day", day.clone()),
+                ("version", version.to_string()),
+                ("order", order.join(",")),
+                ("_js", "1".into()),
+            ]),
+        ),
+    )
+    .await;
+    cut(
+        "线索",
+        &post(
+            "/admin/tips".into(),
+            editor.cookie.clone(),
+            pairs(&[
+                ("_csrf", editor.csrf.clone()),
+                ("site", "main".into()),
+                ("kind", "note".into()),
+                ("title", "打断中的线索".into()),
+                ("body", "打断中的线索内容".into()),
+            ]),
+        ),
+    )
+    .await;
+    // whole or absent
+    for p in plans().await {
+        assert!(!p.coverages.is_empty(), "plan {} has its coverages", p.id);
+    }
+    let all = app
+        .state
+        .store
+        .assignments(&gazette::db::AssignmentFilter::default(), 100)
+        .await
+        .unwrap();
+    for a in &all {
+        assert_eq!(
+            a.state.as_str() == "in_progress",
+            a.story.is_some(),
+            "an assignment is 进行中 exactly when it has its story"
+        );
+    }
+    let drafts = app
+        .state
+        .store
+        .stories(&gazette::db::StoryFilter {
+            state: Some("draft".into()),
+            title_contains: Some("被打断前的选题".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(drafts.len() <= 1, "one story started, not one per cut-off");
+    if let Some(s) = drafts.first() {
+        assert!(
+            all.iter()
+                .any(|a| a.story.as_ref().map(|x| x.id) == Some(s.id))
+        );
+    }
+    let listed = app
+        .state
+        .store
+        .plans(
+            &gazette::db::PlanFilter {
+                day: Some(day.clone()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    let mut positions: Vec<i64> = listed.iter().map(|p| p.position).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    assert_eq!(
+        positions.len(),
+        listed.len(),
+        "no two plans share a place on the list"
+    );
+    // and the database still takes writes
+    let signed_in = tokio::time::timeout(Duration::from_secs(5), app.sign_in("reporter", PASSWORD))
+        .await
+        .expect("a sign-in does not hang");
+    assert_eq!(signed_in.status, 303);
+}

@@ -10,7 +10,14 @@ use std::sync::Arc;
 use gazette::db::StoreError;
 use gazette::domain::Status;
 
-pub(crate) use crate::planning::the_planning_day_runs_from_tip_to_published_story;
+pub(crate) use crate::planning::{
+    a_story_outside_its_plan_warns_before_it_goes_out,
+    readers_tip_off_without_javascript_within_limits_and_are_forgotten,
+    robots_hear_each_event_once_retried_and_never_at_loopback_unless_allowed,
+    the_board_hears_changes_made_on_another_node,
+    the_budget_keeps_its_order_and_refuses_stale_arrangements,
+    the_duty_roster_drives_deputy_sign_off, the_planning_day_runs_from_tip_to_published_story,
+};
 use crate::util::TestApp;
 use crate::util::backend::Backend;
 use crate::util::desk::{BODY, desk, schedule};
@@ -33,6 +40,12 @@ macro_rules! cases {
             reports_limits_and_acts_hold_across_writers,
             views_add_up_and_lists_move_only_by_the_rule,
             the_planning_day_runs_from_tip_to_published_story,
+            the_budget_keeps_its_order_and_refuses_stale_arrangements,
+            the_board_hears_changes_made_on_another_node,
+            the_duty_roster_drives_deputy_sign_off,
+            robots_hear_each_event_once_retried_and_never_at_loopback_unless_allowed,
+            readers_tip_off_without_javascript_within_limits_and_are_forgotten,
+            a_story_outside_its_plan_warns_before_it_goes_out,
         );
     };
 }

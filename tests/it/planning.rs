@@ -6,6 +6,8 @@
 //! roster drives 代签; a desk's robot hears each event once, retried, and
 //! never at a loopback address unless allowed; the public 报料 form works
 //! without JavaScript, within its limits, and forgets after its retention.
+//! Every case runs on SQLite and on PostgreSQL (the conformance suite's
+//! `cases!` lists them).
 
 use std::sync::{Arc, Mutex};
 
@@ -390,9 +392,11 @@ pub(crate) async fn the_planning_day_runs_from_tip_to_published_story(app: &Test
 /// order with the IPTC status, the print page; a plan's stale edit is a
 /// 409 with what was typed kept; a reporter neither sees the list nor
 /// assigns.
-#[tokio::test]
-async fn the_budget_keeps_its_order_and_refuses_stale_arrangements() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn the_budget_keeps_its_order_and_refuses_stale_arrangements(
+    app: &TestApp,
+    _: Backend,
+) {
+    app.load_demo().await;
     let d = desk(&app).await;
     let day = today(&app);
     let mut ids = Vec::new();
@@ -547,9 +551,8 @@ fn second_node(app: &TestApp) -> (gazette::state::AppState, tempfile::TempDir) {
 
 /// The board on node B renders once per change and hears a plan made on
 /// node A through the change log; a stream of the board answers as SSE.
-#[tokio::test]
-async fn the_board_hears_changes_made_on_another_node() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn the_board_hears_changes_made_on_another_node(app: &TestApp, _: Backend) {
+    app.load_demo().await;
     let d = desk(&app).await;
     let day = today(&app);
     let (b, _dir) = second_node(&app);
@@ -617,9 +620,8 @@ async fn the_board_hears_changes_made_on_another_node() {
 
 /// With the roster as the source of 代签, the 值班总编 on duty signs a story
 /// off though he is no 签发人; off duty, or without the setting, he may not.
-#[tokio::test]
-async fn the_duty_roster_drives_deputy_sign_off() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn the_duty_roster_drives_deputy_sign_off(app: &TestApp, _: Backend) {
+    app.load_demo().await;
     let d = desk(&app).await;
     let chief_id = app.add_user("chief", &[Role::Reviewer(2)], &["main"]).await;
     let chief = app.login("chief").await;
@@ -738,9 +740,11 @@ async fn robot(statuses: Vec<u16>) -> (std::net::SocketAddr, Arc<Mutex<Vec<Strin
 /// A desk's robot hears a pitch once, retried after a failure; a signed
 /// 钉钉 robot's URL carries its signature; a robot at a loopback address
 /// without the administrator's leave is refused and never reached.
-#[tokio::test]
-async fn robots_hear_each_event_once_retried_and_never_at_loopback_unless_allowed() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn robots_hear_each_event_once_retried_and_never_at_loopback_unless_allowed(
+    app: &TestApp,
+    _: Backend,
+) {
+    app.load_demo().await;
     let d = desk(&app).await;
     app.add_user("root", &[Role::Admin], &[]).await;
     let admin = app.login("root").await;
@@ -879,9 +883,11 @@ pub(crate) async fn tip_off(app: &TestApp, body: &str) -> crate::util::TestRespo
 /// The public 报料 form: no script, a receipt, the contact seen by the desk
 /// only, a replayed challenge refused, the hourly limit, and the tip gone
 /// after its retention.
-#[tokio::test]
-async fn readers_tip_off_without_javascript_within_limits_and_are_forgotten() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn readers_tip_off_without_javascript_within_limits_and_are_forgotten(
+    app: &TestApp,
+    _: Backend,
+) {
+    app.load_demo().await;
     let d = desk(&app).await;
     let form = app.get("/baoliao/").await;
     assert_eq!(form.status, 200);
@@ -968,9 +974,8 @@ async fn readers_tip_off_without_javascript_within_limits_and_are_forgotten() {
 /// A story whose assignment was cancelled while it was being written says
 /// so on its editor page before it goes out, with the desk's reason; the
 /// cancelled assignment no longer follows the story.
-#[tokio::test]
-async fn a_story_outside_its_plan_warns_before_it_goes_out() {
-    let app = TestApp::with_demo().await;
+pub(crate) async fn a_story_outside_its_plan_warns_before_it_goes_out(app: &TestApp, _: Backend) {
+    app.load_demo().await;
     let d = desk(&app).await;
     let day = today(&app);
     let r = new_plan(&d.editor, "main|zw/yw", "临时取消的选题", &day, &[]).await;
