@@ -397,8 +397,8 @@ pub(crate) async fn the_budget_keeps_its_order_and_refuses_stale_arrangements(
     _: Backend,
 ) {
     app.load_demo().await;
-    let d = desk(&app).await;
-    let day = today(&app);
+    let d = desk(app).await;
+    let day = today(app);
     let mut ids = Vec::new();
     for slug in ["甲选题", "乙选题", "丙选题"] {
         let r = new_plan(&d.editor, "main|sh", slug, &day, &[]).await;
@@ -489,7 +489,7 @@ pub(crate) async fn the_budget_keeps_its_order_and_refuses_stale_arrangements(
     let b = app.state.store.budget("main", &day).await.unwrap();
     assert_eq!(b.final_by.as_deref(), Some("editor名"));
     // a stale edit: 409, the typed name kept
-    let stale = plan(&app, ids[0]).await.version;
+    let stale = plan(app, ids[0]).await.version;
     let edit = |slug: &'static str, v: i64| {
         let (d, day, id, cov) = (&d, day.clone(), ids[0], app.state.clone());
         async move {
@@ -519,7 +519,7 @@ pub(crate) async fn the_budget_keeps_its_order_and_refuses_stale_arrangements(
     let r = edit("甲选题又改", stale).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.select_attr("#plan-slug", "value"), ["甲选题又改"]);
-    let p = plan(&app, ids[0]).await;
+    let p = plan(app, ids[0]).await;
     assert_eq!(p.slug, "甲选题改");
     assert_eq!(p.coverages[1].status.as_str(), "cancelled");
     // a reporter pitches, and sees no 报题单
@@ -535,7 +535,7 @@ pub(crate) async fn the_budget_keeps_its_order_and_refuses_stale_arrangements(
     assert_eq!(r.status, 403);
     let r = new_plan(&d.reporter, "main|sh", "记者报题", &day, &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(plan(&app, plan_id_of(&r)).await.state.as_str(), "pitched");
+    assert_eq!(plan(app, plan_id_of(&r)).await.state.as_str(), "pitched");
 }
 
 /// A second node on the same database.
@@ -553,9 +553,9 @@ fn second_node(app: &TestApp) -> (gazette::state::AppState, tempfile::TempDir) {
 /// node A through the change log; a stream of the board answers as SSE.
 pub(crate) async fn the_board_hears_changes_made_on_another_node(app: &TestApp, _: Backend) {
     app.load_demo().await;
-    let d = desk(&app).await;
-    let day = today(&app);
-    let (b, _dir) = second_node(&app);
+    let d = desk(app).await;
+    let day = today(app);
+    let (b, _dir) = second_node(app);
     let (viewer, first, mut rx) = b.boards.watch(&b.env, "main").await.unwrap().unwrap();
     let first = String::from_utf8(first.to_vec()).unwrap();
     assert!(first.starts_with("event: board\ndata: "), "{first}");
@@ -622,7 +622,7 @@ pub(crate) async fn the_board_hears_changes_made_on_another_node(app: &TestApp, 
 /// off though he is no 签发人; off duty, or without the setting, he may not.
 pub(crate) async fn the_duty_roster_drives_deputy_sign_off(app: &TestApp, _: Backend) {
     app.load_demo().await;
-    let d = desk(&app).await;
+    let d = desk(app).await;
     let chief_id = app.add_user("chief", &[Role::Reviewer(2)], &["main"]).await;
     let chief = app.login("chief").await;
     app.add_user("root", &[Role::Admin], &[]).await;
@@ -630,7 +630,7 @@ pub(crate) async fn the_duty_roster_drives_deputy_sign_off(app: &TestApp, _: Bac
     let id = crate::util::desk::reviewed(&d, "值班代签的稿件").await;
     let refused = chief.act(id, "approve", "同意").await;
     assert_ne!(refused.status, 303, "not a 签发人, not on duty");
-    let day = today(&app);
+    let day = today(app);
     let r = chief
         .post(
             "/admin/roster",
@@ -745,10 +745,10 @@ pub(crate) async fn robots_hear_each_event_once_retried_and_never_at_loopback_un
     _: Backend,
 ) {
     app.load_demo().await;
-    let d = desk(&app).await;
+    let d = desk(app).await;
     app.add_user("root", &[Role::Admin], &[]).await;
     let admin = app.login("root").await;
-    let day = today(&app);
+    let day = today(app);
     let (addr, seen) = robot(vec![500]).await;
     let r = admin
         .post(
@@ -888,7 +888,7 @@ pub(crate) async fn readers_tip_off_without_javascript_within_limits_and_are_for
     _: Backend,
 ) {
     app.load_demo().await;
-    let d = desk(&app).await;
+    let d = desk(app).await;
     let form = app.get("/baoliao/").await;
     assert_eq!(form.status, 200);
     assert!(form.select_text("script").is_empty() || !form.body.contains("baoliao.js"));
@@ -976,11 +976,11 @@ pub(crate) async fn readers_tip_off_without_javascript_within_limits_and_are_for
 /// cancelled assignment no longer follows the story.
 pub(crate) async fn a_story_outside_its_plan_warns_before_it_goes_out(app: &TestApp, _: Backend) {
     app.load_demo().await;
-    let d = desk(&app).await;
-    let day = today(&app);
+    let d = desk(app).await;
+    let day = today(app);
     let r = new_plan(&d.editor, "main|zw/yw", "临时取消的选题", &day, &[]).await;
     let pid = plan_id_of(&r);
-    let cov = plan(&app, pid).await.coverages[0].id;
+    let cov = plan(app, pid).await.coverages[0].id;
     let reporter = app
         .state
         .store
