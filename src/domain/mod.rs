@@ -1,6 +1,7 @@
 //! The content model: sites, channels, articles, URLs and text rules. No I/O here.
 
 pub mod ai;
+pub mod api;
 pub mod article;
 pub mod channel;
 pub mod diff;
