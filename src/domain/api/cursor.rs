@@ -3,7 +3,7 @@
 //! `u` updated). Stable while stories are added: a page after the cursor
 //! is the same rows however many newer ones arrived.
 
-use super::query::Sort;
+use super::Sort;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {

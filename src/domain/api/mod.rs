@@ -9,6 +9,24 @@ pub mod key;
 pub mod query;
 pub mod story;
 
+/// The order of a story list, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// By 签发 time (the portal's order).
+    Signed,
+    /// By the last change readers can see (a correction, an update).
+    Updated,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Signed => "signed",
+            Sort::Updated => "updated",
+        }
+    }
+}
+
 /// What went wrong, for a program: the `code` of an API error's JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {

@@ -6,28 +6,10 @@
 //! (the same question asked in any parameter order is one cache entry).
 
 use super::cursor::Cursor;
-use super::{ApiError, Code};
+use super::{ApiError, Code, Sort};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
-
-/// The order of a story list, newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sort {
-    /// By 签发 time (the portal's order).
-    Signed,
-    /// By the last change readers can see (a correction, an update).
-    Updated,
-}
-
-impl Sort {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Signed => "signed",
-            Sort::Updated => "updated",
-        }
-    }
-}
 
 /// A story list's question, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
