@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row};
 use super::keyset::and_in;
 use super::rows::work_from;
 use super::story_create::insert_story;
-use super::write::{Tx, insert_event, log_change, queue_notices};
+use super::write::{Tx, planning_written, queue_notices};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     Actor, Assignee, Assignment, AssignmentFilter, Assignments, Event, StoreError, StoreResult,
@@ -126,31 +126,15 @@ async fn written(
     article_id: Option<i64>,
     now: i64,
 ) -> StoreResult<()> {
-    insert_event(
-        tx,
-        actor,
-        &Event {
-            action,
-            subject: format!("plan:{}", a.plan_id),
-            article_id,
-            title: a.slug.clone(),
-            detail,
-        },
-        now,
-    )
-    .await?;
-    log_change(
-        tx,
-        now,
-        "plan",
-        Some(&a.site_id),
-        None,
-        &[
-            format!("plan:{}", a.plan_id),
-            format!("board:{}", a.site_id),
-        ],
-    )
-    .await
+    let event = Event {
+        action,
+        subject: format!("plan:{}", a.plan_id),
+        article_id,
+        title: a.slug.clone(),
+        detail,
+    };
+    let plan = [format!("plan:{}", a.plan_id)];
+    planning_written(tx, actor, &event, &a.site_id, &plan, now).await
 }
 
 fn set_assignee(to: &Assignee) -> (Option<i64>, Option<String>, Option<String>) {

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::{QueryBuilder, Row};
 
 use super::keyset::and_in;
-use super::write::{Tx, insert_event, log_change, queue_notices};
+use super::write::{Tx, insert_event, log_change, planning_written, queue_notices};
 use super::{DbRow, StoreImpl, dialect};
 use crate::db::{
     Actor, Budget, Coverage, Event, Plan, PlanFilter, Plans, Proposer, StoreError, StoreResult,
@@ -702,28 +702,14 @@ async fn budget_written(
     detail: String,
     now: i64,
 ) -> StoreResult<()> {
-    insert_event(
-        tx,
-        actor,
-        &Event {
-            action,
-            subject: format!("budget:{site_id}/{day}"),
-            article_id: None,
-            title: format!("{day} 报题单"),
-            detail,
-        },
-        now,
-    )
-    .await?;
-    log_change(
-        tx,
-        now,
-        "plan",
-        Some(site_id),
-        None,
-        &[format!("board:{site_id}")],
-    )
-    .await
+    let event = Event {
+        action,
+        subject: format!("budget:{site_id}/{day}"),
+        article_id: None,
+        title: format!("{day} 报题单"),
+        detail,
+    };
+    planning_written(tx, actor, &event, site_id, &[], now).await
 }
 
 /// Cancel the open assignments of coverages `ids` (their plan or coverage

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::write::{Tx, insert_event, log_change};
+use super::write::{Tx, planning_written};
 use super::{StoreImpl, dialect};
 use crate::db::{Actor, Event, Roster, StoreError, StoreResult};
 use crate::domain::planning::roster::{Duty, OnDuty, Shift};
@@ -19,28 +19,14 @@ async fn written(
     detail: String,
     now: i64,
 ) -> StoreResult<()> {
-    insert_event(
-        tx,
-        actor,
-        &Event {
-            action,
-            subject: format!("roster:{site_id}"),
-            article_id: None,
-            title: "值班表".into(),
-            detail,
-        },
-        now,
-    )
-    .await?;
-    log_change(
-        tx,
-        now,
-        "plan",
-        Some(site_id),
-        None,
-        &[format!("board:{site_id}")],
-    )
-    .await
+    let event = Event {
+        action,
+        subject: format!("roster:{site_id}"),
+        article_id: None,
+        title: "值班表".into(),
+        detail,
+    };
+    planning_written(tx, actor, &event, site_id, &[], now).await
 }
 
 async fn display_name(tx: &mut Tx<'_>, id: i64) -> StoreResult<String> {

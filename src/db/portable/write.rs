@@ -128,3 +128,19 @@ pub(super) async fn queue_notices(
     }
     Ok(())
 }
+
+/// A planning act's record row and its change: `board:SITE` (every open
+/// 指挥调度 board of the site renders again) and `keys` besides.
+pub(super) async fn planning_written(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    event: &Event,
+    site_id: &str,
+    keys: &[String],
+    now: i64,
+) -> StoreResult<()> {
+    insert_event(tx, actor, event, now).await?;
+    let mut all = keys.to_vec();
+    all.push(format!("board:{site_id}"));
+    log_change(tx, now, "plan", Some(site_id), None, &all).await
+}
