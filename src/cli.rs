@@ -40,6 +40,10 @@ pub struct DataArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing buys nothing"
+)]
 pub enum Command {
     /// Serve the portal and the newsroom (/admin) over HTTP.
     Serve(ServeArgs),
@@ -220,6 +224,15 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "GAZETTE_TRUSTED_PROXY", value_delimiter = ',',
           value_parser = parse_net)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Web origins whose pages may read /api/v1/ from a browser (CORS),
+    /// such as https://m.bzcm.net (repeat, or separate with commas; `*`
+    /// for any; default none).
+    #[arg(
+        long = "api-cors-origin",
+        env = "GAZETTE_API_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub api_cors_origins: Vec<String>,
     /// Addresses that may read /metrics (default: loopback only).
     #[arg(long = "metrics-allow", env = "GAZETTE_METRICS_ALLOW", value_delimiter = ',',
           value_parser = parse_net)]

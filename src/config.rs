@@ -125,6 +125,9 @@ pub struct Limits {
     /// Live event streams in all; 0: half of `max_connections`, so pages,
     /// polls and `/healthz` always keep the other half.
     pub live_streams_total: usize,
+    /// Web origins whose pages may read the content API from a browser
+    /// (CORS); `*` for any. Empty: none (apps' servers need no CORS).
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Limits {
@@ -153,6 +156,7 @@ impl Default for Limits {
             hash_slots: (cores - 1).max(1),
             live_streams_per_address: 16,
             live_streams_total: 0,
+            api_cors_origins: Vec::new(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! group, in one binary. See ARCHITECTURE.md for the map.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

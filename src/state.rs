@@ -44,6 +44,8 @@ pub struct Parts {
     pub report_secret: Arc<tokio::sync::OnceCell<String>>,
     /// This node's counted story views not yet added to the database.
     pub views: Arc<crate::reach::Views>,
+    /// The content API's keys and this node's share of their limits.
+    pub api_keys: Arc<crate::api_keys::Gate>,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             health: Arc::default(),
             report_secret: Arc::default(),
             views: Arc::new(crate::reach::Views::new(config.count_views)),
+            api_keys: Arc::default(),
             config: Arc::new(config),
             media,
             changed: Arc::new(tokio::sync::watch::channel(0).0),

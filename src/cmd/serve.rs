@@ -41,6 +41,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
                 args.metrics_allow.clone()
             },
             metrics_token: args.metrics_token.clone().filter(|t| !t.is_empty()),
+            api_cors_origins: args
+                .api_cors_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
             ..Default::default()
         },
         video: crate::config::VideoConfig {

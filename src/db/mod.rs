@@ -9,9 +9,10 @@
 //! types (`Sites`, `Articles`, `Listings`, `Changes`, `Curation`, `Exports`,
 //! `Users`, `Stories`, `StoryList`, `Jobs`, `Words`, `Record`, `Pictures`,
 //! `Videos`, `Live`, `Reports`, `Topics`, `Reach`, `Rankings`, and planning's `Plans`, `Assignments`,
-//! `Tips`, `Roster`, `Webhooks`); `Store` combines them with the database's
+//! `Tips`, `Roster`, `Webhooks`; the content API's `Api`); `Store` combines them with the database's
 //! lifecycle. Callers hold a `DynStore` and call any of them on it.
 
+pub mod api;
 pub mod articles;
 pub mod assignments;
 pub mod changes;
@@ -41,6 +42,7 @@ pub mod videos;
 pub mod webhooks;
 pub mod words;
 
+pub use api::{Api, ApiKey, NewApiKey, PublicStories};
 pub use articles::{Articles, Imported};
 pub use assignments::{Assignee, Assignment, AssignmentFilter, Assignments, StoryState};
 pub use changes::{Change, Changes, Wake, change_mark};
@@ -79,6 +81,7 @@ use async_trait::async_trait;
 pub trait Store:
     Sites
     + Articles
+    + Api
     + Listings
     + Changes
     + Curation

@@ -88,6 +88,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("plan_roster_signs", "值班代签设置"),
     ("plan_hook_add", "添加群机器人"),
     ("plan_hook_remove", "删除群机器人"),
+    ("api_key_add", "创建 API 密钥"),
+    ("api_key_revoke", "吊销 API 密钥"),
 ];
 
 /// The groups of actions the record is filtered by (or excludes): key,

@@ -305,6 +305,16 @@ impl RenderCache {
     }
 
     /// Whether a page is cached now (tests and metrics).
+    /// The change-log seq that last touched dependency key `key`, as this
+    /// node has applied it (a memo loaded at an earlier cursor is stale).
+    pub fn touched_at(&self, key: &str) -> Option<i64> {
+        self.touched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .copied()
+    }
+
     pub fn contains(&self, key: &str) -> bool {
         self.pages.contains_key(key)
     }

@@ -2,6 +2,7 @@
 //! the static export. A page carries its bytes and the dependency keys it read
 //! (`story:<id>`, `channel:<site>/<path>`, `slot:<site>/<key>`, `site:<site>`).
 
+pub mod api;
 pub mod cache;
 pub mod chrome;
 pub mod feeds;

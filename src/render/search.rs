@@ -15,7 +15,7 @@ use crate::domain::{ChannelTree, Status};
 use crate::search::{Filters, SearchError, Sort};
 
 pub const PER_PAGE: usize = 10;
-const MAX_PAGE: usize = 100;
+pub(crate) const MAX_PAGE: usize = 100;
 
 /// Query-string parameters, all optional and all untrusted.
 #[derive(Debug, Default, Deserialize)]
@@ -67,7 +67,10 @@ fn parse_date(s: &str, end: bool) -> Result<Option<i64>, String> {
 }
 
 /// Check the parameters; the error says what to fix.
-fn filters(params: &Params, default_site: Option<&str>) -> Result<(Filters, Sort, usize), String> {
+pub(crate) fn filters(
+    params: &Params,
+    default_site: Option<&str>,
+) -> Result<(Filters, Sort, usize), String> {
     let site = match params.site.trim() {
         "" => default_site.map(str::to_string),
         "all" => None,

@@ -10,6 +10,10 @@ use minijinja::Environment;
 /// Built-in templates, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
     (
+        "admin/api_keys.html",
+        include_str!("../../templates/admin/api_keys.html"),
+    ),
+    (
         "admin/base.html",
         include_str!("../../templates/admin/base.html"),
     ),
@@ -252,10 +256,19 @@ const TEMPLATES: &[(&str, &str)] = &[
         "portal/live_entry.html",
         include_str!("../../templates/portal/live_entry.html"),
     ),
+    (
+        "api/docs.html",
+        include_str!("../../templates/api/docs.html"),
+    ),
 ];
 
 /// Built-in static assets, served under `/static/`.
 const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "api-docs.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/css/api-docs.css"),
+    ),
     (
         "admin.css",
         "text/css; charset=utf-8",

@@ -6,15 +6,52 @@ use axum::response::Redirect;
 use axum::routing::{get, post};
 
 use super::handlers::admin::{
-    account, audit, autosave, channels, dashboard, deputies, images, live, media, planning,
-    rankings, reports, slots, stats, stories, story_list, uploads, users, video_library, videos,
-    words,
+    account, api_keys, audit, autosave, channels, dashboard, deputies, images, live, media,
+    planning, rankings, reports, slots, stats, stories, story_list, uploads, users, video_library,
+    videos, words,
 };
 use super::handlers::{assets, portal};
 use crate::state::AppState;
 
 /// Largest form body the newsroom accepts (a story with a 1 MB body, encoded).
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
+
+/// `/api/v1/`: every answer also takes a browser's CORS preflight; an
+/// unknown path is a JSON 404.
+fn api_routes() -> Router<AppState> {
+    use super::handlers::api::{self, docs, sites, stories};
+    let pre = api::options_preflight;
+    Router::new()
+        .route("/api/v1/stories", get(stories::get_stories).options(pre))
+        .route("/api/v1/stories/{id}", get(stories::get_story).options(pre))
+        .route("/api/v1/lookup", get(stories::get_lookup).options(pre))
+        .route("/api/v1/search", get(sites::get_search).options(pre))
+        .route("/api/v1/sites", get(sites::get_sites).options(pre))
+        .route(
+            "/api/v1/sites/{site}/channels",
+            get(sites::get_channels).options(pre),
+        )
+        .route(
+            "/api/v1/sites/{site}/slots",
+            get(sites::get_slots).options(pre),
+        )
+        .route(
+            "/api/v1/sites/{site}/topics",
+            get(sites::get_topics).options(pre),
+        )
+        .route(
+            "/api/v1/sites/{site}/tags",
+            get(sites::get_tags).options(pre),
+        )
+        .route(
+            "/api/v1/sites/{site}/authors",
+            get(sites::get_authors).options(pre),
+        )
+        .route("/api/v1/openapi.json", get(docs::get_openapi))
+        .route("/api/v1/docs", get(docs::get_docs))
+        .route("/api/v1/", get(|| async { Redirect::to("/api/v1/docs") }))
+        .route("/api/v1/{*rest}", get(api::get_unknown).options(pre))
+}
 
 pub fn router(state: AppState) -> Router {
     let body_deadline = state.config.limits.body_deadline;
@@ -31,6 +68,11 @@ pub fn router(state: AppState) -> Router {
             get(account::get_password).post(account::post_password),
         )
         .route("/admin/stories", get(story_list::get_stories))
+        .route(
+            "/admin/api-keys",
+            get(api_keys::get_keys).post(api_keys::post_key),
+        )
+        .route("/admin/api-keys/{id}/revoke", post(api_keys::post_revoke))
         .route("/admin/stories/bulk", post(story_list::post_bulk))
         .route(
             "/admin/stories/new",
@@ -222,6 +264,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(portal::get_readyz))
         .route("/media/{*path}", get(assets::get_media))
         .route("/live/{id}/events", get(super::handlers::live::get_events))
+        // the content API (issue 27): JSON for apps, each request with a key
+        .merge(api_routes())
         // 举报: every site's form posts here (its site in a field); the GET
         // is the main site's form, through the portal handler
         .route(

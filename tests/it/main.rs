@@ -4,6 +4,7 @@ mod util;
 
 mod aborted_writes;
 mod aigc;
+mod api;
 mod architecture;
 mod cache;
 mod conformance;

@@ -12,6 +12,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::{StoreError, StoreResult};
 
+#[path = "../portable/api.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod api;
 #[path = "../portable/article_lists.rs"]
 #[allow(
     clippy::duplicate_mod,

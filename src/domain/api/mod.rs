@@ -42,6 +42,8 @@ pub enum Code {
     OutOfScope,
     /// Too many requests for the key this minute (429).
     RateLimited,
+    /// The server failed (500); the cause is in its log, not the answer.
+    Internal,
 }
 
 impl Code {
@@ -53,6 +55,7 @@ impl Code {
             Code::BadKey => "bad_key",
             Code::OutOfScope => "out_of_scope",
             Code::RateLimited => "rate_limited",
+            Code::Internal => "internal",
         }
     }
 
@@ -65,6 +68,7 @@ impl Code {
             Code::BadKey => 401,
             Code::OutOfScope => 403,
             Code::RateLimited => 429,
+            Code::Internal => 500,
         }
     }
 }

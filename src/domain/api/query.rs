@@ -32,7 +32,7 @@ pub struct ListQuery {
 }
 
 /// The parameters a list takes, in their canonical order.
-const PARAMS: &[&str] = &[
+pub const PARAMS: &[&str] = &[
     "site",
     "channel",
     "tag",
@@ -196,9 +196,12 @@ impl ListQuery {
         put("channel", self.channel.clone());
         put("tag", self.tag.clone());
         put("kind", self.kind.clone());
-        put("updated_since", self.updated_since.map(|t| t.to_string()));
-        put("signed_from", self.signed_from.map(|t| t.to_string()));
-        put("signed_to", self.signed_to.map(|t| t.to_string()));
+        put(
+            "updated_since",
+            self.updated_since.map(super::story::rfc3339),
+        );
+        put("signed_from", self.signed_from.map(super::story::rfc3339));
+        put("signed_to", self.signed_to.map(super::story::rfc3339));
         put(
             "sort",
             (self.sort != Sort::Signed).then(|| self.sort.as_str().to_string()),
@@ -273,7 +276,7 @@ mod tests {
 
     #[test]
     fn the_next_page_keeps_the_question_and_its_sort() {
-        let a = q("site=main&sort=updated&limit=5").unwrap();
+        let a = q("site=main&sort=updated&limit=5&updated_since=2024-06-01").unwrap();
         let next = a.next(1_717_171_200, 42);
         let again: Vec<(String, String)> = serde_urlencoded::from_str(&next.canonical()).unwrap();
         let back = parse_list(&again).unwrap();

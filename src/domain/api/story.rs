@@ -6,18 +6,24 @@
 //! variants, video renditions). Pure: it reads only the story and the
 //! facts its caller resolved (the absolute URL, the channel).
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::domain::Article;
 use crate::domain::ai::Ai;
 use crate::domain::text::to_cst;
 
-/// What the caller resolved for the story: its absolute page URL and its
-/// channel (path and name).
-pub struct Place<'a> {
-    pub url: &'a str,
-    pub channel_path: &'a str,
-    pub channel_name: &'a str,
+/// What the caller resolved for the story: its absolute page URL, its
+/// channel, its pictures as the page shows them, what its kind adds, and
+/// its body with absolute URLs.
+pub struct Place {
+    pub url: String,
+    pub channel_path: String,
+    pub channel_name: String,
+    pub lead: Option<ApiPicture>,
+    pub parts: Value,
+    pub body_html: String,
 }
 
 /// A time as RFC 3339 in China Standard Time (`2024-06-01T08:00:00+08:00`).
@@ -37,9 +43,119 @@ pub fn digital_source_type(ai: Ai) -> Option<&'static str> {
     }
 }
 
-/// The story's JSON. `updated_at` is the last change readers saw: its
-/// update (更新) or correction, else its 签发.
-pub fn story_json(a: &Article, place: &Place<'_>) -> Value {
+/// A published story as the API answers it. With `fields=` only the named
+/// fields are present (and `id`), so none is required by the schema.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[serde(default)]
+#[schema(example = json!({
+    "id": 4001, "site": "main", "url": "https://www.bzcm.net/zw/yw/2024-06/01/4001.html",
+    "kind": "text", "channel": { "path": "zw/yw", "name": "政务要闻" },
+    "title": "黄河大集开集", "short_title": null, "subtitle": "非遗展演",
+    "byline": [{ "role": "记者", "name": "王丽" }], "source": "滨州网讯", "editor": "闫晓亮",
+    "signed_at": "2024-06-01T08:00:00+08:00", "updated_at": "2024-06-01T08:00:00+08:00",
+    "summary": "……", "body_html": "<p>……</p>", "tags": ["黄河大集"], "corrections": [],
+    "reprint": null, "ai": null, "lead": null, "parts": {}
+}))]
+pub struct ApiStory {
+    pub id: i64,
+    /// The site's id (`main`, `zouping`).
+    pub site: String,
+    /// The story page's absolute URL.
+    pub url: String,
+    /// The kind's stored name: `text`, `gallery`, `video`, `live`, `page`, `topic`.
+    pub kind: String,
+    pub channel: ApiChannelRef,
+    pub title: String,
+    pub short_title: Option<String>,
+    pub subtitle: Option<String>,
+    /// Byline with roles (记者, 通讯员, 摄影).
+    pub byline: Vec<ApiByline>,
+    /// The dateline source (滨州网讯).
+    pub source: String,
+    /// 编辑.
+    pub editor: String,
+    /// 签发 time, RFC 3339 in China Standard Time.
+    pub signed_at: String,
+    /// The last change readers saw: an update (更新) or correction, else the 签发.
+    pub updated_at: String,
+    pub summary: String,
+    /// The body, sanitized, with absolute URLs.
+    pub body_html: String,
+    pub tags: Vec<String>,
+    /// Correction notices, oldest first.
+    pub corrections: Vec<ApiCorrection>,
+    /// Where a 转载 story comes from.
+    pub reprint: Option<ApiReprint>,
+    /// The AI-content declaration (absent: none).
+    pub ai: Option<ApiAi>,
+    /// The lead picture (题图) with its files.
+    pub lead: Option<ApiPicture>,
+    /// What the story's kind adds, as its page shows it: `gallery` (the
+    /// pictures), `video` (HLS playlist, MP4 renditions, poster,
+    /// subtitles), `live` (entries and status).
+    #[schema(value_type = Object)]
+    pub parts: Value,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiChannelRef {
+    pub path: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiByline {
+    /// 记者, 通讯员, 摄影 ...
+    pub role: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiCorrection {
+    pub at: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiReprint {
+    pub source: String,
+    pub author: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiAi {
+    /// `whole` or `partial`.
+    pub declaration: String,
+    /// The label readers see.
+    pub label: String,
+    /// IPTC NewsCodes digital source type.
+    pub digital_source_type: Option<String>,
+}
+
+/// A library picture with the files made of it.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ApiPicture {
+    pub id: i64,
+    pub caption: String,
+    pub credit: String,
+    pub alt: String,
+    /// The largest uncropped JPEG.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    /// `srcset` of the WebP files (absolute URLs with widths).
+    pub webp_srcset: String,
+    /// `srcset` of the JPEG files.
+    pub jpeg_srcset: String,
+    /// The AI label of the picture, if it has one.
+    pub ai_label: Option<String>,
+}
+
+/// The story for the API. `updated_at` is the last change readers saw:
+/// its update (更新) or correction, else its 签发.
+pub fn story(a: &Article, place: Place) -> ApiStory {
     let signed = a.signed_at.unwrap_or(a.created_at);
     let updated = [a.revised_at, a.corrections.last().map(|c| c.at)]
         .into_iter()
@@ -47,52 +163,68 @@ pub fn story_json(a: &Article, place: &Place<'_>) -> Value {
         .max()
         .unwrap_or(signed)
         .max(signed);
-    let picture = |p: &crate::domain::picture::PictureUse| json!({ "picture_id": p.image_id, "caption": p.caption, "credit": p.credit, "alt": p.alt });
-    json!({
-        "id": a.id,
-        "site": a.site_id,
-        "url": place.url,
-        "kind": a.kind.spec().name,
-        "channel": { "path": place.channel_path, "name": place.channel_name },
-        "title": a.title,
-        "short_title": a.short_title,
-        "subtitle": a.subtitle,
-        "byline": a.byline.iter().map(|b| json!({ "role": b.role, "name": b.name })).collect::<Vec<_>>(),
-        "source": a.source,
-        "editor": a.editor,
-        "signed_at": rfc3339(signed),
-        "updated_at": rfc3339(updated),
-        "summary": a.summary,
-        "body_html": a.body_html,
-        "tags": a.tags,
-        "corrections": a.corrections.iter().map(|c| json!({ "at": rfc3339(c.at), "text": c.text })).collect::<Vec<_>>(),
-        "reprint": a.reprint.as_ref().map(|r| json!({
-            "source": r.source, "author": r.author, "title": r.title, "url": r.url,
-        })),
-        "ai": if a.ai == Ai::None { Value::Null } else { json!({
-            "declaration": a.ai.as_str(),
-            "label": a.ai.label(),
-            "digital_source_type": digital_source_type(a.ai),
-        }) },
-        "lead": a.parts.lead.as_ref().map(picture),
-        "gallery": a.parts.gallery.iter().map(picture).collect::<Vec<_>>(),
-        "video": a.parts.video.as_ref().map(|v| json!({ "video_id": v.video_id, "seconds": v.seconds })),
-        "live": a.parts.live.as_ref().map(|l| json!({ "starts_at": rfc3339(l.starts_at) })),
-    })
+    ApiStory {
+        id: a.id,
+        site: a.site_id.clone(),
+        url: place.url,
+        kind: a.kind.spec().name.to_string(),
+        channel: ApiChannelRef {
+            path: place.channel_path,
+            name: place.channel_name,
+        },
+        title: a.title.clone(),
+        short_title: a.short_title.clone(),
+        subtitle: a.subtitle.clone(),
+        byline: a
+            .byline
+            .iter()
+            .map(|b| ApiByline {
+                role: b.role.clone(),
+                name: b.name.clone(),
+            })
+            .collect(),
+        source: a.source.clone(),
+        editor: a.editor.clone(),
+        signed_at: rfc3339(signed),
+        updated_at: rfc3339(updated),
+        summary: a.summary.clone(),
+        body_html: place.body_html,
+        tags: a.tags.clone(),
+        corrections: a
+            .corrections
+            .iter()
+            .map(|c| ApiCorrection {
+                at: rfc3339(c.at),
+                text: c.text.clone(),
+            })
+            .collect(),
+        reprint: a.reprint.as_ref().map(|r| ApiReprint {
+            source: r.source.clone(),
+            author: r.author.clone(),
+            title: r.title.clone(),
+            url: r.url.clone(),
+        }),
+        ai: (a.ai != Ai::None).then(|| ApiAi {
+            declaration: a.ai.as_str().to_string(),
+            label: a.ai.label().to_string(),
+            digital_source_type: digital_source_type(a.ai).map(str::to_string),
+        }),
+        lead: place.lead,
+        parts: place.parts,
+    }
 }
 
 /// Keep only `fields` of a story (its `id` always: a program needs it to
 /// ask again); an unknown field name is simply absent.
-pub fn select(story: Value, fields: Option<&[String]>) -> Value {
-    let (Some(fields), Value::Object(map)) = (fields, &story) else {
-        return story;
-    };
-    Value::Object(
-        map.iter()
-            .filter(|(k, _)| *k == "id" || fields.iter().any(|f| f == *k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    )
+pub fn select(story: &ApiStory, fields: Option<&[String]>) -> Value {
+    match (fields, serde_json::to_value(story).unwrap_or(Value::Null)) {
+        (Some(fields), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| k == "id" || fields.iter().any(|f| f == k))
+                .collect(),
+        ),
+        (_, v) => v,
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +232,7 @@ mod tests {
     use super::*;
     use crate::domain::article::{Byline, Correction, Reprint};
 
-    fn story() -> Article {
+    fn article() -> Article {
         Article {
             id: 42,
             site_id: "main".into(),
@@ -146,11 +278,15 @@ mod tests {
     #[test]
     fn a_story_answers_with_its_times_roles_origin_and_declaration() {
         let place = Place {
-            url: "https://www.bzcm.net/zw/yw/2024-06/01/42.html",
-            channel_path: "zw/yw",
-            channel_name: "政务要闻",
+            url: "https://www.bzcm.net/zw/yw/2024-06/01/42.html".into(),
+            channel_path: "zw/yw".into(),
+            channel_name: "政务要闻".into(),
+            lead: None,
+            parts: serde_json::json!({}),
+            body_html: "<p>正文</p>".into(),
         };
-        let v = story_json(&story(), &place);
+        let s = super::story(&article(), place);
+        let v = serde_json::to_value(&s).unwrap();
         assert_eq!(v["signed_at"], "2024-06-01T08:00:00+08:00");
         assert_eq!(
             v["updated_at"],
@@ -168,7 +304,7 @@ mod tests {
             v.get("version").is_none(),
             "the newsroom's bookkeeping is not shown"
         );
-        let only = select(v, Some(&["title".to_string(), "nope".to_string()]));
+        let only = select(&s, Some(&["title".to_string(), "nope".to_string()]));
         let keys: Vec<&String> = only.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["id", "title"]);
     }

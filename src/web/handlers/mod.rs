@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod baoliao;
 pub mod live;

@@ -128,8 +128,9 @@ pub async fn cached_hit<B>(state: &AppState, req: &axum::http::Request<B>) -> Op
 /// newsroom, not a path `get_page` treats specially (live polls and
 /// snapshots, 举报, search).
 fn plain_page(path: &str) -> bool {
-    const ROUTES: [&str; 7] = [
+    const ROUTES: [&str; 8] = [
         "/admin",
+        "/api/",
         "/static/",
         "/media/",
         "/metrics",
@@ -243,7 +244,7 @@ fn count_view(
 
 /// An answer rendered for this request alone (search, 404, a redirect):
 /// compressed in the one encoding the client takes best.
-fn respond(page: Page, head: bool, headers: &HeaderMap) -> Result<Response, AppError> {
+pub(super) fn respond(page: Page, head: bool, headers: &HeaderMap) -> Result<Response, AppError> {
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let mut resp = Response::builder()
         .status(status)
@@ -311,7 +312,7 @@ pub(super) fn accepts(headers: &HeaderMap, coding: &str) -> bool {
         })
 }
 
-fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
+pub(super) fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Response {
     let (body, encoding, variant) = if accepts(headers, "br") {
         (c.brotli.clone(), Some("br"), 2)
     } else if accepts(headers, "gzip") {

@@ -1,6 +1,7 @@
 //! The newsroom back office (`/admin`), server-rendered, in Chinese.
 
 pub mod account;
+pub mod api_keys;
 pub mod audit;
 pub mod autosave;
 pub mod channels;
