@@ -56,6 +56,9 @@ pub enum Command {
     /// Newsroom accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Content API keys (the admin's “API 密钥” page, from the command line).
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Write every public page, feed and sitemap as static files.
     Build(BuildArgs),
     /// Count readers' story views from web server access logs (a static
@@ -160,6 +163,38 @@ pub struct UserNameArgs {
     #[command(flatten)]
     pub data: DataArgs,
     pub username: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print it (once: only its digest is kept).
+    Add(ApiKeyAddArgs),
+    /// List the keys (never the keys themselves).
+    List(UserListArgs),
+    /// Revoke a key by its number (as `list` shows it).
+    Revoke(ApiKeyRevokeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeyAddArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Who uses it and for what (滨州网客户端).
+    #[arg(long)]
+    pub name: String,
+    /// A site it may read (repeatable; none: every site).
+    #[arg(long = "site")]
+    pub sites: Vec<String>,
+    /// Requests a minute it may make, across all nodes.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    pub per_minute: i64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApiKeyRevokeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    pub id: i64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             Command::Import(args) => gazette::cmd::import::run(args).await,
             Command::Reindex(args) => gazette::cmd::reindex::run(args).await,
             Command::User(cmd) => gazette::cmd::user::run(cmd).await,
+            Command::ApiKey(cmd) => gazette::cmd::api_key::run(cmd).await,
             Command::Build(args) => gazette::cmd::build::run(args).await,
             Command::Views(args) => gazette::cmd::views::run(args).await,
         }

@@ -1,5 +1,6 @@
 //! One file per subcommand, each with a `run()`.
 
+pub mod api_key;
 pub mod build;
 pub mod import;
 pub mod migrate;

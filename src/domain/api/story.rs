@@ -43,8 +43,9 @@ pub fn digital_source_type(ai: Ai) -> Option<&'static str> {
     }
 }
 
-/// A published story as the API answers it. With `fields=` only the named
-/// fields are present (and `id`), so none is required by the schema.
+/// 一篇已发布的稿件。用了 `fields=` 时只有所列字段(和 `id`),所以没有必填字段。
+/// (A published story as the API answers it; its docs are the OpenAPI
+/// document's descriptions, in Chinese for the apps' developers.)
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 #[serde(default)]
 #[schema(example = json!({
@@ -58,41 +59,40 @@ pub fn digital_source_type(ai: Ai) -> Option<&'static str> {
 }))]
 pub struct ApiStory {
     pub id: i64,
-    /// The site's id (`main`, `zouping`).
+    /// 站点标识(`main`、`zouping`)。
     pub site: String,
-    /// The story page's absolute URL.
+    /// 稿件页的完整网址。
     pub url: String,
-    /// The kind's stored name: `text`, `gallery`, `video`, `live`, `page`, `topic`.
+    /// 稿件类型:`text`、`gallery`、`video`、`live`、`topic`。
     pub kind: String,
     pub channel: ApiChannelRef,
     pub title: String,
     pub short_title: Option<String>,
     pub subtitle: Option<String>,
-    /// Byline with roles (记者, 通讯员, 摄影).
+    /// 署名及身份(记者、通讯员、摄影)。
     pub byline: Vec<ApiByline>,
-    /// The dateline source (滨州网讯).
+    /// 电头(滨州网讯)。
     pub source: String,
-    /// 编辑.
+    /// 编辑。
     pub editor: String,
-    /// 签发 time, RFC 3339 in China Standard Time.
+    /// 签发时间,RFC 3339,北京时间。
     pub signed_at: String,
-    /// The last change readers saw: an update (更新) or correction, else the 签发.
+    /// 读者看到的最近一次变动:更新或更正,否则为签发时间。
     pub updated_at: String,
     pub summary: String,
-    /// The body, sanitized, with absolute URLs.
+    /// 正文 HTML(已净化,网址为完整网址)。
     pub body_html: String,
     pub tags: Vec<String>,
-    /// Correction notices, oldest first.
+    /// 更正说明,早的在前。
     pub corrections: Vec<ApiCorrection>,
-    /// Where a 转载 story comes from.
+    /// 转载稿的来源。
     pub reprint: Option<ApiReprint>,
-    /// The AI-content declaration (absent: none).
+    /// 人工智能生成内容的声明(没有则为 null)。
     pub ai: Option<ApiAi>,
-    /// The lead picture (题图) with its files.
+    /// 题图及其各尺寸文件。
     pub lead: Option<ApiPicture>,
-    /// What the story's kind adds, as its page shows it: `gallery` (the
-    /// pictures), `video` (HLS playlist, MP4 renditions, poster,
-    /// subtitles), `live` (entries and status).
+    /// 各类型稿件的附加内容,与稿件页一致:`gallery`(图集图片)、`video`(HLS
+    /// 播放列表、MP4 各清晰度、封面、字幕)、`live`(直播条目和状态)。
     #[schema(value_type = Object)]
     pub parts: Value,
 }
@@ -105,7 +105,7 @@ pub struct ApiChannelRef {
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ApiByline {
-    /// 记者, 通讯员, 摄影 ...
+    /// 记者、通讯员、摄影……
     pub role: String,
     pub name: String,
 }
@@ -126,30 +126,30 @@ pub struct ApiReprint {
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ApiAi {
-    /// `whole` or `partial`.
+    /// `whole`(全部由人工智能生成)或 `partial`(部分)。
     pub declaration: String,
-    /// The label readers see.
+    /// 读者看到的标识。
     pub label: String,
-    /// IPTC NewsCodes digital source type.
+    /// IPTC NewsCodes 的数字来源类型(digitalsourcetype)。
     pub digital_source_type: Option<String>,
 }
 
-/// A library picture with the files made of it.
+/// 图片库中的一张图片及其各尺寸文件。
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ApiPicture {
     pub id: i64,
     pub caption: String,
     pub credit: String,
     pub alt: String,
-    /// The largest uncropped JPEG.
+    /// 不裁切的最大 JPEG。
     pub url: String,
     pub width: u32,
     pub height: u32,
-    /// `srcset` of the WebP files (absolute URLs with widths).
+    /// WebP 文件的 `srcset`(完整网址和宽度)。
     pub webp_srcset: String,
-    /// `srcset` of the JPEG files.
+    /// JPEG 文件的 `srcset`。
     pub jpeg_srcset: String,
-    /// The AI label of the picture, if it has one.
+    /// 图片的人工智能生成标识(如有)。
     pub ai_label: Option<String>,
 }
 

@@ -1,21 +1,23 @@
 //! The content API's answers as types: what the handlers serialize is
 //! what the OpenAPI document describes (`utoipa::ToSchema`), so the two
-//! cannot drift. A story is `domain::api::story::ApiStory`.
+//! cannot drift. A story is `domain::api::story::ApiStory`. The types'
+//! docs are the document's descriptions, in Chinese for the apps'
+//! developers.
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::api::story::ApiStory;
 
-/// A site of the group (the city site and the county sites).
+/// 集团的一个站点(市级站点和县区站点)。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({ "id": "main", "name": "滨州网", "url": "https://www.bzcm.net/", "main": true }))]
 pub struct ApiSite {
     pub id: String,
     pub name: String,
-    /// Its home page.
+    /// 首页网址。
     pub url: String,
-    /// The city site (the others are county sites).
+    /// 是否市级站点(其余为县区站点)。
     pub main: bool,
 }
 
@@ -24,7 +26,7 @@ pub struct Sites {
     pub data: Vec<ApiSite>,
 }
 
-/// A channel (栏目); `parent` is the parent's path (none at the top).
+/// 栏目;`parent` 是父栏目的路径(顶级栏目为 null)。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({ "id": 3, "path": "zw/yw", "name": "政务要闻", "parent": "zw", "url": "https://www.bzcm.net/zw/yw/" }))]
 pub struct ApiChannel {
@@ -38,11 +40,11 @@ pub struct ApiChannel {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Channels {
     pub site: String,
-    /// In tree order: each channel after its parent.
+    /// 按栏目树顺序:子栏目在父栏目之后。
     pub data: Vec<ApiChannel>,
 }
 
-/// A story as lists show it (推荐位, 专题).
+/// 列表中的一篇稿件(推荐位、专题)。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiItem {
     pub id: i64,
@@ -51,7 +53,7 @@ pub struct ApiItem {
     pub signed_at: String,
 }
 
-/// A 推荐位 (头条, 焦点图 ...) with its stories in the curated order.
+/// 推荐位(头条、焦点图……)及其稿件,按编排顺序。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiSlot {
     pub key: String,
@@ -71,12 +73,12 @@ pub struct Topics {
     pub data: Vec<ApiItem>,
 }
 
-/// A tag or a person of a site's stories, with how many stories.
+/// 站点稿件的一个标签或署名的人,及其稿件数。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiFacet {
     pub name: String,
     pub stories: i64,
-    /// The page listing them.
+    /// 列出这些稿件的页面。
     pub url: String,
 }
 
@@ -86,12 +88,12 @@ pub struct Facets {
     pub data: Vec<ApiFacet>,
 }
 
-/// One page of stories, and where the next starts.
+/// 一页稿件,及下一页的地址。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoryList {
     pub data: Vec<ApiStory>,
-    /// The next page's URL (same question, after the last story); none on
-    /// the last page. Stable while stories are added.
+    /// 下一页的网址(同样的条件,从本页最后一篇之后开始);最后一页为 null。
+    /// 翻页期间有新稿件发布也不会重复或遗漏。
     pub next: Option<String>,
 }
 
@@ -102,7 +104,7 @@ pub struct ApiHit {
     pub url: String,
     pub site: String,
     pub signed_at: String,
-    /// Escaped text with the matched words in `<b>`.
+    /// 摘要(已转义,命中的词在 `<b>` 中)。
     pub snippet: String,
 }
 
@@ -115,8 +117,7 @@ pub struct SearchResults {
     pub data: Vec<ApiHit>,
 }
 
-/// What went wrong: a code for programs and a message in Chinese that says
-/// what to fix.
+/// 错误:给程序的代码,和说明怎么改的中文消息。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({ "error": { "code": "bad_parameter", "message": "参数 limit 不对:须是 1 到 100 之间的整数" } }))]
 pub struct ErrorBody {
@@ -125,7 +126,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `bad_parameter`, `not_found`, `gone`, `bad_key`, `out_of_scope`, `rate_limited`.
+    /// `bad_parameter`、`not_found`、`gone`、`bad_key`、`out_of_scope`、`rate_limited`、`internal`。
     pub code: String,
     pub message: String,
 }

@@ -157,6 +157,22 @@ async fn admin_pages_are_valid_html5() {
         ("board", admin.get("/admin/board").await),
         ("roster", admin.get("/admin/roster").await),
         ("hooks", admin.get("/admin/planning/hooks").await),
+        // issue 27: API 密钥 (a key just made, shown once), the API's page
+        (
+            "api-key-made",
+            admin
+                .post(
+                    "/admin/api-keys",
+                    &[
+                        ("name", "滨州网客户端"),
+                        ("site", "main"),
+                        ("per_minute", "600"),
+                    ],
+                )
+                .await,
+        ),
+        ("api-keys", admin.get("/admin/api-keys").await),
+        ("api-docs", app.get("/api/v1/docs").await),
         ("login", app.get("/admin/login").await),
         ("dashboard", admin.get("/admin/").await),
         ("stories", admin.get("/admin/stories").await),

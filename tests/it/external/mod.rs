@@ -6,6 +6,7 @@
 //! fails under CI.
 
 mod aigc_video;
+mod api;
 mod browser;
 mod disk_full;
 mod html_validity;

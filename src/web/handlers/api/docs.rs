@@ -48,7 +48,7 @@ use crate::web::error::AppError;
     components(schemas(
         ApiStory, ApiChannelRef, ApiByline, ApiCorrection, ApiReprint, ApiAi, ApiPicture,
         StoryList, Sites, ApiSite, Channels, ApiChannel, Slots, ApiSlot, ApiItem, Topics,
-        Facets, ApiFacet, SearchResults, ApiHit, ErrorBody, ErrorDetail,
+        Facets, ApiFacet, SearchResults, ApiHit, ErrorBody, ErrorDetail, stories::SortParam,
     )),
     modifiers(&KeySchemes),
     tags(
@@ -76,16 +76,22 @@ impl utoipa::Modify for KeySchemes {
 }
 
 /// The document with this portal's address as its server.
-pub fn document(public_url: &str) -> Value {
+pub fn document(public_url: &str) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.servers = Some(vec![utoipa::openapi::Server::new(public_url)]);
-    serde_json::to_value(&doc).unwrap_or(Value::Null)
+    doc
 }
 
 /// The document as served, made once per process.
 fn served(state: &AppState) -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| document(&state.public_url).to_string())
+    // serialized from the typed document: paths and types keep the order
+    // they are declared in above
+    DOC.get_or_init(|| {
+        document(&state.public_url)
+            .to_json()
+            .unwrap_or_else(|_| "{}".into())
+    })
 }
 
 pub async fn get_openapi(State(state): State<AppState>) -> Response {
@@ -109,19 +115,39 @@ pub async fn get_openapi(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// A run of a description: text, or `code` (between backticks).
+#[derive(Serialize)]
+struct Piece {
+    text: String,
+    code: bool,
+}
+
+/// A description with its `code` runs marked (no markup is trusted: the
+/// template escapes every piece).
+fn pieces(text: &str) -> Vec<Piece> {
+    text.split('`')
+        .enumerate()
+        .filter(|(_, t)| !t.is_empty())
+        .map(|(i, t)| Piece {
+            text: t.to_string(),
+            code: i % 2 == 1,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct Param {
     name: String,
     place: String,
     required: bool,
     kind: String,
-    description: String,
+    description: Vec<Piece>,
 }
 
 #[derive(Serialize)]
 struct Answer {
     status: String,
-    description: String,
+    description: Vec<Piece>,
     schema: String,
 }
 
@@ -131,7 +157,7 @@ struct Operation {
     method: String,
     path: String,
     summary: String,
-    description: String,
+    description: Vec<Piece>,
     params: Vec<Param>,
     answers: Vec<Answer>,
 }
@@ -140,13 +166,13 @@ struct Operation {
 struct Field {
     name: String,
     kind: String,
-    description: String,
+    description: Vec<Piece>,
 }
 
 #[derive(Serialize)]
 struct Schema {
     name: String,
-    description: String,
+    description: Vec<Piece>,
     fields: Vec<Field>,
     example: String,
 }
@@ -198,7 +224,7 @@ fn page_model(doc: &Value) -> (Vec<Operation>, Vec<Schema>) {
                                 place: text(&p["in"]),
                                 required: p["required"].as_bool().unwrap_or(false),
                                 kind: type_of(&p["schema"]),
-                                description: text(&p["description"]),
+                                description: pieces(&text(&p["description"])),
                             })
                             .collect()
                     })
@@ -209,7 +235,7 @@ fn page_model(doc: &Value) -> (Vec<Operation>, Vec<Schema>) {
                         rs.iter()
                             .map(|(status, r)| Answer {
                                 status: status.clone(),
-                                description: text(&r["description"]),
+                                description: pieces(&text(&r["description"])),
                                 schema: r["content"]
                                     .as_object()
                                     .and_then(|c| c.values().next())
@@ -219,15 +245,12 @@ fn page_model(doc: &Value) -> (Vec<Operation>, Vec<Schema>) {
                             .collect()
                     })
                     .unwrap_or_default();
-                let description = text(&op["description"]);
+                let description = pieces(&text(&op["description"]));
                 ops.push(Operation {
                     anchor: format!("{method}-{}", path.replace(['/', '{', '}'], "-")),
                     method: method.to_uppercase(),
                     path: path.clone(),
-                    summary: {
-                        let s = text(&op["summary"]);
-                        if s.is_empty() { description.clone() } else { s }
-                    },
+                    summary: text(&op["summary"]),
                     description,
                     params,
                     answers,
@@ -245,14 +268,14 @@ fn page_model(doc: &Value) -> (Vec<Operation>, Vec<Schema>) {
                         .map(|(n, p)| Field {
                             name: n.clone(),
                             kind: type_of(p),
-                            description: text(&p["description"]),
+                            description: pieces(&text(&p["description"])),
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             schemas.push(Schema {
                 name: name.clone(),
-                description: text(&s["description"]),
+                description: pieces(&text(&s["description"])),
                 fields,
                 example: s
                     .get("example")
@@ -266,13 +289,21 @@ fn page_model(doc: &Value) -> (Vec<Operation>, Vec<Schema>) {
 }
 
 pub async fn get_docs(State(state): State<AppState>) -> Result<Response, AppError> {
-    let doc = document(&state.public_url);
-    let (operations, schemas) = page_model(&doc);
+    let typed = document(&state.public_url);
+    let doc = serde_json::to_value(&typed).unwrap_or(Value::Null);
+    let (mut operations, mut schemas) = page_model(&doc);
+    // a JSON value's keys are sorted: put them back in the declared order
+    let paths: Vec<&String> = typed.paths.paths.keys().collect();
+    operations.sort_by_key(|o| paths.iter().position(|p| **p == o.path));
+    if let Some(c) = &typed.components {
+        let names: Vec<&String> = c.schemas.keys().collect();
+        schemas.sort_by_key(|s| names.iter().position(|n| **n == s.name));
+    }
     let body = state.render.render(
         "api/docs.html",
         minijinja::context! {
             title => text(&doc["info"]["title"]),
-            intro => text(&doc["info"]["description"]).split("\n\n").map(str::to_string).collect::<Vec<_>>(),
+            intro => text(&doc["info"]["description"]).split("\n\n").map(pieces).collect::<Vec<_>>(),
             server => state.public_url.to_string(),
             operations,
             schemas,

@@ -30,11 +30,11 @@ async fn admitted(
 
 /// The sites the key may read.
 #[utoipa::path(
-    get, path = "/api/v1/sites", tag = "sites",
+    get, path = "/api/v1/sites", summary = "站点", description = "密钥可读取的站点(市级和县区站点)。", tag = "sites",
     responses(
-        (status = 200, description = "The sites", body = crate::render::api::schema::Sites),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "站点", body = crate::render::api::schema::Sites),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -74,15 +74,15 @@ where
 
 /// A site's channels (栏目) in tree order.
 #[utoipa::path(
-    get, path = "/api/v1/sites/{site}/channels", tag = "sites",
-    params(("site" = String, Path, description = "The site's id")),
+    get, path = "/api/v1/sites/{site}/channels", summary = "栏目", description = "站点的栏目树,父栏目在前。", tag = "sites",
+    params(("site" = String, Path, description = "站点标识(如 main、zouping)")),
     responses(
-        (status = 200, description = "The channels", body = crate::render::api::schema::Channels),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "栏目", body = crate::render::api::schema::Channels),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -102,15 +102,15 @@ pub async fn get_channels(
 
 /// A site's 推荐位 (头条, 焦点图 ...), each with its stories in order.
 #[utoipa::path(
-    get, path = "/api/v1/sites/{site}/slots", tag = "sites",
-    params(("site" = String, Path, description = "The site's id")),
+    get, path = "/api/v1/sites/{site}/slots", summary = "推荐位", description = "站点的推荐位(头条、焦点图等)及其稿件,按编排顺序。", tag = "sites",
+    params(("site" = String, Path, description = "站点标识(如 main、zouping)")),
     responses(
-        (status = 200, description = "The slots", body = crate::render::api::schema::Slots),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "推荐位", body = crate::render::api::schema::Slots),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -130,15 +130,15 @@ pub async fn get_slots(
 
 /// A site's live 专题.
 #[utoipa::path(
-    get, path = "/api/v1/sites/{site}/topics", tag = "sites",
-    params(("site" = String, Path, description = "The site's id")),
+    get, path = "/api/v1/sites/{site}/topics", summary = "专题", description = "站点正在展示的专题。", tag = "sites",
+    params(("site" = String, Path, description = "站点标识(如 main、zouping)")),
     responses(
-        (status = 200, description = "The topics", body = crate::render::api::schema::Topics),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "专题", body = crate::render::api::schema::Topics),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -158,15 +158,15 @@ pub async fn get_topics(
 
 /// A site's tags, each with its count of live stories.
 #[utoipa::path(
-    get, path = "/api/v1/sites/{site}/tags", tag = "sites",
-    params(("site" = String, Path, description = "The site's id")),
+    get, path = "/api/v1/sites/{site}/tags", summary = "标签", description = "站点稿件的标签及各自的稿件数。", tag = "sites",
+    params(("site" = String, Path, description = "站点标识(如 main、zouping)")),
     responses(
-        (status = 200, description = "The tags", body = crate::render::api::schema::Facets),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "标签", body = crate::render::api::schema::Facets),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -186,15 +186,15 @@ pub async fn get_tags(
 
 /// The people of a site's bylines, each with its count of live stories.
 #[utoipa::path(
-    get, path = "/api/v1/sites/{site}/authors", tag = "sites",
-    params(("site" = String, Path, description = "The site's id")),
+    get, path = "/api/v1/sites/{site}/authors", summary = "作者", description = "站点稿件署名中的人及各自的稿件数。", tag = "sites",
+    params(("site" = String, Path, description = "站点标识(如 main、zouping)")),
     responses(
-        (status = 200, description = "The people", body = crate::render::api::schema::Facets),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "作者", body = crate::render::api::schema::Facets),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -214,22 +214,22 @@ pub async fn get_authors(
 
 /// Search the stories (the portal's search engine).
 #[utoipa::path(
-    get, path = "/api/v1/search", tag = "stories",
+    get, path = "/api/v1/search", summary = "搜索稿件", description = "用网站的搜索引擎搜索已发布稿件。", tag = "stories",
     params(
-        ("q" = String, Query, description = "The words to search for"),
-        ("site" = Option<String>, Query, description = "A site's id, or `all`"),
-        ("channel" = Option<String>, Query, description = "A channel path"),
-        ("from" = Option<String>, Query, description = "Signed off on or after this day (`2024-06-01`)"),
-        ("to" = Option<String>, Query, description = "Signed off on or before this day"),
-        ("sort" = Option<String>, Query, description = "`relevance` (default) or `newest`"),
-        ("page" = Option<i64>, Query, description = "Page 1 to 100, 10 hits each"),
+        ("q" = String, Query, description = "搜索词"),
+        ("site" = Option<String>, Query, description = "站点标识,或 `all`(全部)"),
+        ("channel" = Option<String>, Query, description = "栏目路径(如 zw/yw)"),
+        ("from" = Option<String>, Query, description = "签发日期不早于(如 `2024-06-01`)"),
+        ("to" = Option<String>, Query, description = "签发日期不晚于"),
+        ("sort" = Option<String>, Query, description = "`relevance`(相关度,默认)或 `newest`(最新)"),
+        ("page" = Option<i64>, Query, description = "页码 1 到 100,每页 10 条"),
     ),
     responses(
-        (status = 200, description = "Hits", body = crate::render::api::schema::SearchResults),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "搜索结果", body = crate::render::api::schema::SearchResults),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]

@@ -13,46 +13,58 @@ use crate::state::AppState;
 
 /// The list's parameters, as the OpenAPI document names them (the handler
 /// reads them with `domain::api::query::parse_list`; a test holds the two
-/// to the same names).
+/// to the same names). The field docs are the document's descriptions, so
+/// they are in Chinese, for the apps' developers.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code, reason = "documentation of the query parse_list reads")]
 pub struct ListParams {
-    /// A site's id (`main`, `zouping`); default: every site the key may read.
+    /// 站点标识(`main`、`zouping`);不写则为密钥可读的全部站点。
     site: Option<String>,
-    /// A channel path (`zw/yw`): the channel and its sub-channels (needs `site`).
+    /// 栏目路径(`zw/yw`):该栏目及其子栏目(须同时写 `site`)。
     channel: Option<String>,
-    /// Stories with this tag.
+    /// 带这个标签的稿件。
     tag: Option<String>,
-    /// `text`, `gallery`, `video`, `live` or `topic`.
+    /// 稿件类型:`text`(文字)、`gallery`(图集)、`video`(视频)、`live`(直播)、`topic`(专题)。
     kind: Option<String>,
-    /// Updated (更新, correction, else 签发) at or after: `2024-06-01` or RFC 3339.
+    /// 更新(更新、更正,否则签发)时间不早于:`2024-06-01` 或 RFC 3339。
     updated_since: Option<String>,
-    /// Signed off at or after.
+    /// 签发时间不早于。
     signed_from: Option<String>,
-    /// Signed off before.
+    /// 签发时间早于。
     signed_to: Option<String>,
-    /// `signed` (签发 time, default) or `updated`; newest first.
+    /// 排序:`signed`(签发时间,默认)或 `updated`(更新时间),新的在前。
+    #[param(value_type = Option<SortParam>)]
     sort: Option<String>,
-    /// Stories per page, 1 to 100 (default 20).
+    /// 每页条数,1 到 100(默认 20)。
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
-    /// Where the page starts: take it from the previous page's `next`.
+    /// 翻页位置:取自上一页的 `next`。
     cursor: Option<String>,
-    /// Only these fields of each story (and `id`), comma-separated.
+    /// 每篇只要这些字段(另加 `id`),逗号分隔。
     fields: Option<String>,
+}
+
+/// The list's orders, for the document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, reason = "documentation of the values parse_list takes")]
+#[schema(rename_all = "lowercase")]
+pub(crate) enum SortParam {
+    Signed,
+    Updated,
 }
 
 /// Public stories, newest first, page by page.
 #[utoipa::path(
-    get, path = "/api/v1/stories", tag = "stories",
+    get, path = "/api/v1/stories", summary = "已发布稿件列表", description = "按签发或更新时间倒序,逐页读取;可按站点、栏目(含子栏目)、标签、类型、更新时间、签发时间筛选。", tag = "stories",
     params(ListParams),
     responses(
-        (status = 200, description = "One page of stories; `next` is the following page", body = crate::render::api::schema::StoryList),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No such site or channel", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent (`Retry-After`)", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "一页稿件;`next` 是下一页的地址", body = crate::render::api::schema::StoryList),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "密钥不能读取该站点", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有该站点或栏目", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -102,19 +114,19 @@ fn fields_only(pairs: &[(String, String)]) -> Result<Option<Vec<String>>, ApiErr
 
 /// One public story.
 #[utoipa::path(
-    get, path = "/api/v1/stories/{id}", tag = "stories",
+    get, path = "/api/v1/stories/{id}", summary = "单篇稿件", description = "按编号读取一篇已发布稿件;撤稿的稿件返回 410。", tag = "stories",
     params(
-        ("id" = i64, Path, description = "The story's id"),
-        ("fields" = Option<String>, Query, description = "Only these fields (and `id`), comma-separated"),
+        ("id" = i64, Path, minimum = 1, description = "稿件编号"),
+        ("fields" = Option<String>, Query, description = "只要这些字段(另加 `id`),逗号分隔"),
     ),
     responses(
-        (status = 200, description = "The story", body = crate::domain::api::story::ApiStory),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A story of a site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "No published story with that id", body = crate::render::api::schema::ErrorBody),
-        (status = 410, description = "Withdrawn (撤稿): remove it from your app", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "稿件", body = crate::domain::api::story::ApiStory),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "稿件所属站点不在密钥范围内", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "没有这个编号的已发布稿件", body = crate::render::api::schema::ErrorBody),
+        (status = 410, description = "已撤稿:请从应用中删除", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -153,19 +165,19 @@ pub async fn get_story(
 
 /// The story whose page is at a URL.
 #[utoipa::path(
-    get, path = "/api/v1/lookup", tag = "stories",
+    get, path = "/api/v1/lookup", summary = "按网址查找稿件", description = "给出稿件页的网址,返回这篇稿件。", tag = "stories",
     params(
-        ("url" = String, Query, description = "The story page's URL (absolute, or a path on the main site)"),
-        ("fields" = Option<String>, Query, description = "Only these fields (and `id`), comma-separated"),
+        ("url" = String, Query, description = "稿件页的网址(完整网址,或主站上的路径)"),
+        ("fields" = Option<String>, Query, description = "只要这些字段(另加 `id`),逗号分隔"),
     ),
     responses(
-        (status = 200, description = "The story", body = crate::domain::api::story::ApiStory),
-        (status = 400, description = "A parameter to fix", body = crate::render::api::schema::ErrorBody),
-        (status = 401, description = "No key, or a key revoked", body = crate::render::api::schema::ErrorBody),
-        (status = 403, description = "A story of a site the key may not read", body = crate::render::api::schema::ErrorBody),
-        (status = 404, description = "Not a published story's page", body = crate::render::api::schema::ErrorBody),
-        (status = 410, description = "Withdrawn (撤稿)", body = crate::render::api::schema::ErrorBody),
-        (status = 429, description = "The key's limit this minute is spent", body = crate::render::api::schema::ErrorBody),
+        (status = 200, description = "稿件", body = crate::domain::api::story::ApiStory),
+        (status = 400, description = "参数有误(message 说明怎么改)", body = crate::render::api::schema::ErrorBody),
+        (status = 401, description = "没带密钥,或密钥无效、已吊销", body = crate::render::api::schema::ErrorBody),
+        (status = 403, description = "稿件所属站点不在密钥范围内", body = crate::render::api::schema::ErrorBody),
+        (status = 404, description = "不是已发布稿件的页面", body = crate::render::api::schema::ErrorBody),
+        (status = 410, description = "已撤稿", body = crate::render::api::schema::ErrorBody),
+        (status = 429, description = "本分钟请求已达密钥上限(见 `Retry-After`)", body = crate::render::api::schema::ErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
