@@ -655,3 +655,143 @@ async fn the_openapi_document_describes_what_is_answered() {
         assert!(text.contains(path), "{path} on the page");
     }
 }
+
+/// The API's storage on either backend (a case of the conformance suite):
+/// public stories by filter in keyset pages, and a key's minute shared by
+/// writers claiming at once, never past its limit.
+pub(crate) async fn the_api_pages_public_stories_and_shares_a_keys_minute(
+    app: &TestApp,
+    _: crate::util::backend::Backend,
+) {
+    use gazette::db::PublicStories;
+    use gazette::domain::api::Sort;
+    app.load_demo().await;
+    for (id, channel, day) in [
+        (9501, "zw/yw", "01"),
+        (9502, "sh", "02"),
+        (9503, "zw/yw", "03"),
+    ] {
+        tagged(
+            app,
+            id,
+            channel,
+            &format!("存储稿件{id}"),
+            &format!("2031-01-{day}T09:00:00+08:00"),
+        )
+        .await;
+    }
+    let sites = vec!["main".to_string()];
+    let kinds = ["text"];
+    let q = |after: Option<(i64, i64)>, channel: Option<i64>, sort: Sort| PublicStories {
+        sites: &sites,
+        kinds: &kinds,
+        channel_id: channel,
+        tag: Some(TAG),
+        updated_since: None,
+        signed_from: None,
+        signed_to: None,
+        sort,
+        after,
+        limit: 2,
+    };
+    let store = app.state.store.clone();
+    let page = |v: Vec<gazette::domain::Article>| v.iter().map(|a| a.id).collect::<Vec<_>>();
+    let first = store
+        .public_stories(&q(None, None, Sort::Signed))
+        .await
+        .unwrap();
+    assert_eq!(page(first.clone()), [9503, 9502]);
+    let last = first.last().unwrap();
+    let rest = store
+        .public_stories(&q(
+            Some((last.signed_at.unwrap(), last.id)),
+            None,
+            Sort::Signed,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(page(rest), [9501]);
+    let zw = app.channel_id("main", "zw").await;
+    assert_eq!(
+        page(
+            store
+                .public_stories(&q(None, Some(zw), Sort::Signed))
+                .await
+                .unwrap()
+        ),
+        [9503, 9501],
+        "a channel holds its sub-channels' stories"
+    );
+    let mut a = store.article(9501).await.unwrap().unwrap();
+    a.revised_at = Some(gazette::domain::text::parse_rfc3339("2031-02-01T00:00:00+08:00").unwrap());
+    app.save(&a).await;
+    assert_eq!(
+        page(
+            store
+                .public_stories(&q(None, None, Sort::Updated))
+                .await
+                .unwrap()
+        ),
+        [9501, 9503]
+    );
+
+    // eight writers claim three at a time from a minute of ten
+    let k = make_key(app, 9, &[], 10).await;
+    let id = store
+        .api_keys()
+        .await
+        .unwrap()
+        .iter()
+        .find(|x| x.digest == key::digest(&k))
+        .unwrap()
+        .id;
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .claim_api_quota(id, 1000, 3, 10, 60_000)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut granted = 0;
+    for t in tasks {
+        granted += t.await.unwrap();
+    }
+    assert_eq!(granted, 10, "the limit, exactly, between them");
+    assert_eq!(
+        store
+            .claim_api_quota(id, 1001, 3, 10, 60_060)
+            .await
+            .unwrap(),
+        3,
+        "a new minute"
+    );
+    store
+        .revoke_api_key(id, &gazette::db::Actor::cli("test"), 60_100)
+        .await
+        .unwrap();
+    store
+        .revoke_api_key(id, &gazette::db::Actor::cli("test"), 60_200)
+        .await
+        .unwrap();
+    let revoked = store
+        .api_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == id)
+        .unwrap();
+    assert_eq!(
+        revoked.revoked_at,
+        Some(60_100),
+        "revoking twice changes nothing"
+    );
+    assert!(matches!(
+        store
+            .revoke_api_key(999_999, &gazette::db::Actor::cli("test"), 1)
+            .await,
+        Err(gazette::db::StoreError::NotFound(_))
+    ));
+}

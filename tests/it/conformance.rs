@@ -10,6 +10,7 @@ use std::sync::Arc;
 use gazette::db::StoreError;
 use gazette::domain::Status;
 
+pub(crate) use crate::api::the_api_pages_public_stories_and_shares_a_keys_minute;
 pub(crate) use crate::planning::{
     a_story_outside_its_plan_warns_before_it_goes_out,
     readers_tip_off_without_javascript_within_limits_and_are_forgotten,
@@ -46,6 +47,7 @@ macro_rules! cases {
             robots_hear_each_event_once_retried_and_never_at_loopback_unless_allowed,
             readers_tip_off_without_javascript_within_limits_and_are_forgotten,
             a_story_outside_its_plan_warns_before_it_goes_out,
+            the_api_pages_public_stories_and_shares_a_keys_minute,
         );
     };
 }
