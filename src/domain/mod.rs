@@ -22,6 +22,7 @@ pub mod screening;
 pub mod site;
 pub mod slot;
 pub mod stats;
+pub mod surrogate;
 pub mod text;
 pub mod topic;
 pub mod url;

@@ -36,6 +36,10 @@ pub struct Cached {
     pub etag_values: [axum::http::HeaderValue; 3],
     pub content_type_value: axum::http::HeaderValue,
     pub last_modified_value: Option<axum::http::HeaderValue>,
+    /// Its dependency keys for a CDN in front: `Surrogate-Key` (Varnish
+    /// xkey, Fastly) and `Cache-Tag` (Cloudflare), `domain::surrogate`.
+    pub surrogate_key_value: Option<axum::http::HeaderValue>,
+    pub cache_tag_value: Option<axum::http::HeaderValue>,
     /// The story whose page this is (a reader's GET counts a view).
     pub viewed: Option<crate::domain::reach::Viewed>,
 }
@@ -67,7 +71,14 @@ impl Cached {
                 .to_string();
             axum::http::HeaderValue::from_str(&date).ok()
         });
+        let header = |v: String| {
+            (!v.is_empty())
+                .then(|| axum::http::HeaderValue::from_str(&v).ok())
+                .flatten()
+        };
         Cached {
+            surrogate_key_value: header(crate::domain::surrogate::surrogate_key(&page.deps)),
+            cache_tag_value: header(crate::domain::surrogate::cache_tag(&page.deps)),
             etag_values: [value(""), value("-gz"), value("-br")],
             content_type_value: axum::http::HeaderValue::from_static(page.content_type),
             last_modified_value,

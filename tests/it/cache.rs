@@ -397,3 +397,51 @@ async fn a_sign_off_changes_only_its_neighbours_pagers() {
         ["视听丙"]
     );
 }
+
+/// A CDN in front can drop exactly what a change touched: every cached
+/// answer names its dependency keys (`Surrogate-Key`, `Cache-Tag`; a tag
+/// in Chinese as its hash), and a change's keys name the same.
+#[tokio::test]
+async fn cached_answers_name_their_keys_for_a_cdn() {
+    let app = TestApp::with_demo().await;
+    let mut a = app
+        .publish(
+            9601,
+            "main",
+            "zw/yw",
+            "代理缓存稿件",
+            "2024-04-19T10:00:00+08:00",
+        )
+        .await;
+    a.tags = vec!["黄河大集".into()];
+    app.save(&a).await;
+    let path = TestApp::path_of(&a);
+    app.get(&path).await;
+    let r = app.get(&path).await;
+    let keys: Vec<&str> = r
+        .header("surrogate-key")
+        .expect("Surrogate-Key")
+        .split(' ')
+        .collect();
+    assert!(keys.contains(&"story:9601"), "{keys:?}");
+    assert!(keys.contains(&"site:main"));
+    let hashed = gazette::domain::surrogate::tag("related:9601");
+    assert!(keys.contains(&hashed.as_str()));
+    let tags: Vec<&str> = r
+        .header("cache-tag")
+        .expect("Cache-Tag")
+        .split(',')
+        .collect();
+    assert_eq!(tags, keys, "the same keys for Cloudflare");
+    // the tag's list page carries the tag's key hashed: plain ASCII only
+    let tag_page = app.get("/tag/%E9%BB%84%E6%B2%B3%E5%A4%A7%E9%9B%86/").await;
+    assert_eq!(tag_page.status, 200);
+    let tag_page = app.get("/tag/%E9%BB%84%E6%B2%B3%E5%A4%A7%E9%9B%86/").await;
+    let value = tag_page.header("surrogate-key").unwrap();
+    assert!(value.is_ascii());
+    assert!(
+        value
+            .split(' ')
+            .any(|k| k == gazette::domain::surrogate::tag("tag:main/黄河大集"))
+    );
+}

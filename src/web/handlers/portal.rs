@@ -350,7 +350,7 @@ pub(super) fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Re
     };
     // room for every header this sets and the guard's: one allocation,
     // no growth while they go in
-    *resp.headers_mut() = HeaderMap::with_capacity(16);
+    *resp.headers_mut() = HeaderMap::with_capacity(20);
     *resp.status_mut() = if not_modified {
         StatusCode::NOT_MODIFIED
     } else {
@@ -365,6 +365,12 @@ pub(super) fn cached_response(c: &Cached, headers: &HeaderMap, head: bool) -> Re
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if let Some(lm) = &c.last_modified_value {
         h.insert(header::LAST_MODIFIED, lm.clone());
+    }
+    if let Some(v) = &c.surrogate_key_value {
+        h.insert("surrogate-key", v.clone());
+    }
+    if let Some(v) = &c.cache_tag_value {
+        h.insert("cache-tag", v.clone());
     }
     if !not_modified {
         h.insert(header::CONTENT_TYPE, c.content_type_value.clone());

@@ -34,10 +34,13 @@ const CACHE_CONTROL: &str = "private, max-age=0, must-revalidate";
 pub(crate) fn error_response(e: &ApiError) -> Response {
     let mut resp = Response::new(Body::from(e.body()));
     *resp.status_mut() = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    resp.headers_mut().insert(
+    let h = resp.headers_mut();
+    h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
+    // a refusal (no key, the limit, a bad question) is kept by no cache
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 

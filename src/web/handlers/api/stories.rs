@@ -25,7 +25,7 @@ pub struct ListParams {
     channel: Option<String>,
     /// 带这个标签的稿件。
     tag: Option<String>,
-    /// 稿件类型:`text`(文字)、`gallery`(图集)、`video`(视频)、`live`(直播)、`topic`(专题)。
+    /// 稿件类型:`text`(文字)、`gallery`(图集)、`video`(视频)、`live`(直播)。
     kind: Option<String>,
     /// 更新(更新、更正,否则签发)时间不早于:`2024-06-01` 或 RFC 3339。
     updated_since: Option<String>,
