@@ -259,6 +259,12 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "GAZETTE_TRUSTED_PROXY", value_delimiter = ',',
           value_parser = parse_net)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A reverse proxy or CDN node that takes purges by key, such as
+    /// Varnish with the xkey vmod at http://127.0.0.1:6081/ (repeat, or
+    /// separate with commas; the same on every node). Each change's keys go
+    /// to it as `PURGE` with an `xkey-purge` header; see docs/deploy.md.
+    #[arg(long = "purge-url", env = "GAZETTE_PURGE_URLS", value_delimiter = ',')]
+    pub purge_urls: Vec<String>,
     /// Web origins whose pages may read /api/v1/ from a browser (CORS),
     /// such as https://m.bzcm.net (repeat, or separate with commas; `*`
     /// for any; default none).

@@ -35,6 +35,10 @@ pub struct Config {
     /// Count readers' story views (热点排行, 传播效果); off with
     /// `--no-count-views`.
     pub count_views: bool,
+    /// Reverse proxies / CDN nodes that take a purge by key
+    /// (`jobs::cdn_purge`): `http://127.0.0.1:6081/` (Varnish with xkey).
+    /// Every node should name the same ones.
+    pub purge_urls: Vec<String>,
 }
 
 /// 举报's configuration (`docs/compliance.md`).
@@ -193,6 +197,7 @@ impl Config {
             reports: ReportsConfig::default(),
             integrity_checks: true,
             count_views: true,
+            purge_urls: Vec::new(),
         }
     }
 

@@ -79,6 +79,8 @@ pub async fn spawn(state: &AppState) -> Followers {
             if let Err(e) = state.boards.catch_up(&state.env).await {
                 tracing::error!(error = %format!("{e:#}"), "board fan-out catch-up failed; will retry");
             }
+            // the CDN's purges, where proxies are configured
+            crate::jobs::cdn_purge::wake(&state).await;
             // a missed wake-up costs at most this long: the change log is durable
             let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;
         }

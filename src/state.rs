@@ -46,6 +46,8 @@ pub struct Parts {
     pub views: Arc<crate::reach::Views>,
     /// The content API's keys and this node's share of their limits.
     pub api_keys: Arc<crate::api_keys::Gate>,
+    /// The change-log seq this node last queued a CDN purge for.
+    pub purge_queued: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
@@ -79,6 +81,7 @@ impl AppState {
             report_secret: Arc::default(),
             views: Arc::new(crate::reach::Views::new(config.count_views)),
             api_keys: Arc::default(),
+            purge_queued: Arc::default(),
             config: Arc::new(config),
             media,
             changed: Arc::new(tokio::sync::watch::channel(0).0),

@@ -66,6 +66,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
         integrity_checks: !args.skip_integrity_check,
         count_views: !args.no_count_views,
+        purge_urls: args
+            .purge_urls
+            .iter()
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .map(|u| {
+                if u.starts_with("http://") || u.starts_with("https://") {
+                    Ok(u)
+                } else {
+                    Err(anyhow::anyhow!(
+                        "--purge-url {u:?} is not an http(s) URL (e.g. http://127.0.0.1:6081/)"
+                    ))
+                }
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?,
     };
     let state = AppState::open(config, store)?;
     if state.config.integrity_checks {
@@ -94,6 +109,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let counting = state.views.spawn(state.store.clone());
     // the rankings are computed again every few minutes, by whichever node
     // claims the job; there is always one queued
+    if let Err(e) = crate::jobs::start_cdn_purge(&state).await {
+        tracing::error!(error = %format!("{e:#}"), "cannot start the CDN purge follower");
+    }
     if let Err(e) = crate::jobs::queue_rank_refresh(&state).await {
         tracing::warn!(error = %e, "could not queue the rankings' computation; the next start will");
     }

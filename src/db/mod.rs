@@ -9,7 +9,7 @@
 //! types (`Sites`, `Articles`, `Listings`, `Changes`, `Curation`, `Exports`,
 //! `Users`, `Stories`, `StoryList`, `Jobs`, `Words`, `Record`, `Pictures`,
 //! `Videos`, `Live`, `Reports`, `Topics`, `Reach`, `Rankings`, and planning's `Plans`, `Assignments`,
-//! `Tips`, `Roster`, `Webhooks`; the content API's `Api`); `Store` combines them with the database's
+//! `Tips`, `Roster`, `Webhooks`; the content API's `Api`, the outward followers' cursors `Followers`); `Store` combines them with the database's
 //! lifecycle. Callers hold a `DynStore` and call any of them on it.
 
 pub mod api;
@@ -19,6 +19,7 @@ pub mod changes;
 pub mod curation;
 pub mod error;
 pub mod exports;
+pub mod followers;
 pub mod jobs;
 pub mod listings;
 pub mod live;
@@ -50,6 +51,7 @@ pub use curation::{Curation, Slot, SlotItem};
 pub(crate) use error::reusable;
 pub use error::{StoreError, StoreResult};
 pub use exports::{ExportState, Exports};
+pub use followers::Followers;
 pub use jobs::{Job, Jobs};
 pub use listings::{Listings, TaggedBefore};
 pub use live::{Awaiting, Live, NewEntry};
@@ -82,6 +84,7 @@ pub trait Store:
     Sites
     + Articles
     + Api
+    + Followers
     + Listings
     + Changes
     + Curation

@@ -24,10 +24,13 @@ pub enum JobKind {
     Webhook,
     /// A reader's 报料 reaches the end of its retention (its key: the tip's id).
     TipExpiry,
+    /// The change log's new keys go to the CDN / reverse proxies as purges
+    /// (its key: the time it is due; each run queues the next).
+    CdnPurge,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::Publish,
         JobKind::PictureVariants,
         JobKind::VideoProcess,
@@ -36,6 +39,7 @@ impl JobKind {
         JobKind::RankRefresh,
         JobKind::Webhook,
         JobKind::TipExpiry,
+        JobKind::CdnPurge,
     ];
 
     /// What the `jobs.kind` column holds.
@@ -49,6 +53,7 @@ impl JobKind {
             JobKind::RankRefresh => "rank_refresh",
             JobKind::Webhook => "webhook",
             JobKind::TipExpiry => "tip_expiry",
+            JobKind::CdnPurge => "cdn_purge",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Jobs are rows (DESIGN.md §6): a runner claims due rows, runs the idempotent
 //! job, marks it done; a failed job is retried later, an expired claim too.
 
+pub mod cdn_purge;
 mod picture_variants;
 mod publish;
 mod rank_refresh;
@@ -87,6 +88,7 @@ async fn run(state: &AppState, job: &crate::db::Job) -> anyhow::Result<()> {
         Some(JobKind::RankRefresh) => rank_refresh::run(state).await,
         Some(JobKind::Webhook) => webhook::run(state, &job.key).await,
         Some(JobKind::TipExpiry) => tip_expiry::run(state, &job.key).await,
+        Some(JobKind::CdnPurge) => cdn_purge::run(state).await,
         None => Err(anyhow::anyhow!("unknown job kind {:?}", job.kind)),
     }
 }
@@ -107,6 +109,12 @@ async fn settle(
         }
     }
     Ok(())
+}
+
+/// Start the CDN purge follower where proxies are configured (at a node's
+/// start).
+pub async fn start_cdn_purge(state: &AppState) -> anyhow::Result<()> {
+    cdn_purge::start(state).await
 }
 
 /// Queue the rankings' computation, due now, unless one is waiting (at a

@@ -72,6 +72,12 @@ mod curation;
     reason = "compiled once per backend, on purpose"
 )]
 mod exports;
+#[path = "../portable/followers.rs"]
+#[allow(
+    clippy::duplicate_mod,
+    reason = "compiled once per backend, on purpose"
+)]
+mod followers;
 #[path = "../portable/jobs.rs"]
 #[allow(
     clippy::duplicate_mod,

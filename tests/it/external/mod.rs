@@ -17,4 +17,5 @@ mod planning_browser;
 mod postgres;
 mod s3;
 mod structured_data;
+mod varnish;
 pub(crate) mod video;
