@@ -9,8 +9,8 @@
 //!
 //! A limit holds across nodes: each node claims the minute's requests from
 //! the database in chunks of a tenth of the limit (`Api::claim_api_quota`
-//! adds the claim and answers the minute's total in one statement), then
-//! serves them from memory. The nodes together never serve more than the
+//! adds the claim and answers the minute's total in one statement), one
+//! claim at a time per key, then serves them from memory. The nodes together never serve more than the
 //! limit; a node may leave part of its last chunk unused, so a busy key
 //! spread over several nodes may be refused a little before its limit.
 
@@ -29,6 +29,8 @@ type Memo = (i64, Arc<HashMap<String, ApiKey>>);
 pub struct Gate {
     memo: RwLock<Option<Memo>>,
     quotas: Mutex<HashMap<i64, Quota>>,
+    /// Per key, the one claim this node has in flight.
+    claims: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// A key's requests this node may still serve this minute.
@@ -132,8 +134,10 @@ impl Gate {
                 retry_after: Some(retry_after),
             }))
         };
-        let current = {
-            let mut quotas = self.quotas.lock().unwrap_or_else(|p| p.into_inner());
+        // take one from what this node holds, else say why not (`None`:
+        // nothing held, nothing known to be spent)
+        let take = |gate: &Gate| -> Option<bool> {
+            let mut quotas = gate.quotas.lock().unwrap_or_else(|p| p.into_inner());
             let q = quotas.entry(k.id).or_insert(Quota {
                 minute,
                 left: 0,
@@ -148,19 +152,41 @@ impl Gate {
             }
             if q.left > 0 {
                 q.left -= 1;
-                return Ok(Ok(k.clone()));
+                return Some(true);
             }
-            *q
+            q.spent.then_some(false)
         };
-        if current.spent {
-            return limited();
+        match take(self) {
+            Some(true) => return Ok(Ok(k.clone())),
+            Some(false) => return limited(),
+            None => {}
+        }
+        // one claim in flight per key on this node: requests arriving
+        // together wait for it instead of each reserving a chunk of the
+        // minute that other nodes then cannot have
+        let flight = self
+            .claims
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(k.id)
+            .or_default()
+            .clone();
+        let _claiming = flight.lock().await;
+        match take(self) {
+            Some(true) => return Ok(Ok(k.clone())),
+            Some(false) => return limited(),
+            None => {}
         }
         let chunk = (k.per_minute / 10).max(1);
         let granted = store
             .claim_api_quota(k.id, minute, chunk, k.per_minute, now)
             .await?;
         let mut quotas = self.quotas.lock().unwrap_or_else(|p| p.into_inner());
-        let q = quotas.entry(k.id).or_insert(current);
+        let q = quotas.entry(k.id).or_insert(Quota {
+            minute,
+            left: 0,
+            spent: false,
+        });
         if q.minute != minute {
             return Ok(Ok(k.clone()));
         }

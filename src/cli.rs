@@ -186,7 +186,7 @@ pub struct ApiKeyAddArgs {
     #[arg(long = "site")]
     pub sites: Vec<String>,
     /// Requests a minute it may make, across all nodes.
-    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(i64).range(1..=10_000_000))]
     pub per_minute: i64,
 }
 

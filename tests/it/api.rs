@@ -795,3 +795,40 @@ pub(crate) async fn the_api_pages_public_stories_and_shares_a_keys_minute(
         Err(gazette::db::StoreError::NotFound(_))
     ));
 }
+
+/// Requests arriving together at a node with nothing claimed yet claim at
+/// once; a claim refused because the others took the minute's limit does
+/// not refuse its request while this node holds some of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_claiming_at_once_share_what_was_granted() {
+    let app = TestApp::with_demo().await;
+    let k = make_key(&app, 10, &[], 1000).await;
+    let gate = std::sync::Arc::new(gazette::api_keys::Gate::default());
+    let mut tasks = Vec::new();
+    for _ in 0..64 {
+        let (gate, state, k) = (gate.clone(), app.state.clone(), k.clone());
+        tasks.push(tokio::spawn(async move {
+            gate.admit(state.store.as_ref(), &state.cache, Some(&k), state.now())
+                .await
+                .unwrap()
+                .is_ok()
+        }));
+    }
+    let mut served = 0;
+    for t in tasks {
+        served += usize::from(t.await.unwrap());
+    }
+    assert_eq!(served, 64, "64 requests of a limit of 1,000: none refused");
+    // and they reserved one chunk, not one each: another node still has its share
+    let other = gazette::api_keys::Gate::default();
+    let admitted = other
+        .admit(
+            app.state.store.as_ref(),
+            &app.state.cache,
+            Some(&k),
+            app.state.now(),
+        )
+        .await
+        .unwrap();
+    assert!(admitted.is_ok(), "a second node is served too");
+}

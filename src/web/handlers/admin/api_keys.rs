@@ -19,7 +19,7 @@ use crate::web::handlers::admin::{SignedForm, render, require_admin};
 /// A key's limit when the administrator leaves it as it is.
 pub const DEFAULT_PER_MINUTE: i64 = 600;
 /// The largest limit a key may have.
-const MAX_PER_MINUTE: i64 = 100_000;
+const MAX_PER_MINUTE: i64 = 10_000_000;
 
 #[derive(Deserialize, Default)]
 pub struct KeysQuery {
