@@ -67,6 +67,6 @@ for mode in warm cold; do
     printf '%-6s %-22s %12s %10s\n' "$mode" "API list (20)" "$l" "$l99"
     printf '%-6s %-22s %12s %10s\n' "$mode" "API story" "$o" "$o99"
     printf '%-6s %-22s %12s %10s\n' "$mode" "HTML page" "$g" "$g99"
-    python3 -c "print('%-6s round %d: API story / page = %.2f, API list / page = %.2f' % ('$mode', $round, $o / $g, $l / $g))"
+    python3 -c "print('%-6s round %d: API story / page = %.2f, API list / page = %.2f' % ('$mode', $round, float('$o') / float('$g'), float('$l') / float('$g')))" || true
   done
 done
