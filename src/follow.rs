@@ -80,10 +80,37 @@ pub async fn spawn(state: &AppState) -> Followers {
                 tracing::error!(error = %format!("{e:#}"), "board fan-out catch-up failed; will retry");
             }
             // the CDN's purges, where proxies are configured
-            crate::jobs::cdn_purge::wake(&state).await;
+            wake_purge(&state).await;
             // a missed wake-up costs at most this long: the change log is durable
             let _ = tokio::time::timeout(CACHE_POLL, rx.changed()).await;
         }
     });
     Followers(vec![search, pages])
+}
+
+/// Queue a CDN purge (`jobs::cdn_purge`) where proxies are configured, if
+/// the change log moved since this node last queued one (here, not in
+/// `jobs`, which follows `after_write`: the two would import each other).
+pub async fn wake_purge(state: &AppState) {
+    use std::sync::atomic::Ordering;
+    if state.config.purge_urls.is_empty() {
+        return;
+    }
+    let head = state.cache.cursor();
+    if head <= state.purge_queued.load(Ordering::Relaxed) {
+        return;
+    }
+    let kind = crate::domain::job::JobKind::CdnPurge.as_str();
+    let now = state.now();
+    let queued = async {
+        if !state.store.has_pending_job(kind, now).await? {
+            state.store.enqueue_job(kind, &now.to_string(), now).await?;
+        }
+        Ok::<(), crate::db::StoreError>(())
+    }
+    .await;
+    match queued {
+        Ok(()) => state.purge_queued.store(head, Ordering::Relaxed),
+        Err(e) => tracing::warn!(error = %e, "cannot queue a CDN purge; will try again"),
+    }
 }

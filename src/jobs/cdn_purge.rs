@@ -9,8 +9,8 @@
 //! where it was and the job is retried; two nodes never both move it.
 //!
 //! A run is queued when this node's render cache has followed the log past
-//! what it last queued for (`wake`, from `follow::spawn`), not on a timer:
-//! no job rows while nothing changes.
+//! what it last queued for (`follow::wake_purge`), not on a timer: no job
+//! rows while nothing changes.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -41,28 +41,6 @@ pub(super) async fn start(state: &AppState) -> anyhow::Result<()> {
             .await?;
     }
     queue(state).await
-}
-
-/// Queue a run if the log moved since this node last queued one.
-pub async fn wake(state: &AppState) {
-    if state.config.purge_urls.is_empty() {
-        return;
-    }
-    let head = state.cache.cursor();
-    let queued = state
-        .purge_queued
-        .load(std::sync::atomic::Ordering::Relaxed);
-    if head <= queued {
-        return;
-    }
-    match queue(state).await {
-        Ok(()) => state
-            .purge_queued
-            .store(head, std::sync::atomic::Ordering::Relaxed),
-        Err(e) => {
-            tracing::warn!(error = %format!("{e:#}"), "cannot queue a CDN purge; will try again")
-        }
-    }
 }
 
 async fn queue(state: &AppState) -> anyhow::Result<()> {

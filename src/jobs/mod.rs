@@ -1,7 +1,7 @@
 //! Jobs are rows (DESIGN.md §6): a runner claims due rows, runs the idempotent
 //! job, marks it done; a failed job is retried later, an expired claim too.
 
-pub mod cdn_purge;
+mod cdn_purge;
 mod picture_variants;
 mod publish;
 mod rank_refresh;

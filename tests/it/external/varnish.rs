@@ -152,7 +152,7 @@ async fn a_change_purges_exactly_the_pages_that_showed_it() {
         .catch_up(app.state.store.as_ref())
         .await
         .unwrap();
-    gazette::jobs::cdn_purge::wake(&app.state).await;
+    gazette::follow::wake_purge(&app.state).await;
     app.run_jobs().await;
     let (hit, body) = through(port, &pa).await;
     assert!(!hit, "A was purged");
@@ -171,7 +171,7 @@ async fn a_change_purges_exactly_the_pages_that_showed_it() {
         .await
         .unwrap();
     let before = app.state.store.follower_cursor("cdn_purge").await.unwrap();
-    gazette::jobs::cdn_purge::wake(&app.state).await;
+    gazette::follow::wake_purge(&app.state).await;
     app.run_jobs().await;
     assert_eq!(
         app.state.store.follower_cursor("cdn_purge").await.unwrap(),
